@@ -1,0 +1,228 @@
+/*
+ * gloss.h: libgloss, the code glossd and gloss share.
+ *
+ * Both sides must agree byte for byte on what a statement is, how it is
+ * canonicalized and how it is signed, so all of that lives here and nowhere
+ * else.  Prototypes are grouped by the file that defines them, tmux-style.
+ */
+
+#ifndef GLOSS_H
+#define GLOSS_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#define GLOSS_MAX_SAFE_INT	9007199254740991LL	/* 2^53 - 1 */
+#define GLOSS_ID_LEN		64	/* lowercase hex SHA-256 */
+#define GLOSS_PUBKEY_LEN	56	/* base64 minisign public key, "RW..." */
+#define GLOSS_RID_MAX		64	/* record ids: [a-z0-9][a-z0-9._-]* */
+
+#define GLOSS_PRINTF(a, b)	__attribute__((format(printf, a, b)))
+#define GLOSS_DEAD		__attribute__((noreturn))
+
+/* buf.c */
+struct buf {
+	char	*data;		/* always NUL-terminated once non-empty */
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...) GLOSS_PRINTF(2, 3);
+void	 buf_vprintf(struct buf *, const char *, va_list) GLOSS_PRINTF(2, 0);
+char	*buf_take(struct buf *);
+
+/* xmalloc.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) GLOSS_PRINTF(2, 3);
+
+/* log.c */
+extern int log_verbose;
+void	 log_init(const char *, int, int);
+void	 log_warn(const char *, ...) GLOSS_PRINTF(1, 2);
+void	 log_warnx(const char *, ...) GLOSS_PRINTF(1, 2);
+void	 log_info(const char *, ...) GLOSS_PRINTF(1, 2);
+void	 log_debug_(const char *, ...) GLOSS_PRINTF(1, 2);
+#define log_debug(...) do {						\
+	if (log_verbose > 1)						\
+		log_debug_(__VA_ARGS__);				\
+} while (0)
+void	 fatal(const char *, ...) GLOSS_PRINTF(1, 2) GLOSS_DEAD;
+void	 fatalx(const char *, ...) GLOSS_PRINTF(1, 2) GLOSS_DEAD;
+
+/* jcs.c */
+enum jcs_error {
+	JCS_OK,
+	JCS_E_SYNTAX,		/* not JSON */
+	JCS_E_UTF8,		/* invalid UTF-8 in the input or a string */
+	JCS_E_DUPLICATE,	/* an object names a member twice */
+	JCS_E_NUMBER,		/* fraction, exponent, or negative number */
+	JCS_E_RANGE,		/* integer above 2^53 - 1 */
+	JCS_E_SURROGATE,	/* \uD800-\uDFFF escape not in a valid pair */
+	JCS_E_NAME,		/* member name not ASCII, or holds NUL */
+	JCS_E_DEPTH,		/* nested deeper than JCS_MAX_DEPTH */
+	JCS__MAX
+};
+#define JCS_MAX_DEPTH	32
+struct jcs_err {
+	enum jcs_error	code;
+	size_t		offset;		/* byte offset in the input */
+	char		message[160];	/* one human sentence */
+};
+json_t		*jcs_parse(const char *, size_t, struct jcs_err *);
+int		 jcs_serialize(const json_t *, struct buf *, struct jcs_err *);
+void		 jcs_write_string(struct buf *, const char *, size_t);
+const char	*jcs_error_code(enum jcs_error);
+int		 jcs_utf8_valid(const char *, size_t);
+
+/* minisig.c */
+#define MINISIG_KEYNUM_LEN	8
+#define MINISIG_TRUSTED_MAX	1024
+enum minisig_status {
+	MINISIG_OK,
+	MINISIG_E_MALFORMED,	/* not the 4-line minisign text */
+	MINISIG_E_LEGACY,	/* "Ed" (not prehashed): refused */
+	MINISIG_E_KEY_MISMATCH,	/* key id differs from the public key */
+	MINISIG_E_SIGNATURE,	/* signature over the message fails */
+	MINISIG_E_GLOBAL,	/* signature over the trusted comment fails */
+};
+struct minisig_pubkey {
+	uint8_t	keynum[MINISIG_KEYNUM_LEN];
+	uint8_t	pk[32];
+};
+struct minisig_seckey {			/* always in sodium_malloc memory */
+	uint8_t	keynum[MINISIG_KEYNUM_LEN];
+	uint8_t	sk[64];
+};
+struct minisig {
+	uint8_t	keynum[MINISIG_KEYNUM_LEN];
+	uint8_t	sig[64];
+	char	trusted[MINISIG_TRUSTED_MAX + 1];
+	uint8_t	global_sig[64];
+};
+typedef const char *(*minisig_pass_cb)(void *);
+int	 minisig_pubkey_parse(const char *, size_t, struct minisig_pubkey *,
+	     const char **);
+int	 minisig_pubkey_load(const char *, struct minisig_pubkey *,
+	     const char **);
+void	 minisig_pubkey_format(const struct minisig_pubkey *,
+	     char [GLOSS_PUBKEY_LEN + 1]);
+char	*minisig_pubkey_file(const struct minisig_pubkey *);
+struct minisig_seckey *minisig_keygen(struct minisig_pubkey *);
+void	 minisig_seckey_pubkey(const struct minisig_seckey *,
+	     struct minisig_pubkey *);
+int	 minisig_seckey_write(const char *, const struct minisig_seckey *,
+	     const char *, int, const char **);
+struct minisig_seckey *minisig_seckey_read(const char *, minisig_pass_cb,
+	     void *, const char **);
+void	 minisig_seckey_free(struct minisig_seckey *);
+char	*minisig_sign(const struct minisig_seckey *, const void *, size_t,
+	     const char *, const char *);
+enum minisig_status minisig_parse(const char *, size_t, struct minisig *,
+	     const char **);
+enum minisig_status minisig_verify(const struct minisig *,
+	     const struct minisig_pubkey *, const void *, size_t);
+const char *minisig_status_string(enum minisig_status);
+
+/* timefmt.c */
+int	 timefmt_parse(const char *, int64_t *, const char **);
+int	 timefmt_parse_range(const char *, int64_t *, int64_t *,
+	     const char **);
+void	 timefmt_format(int64_t, char *, size_t);
+void	 timefmt_rfc3339(time_t, char [21]);
+int	 timefmt_parse_rfc3339(const char *, time_t *);
+
+/* statement.c */
+enum stmt_type {
+	STMT_RECORD,
+	STMT_ANNOTATION,
+	STMT__MAX
+};
+enum stmt_kind {
+	KIND_COMMENT,
+	KIND_CRITIQUE,
+	KIND_READING,
+	KIND__MAX
+};
+struct stmt_link {
+	const char	*url;		/* borrowed from the statement's JSON */
+	const char	*title;		/* NULL if absent */
+};
+struct stmt_talk {
+	int64_t		 start;		/* ms into the recording */
+	const char	*speaker;
+	const char	*title;
+	const char	*description;	/* NULL if absent */
+};
+struct stmt_annotation {
+	const char		*record;
+	enum stmt_kind		 kind;
+	int			 talk;		/* 1-based, 0 if absent */
+	int64_t			 at_start;	/* -1 if absent */
+	int64_t			 at_end;	/* -1 if absent */
+	const char		*text;
+	size_t			 text_len;
+	struct stmt_link	*links;
+	size_t			 nlinks;
+	const char		*reply_to;	/* NULL if absent */
+};
+struct stmt_record {
+	const char		*rid;
+	const char		*title;
+	const char		*event;		/* NULL if absent */
+	int64_t			 duration;	/* ms */
+	struct stmt_talk	*talks;
+	size_t			 ntalks;
+};
+struct stmt_limits {
+	size_t	max_text;
+	size_t	max_links;
+	size_t	max_url;
+};
+struct statement {
+	enum stmt_type		 type;
+	json_t			*root;		/* owned */
+	char			 author[GLOSS_PUBKEY_LEN + 1];
+	struct minisig_pubkey	 key;
+	time_t			 created;
+	char			 created_text[21];
+	char			*canonical;	/* S, NUL-terminated, owned */
+	size_t			 canonical_len;
+	char			 id[GLOSS_ID_LEN + 1];
+	union {
+		struct stmt_annotation	annotation;
+		struct stmt_record	record;
+	} u;
+};
+extern const struct stmt_limits stmt_default_limits;
+const char	*stmt_type_name(enum stmt_type);
+const char	*stmt_kind_name(enum stmt_kind);
+int		 stmt_kind_from_name(const char *, enum stmt_kind *);
+int		 stmt_rid_valid(const char *);
+int		 stmt_id_valid(const char *);
+struct statement *stmt_from_json(json_t *, const struct stmt_limits *,
+		     const char **, char **);
+void		 stmt_free(struct statement *);
+char		*stmt_sign(const struct statement *,
+		     const struct minisig_seckey *);
+void		 stmt_trusted_comment(const char *, char *, size_t);
+int		 stmt_verify(const struct statement *, const char *, size_t,
+		     const char **, char **);
+void		 stmt_sha256_hex(const void *, size_t,
+		     char [GLOSS_ID_LEN + 1]);
+
+#endif /* GLOSS_H */
