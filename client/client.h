@@ -1,0 +1,94 @@
+/*
+ * client.h: the gloss command-line client's modules.
+ *
+ * One file per group of commands, each exporting its entries for the table
+ * in gloss.c; the network, key handling and output formatting are shared
+ * by all of them.
+ */
+
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include "gloss.h"
+
+/* Exit codes, as minisign uses them. */
+#define EXIT_OK		0
+#define EXIT_REFUSED	1	/* refused, or verification failed */
+#define EXIT_USAGE	2	/* usage, I/O or network */
+
+struct event_base;
+struct evhttp_connection;
+
+struct client {
+	const char			*server;	/* base URL */
+	const char			*keyfile;	/* NULL: default */
+	int				 json;
+	int				 color;
+	struct event_base		*base;
+	struct evhttp_connection	*conn;
+	char				*host;
+	int				 port;
+};
+
+struct cmd {
+	const char	*name;
+	const char	*usage;
+	int		(*exec)(struct client *, int, char **);
+};
+
+/* net.c */
+struct net_response {
+	int		status;
+	struct buf	body;
+};
+int	 net_request(struct client *, const char *, const char *,
+	     const char *, size_t, struct net_response *);
+void	 net_response_clear(struct net_response *);
+json_t	*net_get_json(struct client *, const char *, int *);
+int	 net_refused(const struct net_response *);
+void	 net_close(struct client *);
+char	*net_escape(const char *);
+
+/* files.c */
+char	*file_read(const char *, size_t, size_t *);
+int	 file_write(const char *, const void *, size_t, mode_t);
+int	 file_mkdirs(const char *, mode_t);
+
+/* keys.c */
+char	*keys_default_path(const char *);
+struct minisig_seckey *keys_load_secret(struct client *,
+	     struct minisig_pubkey *);
+char	*keys_passphrase(const char *, int);
+void	 keys_passphrase_free(char *);
+void	 keys_id_hex(const struct minisig_pubkey *, char [17]);
+
+/* output.c */
+void	 out_init(struct client *);
+void	 out_text(FILE *, const char *, size_t, const char *);
+void	 out_annotation(struct client *, json_t *);
+void	 out_json(json_t *);
+const char *out_color(struct client *, const char *);
+void	 out_fingerprint(const char *, char [10]);
+
+/* gloss.c */
+int	 cmd_usage(const char *);
+int	 cmd_operands(struct client *, int, char **);
+
+/* cmd_*.c */
+int	 cmd_keygen(struct client *, int, char **);
+int	 cmd_record(struct client *, int, char **);
+int	 cmd_records(struct client *, int, char **);
+int	 cmd_post(struct client *, int, char **);
+int	 cmd_comment(struct client *, int, char **);
+int	 cmd_critique(struct client *, int, char **);
+int	 cmd_reading(struct client *, int, char **);
+int	 cmd_list(struct client *, int, char **);
+int	 cmd_show(struct client *, int, char **);
+int	 cmd_verify(struct client *, int, char **);
+int	 cmd_export(struct client *, int, char **);
+
+/* cmd_post.c, shared by the commands that sign and send */
+int	 post_statement(struct client *, json_t *,
+	     const struct minisig_seckey *, char [GLOSS_ID_LEN + 1]);
+
+#endif /* CLIENT_H */

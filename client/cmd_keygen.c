@@ -1,0 +1,101 @@
+/*
+ * cmd_keygen.c: gloss keygen, a minisign -G work-alike.
+ *
+ * The key pair it writes is a minisign key pair: the secret key encrypted
+ * with the passphrase exactly as minisign does (or not at all with -W), so
+ * the same keys work with the stock minisign tool.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+/* Create the parent directory of path (0700: it holds a secret key). */
+static int
+keygen_parent(const char *path)
+{
+	char	*copy = xstrdup(path);
+	int	 rc = file_mkdirs(dirname(copy), 0700);
+
+	free(copy);
+	return rc;
+}
+
+int
+cmd_keygen(struct client *c, int argc, char **argv)
+{
+	struct minisig_seckey	*sk = NULL;
+	struct minisig_pubkey	 pk;
+	const char		*pubpath = NULL, *secpath = NULL, *errstr;
+	char			*defpub = NULL, *defsec = NULL, *pass = NULL;
+	char			*pubtext = NULL, line[GLOSS_PUBKEY_LEN + 1];
+	int			 ch, force = 0, unencrypted = 0;
+	int			 rc = EXIT_USAGE;
+
+	while ((ch = getopt(argc, argv, "fp:s:W")) != -1) {
+		switch (ch) {
+		case 'f':
+			force = 1;
+			break;
+		case 'p':
+			pubpath = optarg;
+			break;
+		case 's':
+			secpath = optarg;
+			break;
+		case 'W':
+			unencrypted = 1;
+			break;
+		default:
+			return cmd_usage("keygen");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage("keygen");
+	if (secpath == NULL)
+		secpath = c->keyfile != NULL ? c->keyfile : getenv("GLOSS_KEY");
+	if (secpath == NULL || *secpath == '\0')
+		secpath = defsec = keys_default_path("gloss.key");
+	if (pubpath == NULL)
+		pubpath = defpub = keys_default_path("gloss.pub");
+	if (!force && access(secpath, F_OK) == 0) {
+		fprintf(stderr, "gloss: %s exists; use -f to overwrite it\n",
+		    secpath);
+		goto out;
+	}
+	if (!unencrypted && (pass = keys_passphrase("New passphrase",
+	    1)) == NULL)
+		goto out;
+	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1)
+		goto out;
+	if ((sk = minisig_keygen(&pk)) == NULL)
+		fatalx("out of secure memory");
+	if (minisig_seckey_write(secpath, sk, pass, force, &errstr) == -1) {
+		fprintf(stderr, "gloss: %s: %s\n", secpath, errstr);
+		goto out;
+	}
+	pubtext = minisig_pubkey_file(&pk);
+	if (file_write(pubpath, pubtext, strlen(pubtext), 0644) == -1)
+		goto out;
+	minisig_pubkey_format(&pk, line);
+	printf("%s\n", line);
+	fprintf(stderr, "secret key: %s%s\npublic key: %s\n", secpath,
+	    pass == NULL ? " (not encrypted)" : "", pubpath);
+	rc = EXIT_OK;
+out:
+	keys_passphrase_free(pass);
+	minisig_seckey_free(sk);
+	free(pubtext);
+	free(defpub);
+	free(defsec);
+	return rc;
+}

@@ -1,0 +1,247 @@
+/*
+ * cmd_list.c: gloss list, the timeline of a record's annotations.
+ *
+ * It follows the server's keyset cursor to the end, so the output is the
+ * whole answer whatever the page size.  People get annotations grouped
+ * under their talk; --json gets one stable document for scripts.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+struct list_args {
+	const char	*rid;
+	const char	*talk;
+	const char	*at;
+	const char	*kind;
+	const char	*author;
+	const char	*limit;
+};
+
+static void
+list_add(struct buf *q, const char *key, const char *value)
+{
+	char	*e;
+
+	if (value == NULL)
+		return;
+	e = net_escape(value);
+	buf_printf(q, "%c%s=%s", q->len == 0 ? '?' : '&', key, e);
+	free(e);
+}
+
+/* The query string for the listing; -1 after a message if --at is bad. */
+static int
+list_query(const struct list_args *a, struct buf *q)
+{
+	const char	*errstr;
+	int64_t		 from, to;
+	char		 n[32];
+
+	list_add(q, "talk", a->talk);
+	list_add(q, "kind", a->kind);
+	list_add(q, "author", a->author);
+	list_add(q, "limit", a->limit);
+	if (a->at == NULL)
+		return 0;
+	if (timefmt_parse_range(a->at, &from, &to, &errstr) == -1) {
+		fprintf(stderr, "gloss: --at %s: %s\n", a->at, errstr);
+		return -1;
+	}
+	snprintf(n, sizeof n, "%lld", (long long)from);
+	list_add(q, "from", n);
+	snprintf(n, sizeof n, "%lld", (long long)(to == -1 ? from : to));
+	list_add(q, "to", n);
+	return 0;
+}
+
+static void
+list_talk_header(struct client *c, json_t *rec, json_int_t n)
+{
+	json_t		*t = json_array_get(json_object_get(rec, "talks"),
+			    n - 1);
+	const char	*speaker, *title;
+	char		 start[32], end[32];
+
+	if (t == NULL) {
+		printf("%sWhole record%s\n", out_color(c, "\033[1;33m"),
+		    out_color(c, "\033[0m"));
+		return;
+	}
+	timefmt_format(json_integer_value(json_object_get(t, "start")), start,
+	    sizeof start);
+	timefmt_format(json_integer_value(json_object_get(t, "end")), end,
+	    sizeof end);
+	speaker = json_string_value(json_object_get(t, "speaker"));
+	title = json_string_value(json_object_get(t, "title"));
+	printf("%sTalk %lld  %s-%s  ", out_color(c, "\033[1;33m"),
+	    (long long)n, start, end);
+	if (speaker != NULL) {
+		out_text(stdout, speaker, strlen(speaker), NULL);
+		fputs(": ", stdout);
+	}
+	if (title != NULL)
+		out_text(stdout, title, strlen(title), NULL);
+	printf("%s\n", out_color(c, "\033[0m"));
+}
+
+/* Fetch every page into one array; NULL with *rc on failure. */
+static json_t *
+list_fetch(struct client *c, const char *rid, const char *query, int *rc)
+{
+	json_t		*all = json_array(), *page;
+	const char	*next = NULL;
+	char		*path, *erid = net_escape(rid), *enext = NULL;
+
+	for (;;) {
+		xasprintf(&path, "/v1/records/%s/annotations%s%s%s%s", erid,
+		    query, next != NULL ? (*query ? "&" : "?") : "",
+		    next != NULL ? "after=" : "", next != NULL ? enext : "");
+		page = net_get_json(c, path, rc);
+		free(path);
+		free(enext);
+		enext = NULL;
+		if (page == NULL) {
+			json_decref(all);
+			all = NULL;
+			break;
+		}
+		json_array_extend(all, json_object_get(page, "annotations"));
+		next = json_string_value(json_object_get(page, "next"));
+		if (next != NULL)
+			enext = net_escape(next);
+		json_decref(page);
+		if (enext == NULL)
+			break;
+	}
+	free(erid);
+	return all;
+}
+
+int
+cmd_list(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "talk", required_argument, NULL, 't' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "author", required_argument, NULL, 'A' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct list_args	 a;
+	struct buf		 q;
+	json_t			*rec = NULL, *all = NULL, *item, *out;
+	char			*path, *erid;
+	json_int_t		 talk, shown = -1;
+	size_t			 i;
+	int			 ch, rc = EXIT_USAGE;
+
+	memset(&a, 0, sizeof a);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			a.talk = optarg;
+			break;
+		case 'a':
+			a.at = optarg;
+			break;
+		case 'K':
+			a.kind = optarg;
+			break;
+		case 'A':
+			a.author = optarg;
+			break;
+		case 'n':
+			a.limit = optarg;
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			return cmd_usage("list");
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage("list");
+	a.rid = argv[optind];
+	buf_init(&q);
+	if (list_query(&a, &q) == -1)
+		goto out;
+	erid = net_escape(a.rid);
+	xasprintf(&path, "/v1/records/%s", erid);
+	free(erid);
+	rec = net_get_json(c, path, &rc);
+	free(path);
+	if (rec == NULL || (all = list_fetch(c, a.rid,
+	    q.len > 0 ? q.data : "", &rc)) == NULL)
+		goto out;
+	rc = EXIT_OK;
+	if (c->json) {
+		out = json_pack("{s:s,s:O}", "record", a.rid, "annotations",
+		    all);
+		out_json(out);
+		json_decref(out);
+		goto out;
+	}
+	if (json_array_size(all) == 0)
+		fprintf(stderr, "gloss: no annotations match\n");
+	json_array_foreach(all, i, item) {
+		talk = json_integer_value(json_object_get(item, "talk"));
+		if (talk != shown)
+			list_talk_header(c, rec, talk);
+		shown = talk;
+		out_annotation(c, item);
+	}
+out:
+	buf_free(&q);
+	json_decref(rec);
+	json_decref(all);
+	return rc;
+}
+
+int
+cmd_show(struct client *c, int argc, char **argv)
+{
+	json_t		*root, *st;
+	const char	*author;
+	char		*path, *id, fp[10];
+	int		 rc;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("show");
+	id = net_escape(argv[optind]);
+	xasprintf(&path, "/v1/statements/%s", id);
+	free(id);
+	root = net_get_json(c, path, &rc);
+	free(path);
+	if (root == NULL)
+		return rc;
+	if (c->json) {
+		out_json(root);
+		json_decref(root);
+		return EXIT_OK;
+	}
+	st = json_object_get(root, "statement");
+	author = json_string_value(json_object_get(st, "author"));
+	out_fingerprint(author != NULL ? author : "", fp);
+	printf("%s %s\n", json_string_value(json_object_get(root, "type")),
+	    json_string_value(json_object_get(root, "id")));
+	printf("author   %s (key %s)\n", author != NULL ? author : "?", fp);
+	printf("created  %s, received %s\n",
+	    json_string_value(json_object_get(st, "created")),
+	    json_string_value(json_object_get(root, "received")));
+	printf("record   %s\n",
+	    json_string_value(json_object_get(st, "record")));
+	if (json_object_get(st, "kind") != NULL) {
+		json_object_set(st, "id", json_object_get(root, "id"));
+		out_annotation(c, st);
+	}
+	json_decref(root);
+	return EXIT_OK;
+}

@@ -1,0 +1,222 @@
+/*
+ * cmd_verify.c: gloss verify and gloss export.
+ *
+ * Verification never trusts the server: it takes the exact bytes S and the
+ * minisig, checks that S is canonical, that its SHA-256 is the id asked
+ * for, and that the author's key signed it with the trusted comment naming
+ * that id.  Export writes the same three files minisign -V needs.
+ */
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+#define VERIFY_FILE_MAX	(1024 * 1024)
+
+struct verified {
+	char			*canonical;
+	size_t			 canonical_len;
+	char			*minisig;
+	struct statement	*st;
+};
+
+static void
+verified_clear(struct verified *v)
+{
+	free(v->canonical);
+	free(v->minisig);
+	stmt_free(v->st);
+	memset(v, 0, sizeof *v);
+}
+
+/*
+ * Check v->canonical and v->minisig; id, when not NULL, is the id they
+ * must carry.  Returns 0, or -1 after saying why on stderr.
+ */
+static int
+verify_bytes(struct verified *v, const char *id)
+{
+	struct jcs_err	 err;
+	json_t		*root;
+	const char	*code;
+	char		*message;
+
+	if ((root = jcs_parse(v->canonical, v->canonical_len, &err)) == NULL) {
+		fprintf(stderr, "gloss: invalid: %s\n", err.message);
+		return -1;
+	}
+	if ((v->st = stmt_from_json(root, NULL, &code, &message)) == NULL) {
+		fprintf(stderr, "gloss: invalid: %s\n", message);
+		free(message);
+		return -1;
+	}
+	if (v->st->canonical_len != v->canonical_len ||
+	    memcmp(v->st->canonical, v->canonical, v->canonical_len) != 0) {
+		fprintf(stderr, "gloss: invalid: the statement is not in "
+		    "canonical form\n");
+		return -1;
+	}
+	if (id != NULL && strcmp(v->st->id, id) != 0) {
+		fprintf(stderr, "gloss: invalid: the statement's bytes hash "
+		    "to %s, not %s\n", v->st->id, id);
+		return -1;
+	}
+	if (stmt_verify(v->st, v->minisig, strlen(v->minisig), &code,
+	    &message) == -1) {
+		fprintf(stderr, "gloss: invalid: %s (%s)\n", message, code);
+		free(message);
+		return -1;
+	}
+	return 0;
+}
+
+/* GET path into *out; exit code on failure. */
+static int
+verify_fetch(struct client *c, const char *path, char **out, size_t *len)
+{
+	struct net_response	resp;
+	int			rc = EXIT_OK;
+
+	if (net_request(c, "GET", path, NULL, 0, &resp) == -1)
+		rc = EXIT_USAGE;
+	else if (resp.status != 200)
+		rc = net_refused(&resp);
+	else {
+		if (len != NULL)
+			*len = resp.body.len;
+		buf_add(&resp.body, "", 0);
+		*out = buf_take(&resp.body);
+	}
+	net_response_clear(&resp);
+	return rc;
+}
+
+/* Fetch a statement's exact bytes and minisig from the server and check. */
+static int
+verify_remote(struct client *c, const char *id, struct verified *v)
+{
+	char	*path;
+	int	 rc;
+
+	if (!stmt_id_valid(id)) {
+		fprintf(stderr, "gloss: %s is neither a file nor a statement "
+		    "id\n", id);
+		return EXIT_USAGE;
+	}
+	xasprintf(&path, "/v1/statements/%s.json", id);
+	rc = verify_fetch(c, path, &v->canonical, &v->canonical_len);
+	free(path);
+	if (rc != EXIT_OK)
+		return rc;
+	xasprintf(&path, "/v1/statements/%s.minisig", id);
+	rc = verify_fetch(c, path, &v->minisig, NULL);
+	free(path);
+	if (rc != EXIT_OK)
+		return rc;
+	return verify_bytes(v, id) == 0 ? EXIT_OK : EXIT_REFUSED;
+}
+
+/* FILE with FILE.minisig beside it. */
+static int
+verify_local(const char *file, struct verified *v)
+{
+	char	*sigpath;
+	size_t	 len;
+
+	xasprintf(&sigpath, "%s.minisig", file);
+	v->canonical = file_read(file, VERIFY_FILE_MAX, &v->canonical_len);
+	v->minisig = file_read(sigpath, VERIFY_FILE_MAX, &len);
+	free(sigpath);
+	if (v->canonical == NULL || v->minisig == NULL)
+		return EXIT_USAGE;
+	return verify_bytes(v, NULL) == 0 ? EXIT_OK : EXIT_REFUSED;
+}
+
+static void
+verify_report(struct client *c, const struct verified *v)
+{
+	char	hex[17];
+
+	keys_id_hex(&v->st->key, hex);
+	if (c->json)
+		printf("{\"valid\":true,\"id\":\"%s\",\"type\":\"%s\","
+		    "\"author\":\"%s\"}\n", v->st->id,
+		    stmt_type_name(v->st->type), v->st->author);
+	else
+		printf("valid: %s %s signed by %s (key id %s)\n",
+		    stmt_type_name(v->st->type), v->st->id, v->st->author, hex);
+}
+
+int
+cmd_verify(struct client *c, int argc, char **argv)
+{
+	struct verified	 v;
+	const char	*arg;
+	int		 rc;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("verify");
+	arg = argv[optind];
+	memset(&v, 0, sizeof v);
+	if (access(arg, F_OK) == 0)
+		rc = verify_local(arg, &v);
+	else
+		rc = verify_remote(c, arg, &v);
+	if (rc == EXIT_OK)
+		verify_report(c, &v);
+	verified_clear(&v);
+	return rc;
+}
+
+int
+cmd_export(struct client *c, int argc, char **argv)
+{
+	struct verified	 v;
+	const char	*dir = NULL;
+	char		*path, *pub, hex[17];
+	int		 ch, rc;
+
+	while ((ch = getopt(argc, argv, "o:")) != -1) {
+		if (ch != 'o')
+			return cmd_usage("export");
+		dir = optarg;
+	}
+	if (dir == NULL || optind + 1 != argc)
+		return cmd_usage("export");
+	memset(&v, 0, sizeof v);
+	if ((rc = verify_remote(c, argv[optind], &v)) != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (file_mkdirs(dir, 0755) == -1)
+		goto out;
+	xasprintf(&path, "%s/%s.json", dir, v.st->id);
+	if (file_write(path, v.canonical, v.canonical_len, 0644) == -1) {
+		free(path);
+		goto out;
+	}
+	free(path);
+	xasprintf(&path, "%s/%s.json.minisig", dir, v.st->id);
+	if (file_write(path, v.minisig, strlen(v.minisig), 0644) == -1) {
+		free(path);
+		goto out;
+	}
+	free(path);
+	keys_id_hex(&v.st->key, hex);
+	xasprintf(&path, "%s/%s.pub", dir, hex);
+	pub = minisig_pubkey_file(&v.st->key);
+	if (file_write(path, pub, strlen(pub), 0644) == 0) {
+		printf("%s/%s.json\n%s/%s.json.minisig\n%s\n", dir, v.st->id,
+		    dir, v.st->id, path);
+		rc = EXIT_OK;
+	}
+	free(pub);
+	free(path);
+out:
+	verified_clear(&v);
+	return rc;
+}

@@ -1,0 +1,150 @@
+/*
+ * gloss.c: the client's entry point and its command table.
+ *
+ * Global options come before the command; each command parses its own.
+ * Exit codes follow minisign: 0 success, 1 refused or not verified, 2 usage,
+ * I/O or network trouble.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "client.h"
+
+static const struct cmd commands[] = {
+	{ "keygen", "keygen [-W] [-f] [-p pubfile] [-s secfile]", cmd_keygen },
+	{ "record", "record import FILE [--id RID] | record show RID",
+	    cmd_record },
+	{ "records", "records", cmd_records },
+	{ "post", "post RID --kind KIND [--talk N] [--at T[-T]] "
+	    "[--link URL [--title T]]... [--reply-to ID] [-m TEXT | -F FILE]",
+	    cmd_post },
+	{ "comment", "comment RID [post options]", cmd_comment },
+	{ "critique", "critique RID [post options]", cmd_critique },
+	{ "reading", "reading RID --link URL [post options]", cmd_reading },
+	{ "list", "list RID [--talk N] [--at T[-T]] [--kind KIND] "
+	    "[--author KEY] [--limit N]", cmd_list },
+	{ "show", "show ID", cmd_show },
+	{ "verify", "verify ID | FILE", cmd_verify },
+	{ "export", "export ID -o DIR", cmd_export },
+};
+
+/* Print one command's usage line; returns EXIT_USAGE for the caller. */
+int
+cmd_usage(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			fprintf(stderr, "usage: gloss %s\n", commands[i].usage);
+	}
+	return EXIT_USAGE;
+}
+
+/*
+ * Parse the options of a command that takes none but --json.  Returns the
+ * number of operands left at argv[optind], or -1 on an unknown option.
+ */
+int
+cmd_operands(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return -1;
+		c->json = 1;
+	}
+	return argc - optind;
+}
+
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: gloss [-S server] [-k secfile] [--json] command "
+	    "[args]\n\ncommands:\n");
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  gloss %s\n", commands[i].usage);
+	fprintf(f, "\nserver: -S, $GLOSS_SERVER, default "
+	    "http://127.0.0.1:8080; key: -k, $GLOSS_KEY, default "
+	    "$XDG_CONFIG_HOME/gloss/gloss.key\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 'S' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct client	 c;
+	size_t		 i;
+	int		 ch, rc;
+
+	memset(&c, 0, sizeof c);
+	log_init("gloss", 1, 1);
+	c.server = getenv("GLOSS_SERVER");
+	if (c.server == NULL || *c.server == '\0')
+		c.server = "http://127.0.0.1:8080";
+	while ((ch = getopt_long(argc, argv, "+S:k:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			c.server = optarg;
+			break;
+		case 'k':
+			c.keyfile = optarg;
+			break;
+		case 'j':
+			c.json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("gloss %s\n", GLOSS_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (sodium_init() == -1) {
+		fprintf(stderr, "gloss: libsodium failed to initialise\n");
+		return EXIT_USAGE;
+	}
+	out_init(&c);
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[0], commands[i].name) == 0)
+			break;
+	}
+	if (i == sizeof commands / sizeof commands[0]) {
+		fprintf(stderr, "gloss: unknown command \"%.32s\"\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	optind = 0;
+	rc = commands[i].exec(&c, argc, argv);
+	net_close(&c);
+	return rc;
+}

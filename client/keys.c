@@ -1,0 +1,164 @@
+/*
+ * keys.c: where the user's keys live and how their passphrase is asked.
+ *
+ * Passphrases are read without echo from the terminal (or taken from
+ * GLOSS_PASSPHRASE for scripts) into sodium_malloc memory and wiped as soon
+ * as the key is decrypted.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "client.h"
+
+#define KEYS_PASS_MAX	1024
+
+/* $XDG_CONFIG_HOME/gloss/NAME, or ~/.config/gloss/NAME; caller frees. */
+char *
+keys_default_path(const char *name)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home;
+	char		*path;
+
+	if (xdg != NULL && *xdg == '/')
+		xasprintf(&path, "%s/gloss/%s", xdg, name);
+	else {
+		if ((home = getenv("HOME")) == NULL || *home == '\0')
+			home = ".";
+		xasprintf(&path, "%s/.config/gloss/%s", home, name);
+	}
+	return path;
+}
+
+void
+keys_passphrase_free(char *pass)
+{
+	if (pass != NULL)
+		sodium_free(pass);
+}
+
+/*
+ * Read a passphrase from /dev/tty without echo, or from GLOSS_PASSPHRASE
+ * when set.  confirm asks twice.  Returns sodium_malloc'd text for
+ * keys_passphrase_free, or NULL (with a message) if none can be had.
+ */
+char *
+keys_passphrase(const char *prompt, int confirm)
+{
+	struct termios	 old, noecho;
+	const char	*env = getenv("GLOSS_PASSPHRASE");
+	char		*pass, *again = NULL;
+	FILE		*tty;
+	size_t		 len;
+	int		 ok = 0;
+
+	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
+		fatalx("out of secure memory");
+	if (env != NULL) {
+		if (strlen(env) >= KEYS_PASS_MAX)
+			goto fail;
+		memcpy(pass, env, strlen(env) + 1);
+		return pass;
+	}
+	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
+		fprintf(stderr, "gloss: a passphrase is needed: set "
+		    "GLOSS_PASSPHRASE or run on a terminal\n");
+		goto fail;
+	}
+	if (tcgetattr(fileno(tty), &old) == 0) {
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &noecho);
+	}
+	if ((again = sodium_malloc(KEYS_PASS_MAX)) == NULL)
+		fatalx("out of secure memory");
+	fprintf(tty, "%s: ", prompt);
+	fflush(tty);
+	if (fgets(pass, KEYS_PASS_MAX, tty) != NULL) {
+		fputc('\n', tty);
+		ok = 1;
+		if (confirm) {
+			fprintf(tty, "Again: ");
+			fflush(tty);
+			ok = fgets(again, KEYS_PASS_MAX, tty) != NULL;
+			fputc('\n', tty);
+		}
+	}
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fclose(tty);
+	if (ok) {
+		pass[strcspn(pass, "\r\n")] = '\0';
+		if (confirm) {
+			again[strcspn(again, "\r\n")] = '\0';
+			len = strlen(pass);
+			if (len != strlen(again) ||
+			    sodium_memcmp(pass, again, len) != 0) {
+				fprintf(stderr, "gloss: passphrases differ\n");
+				ok = 0;
+			}
+		}
+	}
+	sodium_free(again);
+	if (ok)
+		return pass;
+fail:
+	sodium_free(pass);
+	return NULL;
+}
+
+static const char *
+keys_pass_cb(void *arg)
+{
+	char	**pass = arg;
+
+	if (*pass == NULL)
+		*pass = keys_passphrase("Passphrase", 0);
+	return *pass;
+}
+
+/*
+ * Load the user's secret key (from -k, GLOSS_KEY, or the default path) and
+ * its public half.  NULL after a message if it cannot be had.
+ */
+struct minisig_seckey *
+keys_load_secret(struct client *c, struct minisig_pubkey *pk)
+{
+	struct minisig_seckey	*sk;
+	const char		*path = c->keyfile, *errstr;
+	char			*def = NULL, *pass = NULL;
+
+	if (path == NULL)
+		path = getenv("GLOSS_KEY");
+	if (path == NULL || *path == '\0')
+		path = def = keys_default_path("gloss.key");
+	errno = 0;
+	sk = minisig_seckey_read(path, keys_pass_cb, &pass, &errstr);
+	keys_passphrase_free(pass);
+	if (sk == NULL)
+		fprintf(stderr, "gloss: %s: %s%s\n", path, errstr,
+		    errno == ENOENT ? " (create one with gloss keygen)" : "");
+	else
+		minisig_seckey_pubkey(sk, pk);
+	free(def);
+	return sk;
+}
+
+/* The key id as minisign prints it: the key number as big-endian hex. */
+void
+keys_id_hex(const struct minisig_pubkey *pk, char out[17])
+{
+	int	i;
+
+	for (i = 0; i < MINISIG_KEYNUM_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02X",
+		    pk->keynum[MINISIG_KEYNUM_LEN - 1 - i]);
+}

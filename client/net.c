@@ -1,0 +1,209 @@
+/*
+ * net.c: talking to glossd over HTTP with libevent's evhttp client.
+ *
+ * The client is a one-shot program, so requests are synchronous: each one
+ * runs the event loop until its answer arrives.  One connection is kept for
+ * the whole run, so commands that page through a listing reuse it.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "client.h"
+
+#define NET_TIMEOUT	30	/* seconds */
+#define NET_BODY_MAX	(64 * 1024 * 1024)
+
+struct net_call {
+	struct net_response	*resp;
+	int			 done;
+	int			 failed;
+};
+
+static int
+net_connect(struct client *c)
+{
+	struct evhttp_uri	*uri;
+	const char		*scheme, *host;
+
+	if (c->conn != NULL)
+		return 0;
+	if ((uri = evhttp_uri_parse(c->server)) == NULL ||
+	    (scheme = evhttp_uri_get_scheme(uri)) == NULL ||
+	    strcmp(scheme, "http") != 0 ||
+	    (host = evhttp_uri_get_host(uri)) == NULL) {
+		fprintf(stderr, "gloss: server %s is not an http:// URL\n",
+		    c->server);
+		if (uri != NULL)
+			evhttp_uri_free(uri);
+		return -1;
+	}
+	c->host = xstrdup(host);
+	c->port = evhttp_uri_get_port(uri);
+	if (c->port == -1)
+		c->port = 80;
+	evhttp_uri_free(uri);
+	if ((c->base = event_base_new()) == NULL ||
+	    (c->conn = evhttp_connection_base_new(c->base, NULL, c->host,
+	    (unsigned short)c->port)) == NULL) {
+		fprintf(stderr, "gloss: cannot set up a connection\n");
+		return -1;
+	}
+	evhttp_connection_set_timeout(c->conn, NET_TIMEOUT);
+	evhttp_connection_set_max_body_size(c->conn, NET_BODY_MAX);
+	return 0;
+}
+
+void
+net_close(struct client *c)
+{
+	if (c->conn != NULL)
+		evhttp_connection_free(c->conn);
+	if (c->base != NULL)
+		event_base_free(c->base);
+	free(c->host);
+	c->conn = NULL;
+	c->base = NULL;
+	c->host = NULL;
+}
+
+static void
+net_done_cb(struct evhttp_request *req, void *arg)
+{
+	struct net_call	*call = arg;
+	struct evbuffer	*in;
+	size_t		 len;
+
+	call->done = 1;
+	if (req == NULL || evhttp_request_get_response_code(req) == 0) {
+		call->failed = 1;
+		return;
+	}
+	call->resp->status = evhttp_request_get_response_code(req);
+	in = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(in);
+	buf_add(&call->resp->body, evbuffer_pullup(in, -1), len);
+}
+
+void
+net_response_clear(struct net_response *resp)
+{
+	buf_free(&resp->body);
+}
+
+/*
+ * Send method path with an optional JSON body and wait for the answer.
+ * Returns 0 with resp filled (whatever the status), or -1 after printing
+ * why no answer came.  resp is always initialised.
+ */
+int
+net_request(struct client *c, const char *method, const char *path,
+    const char *body, size_t len, struct net_response *resp)
+{
+	struct evhttp_request	*req;
+	struct evkeyvalq	*hdrs;
+	struct net_call		 call = { resp, 0, 0 };
+	enum evhttp_cmd_type	 type;
+
+	memset(resp, 0, sizeof *resp);
+	buf_init(&resp->body);
+	if (net_connect(c) == -1)
+		return -1;
+	type = strcmp(method, "POST") == 0 ? EVHTTP_REQ_POST : EVHTTP_REQ_GET;
+	if ((req = evhttp_request_new(net_done_cb, &call)) == NULL)
+		return -1;
+	hdrs = evhttp_request_get_output_headers(req);
+	evhttp_add_header(hdrs, "Host", c->host);
+	evhttp_add_header(hdrs, "Accept", "application/json");
+	evhttp_add_header(hdrs, "User-Agent", "gloss/" GLOSS_VERSION);
+	if (body != NULL) {
+		evhttp_add_header(hdrs, "Content-Type", "application/json");
+		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
+	}
+	if (evhttp_make_request(c->conn, req, type, path) == -1) {
+		fprintf(stderr, "gloss: cannot send to %s\n", c->server);
+		return -1;
+	}
+	while (!call.done)
+		event_base_loop(c->base, EVLOOP_ONCE);
+	if (call.failed) {
+		fprintf(stderr, "gloss: no answer from %s (is glossd "
+		    "running?)\n", c->server);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Report a refusal from the server on stderr from its JSON error body.
+ * Returns the exit code: 1 for a 4xx refusal, 2 for anything else.
+ */
+int
+net_refused(const struct net_response *resp)
+{
+	json_t		*root, *err;
+	const char	*code = NULL, *msg = NULL;
+
+	root = json_loadb(resp->body.data != NULL ? resp->body.data : "",
+	    resp->body.len, 0, NULL);
+	err = json_object_get(root, "error");
+	code = json_string_value(json_object_get(err, "code"));
+	msg = json_string_value(json_object_get(err, "message"));
+	if (msg != NULL) {
+		fputs("gloss: ", stderr);
+		out_text(stderr, msg, strlen(msg), NULL);
+		fprintf(stderr, " (%d %s)\n", resp->status,
+		    code != NULL ? code : "");
+	} else
+		fprintf(stderr, "gloss: the server answered %d\n",
+		    resp->status);
+	json_decref(root);
+	return resp->status >= 400 && resp->status < 500 ? EXIT_REFUSED :
+	    EXIT_USAGE;
+}
+
+/*
+ * GET path and parse the JSON answer.  NULL with *exitcode set (after
+ * reporting) on any failure.
+ */
+json_t *
+net_get_json(struct client *c, const char *path, int *exitcode)
+{
+	struct net_response	 resp;
+	json_t			*root = NULL;
+	json_error_t		 jerr;
+
+	*exitcode = EXIT_USAGE;
+	if (net_request(c, "GET", path, NULL, 0, &resp) == -1)
+		goto out;
+	if (resp.status != 200) {
+		*exitcode = net_refused(&resp);
+		goto out;
+	}
+	root = json_loadb(resp.body.data, resp.body.len, 0, &jerr);
+	if (root == NULL)
+		fprintf(stderr, "gloss: the server sent invalid JSON: %s\n",
+		    jerr.text);
+out:
+	net_response_clear(&resp);
+	return root;
+}
+
+/* Percent-encode s for a path segment or query value; caller frees. */
+char *
+net_escape(const char *s)
+{
+	char	*e = evhttp_uriencode(s, -1, 0), *copy;
+
+	if (e == NULL)
+		fatalx("out of memory");
+	copy = xstrdup(e);
+	free(e);
+	return copy;
+}

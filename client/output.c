@@ -1,0 +1,159 @@
+/*
+ * output.c: what a person sees on the terminal.
+ *
+ * Text from the server is someone else's words: it is written with control
+ * and bidirectional-override characters replaced, so a comment cannot move
+ * the cursor, recolour the screen or reorder what follows it.  Colour only
+ * when stdout is a terminal and NO_COLOR is unset.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+void
+out_init(struct client *c)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	c->color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+/* An SGR sequence when colour is on, else "". */
+const char *
+out_color(struct client *c, const char *sgr)
+{
+	return c->color ? sgr : "";
+}
+
+/* U+202A..U+202E and U+2066..U+2069 as UTF-8 start with E2 80 / E2 81. */
+static int
+out_bidi(const unsigned char *p, size_t left)
+{
+	if (left < 3 || p[0] != 0xe2)
+		return 0;
+	if (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+		return 1;
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
+/*
+ * Write s[0..len) safely; each newline is followed by indent (NULL: none).
+ */
+void
+out_text(FILE *f, const char *s, size_t len, const char *indent)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n') {
+			fputc('\n', f);
+			if (indent != NULL)
+				fputs(indent, f);
+		} else if (p[i] == '\t')
+			fputc(' ', f);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			fputc('?', f);
+		else if (out_bidi(p + i, len - i)) {
+			fputc('?', f);
+			i += 2;
+		} else
+			fputc(p[i], f);
+	}
+}
+
+/* Eight hex digits of the key id: enough to tell keys apart at a glance. */
+void
+out_fingerprint(const char *author, char out[10])
+{
+	struct minisig_pubkey	 pk;
+	const char		*errstr;
+	char			 hex[17];
+
+	if (minisig_pubkey_parse(author, strlen(author), &pk, &errstr) == -1) {
+		snprintf(out, 10, "?");
+		return;
+	}
+	keys_id_hex(&pk, hex);
+	memcpy(out, hex, 8);
+	out[8] = '\0';
+}
+
+void
+out_json(json_t *root)
+{
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	fputc('\n', stdout);
+}
+
+static void
+out_when(json_t *a, char *buf, size_t len)
+{
+	json_t	*at = json_object_get(a, "at");
+	char	 start[32], end[32];
+
+	if (!json_is_object(at)) {
+		snprintf(buf, len, "%s", json_is_integer(json_object_get(a,
+		    "talk")) ? "(whole talk)" : "(whole record)");
+		return;
+	}
+	timefmt_format(json_integer_value(json_object_get(at, "start")), start,
+	    sizeof start);
+	if (json_is_integer(json_object_get(at, "end"))) {
+		timefmt_format(json_integer_value(json_object_get(at, "end")),
+		    end, sizeof end);
+		snprintf(buf, len, "%s-%s", start, end);
+	} else
+		snprintf(buf, len, "%s", start);
+}
+
+/*
+ * One annotation (an element of a listing) for a person: when, kind, who,
+ * the text indented below, then links and the id.
+ */
+void
+out_annotation(struct client *c, json_t *a)
+{
+	const char	*text = json_string_value(json_object_get(a, "text"));
+	const char	*author, *id, *url, *title, *reply;
+	json_t		*links, *link;
+	char		 when[64], fp[10];
+	size_t		 i;
+
+	out_when(a, when, sizeof when);
+	author = json_string_value(json_object_get(a, "author"));
+	out_fingerprint(author != NULL ? author : "", fp);
+	id = json_string_value(json_object_get(a, "id"));
+	printf("  %s%-19s%s %s%-8s%s  key %s  %s\n", out_color(c, "\033[1m"),
+	    when, out_color(c, "\033[0m"), out_color(c, "\033[36m"),
+	    json_string_value(json_object_get(a, "kind")),
+	    out_color(c, "\033[0m"), fp,
+	    json_string_value(json_object_get(a, "created")));
+	if ((reply = json_string_value(json_object_get(a, "reply_to"))) != NULL)
+		printf("      (reply to %.12s)\n", reply);
+	if (text != NULL) {
+		fputs("      ", stdout);
+		out_text(stdout, text, strlen(text), "      ");
+		fputc('\n', stdout);
+	}
+	links = json_object_get(a, "links");
+	json_array_foreach(links, i, link) {
+		url = json_string_value(json_object_get(link, "url"));
+		title = json_string_value(json_object_get(link, "title"));
+		fputs("      -> ", stdout);
+		if (url != NULL)
+			out_text(stdout, url, strlen(url), NULL);
+		if (title != NULL) {
+			fputs("  \"", stdout);
+			out_text(stdout, title, strlen(title), NULL);
+			fputc('"', stdout);
+		}
+		fputc('\n', stdout);
+	}
+	printf("      %sid %s%s\n", out_color(c, "\033[2m"),
+	    id != NULL ? id : "?", out_color(c, "\033[0m"));
+}

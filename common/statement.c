@@ -1,0 +1,710 @@
+/*
+ * statement.c: what a statement is, per type, and how it is signed.
+ *
+ * The daemon and the client both run every statement through
+ * stmt_from_json, so a statement the client signs is exactly one the daemon
+ * accepts (limits aside, which are the daemon's to set).  Validation is
+ * table-driven: each type lists the members it allows, so an unknown member
+ * is refused instead of being silently signed and ignored.
+ */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "gloss.h"
+
+#define STMT_TITLE_MAX		512
+#define STMT_FIELD_MAX		8192
+#define STMT_TALKS_MAX		1000
+#define STMT_LIST_MAX		200
+
+const struct stmt_limits stmt_default_limits = {
+	.max_text = 16384,
+	.max_links = 16,
+	.max_url = 2048,
+};
+
+static const char *stmt_type_names[STMT__MAX] = {
+	[STMT_RECORD] = "record",
+	[STMT_ANNOTATION] = "annotation",
+};
+
+/* Types DESIGN.md names that later issues implement. */
+static const char *stmt_future_types[] = {
+	"revision", "retraction", "flag", "moderation", "link-review",
+	"endorse", "profile", NULL
+};
+
+static const char *stmt_kind_names[KIND__MAX] = {
+	[KIND_COMMENT] = "comment",
+	[KIND_CRITIQUE] = "critique",
+	[KIND_READING] = "reading",
+};
+
+/* Members each type may carry, besides v, type, author and created. */
+static const char *stmt_members[STMT__MAX][16] = {
+	[STMT_RECORD] = { "record", "title", "event", "duration", "talks",
+	    "abstract", "speakers", "takeaways", "mentioned", "topics",
+	    "notes", NULL },
+	[STMT_ANNOTATION] = { "record", "kind", "talk", "at", "text",
+	    "links", "reply_to", NULL },
+};
+
+struct stmt_ctx {
+	const struct stmt_limits *limits;
+	const char		 *code;
+	char			 *message;
+};
+
+static int GLOSS_PRINTF(3, 4)
+stmt_fail(struct stmt_ctx *ctx, const char *code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ctx->message != NULL)
+		return -1;
+	ctx->code = code;
+	va_start(ap, fmt);
+	if (vasprintf(&ctx->message, fmt, ap) == -1)
+		ctx->message = xstrdup("invalid statement");
+	va_end(ap);
+	return -1;
+}
+
+const char *
+stmt_type_name(enum stmt_type type)
+{
+	return stmt_type_names[type];
+}
+
+const char *
+stmt_kind_name(enum stmt_kind kind)
+{
+	return stmt_kind_names[kind];
+}
+
+int
+stmt_kind_from_name(const char *name, enum stmt_kind *kind)
+{
+	int	i;
+
+	for (i = 0; i < KIND__MAX; i++) {
+		if (strcmp(name, stmt_kind_names[i]) == 0) {
+			*kind = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+stmt_rid_valid(const char *rid)
+{
+	size_t	i, len = strlen(rid);
+
+	if (len == 0 || len > GLOSS_RID_MAX)
+		return 0;
+	if (!islower((unsigned char)rid[0]) && !isdigit((unsigned char)rid[0]))
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!islower((unsigned char)rid[i]) &&
+		    !isdigit((unsigned char)rid[i]) &&
+		    strchr("._-", rid[i]) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+int
+stmt_id_valid(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < GLOSS_ID_LEN; i++) {
+		if (!isdigit((unsigned char)id[i]) &&
+		    (id[i] < 'a' || id[i] > 'f'))
+			return 0;
+	}
+	return id[GLOSS_ID_LEN] == '\0';
+}
+
+void
+stmt_sha256_hex(const void *data, size_t len, char out[GLOSS_ID_LEN + 1])
+{
+	unsigned char	hash[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(hash, data, len);
+	sodium_bin2hex(out, GLOSS_ID_LEN + 1, hash, sizeof hash);
+}
+
+void
+stmt_trusted_comment(const char *id, char *out, size_t len)
+{
+	snprintf(out, len, "gloss/1 id=%s", id);
+}
+
+/*
+ * Plain text: valid UTF-8 (guaranteed by the parser) without control
+ * characters other than tab and newline, which would let a comment rewrite
+ * a reader's terminal.
+ */
+static int
+stmt_plain_text(const char *s, size_t len, int multiline)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\n' || c == '\t') {
+			if (!multiline)
+				return 0;
+		} else if (c < 0x20 || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Fetch member name of obj as a string of 1..max bytes.  Returns the
+ * string, NULL (and records an error) if absent and required or not a
+ * valid string.  *present is set when the member exists.
+ */
+static const char *
+stmt_string(struct stmt_ctx *ctx, json_t *obj, const char *name, int required,
+    size_t max, int multiline, size_t *lenp)
+{
+	json_t		*v = json_object_get(obj, name);
+	const char	*s;
+	size_t		 len;
+
+	if (v == NULL) {
+		if (required)
+			stmt_fail(ctx, "invalid_statement",
+			    "member \"%s\" is required", name);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" must be a string", name);
+		return NULL;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len == 0) {
+		stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" must not be empty", name);
+		return NULL;
+	}
+	if (max != 0 && len > max) {
+		stmt_fail(ctx, strcmp(name, "text") == 0 ? "text_too_long" :
+		    "invalid_statement",
+		    "member \"%s\" is %zu bytes, over the limit of %zu", name,
+		    len, max);
+		return NULL;
+	}
+	if (!stmt_plain_text(s, len, multiline)) {
+		stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" holds control characters", name);
+		return NULL;
+	}
+	if (lenp != NULL)
+		*lenp = len;
+	return s;
+}
+
+/* An integer member within [min, max]; -1 (with error) if absent/invalid. */
+static int
+stmt_integer(struct stmt_ctx *ctx, json_t *obj, const char *name,
+    int64_t min, int64_t max, int64_t *out)
+{
+	json_t	*v = json_object_get(obj, name);
+
+	if (v == NULL || !json_is_integer(v))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" must be an integer", name);
+	*out = json_integer_value(v);
+	if (*out < min || *out > max)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" must be between %lld and %lld", name,
+		    (long long)min, (long long)max);
+	return 0;
+}
+
+static int
+stmt_only_members(struct stmt_ctx *ctx, json_t *obj, const char *what,
+    const char *const *allowed)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i] != NULL; i++) {
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+		}
+		if (allowed[i] == NULL)
+			return stmt_fail(ctx, "invalid_statement",
+			    "%s has an unknown member \"%.64s\"", what, key);
+	}
+	return 0;
+}
+
+static int
+stmt_url(struct stmt_ctx *ctx, const char *url, size_t len)
+{
+	size_t	i;
+
+	if (ctx->limits != NULL && len > ctx->limits->max_url)
+		return stmt_fail(ctx, "url_too_long",
+		    "a link is %zu bytes, over the limit of %zu", len,
+		    ctx->limits->max_url);
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0)
+		return stmt_fail(ctx, "invalid_link",
+		    "links must be http or https URLs");
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
+			return stmt_fail(ctx, "invalid_link",
+			    "a link holds spaces or control characters");
+	}
+	return 0;
+}
+
+static int
+stmt_links(struct stmt_ctx *ctx, struct statement *st, json_t *links)
+{
+	static const char *const allowed[] = { "url", "title", NULL };
+	struct stmt_annotation	*a = &st->u.annotation;
+	json_t			*link;
+	size_t			 i, len;
+
+	if (!json_is_array(links))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"links\" must be an array");
+	a->nlinks = json_array_size(links);
+	if (ctx->limits != NULL && a->nlinks > ctx->limits->max_links)
+		return stmt_fail(ctx, "too_many_links",
+		    "%zu links, over the limit of %zu", a->nlinks,
+		    ctx->limits->max_links);
+	if (a->nlinks == 0)
+		return 0;
+	a->links = xcalloc(a->nlinks, sizeof *a->links);
+	json_array_foreach(links, i, link) {
+		if (!json_is_object(link))
+			return stmt_fail(ctx, "invalid_statement",
+			    "each link must be an object");
+		if (stmt_only_members(ctx, link, "a link", allowed) == -1)
+			return -1;
+		a->links[i].url = stmt_string(ctx, link, "url", 1, 0, 0, &len);
+		if (a->links[i].url == NULL ||
+		    stmt_url(ctx, a->links[i].url, len) == -1)
+			return -1;
+		a->links[i].title = stmt_string(ctx, link, "title", 0,
+		    STMT_TITLE_MAX, 0, NULL);
+		if (ctx->message != NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+stmt_at(struct stmt_ctx *ctx, struct statement *st, json_t *at)
+{
+	static const char *const allowed[] = { "start", "end", NULL };
+	struct stmt_annotation	*a = &st->u.annotation;
+
+	if (!json_is_object(at))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"at\" must be an object");
+	if (stmt_only_members(ctx, at, "\"at\"", allowed) == -1 ||
+	    stmt_integer(ctx, at, "start", 0, GLOSS_MAX_SAFE_INT,
+	    &a->at_start) == -1)
+		return -1;
+	if (json_object_get(at, "end") != NULL) {
+		if (stmt_integer(ctx, at, "end", 0, GLOSS_MAX_SAFE_INT,
+		    &a->at_end) == -1)
+			return -1;
+		if (a->at_end <= a->at_start)
+			return stmt_fail(ctx, "bad_time_range",
+			    "a time range must end after it starts");
+	}
+	return 0;
+}
+
+static int
+stmt_annotation(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_annotation	*a = &st->u.annotation;
+	const char		*kind;
+	json_t			*v;
+	int64_t			 talk;
+
+	a->at_start = a->at_end = -1;
+	a->record = stmt_string(ctx, st->root, "record", 1, GLOSS_RID_MAX, 0,
+	    NULL);
+	if (a->record == NULL)
+		return -1;
+	if (!stmt_rid_valid(a->record))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"record\" is not a record id");
+	if ((kind = stmt_string(ctx, st->root, "kind", 1, 16, 0, NULL)) == NULL)
+		return -1;
+	if (stmt_kind_from_name(kind, &a->kind) == -1)
+		return stmt_fail(ctx, "invalid_statement",
+		    "kind must be comment, critique or reading");
+	if (json_object_get(st->root, "talk") != NULL) {
+		if (stmt_integer(ctx, st->root, "talk", 1, STMT_TALKS_MAX,
+		    &talk) == -1)
+			return -1;
+		a->talk = (int)talk;
+	}
+	if ((v = json_object_get(st->root, "at")) != NULL &&
+	    stmt_at(ctx, st, v) == -1)
+		return -1;
+	a->text = stmt_string(ctx, st->root, "text", 1,
+	    ctx->limits != NULL ? ctx->limits->max_text : 0, 1, &a->text_len);
+	if (a->text == NULL)
+		return -1;
+	if ((v = json_object_get(st->root, "links")) != NULL &&
+	    stmt_links(ctx, st, v) == -1)
+		return -1;
+	if (a->kind == KIND_READING && a->nlinks == 0)
+		return stmt_fail(ctx, "invalid_statement",
+		    "a reading needs at least one link");
+	a->reply_to = stmt_string(ctx, st->root, "reply_to", 0, GLOSS_ID_LEN,
+	    0, NULL);
+	if (ctx->message != NULL)
+		return -1;
+	if (a->reply_to != NULL && !stmt_id_valid(a->reply_to))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"reply_to\" is not a statement id");
+	return 0;
+}
+
+/* An optional array of at most STMT_LIST_MAX strings, or of objects. */
+static int
+stmt_string_list(struct stmt_ctx *ctx, json_t *root, const char *name)
+{
+	json_t	*list = json_object_get(root, name), *item;
+	size_t	 i;
+
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > STMT_LIST_MAX)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" must be an array of at most %d strings",
+		    name, STMT_LIST_MAX);
+	json_array_foreach(list, i, item) {
+		if (!json_is_string(item) || json_string_length(item) == 0 ||
+		    json_string_length(item) > STMT_FIELD_MAX ||
+		    !stmt_plain_text(json_string_value(item),
+		    json_string_length(item), 0))
+			return stmt_fail(ctx, "invalid_statement",
+			    "member \"%s\" must hold non-empty plain strings",
+			    name);
+	}
+	return 0;
+}
+
+static int
+stmt_speakers(struct stmt_ctx *ctx, json_t *root)
+{
+	static const char *const allowed[] = { "name", "affiliation", NULL };
+	json_t	*list = json_object_get(root, "speakers"), *item;
+	size_t	 i;
+
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > STMT_LIST_MAX)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"speakers\" must be an array");
+	json_array_foreach(list, i, item) {
+		if (!json_is_object(item))
+			return stmt_fail(ctx, "invalid_statement",
+			    "each speaker must be an object");
+		if (stmt_only_members(ctx, item, "a speaker", allowed) == -1 ||
+		    stmt_string(ctx, item, "name", 1, STMT_TITLE_MAX, 0,
+		    NULL) == NULL)
+			return -1;
+		stmt_string(ctx, item, "affiliation", 0, STMT_TITLE_MAX, 0,
+		    NULL);
+		if (ctx->message != NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+stmt_talks(struct stmt_ctx *ctx, struct statement *st, json_t *talks)
+{
+	static const char *const allowed[] = { "start", "speaker", "title",
+	    "description", NULL };
+	struct stmt_record	*r = &st->u.record;
+	struct stmt_talk	*t;
+	json_t			*item;
+	size_t			 i;
+
+	if (!json_is_array(talks) || json_array_size(talks) == 0 ||
+	    json_array_size(talks) > STMT_TALKS_MAX)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"talks\" must be an array of 1 to %d talks",
+		    STMT_TALKS_MAX);
+	r->ntalks = json_array_size(talks);
+	r->talks = xcalloc(r->ntalks, sizeof *r->talks);
+	json_array_foreach(talks, i, item) {
+		t = &r->talks[i];
+		if (!json_is_object(item))
+			return stmt_fail(ctx, "invalid_statement",
+			    "each talk must be an object");
+		if (stmt_only_members(ctx, item, "a talk", allowed) == -1 ||
+		    stmt_integer(ctx, item, "start", 0, r->duration - 1,
+		    &t->start) == -1)
+			return -1;
+		if (i > 0 && t->start < r->talks[i - 1].start)
+			return stmt_fail(ctx, "invalid_statement",
+			    "talk %zu starts before talk %zu", i + 1, i);
+		t->title = stmt_string(ctx, item, "title", 1, STMT_TITLE_MAX,
+		    0, NULL);
+		t->speaker = stmt_string(ctx, item, "speaker", 0,
+		    STMT_TITLE_MAX, 0, NULL);
+		t->description = stmt_string(ctx, item, "description", 0,
+		    STMT_FIELD_MAX, 1, NULL);
+		if (ctx->message != NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+stmt_record(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_record	*r = &st->u.record;
+	json_t			*talks;
+
+	r->rid = stmt_string(ctx, st->root, "record", 1, GLOSS_RID_MAX, 0,
+	    NULL);
+	if (r->rid == NULL)
+		return -1;
+	if (!stmt_rid_valid(r->rid))
+		return stmt_fail(ctx, "invalid_statement",
+		    "record ids are 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+	r->title = stmt_string(ctx, st->root, "title", 1, STMT_TITLE_MAX, 0,
+	    NULL);
+	r->event = stmt_string(ctx, st->root, "event", 0, STMT_TITLE_MAX, 0,
+	    NULL);
+	if (ctx->message != NULL ||
+	    stmt_integer(ctx, st->root, "duration", 1, GLOSS_MAX_SAFE_INT,
+	    &r->duration) == -1)
+		return -1;
+	if ((talks = json_object_get(st->root, "talks")) == NULL)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"talks\" is required");
+	if (stmt_talks(ctx, st, talks) == -1 ||
+	    stmt_speakers(ctx, st->root) == -1 ||
+	    stmt_string_list(ctx, st->root, "takeaways") == -1 ||
+	    stmt_string_list(ctx, st->root, "topics") == -1)
+		return -1;
+	stmt_string(ctx, st->root, "abstract", 0, STMT_FIELD_MAX, 1, NULL);
+	stmt_string(ctx, st->root, "mentioned", 0, STMT_FIELD_MAX, 0, NULL);
+	stmt_string(ctx, st->root, "notes", 0, STMT_FIELD_MAX, 1, NULL);
+	return ctx->message != NULL ? -1 : 0;
+}
+
+static int
+stmt_type(struct stmt_ctx *ctx, struct statement *st)
+{
+	const char	*name;
+	size_t		 i;
+
+	if ((name = stmt_string(ctx, st->root, "type", 1, 32, 0, NULL)) == NULL)
+		return -1;
+	for (i = 0; i < STMT__MAX; i++) {
+		if (strcmp(name, stmt_type_names[i]) == 0) {
+			st->type = i;
+			return 0;
+		}
+	}
+	for (i = 0; stmt_future_types[i] != NULL; i++) {
+		if (strcmp(name, stmt_future_types[i]) == 0)
+			return stmt_fail(ctx, "unsupported_type",
+			    "statements of type \"%s\" are not accepted yet",
+			    name);
+	}
+	return stmt_fail(ctx, "invalid_statement", "unknown statement type");
+}
+
+static int
+stmt_common(struct stmt_ctx *ctx, struct statement *st)
+{
+	static const char *const base[] = { "v", "type", "author", "created" };
+	const char	*allowed[32];
+	const char	*s, *errstr;
+	size_t		 i, n = 0;
+	int64_t		 v;
+
+	if (!json_is_object(st->root))
+		return stmt_fail(ctx, "invalid_statement",
+		    "a statement must be a JSON object");
+	if (stmt_integer(ctx, st->root, "v", 1, 1, &v) == -1 ||
+	    stmt_type(ctx, st) == -1)
+		return -1;
+	for (i = 0; i < sizeof base / sizeof base[0]; i++)
+		allowed[n++] = base[i];
+	for (i = 0; stmt_members[st->type][i] != NULL; i++)
+		allowed[n++] = stmt_members[st->type][i];
+	allowed[n] = NULL;
+	if (stmt_only_members(ctx, st->root, "the statement", allowed) == -1)
+		return -1;
+	if ((s = stmt_string(ctx, st->root, "author", 1, GLOSS_PUBKEY_LEN, 0,
+	    NULL)) == NULL)
+		return -1;
+	if (minisig_pubkey_parse(s, strlen(s), &st->key, &errstr) == -1)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"author\" is not a minisign public key: %s",
+		    errstr);
+	minisig_pubkey_format(&st->key, st->author);
+	if ((s = stmt_string(ctx, st->root, "created", 1, 20, 0, NULL)) == NULL)
+		return -1;
+	if (timefmt_parse_rfc3339(s, &st->created) == -1)
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"created\" must be UTC like 2026-11-26T15:04:05Z");
+	memcpy(st->created_text, s, sizeof st->created_text);
+	return 0;
+}
+
+/*
+ * Validate root as a statement and compute its canonical bytes and id.
+ * Takes ownership of root whatever happens.  limits NULL skips the
+ * size limits (the client leaves them to the server).  On failure returns
+ * NULL with *code a stable snake_case code and *message a malloc'd human
+ * sentence for the caller to free.
+ */
+struct statement *
+stmt_from_json(json_t *root, const struct stmt_limits *limits,
+    const char **code, char **message)
+{
+	struct stmt_ctx		 ctx = { .limits = limits };
+	struct statement	*st;
+	struct buf		 out;
+	struct jcs_err		 err;
+	int			 rc;
+
+	st = xcalloc(1, sizeof *st);
+	st->root = root;
+	if (stmt_common(&ctx, st) == -1)
+		goto fail;
+	switch (st->type) {
+	case STMT_RECORD:
+		rc = stmt_record(&ctx, st);
+		break;
+	case STMT_ANNOTATION:
+		rc = stmt_annotation(&ctx, st);
+		break;
+	default:
+		rc = stmt_fail(&ctx, "invalid_statement", "unknown type");
+		break;
+	}
+	if (rc == -1)
+		goto fail;
+	buf_init(&out);
+	if (jcs_serialize(st->root, &out, &err) == -1) {
+		buf_free(&out);
+		stmt_fail(&ctx, jcs_error_code(err.code), "%s", err.message);
+		goto fail;
+	}
+	st->canonical_len = out.len;
+	st->canonical = buf_take(&out);
+	stmt_sha256_hex(st->canonical, st->canonical_len, st->id);
+	return st;
+
+fail:
+	*code = ctx.code;
+	*message = ctx.message;
+	stmt_free(st);
+	return NULL;
+}
+
+void
+stmt_free(struct statement *st)
+{
+	if (st == NULL)
+		return;
+	switch (st->type) {
+	case STMT_RECORD:
+		free(st->u.record.talks);
+		break;
+	case STMT_ANNOTATION:
+		free(st->u.annotation.links);
+		break;
+	default:
+		break;
+	}
+	free(st->canonical);
+	json_decref(st->root);
+	free(st);
+}
+
+/* The 4-line minisig text for st's canonical bytes; caller frees. */
+char *
+stmt_sign(const struct statement *st, const struct minisig_seckey *sk)
+{
+	char	trusted[128];
+
+	stmt_trusted_comment(st->id, trusted, sizeof trusted);
+	return minisig_sign(sk, st->canonical, st->canonical_len, trusted,
+	    NULL);
+}
+
+/*
+ * Check that text is a valid minisig by st's author over st's canonical
+ * bytes with the trusted comment naming st's id.  Returns 0, or -1 with
+ * *code and a malloc'd *message.
+ */
+int
+stmt_verify(const struct statement *st, const char *text, size_t len,
+    const char **code, char **message)
+{
+	struct minisig		 sig;
+	enum minisig_status	 status;
+	const char		*errstr = "invalid";
+	char			 trusted[128];
+
+	status = minisig_parse(text, len, &sig, &errstr);
+	if (status != MINISIG_OK) {
+		*code = minisig_status_string(status);
+		xasprintf(message, "the minisig is not usable: %s", errstr);
+		return -1;
+	}
+	status = minisig_verify(&sig, &st->key, st->canonical,
+	    st->canonical_len);
+	if (status != MINISIG_OK) {
+		*code = minisig_status_string(status);
+		switch (status) {
+		case MINISIG_E_KEY_MISMATCH:
+			*message = xstrdup("the minisig was made by another "
+			    "key than the statement's author");
+			break;
+		default:
+			*message = xstrdup("the signature does not match the "
+			    "statement's canonical bytes");
+			break;
+		}
+		return -1;
+	}
+	stmt_trusted_comment(st->id, trusted, sizeof trusted);
+	if (strcmp(sig.trusted, trusted) != 0) {
+		*code = "bad_trusted_comment";
+		xasprintf(message, "the trusted comment must be \"%s\"",
+		    trusted);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,269 @@
+/*
+ * api_statements.c: accepting signed statements and serving them back.
+ *
+ * A POST runs the whole chain DESIGN.md §2 fixes, cheapest refusal first:
+ * strict JSON, the wire shape, the statement's own rules, its signature,
+ * then the policies that need the clock or the store.  Nothing is written
+ * until everything has passed, and then in one transaction.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+void
+api_store_error(struct http_response *resp, enum store_rc rc)
+{
+	if (rc == STORE_BUSY)
+		http_error(resp, 503, "busy", "the database is busy; retry");
+	else
+		http_error(resp, 500, "internal_error",
+		    "the server failed; nothing was changed");
+}
+
+static void
+api_accepted(struct http_response *resp, int status,
+    const struct statement *st, int64_t seq)
+{
+	http_json(resp, status);
+	snprintf(resp->location, sizeof resp->location, "/v1/statements/%s",
+	    st->id);
+	buf_printf(&resp->body, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
+	    "\"url\":\"%s\"}\n", st->id, (long long)seq,
+	    stmt_type_name(st->type), resp->location);
+}
+
+/* The wire form {"statement":{...},"minisig":"..."}, strictly. */
+static int
+api_wire(struct http_response *resp, json_t *wire, json_t **stmt,
+    const char **minisig, size_t *minisig_len)
+{
+	json_t	*sig;
+
+	*stmt = json_object_get(wire, "statement");
+	sig = json_object_get(wire, "minisig");
+	if (!json_is_object(wire) || json_object_size(wire) != 2 ||
+	    !json_is_object(*stmt) || !json_is_string(sig)) {
+		http_error(resp, 400, "malformed_request", "the body must be "
+		    "{\"statement\": {...}, \"minisig\": \"...\"}");
+		return -1;
+	}
+	*minisig = json_string_value(sig);
+	*minisig_len = json_string_length(sig);
+	return 0;
+}
+
+static int
+api_refuse(struct http_response *resp, struct policy_verdict *v)
+{
+	http_error(resp, v->status, v->code, "%s", v->message);
+	policy_verdict_clear(v);
+	return -1;
+}
+
+/* Record-level checks for an annotation; fills the placement. */
+static int
+api_check_annotation(struct glossd *gd, struct http_response *resp,
+    const struct statement *st, struct store_placement *place)
+{
+	const struct stmt_annotation	*a = &st->u.annotation;
+	struct store_record		 rec;
+	struct policy_verdict		 v = { 0 };
+	char				 rid[GLOSS_RID_MAX + 1];
+	enum store_rc			 rc;
+	int				 ok;
+
+	memset(&rec, 0, sizeof rec);
+	if ((rc = store_record(gd->store, a->record, &rec)) != STORE_OK) {
+		if (rc != STORE_NOTFOUND)
+			api_store_error(resp, rc);
+		else
+			http_error(resp, 422, "unknown_record",
+			    "there is no record %s", a->record);
+		return -1;
+	}
+	ok = policy_annotation(&rec, a, place, &v);
+	store_record_clear(&rec);
+	if (ok == -1)
+		return api_refuse(resp, &v);
+	if (a->reply_to == NULL)
+		return 0;
+	rc = store_annotation_record(gd->store, a->reply_to, rid);
+	if (rc == STORE_OK && strcmp(rid, a->record) == 0)
+		return 0;
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		api_store_error(resp, rc);
+	else
+		http_error(resp, 422, "unknown_reply_to", "reply_to names no "
+		    "annotation of record %s", a->record);
+	return -1;
+}
+
+static int
+api_seq_cb(const struct store_statement *row, void *arg)
+{
+	*(int64_t *)arg = row->seq;
+	return 0;
+}
+
+void
+api_post_statement(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct statement	*st = NULL;
+	struct store_placement	 place = { 0 };
+	struct policy_verdict	 v = { 0 };
+	struct jcs_err		 err;
+	json_t			*wire, *stmt;
+	const char		*minisig, *code;
+	char			*message;
+	size_t			 minisig_len;
+	int64_t			 seq;
+	enum store_rc		 rc;
+
+	if ((wire = jcs_parse(req->body, req->body_len, &err)) == NULL) {
+		http_error(resp, err.code == JCS_E_SYNTAX ||
+		    err.code == JCS_E_UTF8 ? 400 : 422,
+		    jcs_error_code(err.code), "%s", err.message);
+		return;
+	}
+	if (api_wire(resp, wire, &stmt, &minisig, &minisig_len) == -1)
+		goto out;
+	st = stmt_from_json(json_incref(stmt), &gd->cfg.limits.stmt, &code,
+	    &message);
+	if (st == NULL) {
+		http_error(resp, 422, code, "%s", message);
+		free(message);
+		goto out;
+	}
+	if (stmt_verify(st, minisig, minisig_len, &code, &message) == -1) {
+		http_error(resp, strcmp(code, "malformed_signature") == 0 ?
+		    400 : 401, code, "%s", message);
+		free(message);
+		goto out;
+	}
+	rc = store_statement(gd->store, st->id, api_seq_cb, &seq);
+	if (rc == STORE_OK) {
+		api_accepted(resp, 200, st, seq);
+		goto out;
+	}
+	if (rc != STORE_NOTFOUND) {
+		api_store_error(resp, rc);
+		goto out;
+	}
+	if (policy_created(st->created, req->now, gd->cfg.limits.skew,
+	    &v) == -1) {
+		api_refuse(resp, &v);
+		goto out;
+	}
+	switch (st->type) {
+	case STMT_RECORD:
+		if (policy_record(&gd->cfg, st, &v) == -1) {
+			api_refuse(resp, &v);
+			goto out;
+		}
+		break;
+	case STMT_ANNOTATION:
+		if (api_check_annotation(gd, resp, st, &place) == -1)
+			goto out;
+		break;
+	default:
+		break;
+	}
+	rc = store_append(gd->store, st, minisig, req->now, &place, &seq);
+	switch (rc) {
+	case STORE_OK:
+		api_accepted(resp, 201, st, seq);
+		break;
+	case STORE_EXISTS:
+		api_accepted(resp, 200, st, seq);
+		break;
+	case STORE_CONFLICT:
+		http_error(resp, 409, "record_exists", "a record with id %s "
+		    "already exists", st->u.record.rid);
+		break;
+	default:
+		api_store_error(resp, rc);
+		break;
+	}
+out:
+	stmt_free(st);
+	json_decref(wire);
+}
+
+enum api_form {
+	FORM_FULL,
+	FORM_CANONICAL,
+	FORM_MINISIG,
+};
+
+struct api_statement_ctx {
+	struct http_response	*resp;
+	enum api_form		 form;
+};
+
+static int
+api_statement_cb(const struct store_statement *row, void *arg)
+{
+	struct api_statement_ctx	*ctx = arg;
+	struct buf			*b = &ctx->resp->body;
+	char				 received[21];
+
+	switch (ctx->form) {
+	case FORM_CANONICAL:
+		buf_add(b, row->canonical, row->canonical_len);
+		break;
+	case FORM_MINISIG:
+		ctx->resp->content_type = "text/plain; charset=utf-8";
+		buf_puts(b, row->minisig);
+		break;
+	case FORM_FULL:
+		timefmt_rfc3339((time_t)row->received, received);
+		buf_printf(b, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
+		    "\"author\":\"%s\",\"received\":\"%s\",\"status\":"
+		    "\"accepted\",\"statement\":", row->id,
+		    (long long)row->seq, row->type, row->author, received);
+		buf_add(b, row->canonical, row->canonical_len);
+		buf_puts(b, ",\"minisig\":");
+		jcs_write_string(b, row->minisig, strlen(row->minisig));
+		buf_puts(b, "}\n");
+		break;
+	}
+	return 0;
+}
+
+/* GET /v1/statements/{id}[.json|.minisig] */
+void
+api_get_statement(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct api_statement_ctx	 ctx = { resp, FORM_FULL };
+	const char			*param = http_param(req, "id");
+	char				 id[GLOSS_ID_LEN + 1];
+	enum store_rc			 rc;
+
+	if (strlen(param) > GLOSS_ID_LEN) {
+		if (strcmp(param + GLOSS_ID_LEN, ".json") == 0)
+			ctx.form = FORM_CANONICAL;
+		else if (strcmp(param + GLOSS_ID_LEN, ".minisig") == 0)
+			ctx.form = FORM_MINISIG;
+		else
+			goto notfound;
+	}
+	if (strlen(param) < GLOSS_ID_LEN)
+		goto notfound;
+	memcpy(id, param, GLOSS_ID_LEN);
+	id[GLOSS_ID_LEN] = '\0';
+	if (!stmt_id_valid(id))
+		goto notfound;
+	http_json(resp, 200);
+	rc = store_statement(gd->store, id, api_statement_cb, &ctx);
+	if (rc == STORE_NOTFOUND)
+		goto notfound;
+	if (rc != STORE_OK)
+		api_store_error(resp, rc);
+	return;
+notfound:
+	http_error(resp, 404, "not_found", "no statement has that id");
+}

@@ -1,0 +1,251 @@
+/*
+ * config.c: glossd's configuration file.
+ *
+ * The format is deliberately tiny, `key = value` lines with `#` comments,
+ * so an operator can read it at a glance and a typo is an error with a
+ * line number instead of a setting silently ignored.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+#define CONFIG_FILE_MAX	(1024 * 1024)
+
+enum config_kind {
+	CONFIG_STRING,
+	CONFIG_SIZE,
+	CONFIG_INT,
+	CONFIG_KEY,
+};
+
+struct config_key {
+	const char		*name;
+	enum config_kind	 kind;
+	size_t			 offset;
+	long long		 min;
+	long long		 max;
+};
+
+#define OFF(f)	offsetof(struct config, f)
+static const struct config_key config_keys[] = {
+	{ "listen", CONFIG_STRING, OFF(listen), 0, 0 },
+	{ "port", CONFIG_INT, OFF(port), 0, 65535 },
+	{ "database", CONFIG_STRING, OFF(database), 0, 0 },
+	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
+	{ "max_body", CONFIG_SIZE, OFF(limits.max_body), 1024, 64 << 20 },
+	{ "max_headers", CONFIG_SIZE, OFF(limits.max_headers), 1024,
+	    1 << 20 },
+	{ "max_text", CONFIG_SIZE, OFF(limits.stmt.max_text), 1, 1 << 20 },
+	{ "max_links", CONFIG_SIZE, OFF(limits.stmt.max_links), 0, 1000 },
+	{ "max_url", CONFIG_SIZE, OFF(limits.stmt.max_url), 16, 65536 },
+	{ "timeout", CONFIG_INT, OFF(limits.timeout), 1, 3600 },
+	{ "page_max", CONFIG_INT, OFF(limits.page_max), 1, 10000 },
+	{ "skew", CONFIG_INT, OFF(limits.skew), 0, 7 * 86400 },
+};
+#undef OFF
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->listen = xstrdup("127.0.0.1");
+	cfg->port = 8080;
+	cfg->database = xstrdup("gloss.db");
+	cfg->limits.max_body = 64 * 1024;
+	cfg->limits.max_headers = 8 * 1024;
+	cfg->limits.timeout = 30;
+	cfg->limits.page_max = 500;
+	cfg->limits.skew = 600;
+	cfg->limits.stmt = stmt_default_limits;
+}
+
+void
+config_clear(struct config *cfg)
+{
+	free(cfg->listen);
+	free(cfg->database);
+	free(cfg->curators);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* A decimal number with an optional k or m suffix (powers of 1024). */
+static int
+config_number(const char *s, long long *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || n < 0)
+		return -1;
+	if (*end == 'k' || *end == 'K') {
+		if (n > LLONG_MAX / 1024)
+			return -1;
+		n *= 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		if (n > LLONG_MAX / (1024 * 1024))
+			return -1;
+		n *= 1024 * 1024;
+		end++;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+config_set(struct config *cfg, const struct config_key *key,
+    const char *value, char **cause)
+{
+	char		*field = (char *)cfg + key->offset;
+	const char	*errstr;
+	long long	 n;
+
+	switch (key->kind) {
+	case CONFIG_STRING:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case CONFIG_KEY:
+		cfg->curators = xreallocarray(cfg->curators,
+		    cfg->ncurators + 1, sizeof *cfg->curators);
+		if (minisig_pubkey_parse(value, strlen(value),
+		    &cfg->curators[cfg->ncurators], &errstr) == -1) {
+			xasprintf(cause, "%s is not a public key: %s",
+			    key->name, errstr);
+			return -1;
+		}
+		cfg->ncurators++;
+		return 0;
+	case CONFIG_SIZE:
+	case CONFIG_INT:
+		if (config_number(value, &n) == -1 || n < key->min ||
+		    n > key->max) {
+			xasprintf(cause, "%s must be a number from %lld to %lld",
+			    key->name, key->min, key->max);
+			return -1;
+		}
+		if (key->kind == CONFIG_SIZE)
+			*(size_t *)field = (size_t)n;
+		else
+			*(int *)field = (int)n;
+		return 0;
+	}
+	return -1;
+}
+
+static char *
+config_trim(char *s)
+{
+	char	*end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * Parse a configuration text into cfg (which holds defaults or earlier
+ * settings).  name is used in messages.  On error returns -1 with *cause a
+ * malloc'd "name:line: problem" sentence.
+ */
+int
+config_parse(struct config *cfg, const char *text, size_t len,
+    const char *name, char **cause)
+{
+	char	*copy, *line, *next, *key, *value, *eq, *why = NULL;
+	size_t	 i;
+	int	 lineno = 0, rc = 0;
+
+	if (memchr(text, '\0', len) != NULL) {
+		xasprintf(cause, "%s: holds a NUL byte", name);
+		return -1;
+	}
+	copy = xstrndup(text, len);
+	for (line = copy; line != NULL && rc == 0; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(line, '#')) != NULL)
+			*eq = '\0';
+		key = config_trim(line);
+		if (*key == '\0')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			xasprintf(&why, "expected key = value");
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = config_trim(key);
+		value = config_trim(eq + 1);
+		for (i = 0; i < sizeof config_keys / sizeof config_keys[0];
+		    i++) {
+			if (strcmp(key, config_keys[i].name) == 0)
+				break;
+		}
+		if (i == sizeof config_keys / sizeof config_keys[0]) {
+			xasprintf(&why, "unknown key \"%.32s\"", key);
+			rc = -1;
+		} else if (*value == '\0') {
+			xasprintf(&why, "%s needs a value", key);
+			rc = -1;
+		} else
+			rc = config_set(cfg, &config_keys[i], value, &why);
+	}
+	if (rc == -1) {
+		xasprintf(cause, "%s:%d: %s", name, lineno, why);
+		free(why);
+	}
+	free(copy);
+	return rc;
+}
+
+int
+config_load(struct config *cfg, const char *path, char **cause)
+{
+	FILE	*f;
+	char	*text;
+	size_t	 len;
+	int	 rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	text = xmalloc(CONFIG_FILE_MAX + 1);
+	len = fread(text, 1, CONFIG_FILE_MAX + 1, f);
+	if (ferror(f) || len > CONFIG_FILE_MAX) {
+		xasprintf(cause, "%s: %s", path, ferror(f) ? strerror(errno) :
+		    "larger than 1 MiB");
+		rc = -1;
+	} else
+		rc = config_parse(cfg, text, len, path, cause);
+	free(text);
+	fclose(f);
+	return rc;
+}
+
+int
+config_is_curator(const struct config *cfg, const struct minisig_pubkey *key)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->ncurators; i++) {
+		if (memcmp(&cfg->curators[i], key, sizeof *key) == 0)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,246 @@
+/*
+ * glossd.h: the daemon's modules and the plain structs that pass between
+ * them.
+ *
+ * Only http.c sees libevent's request type and only store.c sees SQLite, so
+ * handlers and rules here work on these structs and can be tested without
+ * sockets or a database file.
+ */
+
+#ifndef GLOSSD_H
+#define GLOSSD_H
+
+#include "gloss.h"
+
+/* config.c */
+struct config_limits {
+	size_t		max_body;	/* request body bytes */
+	size_t		max_headers;	/* request header bytes */
+	int		timeout;	/* seconds per request */
+	int		page_max;	/* largest ?limit= */
+	int		skew;		/* seconds created may differ from now */
+	struct stmt_limits stmt;	/* text, links, URL sizes */
+};
+struct config {
+	char			*listen;
+	int			 port;
+	char			*database;
+	struct minisig_pubkey	*curators;
+	size_t			 ncurators;
+	struct config_limits	 limits;
+};
+void	 config_defaults(struct config *);
+int	 config_parse(struct config *, const char *, size_t, const char *,
+	     char **);
+int	 config_load(struct config *, const char *, char **);
+void	 config_clear(struct config *);
+int	 config_is_curator(const struct config *,
+	     const struct minisig_pubkey *);
+
+/* store.c */
+enum store_rc {
+	STORE_OK,
+	STORE_EXISTS,		/* the statement id is already stored */
+	STORE_CONFLICT,		/* a record with that id exists */
+	STORE_NOTFOUND,
+	STORE_BUSY,		/* SQLITE_BUSY/LOCKED: try again */
+	STORE_ERROR,
+};
+struct store;
+struct store_talk {
+	int		 n;		/* 1-based */
+	int64_t		 start;		/* ms into the recording */
+	int64_t		 end;		/* next talk's start, or duration */
+	char		*speaker;	/* NULL if none */
+	char		*title;
+};
+struct store_record {
+	char			 rid[GLOSS_RID_MAX + 1];
+	char			 id[GLOSS_ID_LEN + 1];	/* record statement */
+	char			*title;
+	char			*event;			/* NULL if none */
+	int64_t			 duration;
+	int64_t			 annotations;		/* visible count */
+	struct store_talk	*talks;
+	size_t			 ntalks;
+};
+/* A row of the log; every pointer is borrowed for the callback's length. */
+struct store_statement {
+	int64_t		 seq;
+	const char	*id;
+	const char	*type;
+	const char	*author;
+	const char	*canonical;	/* S */
+	size_t		 canonical_len;
+	const char	*minisig;
+	int64_t		 received;	/* unix seconds */
+};
+/* An annotation as listed; pointers borrowed for the callback's length. */
+struct store_annotation {
+	int64_t		 seq;
+	const char	*id;
+	const char	*rid;
+	const char	*kind;
+	const char	*author;
+	const char	*created;
+	int		 talk;		/* explicit or derived; 0 = record */
+	int64_t		 at_start;	/* -1 if none */
+	int64_t		 at_end;	/* -1 if none */
+	int64_t		 span_start;	/* the ordering key */
+	const char	*text;
+	size_t		 text_len;
+	const char	*links;		/* JSON array text, NULL if none */
+	const char	*reply_to;	/* NULL if none */
+	const char	*status;
+};
+/* Where an accepted annotation sits, decided by policy_annotation. */
+struct store_placement {
+	int		talk;		/* 0 = the whole record */
+	int64_t		span_start;	/* half-open [start, end) */
+	int64_t		span_end;
+};
+struct store_query {
+	const char	*rid;
+	int		 talk;		/* 0 = any */
+	int64_t		 from;		/* -1 = no time filter */
+	int64_t		 to;		/* inclusive */
+	const char	*kind;		/* NULL = any */
+	const char	*author;	/* NULL = any */
+	int64_t		 after_span;	/* keyset cursor; -1 = from the start */
+	int64_t		 after_seq;
+	int		 limit;
+};
+typedef int (*store_statement_cb)(const struct store_statement *, void *);
+typedef int (*store_annotation_cb)(const struct store_annotation *, void *);
+typedef int (*store_record_cb)(const struct store_record *, void *);
+struct store	*store_open(const char *, const char **);
+void		 store_close(struct store *);
+int		 store_user_version(struct store *);
+enum store_rc	 store_append(struct store *, const struct statement *,
+		     const char *, int64_t, const struct store_placement *,
+		     int64_t *);
+enum store_rc	 store_statement(struct store *, const char *,
+		     store_statement_cb, void *);
+enum store_rc	 store_log(struct store *, int64_t, int, store_statement_cb,
+		     void *);
+enum store_rc	 store_record(struct store *, const char *,
+		     struct store_record *);
+void		 store_record_clear(struct store_record *);
+enum store_rc	 store_records(struct store *, store_record_cb, void *);
+enum store_rc	 store_annotations(struct store *, const struct store_query *,
+		     store_annotation_cb, void *);
+enum store_rc	 store_annotation_record(struct store *, const char *,
+		     char [GLOSS_RID_MAX + 1]);
+int64_t		 store_count(struct store *);
+
+/* migrations.c (generated from migrations/NNNN_*.sql) */
+struct migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+extern const struct migration migrations[];
+extern const size_t nmigrations;
+
+/* policy.c */
+struct policy_verdict {
+	int		 status;	/* HTTP status when refused */
+	const char	*code;
+	char		*message;	/* malloc'd */
+};
+int	 policy_created(time_t, time_t, int, struct policy_verdict *);
+int	 policy_record(const struct config *, const struct statement *,
+	     struct policy_verdict *);
+int	 policy_annotation(const struct store_record *,
+	     const struct stmt_annotation *, struct store_placement *,
+	     struct policy_verdict *);
+void	 policy_verdict_clear(struct policy_verdict *);
+
+/* http.c */
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_OTHER,
+};
+#define HTTP_MAX_PARAMS	4
+#define HTTP_MAX_QUERY	16
+struct http_kv {
+	char	*key;
+	char	*value;
+};
+struct http_request {
+	enum http_method	 method;
+	const char		*path;		/* decoded, without the query */
+	const char		*body;
+	size_t			 body_len;
+	const char		*accept;	/* Accept header or NULL */
+	time_t			 now;
+	struct http_kv		 params[HTTP_MAX_PARAMS];	/* :name */
+	size_t			 nparams;
+	struct http_kv		 query[HTTP_MAX_QUERY];
+	size_t			 nquery;
+};
+struct http_response {
+	int		 status;
+	const char	*content_type;
+	char		 location[128];
+	struct buf	 body;
+};
+struct glossd;
+typedef void (*http_handler)(struct glossd *, struct http_request *,
+	     struct http_response *);
+struct http_route {
+	enum http_method	 method;
+	const char		*pattern;	/* "/v1/records/:rid" */
+	http_handler		 handler;
+};
+struct http_server;
+struct event_base;
+struct http_server *http_start(struct glossd *, struct event_base *,
+		     const char *, int, int *, const char **);
+void		 http_stop(struct http_server *);
+int		 http_route_match(const char *, const char *,
+		     struct http_request *);
+const struct http_route *http_route_find(enum http_method, const char *,
+		     struct http_request *, int *);
+int		 http_parse_query(const char *, struct http_request *);
+void		 http_request_clear(struct http_request *);
+const char	*http_param(const struct http_request *, const char *);
+const char	*http_query(const struct http_request *, const char *);
+int		 http_query_int(struct http_response *,
+		     const struct http_request *, const char *, int64_t,
+		     int64_t, int64_t *);
+void		 http_response_init(struct http_response *);
+void		 http_response_clear(struct http_response *);
+void		 http_error(struct http_response *, int, const char *,
+		     const char *, ...) GLOSS_PRINTF(4, 5);
+void		 http_json(struct http_response *, int);
+void		 http_dispatch(struct glossd *, struct http_request *,
+		     struct http_response *);
+
+/* api_statements.c, api_records.c, api_log.c */
+void	 api_post_statement(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_statement(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_records(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_record(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_annotations(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_log(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_healthz(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_store_error(struct http_response *, enum store_rc);
+
+/* glossd.c */
+struct glossd {
+	struct config	 cfg;
+	struct store	*store;
+	int64_t		 started;
+};
+
+#endif /* GLOSSD_H */

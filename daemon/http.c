@@ -1,0 +1,566 @@
+/*
+ * http.c: the only file that sees libevent's evhttp.
+ *
+ * It turns each evhttp request into a plain struct http_request, checks the
+ * limits where input enters, finds the handler in one route table, and
+ * sends whatever struct http_response the handler filled.  Every error body,
+ * ours or a handler's, is written by http_error, so clients always get the
+ * same JSON shape.
+ */
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "glossd.h"
+
+/*
+ * evhttp answers a body over its own cap with an HTML 413 we cannot
+ * replace (libevent 2.1 has no error callback), so its cap sits well above
+ * the configured limit and the configured limit is enforced here, with a
+ * JSON body.
+ */
+#define HTTP_HARD_BODY_FACTOR	4
+
+struct http_server {
+	struct glossd			*gd;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*sock;
+};
+
+static const struct http_route http_routes[] = {
+	{ HTTP_POST, "/v1/statements", api_post_statement },
+	{ HTTP_GET, "/v1/statements/:id", api_get_statement },
+	{ HTTP_GET, "/v1/records", api_get_records },
+	{ HTTP_GET, "/v1/records/:rid", api_get_record },
+	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations },
+	{ HTTP_GET, "/v1/log", api_get_log },
+	{ HTTP_GET, "/healthz", api_get_healthz },
+};
+
+static const char *http_method_names[] = {
+	[HTTP_GET] = "GET",
+	[HTTP_HEAD] = "HEAD",
+	[HTTP_POST] = "POST",
+	[HTTP_OTHER] = "?",
+};
+
+void
+http_response_init(struct http_response *resp)
+{
+	memset(resp, 0, sizeof *resp);
+	resp->status = 200;
+	resp->content_type = "application/json; charset=utf-8";
+	buf_init(&resp->body);
+}
+
+void
+http_response_clear(struct http_response *resp)
+{
+	buf_free(&resp->body);
+}
+
+void
+http_request_clear(struct http_request *req)
+{
+	size_t	i;
+
+	for (i = 0; i < req->nparams; i++) {
+		free(req->params[i].key);
+		free(req->params[i].value);
+	}
+	for (i = 0; i < req->nquery; i++) {
+		free(req->query[i].key);
+		free(req->query[i].value);
+	}
+	req->nparams = req->nquery = 0;
+}
+
+/* Set the status and the JSON content type; the body is the caller's. */
+void
+http_json(struct http_response *resp, int status)
+{
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+}
+
+/*
+ * Replace the response with the one error shape:
+ * {"error":{"code":"snake_case","message":"one sentence"}}.
+ */
+void
+http_error(struct http_response *resp, int status, const char *code,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_reset(&resp->body);
+	resp->location[0] = '\0';
+	http_json(resp, status);
+	buf_puts(&resp->body, "{\"error\":{\"code\":");
+	jcs_write_string(&resp->body, code, strlen(code));
+	buf_puts(&resp->body, ",\"message\":");
+	jcs_write_string(&resp->body, msg, strlen(msg));
+	buf_puts(&resp->body, "}}\n");
+}
+
+static const char *
+http_kv_get(const struct http_kv *kv, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(kv[i].key, key) == 0)
+			return kv[i].value;
+	}
+	return NULL;
+}
+
+const char *
+http_param(const struct http_request *req, const char *key)
+{
+	return http_kv_get(req->params, req->nparams, key);
+}
+
+const char *
+http_query(const struct http_request *req, const char *key)
+{
+	return http_kv_get(req->query, req->nquery, key);
+}
+
+/*
+ * The query parameter key as an integer in [min, max], left as is when
+ * absent.  Returns -1 with a 400 in resp when it is not such a number.
+ */
+int
+http_query_int(struct http_response *resp, const struct http_request *req,
+    const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	const char	*s = http_query(req, key);
+	int64_t		 n = 0;
+
+	if (s == NULL)
+		return 0;
+	if (*s == '\0')
+		goto bad;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+			goto bad;
+		n = n * 10 + (*s - '0');
+	}
+	if (n < min)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	http_error(resp, 400, "bad_query", "%s must be a whole number from "
+	    "%lld to %lld", key, (long long)min, (long long)max);
+	return -1;
+}
+
+/*
+ * Match path against a pattern whose ":name" segments capture, adding the
+ * captures to req->params.  Returns 1 on a match, 0 otherwise (with no
+ * captures left behind).
+ */
+int
+http_route_match(const char *pattern, const char *path,
+    struct http_request *req)
+{
+	const char	*p = pattern, *s = path, *pe, *se;
+	size_t		 nparams = req->nparams;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p != '/' || *s != '/')
+			break;
+		p++;
+		s++;
+		pe = strchrnul(p, '/');
+		se = strchrnul(s, '/');
+		if (*p == ':') {
+			if (se == s || req->nparams == HTTP_MAX_PARAMS)
+				break;
+			req->params[req->nparams].key = xstrndup(p + 1,
+			    pe - p - 1);
+			req->params[req->nparams].value = xstrndup(s, se - s);
+			req->nparams++;
+		} else if (pe - p != se - s || memcmp(p, s, pe - p) != 0)
+			break;
+		p = pe;
+		s = se;
+	}
+	if (*p == '\0' && *s == '\0')
+		return 1;
+	while (req->nparams > nparams) {
+		req->nparams--;
+		free(req->params[req->nparams].key);
+		free(req->params[req->nparams].value);
+	}
+	return 0;
+}
+
+/*
+ * The route for method and path.  NULL with *allowed set when the path
+ * exists under another method (405), NULL with *allowed 0 if none (404).
+ */
+const struct http_route *
+http_route_find(enum http_method method, const char *path,
+    struct http_request *req, int *allowed)
+{
+	const struct http_route	*r;
+	size_t			 i;
+	enum http_method	 m = method == HTTP_HEAD ? HTTP_GET : method;
+
+	*allowed = 0;
+	for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
+		r = &http_routes[i];
+		if (!http_route_match(r->pattern, path, req))
+			continue;
+		if (r->method == m)
+			return r;
+		*allowed = 1;
+		http_request_clear(req);
+	}
+	return NULL;
+}
+
+static int
+http_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent- and plus-decode s[0..len) into a new string; NULL if invalid. */
+static char *
+http_decode(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			*o++ = ' ';
+		else if (s[i] != '%')
+			*o++ = s[i];
+		else {
+			if (i + 2 >= len)
+				goto fail;
+			if ((hi = http_hexval(s[i + 1])) == -1 ||
+			    (lo = http_hexval(s[i + 2])) == -1)
+				goto fail;
+			if (hi == 0 && lo == 0)
+				goto fail;
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		}
+	}
+	*o = '\0';
+	if (!jcs_utf8_valid(out, o - out))
+		goto fail;
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+/*
+ * Split a query string into req->query.  Returns -1 if it is malformed
+ * (bad escapes, NUL, invalid UTF-8, a key given twice, too many keys).
+ */
+int
+http_parse_query(const char *q, struct http_request *req)
+{
+	const char	*p = q, *amp, *eq;
+	char		*key, *value;
+
+	while (q != NULL && *p != '\0') {
+		amp = strchrnul(p, '&');
+		if (amp != p) {
+			eq = memchr(p, '=', amp - p);
+			if (eq == NULL)
+				eq = amp;
+			key = http_decode(p, eq - p);
+			value = http_decode(eq < amp ? eq + 1 : amp,
+			    eq < amp ? (size_t)(amp - eq - 1) : 0);
+			if (key == NULL || value == NULL ||
+			    req->nquery == HTTP_MAX_QUERY ||
+			    http_query(req, key) != NULL) {
+				free(key);
+				free(value);
+				return -1;
+			}
+			req->query[req->nquery].key = key;
+			req->query[req->nquery].value = value;
+			req->nquery++;
+		}
+		p = *amp == '\0' ? amp : amp + 1;
+	}
+	return 0;
+}
+
+/* Route req and run its handler, or fill resp with 404/405. */
+void
+http_dispatch(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	const struct http_route	*r;
+	int			 allowed;
+
+	if (req->method == HTTP_OTHER) {
+		http_error(resp, 405, "method_not_allowed",
+		    "only GET, HEAD and POST are served");
+		return;
+	}
+	if ((r = http_route_find(req->method, req->path, req,
+	    &allowed)) == NULL) {
+		if (allowed)
+			http_error(resp, 405, "method_not_allowed",
+			    "%s is not allowed here",
+			    http_method_names[req->method]);
+		else
+			http_error(resp, 404, "not_found",
+			    "no such resource");
+		return;
+	}
+	r->handler(gd, req, resp);
+}
+
+static enum http_method
+http_method_of(struct evhttp_request *ev)
+{
+	switch (evhttp_request_get_command(ev)) {
+	case EVHTTP_REQ_GET:
+		return HTTP_GET;
+	case EVHTTP_REQ_HEAD:
+		return HTTP_HEAD;
+	case EVHTTP_REQ_POST:
+		return HTTP_POST;
+	default:
+		return HTTP_OTHER;
+	}
+}
+
+static void
+http_nodelay(struct evhttp_request *ev)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	evutil_socket_t			 fd;
+	int				 one = 1;
+
+	if ((evcon = evhttp_request_get_connection(ev)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
+	    (fd = bufferevent_getfd(bev)) == -1)
+		return;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+/*
+ * Fill req from ev, checking what arrives against the limits.  Returns 0,
+ * or -1 with the error already in resp.
+ */
+static int
+http_read_request(struct http_server *srv, struct evhttp_request *ev,
+    struct http_request *req, struct http_response *resp, char **pathp)
+{
+	const struct config_limits	*lim = &srv->gd->cfg.limits;
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(ev);
+	struct evbuffer			*in = evhttp_request_get_input_buffer(ev);
+	struct evkeyvalq		*hdrs = evhttp_request_get_input_headers(ev);
+	const char			*path, *ctype;
+	size_t				 len;
+
+	req->method = http_method_of(ev);
+	req->now = time(NULL);
+	req->accept = evhttp_find_header(hdrs, "Accept");
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || *path != '/' ||
+	    (*pathp = http_decode(path, strlen(path))) == NULL) {
+		http_error(resp, 400, "bad_request", "the request path is "
+		    "not valid");
+		return -1;
+	}
+	req->path = *pathp;
+	if (http_parse_query(evhttp_uri_get_query(uri), req) == -1) {
+		http_error(resp, 400, "bad_query", "the query string is "
+		    "malformed or repeats a parameter");
+		return -1;
+	}
+	len = evbuffer_get_length(in);
+	if (len > lim->max_body) {
+		http_error(resp, 413, "body_too_large",
+		    "the request body is %zu bytes, over the limit of %zu",
+		    len, lim->max_body);
+		return -1;
+	}
+	if (req->method == HTTP_POST) {
+		ctype = evhttp_find_header(hdrs, "Content-Type");
+		if (ctype != NULL &&
+		    strncasecmp(ctype, "application/json", 16) != 0) {
+			http_error(resp, 415, "unsupported_media_type",
+			    "send application/json");
+			return -1;
+		}
+	}
+	req->body = (const char *)evbuffer_pullup(in, -1);
+	req->body_len = len;
+	if (req->body == NULL)
+		req->body = "";
+	return 0;
+}
+
+static void
+http_send(struct evhttp_request *ev, struct http_response *resp)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ev);
+	struct evbuffer		*body;
+
+	evhttp_add_header(out, "Content-Type", resp->content_type);
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	if (resp->location[0] != '\0')
+		evhttp_add_header(out, "Location", resp->location);
+	body = evbuffer_new();
+	if (body == NULL || (resp->body.len > 0 &&
+	    evbuffer_add(body, resp->body.data, resp->body.len) == -1)) {
+		log_warnx("http: out of memory for a response");
+		evhttp_send_error(ev, 503, NULL);
+	} else
+		evhttp_send_reply(ev, resp->status, NULL, body);
+	if (body != NULL)
+		evbuffer_free(body);
+}
+
+/* The raw request URI for the log, with anything unprintable as '?'. */
+static void
+http_log_uri(struct evhttp_request *ev, char *out, size_t len)
+{
+	const char	*uri = evhttp_request_get_uri(ev);
+	size_t		 i;
+
+	if (uri == NULL)
+		uri = "-";
+	for (i = 0; i + 1 < len && uri[i] != '\0'; i++)
+		out[i] = uri[i] > 0x20 && uri[i] < 0x7f ? uri[i] : '?';
+	out[i] = '\0';
+}
+
+static void
+http_request_cb(struct evhttp_request *ev, void *arg)
+{
+	struct http_server	*srv = arg;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct timespec		 t0, t1;
+	char			*path = NULL, *peer = NULL, uri[256];
+	ev_uint16_t		 port = 0;
+	long			 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&req, 0, sizeof req);
+	http_response_init(&resp);
+	http_nodelay(ev);
+	if (http_read_request(srv, ev, &req, &resp, &path) == 0)
+		http_dispatch(srv->gd, &req, &resp);
+	http_send(ev, &resp);
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (evhttp_request_get_connection(ev) != NULL)
+		evhttp_connection_get_peer(evhttp_request_get_connection(ev),
+		    &peer, &port);
+	http_log_uri(ev, uri, sizeof uri);
+	log_info("%s %s %s %d %zu %ldms", peer != NULL ? peer : "-",
+	    http_method_names[req.method], uri, resp.status, resp.body.len,
+	    ms);
+	free(path);
+	http_request_clear(&req);
+	http_response_clear(&resp);
+}
+
+/*
+ * Listen on addr:port (port 0 picks a free one, returned in *bound) and
+ * serve requests on base.  NULL with *errstr on failure.
+ */
+struct http_server *
+http_start(struct glossd *gd, struct event_base *base, const char *addr,
+    int port, int *bound, const char **errstr)
+{
+	const struct config_limits	*lim = &gd->cfg.limits;
+	struct http_server		*srv;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof ss;
+	evutil_socket_t			 fd;
+
+	srv = xcalloc(1, sizeof *srv);
+	srv->gd = gd;
+	if ((srv->http = evhttp_new(base)) == NULL) {
+		*errstr = "cannot create the HTTP server";
+		goto fail;
+	}
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(srv->http, lim->max_headers);
+	evhttp_set_max_body_size(srv->http,
+	    lim->max_body * HTTP_HARD_BODY_FACTOR);
+	evhttp_set_timeout(srv->http, lim->timeout);
+	evhttp_set_gencb(srv->http, http_request_cb, srv);
+	srv->sock = evhttp_bind_socket_with_handle(srv->http, addr,
+	    (ev_uint16_t)port);
+	if (srv->sock == NULL) {
+		*errstr = strerror(errno);
+		goto fail;
+	}
+	fd = evhttp_bound_socket_get_fd(srv->sock);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		*errstr = strerror(errno);
+		goto fail;
+	}
+	if (ss.ss_family == AF_INET)
+		*bound = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else
+		*bound = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return srv;
+
+fail:
+	http_stop(srv);
+	return NULL;
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	free(srv);
+}

@@ -1,0 +1,119 @@
+/*
+ * policy.c: the rules a valid, correctly signed statement must still pass.
+ *
+ * Pure functions: no I/O, the clock and the record come in as arguments,
+ * so every rule is tested directly.  Each refusal carries the HTTP status
+ * and the stable error code the API documents.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+static int GLOSS_PRINTF(4, 5)
+policy_refuse(struct policy_verdict *v, int status, const char *code,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	v->status = status;
+	v->code = code;
+	va_start(ap, fmt);
+	if (vasprintf(&v->message, fmt, ap) == -1)
+		v->message = xstrdup(code);
+	va_end(ap);
+	return -1;
+}
+
+void
+policy_verdict_clear(struct policy_verdict *v)
+{
+	free(v->message);
+	memset(v, 0, sizeof *v);
+}
+
+/* A live statement's created time must be within skew seconds of now. */
+int
+policy_created(time_t created, time_t now, int skew, struct policy_verdict *v)
+{
+	if (created > now + skew || created < now - skew)
+		return policy_refuse(v, 422, "clock_skew",
+		    "created is %lld seconds from the server's clock; "
+		    "the limit is %d", (long long)(created - now), skew);
+	return 0;
+}
+
+/* Only a curator listed in the configuration may create records. */
+int
+policy_record(const struct config *cfg, const struct statement *st,
+    struct policy_verdict *v)
+{
+	if (!config_is_curator(cfg, &st->key))
+		return policy_refuse(v, 403, "not_curator",
+		    "only curator keys may create records");
+	return 0;
+}
+
+static char *
+policy_time(int64_t ms, char *buf, size_t len)
+{
+	timefmt_format(ms, buf, len);
+	return buf;
+}
+
+/*
+ * Check an annotation against its record and decide where it sits: the
+ * talk (explicit, or the one its time falls in) and its span, half-open,
+ * for the overlap queries.  A point in time spans one millisecond.
+ */
+int
+policy_annotation(const struct store_record *rec,
+    const struct stmt_annotation *a, struct store_placement *out,
+    struct policy_verdict *v)
+{
+	const struct store_talk	*talk = NULL;
+	int64_t			 start, end;
+	char			 t1[32], t2[32], t3[32];
+	size_t			 i;
+
+	if (a->talk != 0) {
+		if ((size_t)a->talk > rec->ntalks)
+			return policy_refuse(v, 422, "talk_out_of_range",
+			    "record %s has %zu talks, not %d", rec->rid,
+			    rec->ntalks, a->talk);
+		talk = &rec->talks[a->talk - 1];
+	}
+	if (a->at_start == -1) {
+		out->talk = a->talk;
+		out->span_start = talk != NULL ? talk->start : 0;
+		out->span_end = talk != NULL ? talk->end : rec->duration;
+		return 0;
+	}
+	start = a->at_start;
+	end = a->at_end != -1 ? a->at_end : start + 1;
+	if (start >= rec->duration || end > rec->duration)
+		return policy_refuse(v, 422, "time_outside_record",
+		    "%s is past the end of the recording (%s)",
+		    policy_time(a->at_end != -1 ? a->at_end : start, t1,
+		    sizeof t1), policy_time(rec->duration, t2, sizeof t2));
+	if (talk != NULL && (start < talk->start || end > talk->end))
+		return policy_refuse(v, 422, "time_outside_talk",
+		    "%s lies outside talk %d (%s-%s)",
+		    policy_time(start, t1, sizeof t1), talk->n,
+		    policy_time(talk->start, t2, sizeof t2),
+		    policy_time(talk->end, t3, sizeof t3));
+	if (talk == NULL) {
+		for (i = 0; i < rec->ntalks; i++) {
+			if (rec->talks[i].start <= start &&
+			    start < rec->talks[i].end)
+				talk = &rec->talks[i];
+		}
+	}
+	out->talk = talk != NULL ? talk->n : 0;
+	out->span_start = start;
+	out->span_end = end;
+	return 0;
+}

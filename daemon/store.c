@@ -1,0 +1,1035 @@
+/*
+ * store.c: the statement log and its views in SQLite.
+ *
+ * This is the only file that sees SQLite, so the rest of glossd deals in
+ * the plain structs of glossd.h and a second backend (DESIGN.md §7) would
+ * replace this file alone.  All SQL is in store_sqls[], prepared once when
+ * the store opens and reused, and every SQLite result goes through
+ * store_result(), which turns it into an enum store_rc: STORE_BUSY (the
+ * caller answers 503) or STORE_ERROR (logged here, a 500 there).
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
+ * before store_append returns, and a 201 survives power loss, not just a
+ * crash of glossd.  The daemon is single-threaded, so a short busy timeout
+ * keeps another process (a backup, the sqlite3 shell) from stalling the
+ * event loop; if it holds the lock longer the request gets STORE_BUSY.
+ */
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "glossd.h"
+
+#define STORE_BUSY_MS		50	/* per request: a 503 beats a stall */
+#define STORE_OPEN_BUSY_MS	5000	/* at start-up another glossd may */
+					/* be migrating the same file */
+
+enum store_sql {
+	SQL_BEGIN,
+	SQL_COMMIT,
+	SQL_ROLLBACK,
+	SQL_STATEMENT_SEQ,
+	SQL_STATEMENT_INSERT,
+	SQL_RECORD_INSERT,
+	SQL_TALK_INSERT,
+	SQL_RECORD_ANNOTATED,
+	SQL_ANNOTATION_INSERT,
+	SQL_STATEMENT,
+	SQL_LOG,
+	SQL_RECORD,
+	SQL_TALKS,
+	SQL_RECORDS,
+	SQL_ANNOTATIONS,
+	SQL_ANNOTATION_RECORD,
+	SQL_COUNT,
+	SQL__MAX
+};
+
+/*
+ * Every statement glossd runs after start-up, with the plan EXPLAIN QUERY
+ * PLAN shows for the request paths (SQLite 3.40, schema 0001).
+ */
+static const char *const store_sqls[SQL__MAX] = {
+	/* BEGIN IMMEDIATE takes the write lock now, not at the first write,
+	 * so a busy database fails here, before any work. */
+	[SQL_BEGIN] = "BEGIN IMMEDIATE",
+	[SQL_COMMIT] = "COMMIT",
+	[SQL_ROLLBACK] = "ROLLBACK",
+	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 */
+	[SQL_STATEMENT_SEQ] =
+	    "SELECT seq FROM statements WHERE id = ?1",
+	[SQL_STATEMENT_INSERT] =
+	    "INSERT INTO statements (id, type, author, created, canonical, "
+	    "minisig, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* A taken rid inserts nothing: sqlite3_changes() says conflict
+	 * without a constraint error to tell from real ones. */
+	[SQL_RECORD_INSERT] =
+	    "INSERT INTO records (rid, seq, title, event, duration) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (rid) DO NOTHING",
+	[SQL_TALK_INSERT] =
+	    "INSERT INTO talks (rid, n, span_start, span_end, speaker, title) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* SEARCH records USING PRIMARY KEY (rid=?) */
+	[SQL_RECORD_ANNOTATED] =
+	    "UPDATE records SET annotations = annotations + 1 WHERE rid = ?1",
+	[SQL_ANNOTATION_INSERT] =
+	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
+	    "talk, at_start, at_end, span_start, span_end, text, links, "
+	    "reply_to) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14)",
+	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 */
+	[SQL_STATEMENT] =
+	    "SELECT seq, id, type, author, canonical, minisig, received "
+	    "FROM statements WHERE id = ?1",
+	/* SEARCH statements USING INTEGER PRIMARY KEY (rowid>?) */
+	[SQL_LOG] =
+	    "SELECT seq, id, type, author, canonical, minisig, received "
+	    "FROM statements WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	/* SEARCH r USING PRIMARY KEY (rid=?)
+	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?) */
+	[SQL_RECORD] =
+	    "SELECT r.rid, s.id, r.title, r.event, r.duration, "
+	    "r.annotations FROM records AS r "
+	    "JOIN statements AS s ON s.seq = r.seq WHERE r.rid = ?1",
+	/* SEARCH talks USING PRIMARY KEY (rid=?) */
+	[SQL_TALKS] =
+	    "SELECT n, span_start, span_end, speaker, title FROM talks "
+	    "WHERE rid = ?1 ORDER BY n",
+	/* SCAN r (every record is the answer)
+	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
+	 * CORRELATED SCALAR SUBQUERY: SEARCH t USING PRIMARY KEY (rid=?) */
+	[SQL_RECORDS] =
+	    "SELECT r.rid, s.id, r.title, r.event, r.duration, "
+	    "r.annotations, "
+	    "(SELECT count(*) FROM talks AS t WHERE t.rid = r.rid) "
+	    "FROM records AS r JOIN statements AS s ON s.seq = r.seq "
+	    "ORDER BY r.rid",
+	/*
+	 * SEARCH annotations USING INDEX annotations_listing
+	 *     (rid=? AND status=? AND span_start>? AND span_start<?)
+	 * and no temporary B-tree: the index yields (span_start, seq) order.
+	 * Each filter is bound every time, a disabled one to a value that
+	 * passes every row, so the index range never depends on which
+	 * filters a request uses: ?2,?3 the cursor (-1, 0 from the start),
+	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
+	 * without one), ?6 1 when a time query must skip whole-record
+	 * annotations, ?7 the talk (0 any), ?8 kind and ?9 author (NULL any).
+	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.
+	 */
+	[SQL_ANNOTATIONS] =
+	    "SELECT seq, id, rid, kind, author, created, talk, at_start, "
+	    "at_end, span_start, text, links, reply_to, status "
+	    "FROM annotations "
+	    "WHERE rid = ?1 AND status = 'visible' "
+	    "AND (span_start, seq) > (?2, ?3) "
+	    "AND span_start <= ?4 AND span_end > ?5 "
+	    "AND (?6 = 0 OR talk > 0) "
+	    "AND (?7 = 0 OR talk = ?7) "
+	    "AND (?8 IS NULL OR kind = ?8) "
+	    "AND (?9 IS NULL OR author = ?9) "
+	    "ORDER BY span_start, seq LIMIT ?10",
+	/* SEARCH annotations USING INDEX sqlite_autoindex_annotations_1 */
+	[SQL_ANNOTATION_RECORD] =
+	    "SELECT rid FROM annotations WHERE id = ?1",
+	/*
+	 * SEARCH statements (the max() optimization: one B-tree descent).
+	 * count(*) would read the whole id index on every /healthz.  The log
+	 * is append-only (triggers) and an append that fails rolls back
+	 * whole, AUTOINCREMENT counter included, so seq runs 1..count.
+	 */
+	[SQL_COUNT] =
+	    "SELECT coalesce(max(seq), 0) FROM statements",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmts[SQL__MAX];
+	int		 version;	/* PRAGMA user_version after migrating */
+};
+
+/* Why store_open failed; see store_open. */
+static char	store_errbuf[512];
+
+static enum store_rc	store_result(struct store *, int);
+static enum store_rc	store_step(struct store *, enum store_sql, int *);
+static void		store_reset(struct store *, enum store_sql);
+static enum store_rc	store_run(struct store *, enum store_sql);
+static void		store_rollback(struct store *);
+static enum store_rc	store_bind_text(struct store *, enum store_sql, int,
+			    const char *, size_t);
+static enum store_rc	store_bind_str(struct store *, enum store_sql, int,
+			    const char *);
+static enum store_rc	store_bind_blob(struct store *, enum store_sql, int,
+			    const void *, size_t);
+static enum store_rc	store_bind_int(struct store *, enum store_sql, int,
+			    int64_t);
+static enum store_rc	store_bind_opt(struct store *, enum store_sql, int,
+			    int64_t);
+static const char	*store_text(struct store *, enum store_sql, int);
+static int64_t		 store_int(struct store *, enum store_sql, int);
+static char		*store_dup(struct store *, enum store_sql, int);
+static int		 store_copy(char *, size_t, const char *);
+
+/*
+ * Map a SQLite result code to ours.  Busy and locked are the caller's to
+ * retry (503); anything else is logged with SQLite's message and is an
+ * error.
+ */
+static enum store_rc
+store_result(struct store *s, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		log_debug("store: %s", sqlite3_errmsg(s->db));
+		return STORE_BUSY;
+	default:
+		log_warnx("store: %s", sqlite3_errmsg(s->db));
+		return STORE_ERROR;
+	}
+}
+
+/*
+ * Step statement id once.  STORE_OK with *row 1 when a row is ready to be
+ * read, 0 when the statement has finished; otherwise STORE_BUSY or
+ * STORE_ERROR.  The caller resets the statement with store_reset either
+ * way.
+ */
+static enum store_rc
+store_step(struct store *s, enum store_sql id, int *row)
+{
+	int	rc;
+
+	rc = sqlite3_step(s->stmts[id]);
+	*row = rc == SQLITE_ROW;
+	return store_result(s, rc);
+}
+
+/* Make statement id ready for its next use: no row, no bindings. */
+static void
+store_reset(struct store *s, enum store_sql id)
+{
+	/* reset returns the last step's error, already dealt with. */
+	sqlite3_reset(s->stmts[id]);
+	sqlite3_clear_bindings(s->stmts[id]);
+}
+
+/* Run a statement that takes no parameters and returns no rows. */
+static enum store_rc
+store_run(struct store *s, enum store_sql id)
+{
+	enum store_rc	rc;
+	int		row;
+
+	rc = store_step(s, id, &row);
+	store_reset(s, id);
+	return rc;
+}
+
+/*
+ * Undo the open transaction, if any: SQLite rolls back by itself after
+ * some errors (full disk, I/O), and ROLLBACK without a transaction is an
+ * error of its own.
+ */
+static void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_run(s, SQL_ROLLBACK);
+}
+
+/*
+ * The bind helpers borrow (SQLITE_STATIC): the value must stay alive until
+ * store_reset.  They return STORE_OK or, logged, STORE_ERROR.
+ */
+static enum store_rc
+store_bind_text(struct store *s, enum store_sql id, int idx, const char *p,
+    size_t len)
+{
+	if (p == NULL)
+		return store_result(s, sqlite3_bind_null(s->stmts[id], idx));
+	if (len > INT32_MAX) {
+		log_warnx("store: %zu bytes are too many for SQLite", len);
+		return STORE_ERROR;
+	}
+	return store_result(s, sqlite3_bind_text(s->stmts[id], idx, p,
+	    (int)len, SQLITE_STATIC));
+}
+
+/* Bind a NUL-terminated string, NULL as SQL NULL. */
+static enum store_rc
+store_bind_str(struct store *s, enum store_sql id, int idx, const char *p)
+{
+	return store_bind_text(s, id, idx, p, p == NULL ? 0 : strlen(p));
+}
+
+static enum store_rc
+store_bind_blob(struct store *s, enum store_sql id, int idx, const void *p,
+    size_t len)
+{
+	if (len > INT32_MAX) {
+		log_warnx("store: %zu bytes are too many for SQLite", len);
+		return STORE_ERROR;
+	}
+	return store_result(s, sqlite3_bind_blob(s->stmts[id], idx, p,
+	    (int)len, SQLITE_STATIC));
+}
+
+static enum store_rc
+store_bind_int(struct store *s, enum store_sql id, int idx, int64_t v)
+{
+	return store_result(s, sqlite3_bind_int64(s->stmts[id], idx, v));
+}
+
+/* Bind v, or NULL when v is -1 (glossd.h's "absent"). */
+static enum store_rc
+store_bind_opt(struct store *s, enum store_sql id, int idx, int64_t v)
+{
+	if (v == -1)
+		return store_result(s, sqlite3_bind_null(s->stmts[id], idx));
+	return store_bind_int(s, id, idx, v);
+}
+
+/* Column col of the current row as a C string, NULL for SQL NULL. */
+static const char *
+store_text(struct store *s, enum store_sql id, int col)
+{
+	return (const char *)sqlite3_column_text(s->stmts[id], col);
+}
+
+static int64_t
+store_int(struct store *s, enum store_sql id, int col)
+{
+	return sqlite3_column_int64(s->stmts[id], col);
+}
+
+/* Column col as a malloc'd string, NULL for SQL NULL. */
+static char *
+store_dup(struct store *s, enum store_sql id, int col)
+{
+	const char	*p;
+
+	p = store_text(s, id, col);
+	return p != NULL ? xstrdup(p) : NULL;
+}
+
+/* Copy src into dst of size dstsz; -1 (dst empty) if it does not fit. */
+static int
+store_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t	len;
+
+	len = src == NULL ? 0 : strlen(src);
+	if (len >= dstsz) {
+		dst[0] = '\0';
+		return -1;
+	}
+	memcpy(dst, src == NULL ? "" : src, len + 1);
+	return 0;
+}
+
+/* Read an integer PRAGMA; -1 with store_errbuf set on failure. */
+static int
+store_pragma_int(sqlite3 *db, const char *sql, int *v)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: %s", sql,
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: %s", sql,
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(q);
+		return -1;
+	}
+	*v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* Run sql (no rows wanted); -1 with store_errbuf set on failure. */
+static int
+store_exec(sqlite3 *db, const char *sql, const char *what)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: %s", what,
+		    msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Bring the schema from *version up to the newest migration, each one in
+ * its own IMMEDIATE transaction together with its user_version, so a
+ * failure leaves the database at the previous version.  The version is
+ * re-read under the write lock: another glossd starting on the same file
+ * may have applied a migration meanwhile.  Returns 0, or -1 with
+ * store_errbuf set.
+ */
+static int
+store_migrate(sqlite3 *db, int *version)
+{
+	const struct migration	*m;
+	char			 sql[64], what[128];
+	size_t			 i;
+
+	for (i = 0; i < nmigrations; i++) {
+		m = &migrations[i];
+		if (m->version != (int)i + 1) {
+			snprintf(store_errbuf, sizeof store_errbuf,
+			    "migration %zu is numbered %d", i + 1,
+			    m->version);
+			return -1;
+		}
+		if (m->version <= *version)
+			continue;
+		snprintf(what, sizeof what, "migration %04d_%s", m->version,
+		    m->name);
+		if (store_exec(db, "BEGIN IMMEDIATE", what) == -1)
+			return -1;
+		if (store_pragma_int(db, "PRAGMA user_version", version) == -1)
+			goto fail;
+		if (m->version <= *version) {
+			if (store_exec(db, "COMMIT", what) == -1)
+				goto fail;
+			continue;
+		}
+		/* PRAGMA takes no parameters; the version is our own int. */
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+		    m->version);
+		if (store_exec(db, m->sql, what) == -1 ||
+		    store_exec(db, sql, what) == -1 ||
+		    store_exec(db, "COMMIT", what) == -1)
+			goto fail;
+		*version = m->version;
+		log_info("store: applied %s", what);
+	}
+	return 0;
+
+fail:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/*
+ * Open (creating if needed) the database at path, ":memory:" for a
+ * private in-memory one, bring its schema up to date and prepare every
+ * statement.  Returns the store, or NULL with *errstr saying why (for
+ * start-up's fatalx): errstr points to a static buffer that stays valid
+ * until the next store_open.  A database whose user_version is newer than
+ * the newest migration built in is refused untouched.
+ */
+struct store *
+store_open(const char *path, const char **errstr)
+{
+	struct store	*s;
+	sqlite3_stmt	*q = NULL;
+	const char	*mode, *tail;
+	int		 i, newest, rc;
+
+	s = xcalloc(1, sizeof *s);
+	store_errbuf[0] = '\0';
+	*errstr = store_errbuf;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(store_errbuf, sizeof store_errbuf,
+		    "cannot open %s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_OPEN_BUSY_MS);
+	/* No writable sqlite_master, no "string" taken as an identifier. */
+#ifdef SQLITE_DBCONFIG_DEFENSIVE
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#endif
+#ifdef SQLITE_DBCONFIG_DQS_DML
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+#endif
+
+	if (strcmp(path, ":memory:") != 0) {
+		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+		    &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+			snprintf(store_errbuf, sizeof store_errbuf,
+			    "cannot open %s: %s", path,
+			    sqlite3_errmsg(s->db));
+			sqlite3_finalize(q);
+			goto fail;
+		}
+		mode = (const char *)sqlite3_column_text(q, 0);
+		if (mode == NULL || strcmp(mode, "wal") != 0)
+			log_warnx("store: %s: journal mode is %s, not wal",
+			    path, mode != NULL ? mode : "unknown");
+		sqlite3_finalize(q);
+	}
+	/* FULL: in WAL mode NORMAL may lose the last commits on power loss. */
+	if (store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
+	    store_exec(s->db, "PRAGMA foreign_keys = ON", path) == -1 ||
+	    store_pragma_int(s->db, "PRAGMA user_version", &s->version) == -1)
+		goto fail;
+
+	newest = nmigrations > 0 ? migrations[nmigrations - 1].version : 0;
+	if (s->version > newest) {
+		snprintf(store_errbuf, sizeof store_errbuf,
+		    "database schema version %d is newer than this glossd (%d)",
+		    s->version, newest);
+		goto fail;
+	}
+	if (store_migrate(s->db, &s->version) == -1)
+		goto fail;
+
+	for (i = 0; i < SQL__MAX; i++) {
+		tail = NULL;
+		rc = sqlite3_prepare_v3(s->db, store_sqls[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmts[i], &tail);
+		if (rc != SQLITE_OK || (tail != NULL && *tail != '\0')) {
+			snprintf(store_errbuf, sizeof store_errbuf,
+			    "cannot prepare \"%.60s\": %s", store_sqls[i],
+			    rc != SQLITE_OK ? sqlite3_errmsg(s->db) :
+			    "more than one statement");
+			goto fail;
+		}
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return s;
+
+fail:
+	store_close(s);
+	return NULL;
+}
+
+/* Finalize every statement and close the database.  NULL is a no-op. */
+void
+store_close(struct store *s)
+{
+	int	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < SQL__MAX; i++)
+		sqlite3_finalize(s->stmts[i]);
+	/* Closing also checkpoints the WAL and removes it. */
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+/* The schema version: the newest migration applied. */
+int
+store_user_version(struct store *s)
+{
+	return s->version;
+}
+
+/*
+ * The record's view rows for st, appended as seq: the record and its
+ * talks, talk n ending where talk n + 1 starts and the last at the
+ * duration.  STORE_CONFLICT if a record with that rid exists.
+ */
+static enum store_rc
+store_append_record(struct store *s, const struct statement *st,
+    int64_t seq)
+{
+	const struct stmt_record	*r = &st->u.record;
+	const struct stmt_talk		*t;
+	enum store_rc			 rc;
+	size_t				 i;
+	int				 row;
+
+	if ((rc = store_bind_str(s, SQL_RECORD_INSERT, 1, r->rid)) !=
+	    STORE_OK ||
+	    (rc = store_bind_int(s, SQL_RECORD_INSERT, 2, seq)) != STORE_OK ||
+	    (rc = store_bind_str(s, SQL_RECORD_INSERT, 3, r->title)) !=
+	    STORE_OK ||
+	    (rc = store_bind_str(s, SQL_RECORD_INSERT, 4, r->event)) !=
+	    STORE_OK ||
+	    (rc = store_bind_int(s, SQL_RECORD_INSERT, 5, r->duration)) !=
+	    STORE_OK)
+		goto out;
+	if ((rc = store_step(s, SQL_RECORD_INSERT, &row)) != STORE_OK)
+		goto out;
+	if (sqlite3_changes(s->db) == 0) {
+		rc = STORE_CONFLICT;
+		goto out;
+	}
+	store_reset(s, SQL_RECORD_INSERT);
+
+	for (i = 0; i < r->ntalks; i++) {
+		t = &r->talks[i];
+		if ((rc = store_bind_str(s, SQL_TALK_INSERT, 1, r->rid)) !=
+		    STORE_OK ||
+		    (rc = store_bind_int(s, SQL_TALK_INSERT, 2,
+		    (int64_t)i + 1)) != STORE_OK ||
+		    (rc = store_bind_int(s, SQL_TALK_INSERT, 3, t->start)) !=
+		    STORE_OK ||
+		    (rc = store_bind_int(s, SQL_TALK_INSERT, 4,
+		    i + 1 < r->ntalks ? r->talks[i + 1].start : r->duration)) !=
+		    STORE_OK ||
+		    (rc = store_bind_str(s, SQL_TALK_INSERT, 5, t->speaker)) !=
+		    STORE_OK ||
+		    (rc = store_bind_str(s, SQL_TALK_INSERT, 6, t->title)) !=
+		    STORE_OK ||
+		    (rc = store_step(s, SQL_TALK_INSERT, &row)) != STORE_OK) {
+			store_reset(s, SQL_TALK_INSERT);
+			return rc;
+		}
+		store_reset(s, SQL_TALK_INSERT);
+	}
+	return STORE_OK;
+
+out:
+	store_reset(s, SQL_RECORD_INSERT);
+	return rc;
+}
+
+/*
+ * The annotation's view row for st, appended as seq, placed by pl, and
+ * its record's count.  STORE_NOTFOUND if the record does not exist.
+ */
+static enum store_rc
+store_append_annotation(struct store *s, const struct statement *st,
+    const struct store_placement *pl, int64_t seq)
+{
+	const struct stmt_annotation	*a = &st->u.annotation;
+	const enum store_sql		 q = SQL_ANNOTATION_INSERT;
+	json_t				*links;
+	struct buf			 lb;
+	struct jcs_err			 err;
+	enum store_rc			 rc;
+	int				 row;
+
+	if (pl == NULL) {
+		log_warnx("store: annotation %s without a placement", st->id);
+		return STORE_ERROR;
+	}
+	if ((rc = store_bind_str(s, SQL_RECORD_ANNOTATED, 1, a->record)) ==
+	    STORE_OK)
+		rc = store_step(s, SQL_RECORD_ANNOTATED, &row);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_NOTFOUND;
+	store_reset(s, SQL_RECORD_ANNOTATED);
+	if (rc != STORE_OK)
+		return rc;
+
+	buf_init(&lb);
+	if ((links = json_object_get(st->root, "links")) != NULL &&
+	    jcs_serialize(links, &lb, &err) == -1) {
+		log_warnx("store: annotation %s: links: %s", st->id,
+		    err.message);
+		buf_free(&lb);
+		return STORE_ERROR;
+	}
+	if ((rc = store_bind_int(s, q, 1, seq)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 2, st->id)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 3, a->record)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 4, stmt_kind_name(a->kind))) !=
+	    STORE_OK ||
+	    (rc = store_bind_str(s, q, 5, st->author)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 6, st->created_text)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 7, pl->talk)) != STORE_OK ||
+	    (rc = store_bind_opt(s, q, 8, a->at_start)) != STORE_OK ||
+	    (rc = store_bind_opt(s, q, 9, a->at_end)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 10, pl->span_start)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 11, pl->span_end)) != STORE_OK ||
+	    (rc = store_bind_text(s, q, 12, a->text, a->text_len)) !=
+	    STORE_OK ||
+	    (rc = store_bind_text(s, q, 13, links != NULL ? lb.data : NULL,
+	    lb.len)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 14, a->reply_to)) != STORE_OK)
+		goto out;
+	rc = store_step(s, q, &row);
+out:
+	store_reset(s, q);
+	buf_free(&lb);
+	return rc;
+}
+
+/*
+ * Append st, already verified and accepted, to the log with its minisig
+ * text (stored verbatim) and arrival time, and update the views, all in
+ * one transaction: on any failure nothing of it remains.  placement is
+ * required for annotations (policy_annotation decides it) and ignored
+ * otherwise.  Returns STORE_OK with *seq the new position;
+ * STORE_EXISTS with *seq the stored copy's position if the id is already
+ * in the log (nothing written); STORE_CONFLICT for a record whose rid is
+ * taken; STORE_NOTFOUND for an annotation of an unknown record;
+ * STORE_BUSY or STORE_ERROR.
+ */
+enum store_rc
+store_append(struct store *s, const struct statement *st,
+    const char *minisig, int64_t received,
+    const struct store_placement *placement, int64_t *seq)
+{
+	const enum store_sql	 q = SQL_STATEMENT_INSERT;
+	enum store_rc		 rc;
+	int64_t			 newseq;
+	int			 row;
+
+	if ((rc = store_run(s, SQL_BEGIN)) != STORE_OK)
+		return rc;
+
+	if ((rc = store_bind_str(s, SQL_STATEMENT_SEQ, 1, st->id)) ==
+	    STORE_OK &&
+	    (rc = store_step(s, SQL_STATEMENT_SEQ, &row)) == STORE_OK && row) {
+		*seq = store_int(s, SQL_STATEMENT_SEQ, 0);
+		rc = STORE_EXISTS;
+	}
+	store_reset(s, SQL_STATEMENT_SEQ);
+	if (rc != STORE_OK)
+		goto fail;
+
+	if ((rc = store_bind_str(s, q, 1, st->id)) == STORE_OK &&
+	    (rc = store_bind_str(s, q, 2, stmt_type_name(st->type))) ==
+	    STORE_OK &&
+	    (rc = store_bind_str(s, q, 3, st->author)) == STORE_OK &&
+	    (rc = store_bind_str(s, q, 4, st->created_text)) == STORE_OK &&
+	    (rc = store_bind_blob(s, q, 5, st->canonical,
+	    st->canonical_len)) == STORE_OK &&
+	    (rc = store_bind_str(s, q, 6, minisig)) == STORE_OK &&
+	    (rc = store_bind_int(s, q, 7, received)) == STORE_OK)
+		rc = store_step(s, q, &row);
+	store_reset(s, q);
+	if (rc != STORE_OK)
+		goto fail;
+	newseq = sqlite3_last_insert_rowid(s->db);
+
+	switch (st->type) {
+	case STMT_RECORD:
+		rc = store_append_record(s, st, newseq);
+		break;
+	case STMT_ANNOTATION:
+		rc = store_append_annotation(s, st, placement, newseq);
+		break;
+	default:
+		log_warnx("store: statement type %d has no view", st->type);
+		rc = STORE_ERROR;
+		break;
+	}
+	if (rc != STORE_OK || (rc = store_run(s, SQL_COMMIT)) != STORE_OK)
+		goto fail;
+	*seq = newseq;
+	return STORE_OK;
+
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* The current row of SQL_STATEMENT or SQL_LOG, borrowed. */
+static void
+store_statement_row(struct store *s, enum store_sql id,
+    struct store_statement *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	ss->seq = store_int(s, id, 0);
+	ss->id = store_text(s, id, 1);
+	ss->type = store_text(s, id, 2);
+	ss->author = store_text(s, id, 3);
+	/* As text: SQLite then adds a NUL after the bytes (S holds none). */
+	ss->canonical = store_text(s, id, 4);
+	ss->canonical_len = (size_t)sqlite3_column_bytes(s->stmts[id], 4);
+	ss->minisig = store_text(s, id, 5);
+	ss->received = store_int(s, id, 6);
+}
+
+/*
+ * Call cb once with the log row of statement id (every pointer borrowed
+ * for the call; canonical is NUL-terminated, canonical_len its length).
+ * cb's return value is ignored.  STORE_NOTFOUND if id is not in the log.
+ * Callbacks must not call into the store.
+ */
+enum store_rc
+store_statement(struct store *s, const char *id, store_statement_cb cb,
+    void *arg)
+{
+	struct store_statement	ss;
+	enum store_rc		rc;
+	int			row;
+
+	if ((rc = store_bind_str(s, SQL_STATEMENT, 1, id)) == STORE_OK &&
+	    (rc = store_step(s, SQL_STATEMENT, &row)) == STORE_OK) {
+		if (row) {
+			store_statement_row(s, SQL_STATEMENT, &ss);
+			(void)cb(&ss, arg);
+		} else
+			rc = STORE_NOTFOUND;
+	}
+	store_reset(s, SQL_STATEMENT);
+	return rc;
+}
+
+/*
+ * Call cb for each log row with seq > after, in seq order, at most limit
+ * rows (none when limit <= 0), pointers borrowed as in store_statement.
+ * A cb returning -1 stops the walk; that is still STORE_OK.
+ */
+enum store_rc
+store_log(struct store *s, int64_t after, int limit, store_statement_cb cb,
+    void *arg)
+{
+	struct store_statement	ss;
+	enum store_rc		rc;
+	int			row;
+
+	if (limit <= 0)
+		return STORE_OK;
+	if ((rc = store_bind_int(s, SQL_LOG, 1, after)) != STORE_OK ||
+	    (rc = store_bind_int(s, SQL_LOG, 2, limit)) != STORE_OK)
+		goto out;
+	while ((rc = store_step(s, SQL_LOG, &row)) == STORE_OK && row) {
+		store_statement_row(s, SQL_LOG, &ss);
+		if (cb(&ss, arg) == -1)
+			break;
+	}
+out:
+	store_reset(s, SQL_LOG);
+	return rc;
+}
+
+/*
+ * The current row of SQL_RECORD or SQL_RECORDS into out, strings copied
+ * (title and event malloc'd), talks left alone.  -1 if a stored id does
+ * not fit its array, which only a damaged database can cause.
+ */
+static int
+store_record_row(struct store *s, enum store_sql id, struct store_record *out)
+{
+	if (store_copy(out->rid, sizeof out->rid, store_text(s, id, 0)) ==
+	    -1 || store_copy(out->id, sizeof out->id, store_text(s, id, 1)) ==
+	    -1) {
+		log_warnx("store: record %.*s: stored ids are too long",
+		    GLOSS_RID_MAX, store_text(s, id, 0));
+		return -1;
+	}
+	/* title is NOT NULL; NULL here would mean SQLite ran out of memory. */
+	if ((out->title = store_dup(s, id, 2)) == NULL)
+		out->title = xstrdup("");
+	out->event = store_dup(s, id, 3);
+	out->duration = store_int(s, id, 4);
+	out->annotations = store_int(s, id, 5);
+	return 0;
+}
+
+/*
+ * Fill out with record rid and its talks in order; everything in out is
+ * malloc'd, for store_record_clear.  Returns STORE_OK, or another code
+ * with out cleared (STORE_NOTFOUND if there is no such record).
+ */
+enum store_rc
+store_record(struct store *s, const char *rid, struct store_record *out)
+{
+	struct store_talk	*t;
+	enum store_rc		 rc;
+	size_t			 cap = 0;
+	int			 row;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_bind_str(s, SQL_RECORD, 1, rid)) == STORE_OK &&
+	    (rc = store_step(s, SQL_RECORD, &row)) == STORE_OK) {
+		if (!row)
+			rc = STORE_NOTFOUND;
+		else if (store_record_row(s, SQL_RECORD, out) == -1)
+			rc = STORE_ERROR;
+	}
+	store_reset(s, SQL_RECORD);
+	if (rc != STORE_OK)
+		goto fail;
+
+	if ((rc = store_bind_str(s, SQL_TALKS, 1, rid)) != STORE_OK)
+		goto out;
+	while ((rc = store_step(s, SQL_TALKS, &row)) == STORE_OK && row) {
+		if (out->ntalks == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			out->talks = xreallocarray(out->talks, cap,
+			    sizeof *out->talks);
+		}
+		t = &out->talks[out->ntalks++];
+		t->n = (int)store_int(s, SQL_TALKS, 0);
+		t->start = store_int(s, SQL_TALKS, 1);
+		t->end = store_int(s, SQL_TALKS, 2);
+		t->speaker = store_dup(s, SQL_TALKS, 3);
+		if ((t->title = store_dup(s, SQL_TALKS, 4)) == NULL)
+			t->title = xstrdup("");
+	}
+out:
+	store_reset(s, SQL_TALKS);
+	if (rc == STORE_OK)
+		return STORE_OK;
+fail:
+	store_record_clear(out);
+	return rc;
+}
+
+/* Free what store_record filled in and zero it.  NULL-safe members. */
+void
+store_record_clear(struct store_record *r)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ntalks; i++) {
+		free(r->talks[i].speaker);
+		free(r->talks[i].title);
+	}
+	free(r->talks);
+	free(r->title);
+	free(r->event);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Call cb for every record, ordered by rid, without talks: talks is NULL
+ * and ntalks their number.  The struct and its strings are valid only for
+ * the call (copy what must outlive it).  A cb returning -1 stops the walk;
+ * that is still STORE_OK.
+ */
+enum store_rc
+store_records(struct store *s, store_record_cb cb, void *arg)
+{
+	struct store_record	r;
+	enum store_rc		rc;
+	int			row, stop;
+
+	while ((rc = store_step(s, SQL_RECORDS, &row)) == STORE_OK && row) {
+		memset(&r, 0, sizeof r);
+		if (store_record_row(s, SQL_RECORDS, &r) == -1) {
+			rc = STORE_ERROR;
+			break;
+		}
+		r.ntalks = (size_t)store_int(s, SQL_RECORDS, 6);
+		stop = cb(&r, arg) == -1;
+		store_record_clear(&r);
+		if (stop)
+			break;
+	}
+	store_reset(s, SQL_RECORDS);
+	return rc;
+}
+
+/*
+ * Call cb for each visible annotation of q->rid that passes q's filters,
+ * in (span_start, seq) order from just after the cursor (q->after_span,
+ * q->after_seq), at most q->limit rows (none when limit <= 0).  Filters:
+ * q->talk > 0 that talk; q->from >= 0 a time query, rows on a talk (not
+ * the whole record) whose span [span_start, span_end) overlaps
+ * [q->from, q->to], q->to included (the caller sets to, INT64_MAX for
+ * "to the end"); q->kind and q->author when not NULL.  Pointers are
+ * borrowed for the call.  A cb returning -1 stops the walk; that is still
+ * STORE_OK.  Callbacks must not call into the store.
+ */
+enum store_rc
+store_annotations(struct store *s, const struct store_query *qr,
+    store_annotation_cb cb, void *arg)
+{
+	const enum store_sql	 q = SQL_ANNOTATIONS;
+	struct store_annotation	 a;
+	enum store_rc		 rc;
+	int			 row, timed = qr->from >= 0;
+
+	if (qr->limit <= 0)
+		return STORE_OK;
+	if ((rc = store_bind_str(s, q, 1, qr->rid)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 2, qr->after_span < 0 ? -1 :
+	    qr->after_span)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 3, qr->after_span < 0 ? 0 :
+	    qr->after_seq)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 4, timed ? qr->to : INT64_MAX)) !=
+	    STORE_OK ||
+	    (rc = store_bind_int(s, q, 5, timed ? qr->from : -1)) !=
+	    STORE_OK ||
+	    (rc = store_bind_int(s, q, 6, timed)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 7, qr->talk > 0 ? qr->talk : 0)) !=
+	    STORE_OK ||
+	    (rc = store_bind_str(s, q, 8, qr->kind)) != STORE_OK ||
+	    (rc = store_bind_str(s, q, 9, qr->author)) != STORE_OK ||
+	    (rc = store_bind_int(s, q, 10, qr->limit)) != STORE_OK)
+		goto out;
+	while ((rc = store_step(s, q, &row)) == STORE_OK && row) {
+		memset(&a, 0, sizeof a);
+		a.seq = store_int(s, q, 0);
+		a.id = store_text(s, q, 1);
+		a.rid = store_text(s, q, 2);
+		a.kind = store_text(s, q, 3);
+		a.author = store_text(s, q, 4);
+		a.created = store_text(s, q, 5);
+		a.talk = (int)store_int(s, q, 6);
+		a.at_start = sqlite3_column_type(s->stmts[q], 7) == SQLITE_NULL ?
+		    -1 : store_int(s, q, 7);
+		a.at_end = sqlite3_column_type(s->stmts[q], 8) == SQLITE_NULL ?
+		    -1 : store_int(s, q, 8);
+		a.span_start = store_int(s, q, 9);
+		a.text = store_text(s, q, 10);
+		a.text_len = (size_t)sqlite3_column_bytes(s->stmts[q], 10);
+		a.links = store_text(s, q, 11);
+		a.reply_to = store_text(s, q, 12);
+		a.status = store_text(s, q, 13);
+		if (cb(&a, arg) == -1)
+			break;
+	}
+out:
+	store_reset(s, q);
+	return rc;
+}
+
+/*
+ * Copy the record id of annotation id into rid (for reply_to checks).
+ * STORE_NOTFOUND if no annotation has that id.
+ */
+enum store_rc
+store_annotation_record(struct store *s, const char *id,
+    char rid[GLOSS_RID_MAX + 1])
+{
+	enum store_rc	rc;
+	int		row;
+
+	rid[0] = '\0';
+	if ((rc = store_bind_str(s, SQL_ANNOTATION_RECORD, 1, id)) ==
+	    STORE_OK &&
+	    (rc = store_step(s, SQL_ANNOTATION_RECORD, &row)) == STORE_OK) {
+		if (!row)
+			rc = STORE_NOTFOUND;
+		else if (store_copy(rid, GLOSS_RID_MAX + 1,
+		    store_text(s, SQL_ANNOTATION_RECORD, 0)) == -1) {
+			log_warnx("store: annotation %s: record id too long",
+			    id);
+			rc = STORE_ERROR;
+		}
+	}
+	store_reset(s, SQL_ANNOTATION_RECORD);
+	return rc;
+}
+
+/* The number of statements in the log, or -1 on error (logged). */
+int64_t
+store_count(struct store *s)
+{
+	int64_t	n = -1;
+	int	row;
+
+	if (store_step(s, SQL_COUNT, &row) == STORE_OK && row)
+		n = store_int(s, SQL_COUNT, 0);
+	store_reset(s, SQL_COUNT);
+	return n;
+}
