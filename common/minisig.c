@@ -215,7 +215,8 @@ minisig_read_file(const char *path, uint8_t **out, size_t *outlen,
 			break;
 		len += (size_t)n;
 		if (len > MINISIG_FILE_MAX) {
-			minisig_set_err(errstr, "key file is larger than 4 KiB");
+			minisig_set_err(errstr,
+			    "key file is larger than 4 KiB");
 			goto fail;
 		}
 	}
@@ -455,7 +456,7 @@ minisig_seckey_write(const char *path, const struct minisig_seckey *sk,
 	uint8_t			*stream = NULL;
 	char			*text = NULL;
 	size_t			 i, off, textlen, passlen = 0;
-	int			 fd = -1, flags, saved;
+	int			 fd, flags, saved, rv = -1;
 	static const char	 head[] =
 	    MINISIG_COMMENT_PREFIX MINISIG_SECKEY_COMMENT "\n";
 
@@ -473,7 +474,7 @@ minisig_seckey_write(const char *path, const struct minisig_seckey *sk,
 	    (stream = sodium_malloc(sizeof b->keynum_sk)) == NULL ||
 	    (text = sodium_malloc(textlen + 1)) == NULL) {
 		minisig_set_err(errstr, "out of memory");
-		goto fail;
+		goto out;
 	}
 
 	memset(b, 0, sizeof *b);
@@ -496,7 +497,7 @@ minisig_seckey_write(const char *path, const struct minisig_seckey *sk,
 		    != 0) {
 			minisig_set_err(errstr, "not enough memory to derive "
 			    "a key from the passphrase");
-			goto fail;
+			goto out;
 		}
 		for (i = 0; i < sizeof b->keynum_sk; i++)
 			((uint8_t *)&b->keynum_sk)[i] ^= stream[i];
@@ -520,34 +521,29 @@ minisig_seckey_write(const char *path, const struct minisig_seckey *sk,
 			    "secret key file is a symbolic link");
 		else
 			minisig_set_err(errstr, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	if (fchmod(fd, 0600) == -1 || minisig_write_all(fd, text, off) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
-		unlink(path);
-		minisig_set_err(errstr, strerror(saved));
-		fd = -1;
-		goto fail;
+		goto fail_unlink;
 	}
 	if (close(fd) == -1) {
 		saved = errno;
-		unlink(path);
-		minisig_set_err(errstr, strerror(saved));
-		goto fail;
+		goto fail_unlink;
 	}
+	rv = 0;
+	goto out;
 
-	sodium_free(text);
-	sodium_free(stream);
-	sodium_free(b);
-	return 0;
-
-fail:
+fail_unlink:
+	unlink(path);
+	minisig_set_err(errstr, strerror(saved));
+out:
 	sodium_free(text);	/* sodium_free wipes and accepts NULL */
 	sodium_free(stream);
 	sodium_free(b);
-	return -1;
+	return rv;
 }
 
 /*
@@ -583,25 +579,25 @@ minisig_seckey_read(const char *path, minisig_pass_cb pass_cb, void *arg,
 	    (seed = sodium_malloc(crypto_sign_SEEDBYTES +
 	    crypto_sign_SECRETKEYBYTES)) == NULL) {
 		minisig_set_err(errstr, "out of memory");
-		goto fail;
+		goto out;
 	}
 	if (minisig_key_line((char *)data, len, 1, &line, &linelen) == -1) {
 		minisig_set_err(errstr, "not a minisign secret key file");
-		goto fail;
+		goto out;
 	}
 	if (minisig_b64_decode(line, linelen, b, sizeof *b) == -1) {
 		minisig_set_err(errstr, "secret key is not valid base64");
-		goto fail;
+		goto out;
 	}
 	if (memcmp(b->sig_alg, MINISIG_SIGALG, sizeof b->sig_alg) != 0) {
 		minisig_set_err(errstr,
 		    "secret key is not an Ed25519 minisign key");
-		goto fail;
+		goto out;
 	}
 	if (memcmp(b->chk_alg, MINISIG_CHKALG, sizeof b->chk_alg) != 0) {
 		minisig_set_err(errstr,
 		    "secret key uses an unsupported checksum");
-		goto fail;
+		goto out;
 	}
 	if (memcmp(b->kdf_alg, MINISIG_KDFALG, sizeof b->kdf_alg) == 0)
 		encrypted = 1;
@@ -610,7 +606,7 @@ minisig_seckey_read(const char *path, minisig_pass_cb pass_cb, void *arg,
 	else {
 		minisig_set_err(errstr,
 		    "secret key uses an unsupported key derivation");
-		goto fail;
+		goto out;
 	}
 
 	if (encrypted) {
@@ -621,18 +617,18 @@ minisig_seckey_read(const char *path, minisig_pass_cb pass_cb, void *arg,
 		    memlimit > SIZE_MAX) {
 			minisig_set_err(errstr, "secret key asks for more "
 			    "than 2 GiB or twice minisign's work to decrypt");
-			goto fail;
+			goto out;
 		}
 		if (pass_cb == NULL || (pass = pass_cb(arg)) == NULL) {
 			minisig_set_err(errstr, "passphrase required");
-			goto fail;
+			goto out;
 		}
 		if (crypto_pwhash_scryptsalsa208sha256(stream,
 		    sizeof b->keynum_sk, pass, strlen(pass), b->kdf_salt,
 		    (unsigned long long)opslimit, (size_t)memlimit) != 0) {
 			minisig_set_err(errstr, "not enough memory to derive "
 			    "a key from the passphrase");
-			goto fail;
+			goto out;
 		}
 		for (i = 0; i < sizeof b->keynum_sk; i++)
 			((uint8_t *)&b->keynum_sk)[i] ^= stream[i];
@@ -645,7 +641,7 @@ minisig_seckey_read(const char *path, minisig_pass_cb pass_cb, void *arg,
 		minisig_set_err(errstr, encrypted ?
 		    "wrong passphrase or corrupt key file" :
 		    "secret key checksum mismatch: corrupt key file");
-		goto fail;
+		goto out;
 	}
 	crypto_sign_ed25519_sk_to_seed(seed, b->keynum_sk.sk);
 	crypto_sign_seed_keypair(pk, seed + crypto_sign_SEEDBYTES, seed);
@@ -655,17 +651,17 @@ minisig_seckey_read(const char *path, minisig_pass_cb pass_cb, void *arg,
 		    "wrong passphrase or corrupt key file" :
 		    "secret key does not match its public key: corrupt key "
 		    "file");
-		goto fail;
+		goto out;
 	}
 
 	if ((sk = sodium_malloc(sizeof *sk)) == NULL) {
 		minisig_set_err(errstr, "out of memory");
-		goto fail;
+		goto out;
 	}
 	memcpy(sk->keynum, b->keynum_sk.keynum, sizeof sk->keynum);
 	memcpy(sk->sk, b->keynum_sk.sk, sizeof sk->sk);
 
-fail:
+out:
 	sodium_memzero(chk, sizeof chk);
 	sodium_free(seed);	/* sodium_free wipes and accepts NULL */
 	sodium_free(stream);

@@ -55,19 +55,23 @@ enum store_sql {
  * PLAN shows for the request paths (SQLite 3.40, schema 0001).
  */
 static const char *const store_sqls[SQL__MAX] = {
-	/* BEGIN IMMEDIATE takes the write lock now, not at the first write,
-	 * so a busy database fails here, before any work. */
+	/*
+	 * BEGIN IMMEDIATE takes the write lock now, not at the first write,
+	 * so a busy database fails here, before any work.
+	 */
 	[SQL_BEGIN] = "BEGIN IMMEDIATE",
 	[SQL_COMMIT] = "COMMIT",
 	[SQL_ROLLBACK] = "ROLLBACK",
-	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 */
+	/* SEARCH statements USING COVERING INDEX ..._statements_1 (id=?) */
 	[SQL_STATEMENT_SEQ] =
 	    "SELECT seq FROM statements WHERE id = ?1",
 	[SQL_STATEMENT_INSERT] =
 	    "INSERT INTO statements (id, type, author, created, canonical, "
 	    "minisig, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* A taken rid inserts nothing: sqlite3_changes() says conflict
-	 * without a constraint error to tell from real ones. */
+	/*
+	 * A taken rid inserts nothing: sqlite3_changes() then says conflict
+	 * without a constraint error to tell apart from real ones.
+	 */
 	[SQL_RECORD_INSERT] =
 	    "INSERT INTO records (rid, seq, title, event, duration) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (rid) DO NOTHING",
@@ -83,7 +87,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "reply_to) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14)",
-	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 */
+	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
 	    "FROM statements WHERE id = ?1",
@@ -91,8 +95,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_LOG] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
 	    "FROM statements WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	/* SEARCH r USING PRIMARY KEY (rid=?)
-	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?) */
+	/*
+	 * SEARCH r USING PRIMARY KEY (rid=?)
+	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
+	 */
 	[SQL_RECORD] =
 	    "SELECT r.rid, s.id, r.title, r.event, r.duration, "
 	    "r.annotations FROM records AS r "
@@ -101,9 +107,11 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_TALKS] =
 	    "SELECT n, span_start, span_end, speaker, title FROM talks "
 	    "WHERE rid = ?1 ORDER BY n",
-	/* SCAN r (every record is the answer)
+	/*
+	 * SCAN r (every record is the answer)
 	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
-	 * CORRELATED SCALAR SUBQUERY: SEARCH t USING PRIMARY KEY (rid=?) */
+	 * CORRELATED SCALAR SUBQUERY: SEARCH t USING PRIMARY KEY (rid=?)
+	 */
 	[SQL_RECORDS] =
 	    "SELECT r.rid, s.id, r.title, r.event, r.duration, "
 	    "r.annotations, "
@@ -120,7 +128,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
 	 * without one), ?6 1 when a time query must skip whole-record
 	 * annotations, ?7 the talk (0 any), ?8 kind and ?9 author (NULL any).
-	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.
+	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
+	 * range starts at the cursor, not at ?5 (span_end is not indexed),
+	 * so a late "from" in a record with very many annotations walks the
+	 * earlier ones; an interval index would fix that if it ever matters.
 	 */
 	[SQL_ANNOTATIONS] =
 	    "SELECT seq, id, rid, kind, author, created, talk, at_start, "
@@ -150,31 +161,12 @@ static const char *const store_sqls[SQL__MAX] = {
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmts[SQL__MAX];
-	int		 version;	/* PRAGMA user_version after migrating */
+	int		 version;	/* user_version after migrating */
+	enum store_rc	 bindrc;	/* first failed bind since the reset */
 };
 
 /* Why store_open failed; see store_open. */
 static char	store_errbuf[512];
-
-static enum store_rc	store_result(struct store *, int);
-static enum store_rc	store_step(struct store *, enum store_sql, int *);
-static void		store_reset(struct store *, enum store_sql);
-static enum store_rc	store_run(struct store *, enum store_sql);
-static void		store_rollback(struct store *);
-static enum store_rc	store_bind_text(struct store *, enum store_sql, int,
-			    const char *, size_t);
-static enum store_rc	store_bind_str(struct store *, enum store_sql, int,
-			    const char *);
-static enum store_rc	store_bind_blob(struct store *, enum store_sql, int,
-			    const void *, size_t);
-static enum store_rc	store_bind_int(struct store *, enum store_sql, int,
-			    int64_t);
-static enum store_rc	store_bind_opt(struct store *, enum store_sql, int,
-			    int64_t);
-static const char	*store_text(struct store *, enum store_sql, int);
-static int64_t		 store_int(struct store *, enum store_sql, int);
-static char		*store_dup(struct store *, enum store_sql, int);
-static int		 store_copy(char *, size_t, const char *);
 
 /*
  * Map a SQLite result code to ours.  Busy and locked are the caller's to
@@ -202,14 +194,17 @@ store_result(struct store *s, int rc)
 /*
  * Step statement id once.  STORE_OK with *row 1 when a row is ready to be
  * read, 0 when the statement has finished; otherwise STORE_BUSY or
- * STORE_ERROR.  The caller resets the statement with store_reset either
- * way.
+ * STORE_ERROR, including the error of a failed store_bind_* since the last
+ * reset.  The caller resets the statement with store_reset either way.
  */
 static enum store_rc
 store_step(struct store *s, enum store_sql id, int *row)
 {
 	int	rc;
 
+	*row = 0;
+	if (s->bindrc != STORE_OK)
+		return s->bindrc;
 	rc = sqlite3_step(s->stmts[id]);
 	*row = rc == SQLITE_ROW;
 	return store_result(s, rc);
@@ -222,6 +217,7 @@ store_reset(struct store *s, enum store_sql id)
 	/* reset returns the last step's error, already dealt with. */
 	sqlite3_reset(s->stmts[id]);
 	sqlite3_clear_bindings(s->stmts[id]);
+	s->bindrc = STORE_OK;
 }
 
 /* Run a statement that takes no parameters and returns no rows. */
@@ -250,54 +246,65 @@ store_rollback(struct store *s)
 
 /*
  * The bind helpers borrow (SQLITE_STATIC): the value must stay alive until
- * store_reset.  They return STORE_OK or, logged, STORE_ERROR.
+ * store_reset.  A failure (logged) is kept in s->bindrc and returned by
+ * the next store_step, so a run of binds needs one check, at the step.
  */
-static enum store_rc
+static void
+store_bind_rc(struct store *s, int rc)
+{
+	enum store_rc	mapped;
+
+	mapped = store_result(s, rc);
+	if (s->bindrc == STORE_OK)
+		s->bindrc = mapped;
+}
+
+/* Bind len bytes of text at p, NULL as SQL NULL. */
+static void
 store_bind_text(struct store *s, enum store_sql id, int idx, const char *p,
     size_t len)
 {
 	if (p == NULL)
-		return store_result(s, sqlite3_bind_null(s->stmts[id], idx));
-	if (len > INT32_MAX) {
-		log_warnx("store: %zu bytes are too many for SQLite", len);
-		return STORE_ERROR;
-	}
-	return store_result(s, sqlite3_bind_text(s->stmts[id], idx, p,
-	    (int)len, SQLITE_STATIC));
+		store_bind_rc(s, sqlite3_bind_null(s->stmts[id], idx));
+	else if (len > INT32_MAX)
+		store_bind_rc(s, SQLITE_TOOBIG);
+	else
+		store_bind_rc(s, sqlite3_bind_text(s->stmts[id], idx, p,
+		    (int)len, SQLITE_STATIC));
 }
 
 /* Bind a NUL-terminated string, NULL as SQL NULL. */
-static enum store_rc
+static void
 store_bind_str(struct store *s, enum store_sql id, int idx, const char *p)
 {
-	return store_bind_text(s, id, idx, p, p == NULL ? 0 : strlen(p));
+	store_bind_text(s, id, idx, p, p == NULL ? 0 : strlen(p));
 }
 
-static enum store_rc
+static void
 store_bind_blob(struct store *s, enum store_sql id, int idx, const void *p,
     size_t len)
 {
-	if (len > INT32_MAX) {
-		log_warnx("store: %zu bytes are too many for SQLite", len);
-		return STORE_ERROR;
-	}
-	return store_result(s, sqlite3_bind_blob(s->stmts[id], idx, p,
-	    (int)len, SQLITE_STATIC));
+	if (len > INT32_MAX)
+		store_bind_rc(s, SQLITE_TOOBIG);
+	else
+		store_bind_rc(s, sqlite3_bind_blob(s->stmts[id], idx, p,
+		    (int)len, SQLITE_STATIC));
 }
 
-static enum store_rc
+static void
 store_bind_int(struct store *s, enum store_sql id, int idx, int64_t v)
 {
-	return store_result(s, sqlite3_bind_int64(s->stmts[id], idx, v));
+	store_bind_rc(s, sqlite3_bind_int64(s->stmts[id], idx, v));
 }
 
 /* Bind v, or NULL when v is -1 (glossd.h's "absent"). */
-static enum store_rc
+static void
 store_bind_opt(struct store *s, enum store_sql id, int idx, int64_t v)
 {
 	if (v == -1)
-		return store_result(s, sqlite3_bind_null(s->stmts[id], idx));
-	return store_bind_int(s, id, idx, v);
+		store_bind_rc(s, sqlite3_bind_null(s->stmts[id], idx));
+	else
+		store_bind_int(s, id, idx, v);
 }
 
 /* Column col of the current row as a C string, NULL for SQL NULL. */
@@ -310,6 +317,15 @@ store_text(struct store *s, enum store_sql id, int col)
 static int64_t
 store_int(struct store *s, enum store_sql id, int col)
 {
+	return sqlite3_column_int64(s->stmts[id], col);
+}
+
+/* Column col as an integer, -1 for SQL NULL (glossd.h's "absent"). */
+static int64_t
+store_opt(struct store *s, enum store_sql id, int col)
+{
+	if (sqlite3_column_type(s->stmts[id], col) == SQLITE_NULL)
+		return -1;
 	return sqlite3_column_int64(s->stmts[id], col);
 }
 
@@ -553,53 +569,33 @@ store_append_record(struct store *s, const struct statement *st,
 {
 	const struct stmt_record	*r = &st->u.record;
 	const struct stmt_talk		*t;
+	const enum store_sql		 q = SQL_TALK_INSERT;
 	enum store_rc			 rc;
 	size_t				 i;
 	int				 row;
 
-	if ((rc = store_bind_str(s, SQL_RECORD_INSERT, 1, r->rid)) !=
-	    STORE_OK ||
-	    (rc = store_bind_int(s, SQL_RECORD_INSERT, 2, seq)) != STORE_OK ||
-	    (rc = store_bind_str(s, SQL_RECORD_INSERT, 3, r->title)) !=
-	    STORE_OK ||
-	    (rc = store_bind_str(s, SQL_RECORD_INSERT, 4, r->event)) !=
-	    STORE_OK ||
-	    (rc = store_bind_int(s, SQL_RECORD_INSERT, 5, r->duration)) !=
-	    STORE_OK)
-		goto out;
-	if ((rc = store_step(s, SQL_RECORD_INSERT, &row)) != STORE_OK)
-		goto out;
-	if (sqlite3_changes(s->db) == 0) {
+	store_bind_str(s, SQL_RECORD_INSERT, 1, r->rid);
+	store_bind_int(s, SQL_RECORD_INSERT, 2, seq);
+	store_bind_str(s, SQL_RECORD_INSERT, 3, r->title);
+	store_bind_str(s, SQL_RECORD_INSERT, 4, r->event);
+	store_bind_int(s, SQL_RECORD_INSERT, 5, r->duration);
+	rc = store_step(s, SQL_RECORD_INSERT, &row);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
 		rc = STORE_CONFLICT;
-		goto out;
-	}
 	store_reset(s, SQL_RECORD_INSERT);
 
-	for (i = 0; i < r->ntalks; i++) {
+	for (i = 0; rc == STORE_OK && i < r->ntalks; i++) {
 		t = &r->talks[i];
-		if ((rc = store_bind_str(s, SQL_TALK_INSERT, 1, r->rid)) !=
-		    STORE_OK ||
-		    (rc = store_bind_int(s, SQL_TALK_INSERT, 2,
-		    (int64_t)i + 1)) != STORE_OK ||
-		    (rc = store_bind_int(s, SQL_TALK_INSERT, 3, t->start)) !=
-		    STORE_OK ||
-		    (rc = store_bind_int(s, SQL_TALK_INSERT, 4,
-		    i + 1 < r->ntalks ? r->talks[i + 1].start : r->duration)) !=
-		    STORE_OK ||
-		    (rc = store_bind_str(s, SQL_TALK_INSERT, 5, t->speaker)) !=
-		    STORE_OK ||
-		    (rc = store_bind_str(s, SQL_TALK_INSERT, 6, t->title)) !=
-		    STORE_OK ||
-		    (rc = store_step(s, SQL_TALK_INSERT, &row)) != STORE_OK) {
-			store_reset(s, SQL_TALK_INSERT);
-			return rc;
-		}
-		store_reset(s, SQL_TALK_INSERT);
+		store_bind_str(s, q, 1, r->rid);
+		store_bind_int(s, q, 2, (int64_t)i + 1);
+		store_bind_int(s, q, 3, t->start);
+		store_bind_int(s, q, 4, i + 1 < r->ntalks ?
+		    r->talks[i + 1].start : r->duration);
+		store_bind_str(s, q, 5, t->speaker);
+		store_bind_str(s, q, 6, t->title);
+		rc = store_step(s, q, &row);
+		store_reset(s, q);
 	}
-	return STORE_OK;
-
-out:
-	store_reset(s, SQL_RECORD_INSERT);
 	return rc;
 }
 
@@ -623,9 +619,8 @@ store_append_annotation(struct store *s, const struct statement *st,
 		log_warnx("store: annotation %s without a placement", st->id);
 		return STORE_ERROR;
 	}
-	if ((rc = store_bind_str(s, SQL_RECORD_ANNOTATED, 1, a->record)) ==
-	    STORE_OK)
-		rc = store_step(s, SQL_RECORD_ANNOTATED, &row);
+	store_bind_str(s, SQL_RECORD_ANNOTATED, 1, a->record);
+	rc = store_step(s, SQL_RECORD_ANNOTATED, &row);
 	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
 		rc = STORE_NOTFOUND;
 	store_reset(s, SQL_RECORD_ANNOTATED);
@@ -640,26 +635,21 @@ store_append_annotation(struct store *s, const struct statement *st,
 		buf_free(&lb);
 		return STORE_ERROR;
 	}
-	if ((rc = store_bind_int(s, q, 1, seq)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 2, st->id)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 3, a->record)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 4, stmt_kind_name(a->kind))) !=
-	    STORE_OK ||
-	    (rc = store_bind_str(s, q, 5, st->author)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 6, st->created_text)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 7, pl->talk)) != STORE_OK ||
-	    (rc = store_bind_opt(s, q, 8, a->at_start)) != STORE_OK ||
-	    (rc = store_bind_opt(s, q, 9, a->at_end)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 10, pl->span_start)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 11, pl->span_end)) != STORE_OK ||
-	    (rc = store_bind_text(s, q, 12, a->text, a->text_len)) !=
-	    STORE_OK ||
-	    (rc = store_bind_text(s, q, 13, links != NULL ? lb.data : NULL,
-	    lb.len)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 14, a->reply_to)) != STORE_OK)
-		goto out;
+	store_bind_int(s, q, 1, seq);
+	store_bind_str(s, q, 2, st->id);
+	store_bind_str(s, q, 3, a->record);
+	store_bind_str(s, q, 4, stmt_kind_name(a->kind));
+	store_bind_str(s, q, 5, st->author);
+	store_bind_str(s, q, 6, st->created_text);
+	store_bind_int(s, q, 7, pl->talk);
+	store_bind_opt(s, q, 8, a->at_start);
+	store_bind_opt(s, q, 9, a->at_end);
+	store_bind_int(s, q, 10, pl->span_start);
+	store_bind_int(s, q, 11, pl->span_end);
+	store_bind_text(s, q, 12, a->text, a->text_len);
+	store_bind_text(s, q, 13, links != NULL ? lb.data : NULL, lb.len);
+	store_bind_str(s, q, 14, a->reply_to);
 	rc = store_step(s, q, &row);
-out:
 	store_reset(s, q);
 	buf_free(&lb);
 	return rc;
@@ -689,9 +679,8 @@ store_append(struct store *s, const struct statement *st,
 	if ((rc = store_run(s, SQL_BEGIN)) != STORE_OK)
 		return rc;
 
-	if ((rc = store_bind_str(s, SQL_STATEMENT_SEQ, 1, st->id)) ==
-	    STORE_OK &&
-	    (rc = store_step(s, SQL_STATEMENT_SEQ, &row)) == STORE_OK && row) {
+	store_bind_str(s, SQL_STATEMENT_SEQ, 1, st->id);
+	if ((rc = store_step(s, SQL_STATEMENT_SEQ, &row)) == STORE_OK && row) {
 		*seq = store_int(s, SQL_STATEMENT_SEQ, 0);
 		rc = STORE_EXISTS;
 	}
@@ -699,16 +688,14 @@ store_append(struct store *s, const struct statement *st,
 	if (rc != STORE_OK)
 		goto fail;
 
-	if ((rc = store_bind_str(s, q, 1, st->id)) == STORE_OK &&
-	    (rc = store_bind_str(s, q, 2, stmt_type_name(st->type))) ==
-	    STORE_OK &&
-	    (rc = store_bind_str(s, q, 3, st->author)) == STORE_OK &&
-	    (rc = store_bind_str(s, q, 4, st->created_text)) == STORE_OK &&
-	    (rc = store_bind_blob(s, q, 5, st->canonical,
-	    st->canonical_len)) == STORE_OK &&
-	    (rc = store_bind_str(s, q, 6, minisig)) == STORE_OK &&
-	    (rc = store_bind_int(s, q, 7, received)) == STORE_OK)
-		rc = store_step(s, q, &row);
+	store_bind_str(s, q, 1, st->id);
+	store_bind_str(s, q, 2, stmt_type_name(st->type));
+	store_bind_str(s, q, 3, st->author);
+	store_bind_str(s, q, 4, st->created_text);
+	store_bind_blob(s, q, 5, st->canonical, st->canonical_len);
+	store_bind_str(s, q, 6, minisig);
+	store_bind_int(s, q, 7, received);
+	rc = store_step(s, q, &row);
 	store_reset(s, q);
 	if (rc != STORE_OK)
 		goto fail;
@@ -767,8 +754,8 @@ store_statement(struct store *s, const char *id, store_statement_cb cb,
 	enum store_rc		rc;
 	int			row;
 
-	if ((rc = store_bind_str(s, SQL_STATEMENT, 1, id)) == STORE_OK &&
-	    (rc = store_step(s, SQL_STATEMENT, &row)) == STORE_OK) {
+	store_bind_str(s, SQL_STATEMENT, 1, id);
+	if ((rc = store_step(s, SQL_STATEMENT, &row)) == STORE_OK) {
 		if (row) {
 			store_statement_row(s, SQL_STATEMENT, &ss);
 			(void)cb(&ss, arg);
@@ -794,15 +781,13 @@ store_log(struct store *s, int64_t after, int limit, store_statement_cb cb,
 
 	if (limit <= 0)
 		return STORE_OK;
-	if ((rc = store_bind_int(s, SQL_LOG, 1, after)) != STORE_OK ||
-	    (rc = store_bind_int(s, SQL_LOG, 2, limit)) != STORE_OK)
-		goto out;
+	store_bind_int(s, SQL_LOG, 1, after);
+	store_bind_int(s, SQL_LOG, 2, limit);
 	while ((rc = store_step(s, SQL_LOG, &row)) == STORE_OK && row) {
 		store_statement_row(s, SQL_LOG, &ss);
 		if (cb(&ss, arg) == -1)
 			break;
 	}
-out:
 	store_reset(s, SQL_LOG);
 	return rc;
 }
@@ -818,8 +803,7 @@ store_record_row(struct store *s, enum store_sql id, struct store_record *out)
 	if (store_copy(out->rid, sizeof out->rid, store_text(s, id, 0)) ==
 	    -1 || store_copy(out->id, sizeof out->id, store_text(s, id, 1)) ==
 	    -1) {
-		log_warnx("store: record %.*s: stored ids are too long",
-		    GLOSS_RID_MAX, store_text(s, id, 0));
+		log_warnx("store: a stored record id is too long");
 		return -1;
 	}
 	/* title is NOT NULL; NULL here would mean SQLite ran out of memory. */
@@ -845,8 +829,8 @@ store_record(struct store *s, const char *rid, struct store_record *out)
 	int			 row;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_bind_str(s, SQL_RECORD, 1, rid)) == STORE_OK &&
-	    (rc = store_step(s, SQL_RECORD, &row)) == STORE_OK) {
+	store_bind_str(s, SQL_RECORD, 1, rid);
+	if ((rc = store_step(s, SQL_RECORD, &row)) == STORE_OK) {
 		if (!row)
 			rc = STORE_NOTFOUND;
 		else if (store_record_row(s, SQL_RECORD, out) == -1)
@@ -856,8 +840,7 @@ store_record(struct store *s, const char *rid, struct store_record *out)
 	if (rc != STORE_OK)
 		goto fail;
 
-	if ((rc = store_bind_str(s, SQL_TALKS, 1, rid)) != STORE_OK)
-		goto out;
+	store_bind_str(s, SQL_TALKS, 1, rid);
 	while ((rc = store_step(s, SQL_TALKS, &row)) == STORE_OK && row) {
 		if (out->ntalks == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -872,7 +855,6 @@ store_record(struct store *s, const char *rid, struct store_record *out)
 		if ((t->title = store_dup(s, SQL_TALKS, 4)) == NULL)
 			t->title = xstrdup("");
 	}
-out:
 	store_reset(s, SQL_TALKS);
 	if (rc == STORE_OK)
 		return STORE_OK;
@@ -889,7 +871,8 @@ store_record_clear(struct store_record *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->ntalks; i++) {
+	/* store_records hands out ntalks without talks. */
+	for (i = 0; r->talks != NULL && i < r->ntalks; i++) {
 		free(r->talks[i].speaker);
 		free(r->talks[i].title);
 	}
@@ -950,22 +933,16 @@ store_annotations(struct store *s, const struct store_query *qr,
 
 	if (qr->limit <= 0)
 		return STORE_OK;
-	if ((rc = store_bind_str(s, q, 1, qr->rid)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 2, qr->after_span < 0 ? -1 :
-	    qr->after_span)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 3, qr->after_span < 0 ? 0 :
-	    qr->after_seq)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 4, timed ? qr->to : INT64_MAX)) !=
-	    STORE_OK ||
-	    (rc = store_bind_int(s, q, 5, timed ? qr->from : -1)) !=
-	    STORE_OK ||
-	    (rc = store_bind_int(s, q, 6, timed)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 7, qr->talk > 0 ? qr->talk : 0)) !=
-	    STORE_OK ||
-	    (rc = store_bind_str(s, q, 8, qr->kind)) != STORE_OK ||
-	    (rc = store_bind_str(s, q, 9, qr->author)) != STORE_OK ||
-	    (rc = store_bind_int(s, q, 10, qr->limit)) != STORE_OK)
-		goto out;
+	store_bind_str(s, q, 1, qr->rid);
+	store_bind_int(s, q, 2, qr->after_span < 0 ? -1 : qr->after_span);
+	store_bind_int(s, q, 3, qr->after_span < 0 ? 0 : qr->after_seq);
+	store_bind_int(s, q, 4, timed ? qr->to : INT64_MAX);
+	store_bind_int(s, q, 5, timed ? qr->from : -1);
+	store_bind_int(s, q, 6, timed);
+	store_bind_int(s, q, 7, qr->talk > 0 ? qr->talk : 0);
+	store_bind_str(s, q, 8, qr->kind);
+	store_bind_str(s, q, 9, qr->author);
+	store_bind_int(s, q, 10, qr->limit);
 	while ((rc = store_step(s, q, &row)) == STORE_OK && row) {
 		memset(&a, 0, sizeof a);
 		a.seq = store_int(s, q, 0);
@@ -975,10 +952,8 @@ store_annotations(struct store *s, const struct store_query *qr,
 		a.author = store_text(s, q, 4);
 		a.created = store_text(s, q, 5);
 		a.talk = (int)store_int(s, q, 6);
-		a.at_start = sqlite3_column_type(s->stmts[q], 7) == SQLITE_NULL ?
-		    -1 : store_int(s, q, 7);
-		a.at_end = sqlite3_column_type(s->stmts[q], 8) == SQLITE_NULL ?
-		    -1 : store_int(s, q, 8);
+		a.at_start = store_opt(s, q, 7);
+		a.at_end = store_opt(s, q, 8);
 		a.span_start = store_int(s, q, 9);
 		a.text = store_text(s, q, 10);
 		a.text_len = (size_t)sqlite3_column_bytes(s->stmts[q], 10);
@@ -988,7 +963,6 @@ store_annotations(struct store *s, const struct store_query *qr,
 		if (cb(&a, arg) == -1)
 			break;
 	}
-out:
 	store_reset(s, q);
 	return rc;
 }
@@ -1005,9 +979,8 @@ store_annotation_record(struct store *s, const char *id,
 	int		row;
 
 	rid[0] = '\0';
-	if ((rc = store_bind_str(s, SQL_ANNOTATION_RECORD, 1, id)) ==
-	    STORE_OK &&
-	    (rc = store_step(s, SQL_ANNOTATION_RECORD, &row)) == STORE_OK) {
+	store_bind_str(s, SQL_ANNOTATION_RECORD, 1, id);
+	if ((rc = store_step(s, SQL_ANNOTATION_RECORD, &row)) == STORE_OK) {
 		if (!row)
 			rc = STORE_NOTFOUND;
 		else if (store_copy(rid, GLOSS_RID_MAX + 1,

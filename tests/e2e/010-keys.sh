@@ -1,0 +1,52 @@
+#!/bin/sh
+# Keys: gloss keygen writes minisign key files, 0600 secrets, refuses to
+# overwrite, encrypts with a passphrase and refuses a wrong one.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+expect 0 "keygen -W writes a key pair" "$GLOSS" keygen -W
+key=$(cat "$T/out")
+same "$(stat -c %a "$XDG_CONFIG_HOME/gloss/gloss.key")" 600 \
+    "the secret key file is mode 0600"
+same "$(stat -c %a "$XDG_CONFIG_HOME/gloss")" 700 \
+    "the key directory is mode 0700"
+same "$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")" "$key" \
+    "the printed key is the public key file's key"
+same "${#key}" 56 "the public key is a 56-character minisign key"
+contains "$XDG_CONFIG_HOME/gloss/gloss.pub" \
+    "untrusted comment: minisign public key" "the .pub file is minisign's"
+
+expect 2 "keygen refuses to overwrite a key" "$GLOSS" keygen -W
+contains "$T/err" "use -f" "the refusal says how to overwrite"
+same "$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")" "$key" \
+    "the refused keygen left the key alone"
+expect 0 "keygen -f overwrites" "$GLOSS" keygen -W -f
+[ "$(cat "$T/out")" != "$key" ] && ok "-f made a new key" ||
+    not_ok "-f made a new key"
+
+expect 2 "keygen without -W, passphrase or terminal fails" \
+    setsid "$GLOSS" keygen -s "$T/nopass.key" -p "$T/nopass.pub"
+contains "$T/err" "GLOSS_PASSPHRASE" "the error says how to give one"
+[ ! -e "$T/nopass.key" ] && ok "no key file was left behind" ||
+    not_ok "no key file was left behind"
+
+export GLOSS_PASSPHRASE="correct horse"
+expect 0 "keygen with a passphrase encrypts the key" \
+    "$GLOSS" keygen -s "$T/enc.key" -p "$T/enc.pub"
+contains "$T/err" "secret key: $T/enc.key" "keygen names the files"
+lacks "$T/err" "not encrypted" "the key is reported encrypted"
+unset GLOSS_PASSPHRASE
+
+start_daemon
+import_record || not_ok "import the record"
+GLOSS_PASSPHRASE="correct horse" expect 0 \
+    "an encrypted key signs with the right passphrase" \
+    "$GLOSS" -k "$T/enc.key" comment "$RID" -m "signed with an encrypted key"
+GLOSS_PASSPHRASE="wrong" expect 2 "a wrong passphrase is refused" \
+    "$GLOSS" -k "$T/enc.key" comment "$RID" -m "never posted"
+contains "$T/err" "wrong passphrase" "the error names the passphrase"
+expect 2 "a missing key file is a clear error" \
+    "$GLOSS" -k "$T/none.key" comment "$RID" -m "never posted"
+contains "$T/err" "gloss keygen" "the error says how to make a key"
+same "$(statements)" 2 "only the record and one comment were stored"
+stop_daemon
+done_testing

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Listing: time-range overlap at its edges, talk/kind/author filters, and
+# keyset paging that loses and repeats nothing.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+start_daemon
+import_record
+post() {
+	"$GLOSS" "$@" > "$T/id" 2>"$T/err" || not_ok "post $*"
+	cat "$T/id"
+}
+a=$(post critique "$RID" --at 1:09:29 -m "A: at the start of talk 5")
+b=$(post comment "$RID" --talk 4 -m "B: all of talk 4")
+c=$(post comment "$RID" --at 1:10:00-1:12:00 -m "C: a range")
+d=$(post comment "$RID" --at 1:12:00 -m "D: exactly at the end")
+e=$(post comment "$RID" -m "E: the whole record")
+f=$(post comment "$RID" --at 1:12:00.001 -m "F: just after")
+g=$(GLOSS_KEY="$T/curator.key" post critique "$RID" --at 1:11:00 \
+    -m "G: another author")
+
+ids() {
+	grep -oE '"id": "[0-9a-f]{64}"' "$T/out" | cut -d'"' -f4 | tr '\n' ' '
+}
+
+expect 0 "list by range" "$GLOSS" list "$RID" --at 1:09:29-1:12:00 --json
+same "$(ids)" "$a $c $g $d " \
+    "the range holds A, C, G, D in time order, not B, E or F"
+expect 0 "list at one moment" "$GLOSS" list "$RID" --at 1:09:28 --json
+same "$(ids)" "$b " "1:09:28 lies in talk 4's span and nothing else"
+expect 0 "list a talk" "$GLOSS" list "$RID" --talk 5 --json
+same "$(ids)" "$a $c $g $d $f " "talk 5 holds everything timed inside it"
+expect 0 "list a kind" "$GLOSS" list "$RID" --kind critique --json
+same "$(ids)" "$a $g " "kind=critique"
+expect 0 "list an author" "$GLOSS" list "$RID" \
+    --author "$(tail -n 1 "$T/curator.pub")" --json
+same "$(ids)" "$g " "author= the curator"
+expect 0 "list everything" "$GLOSS" list "$RID" --json
+all=$(ids)
+same "$(echo "$all" | wc -w)" 7 "all seven are listed"
+expect 0 "list with pages of two" "$GLOSS" list "$RID" --limit 2 --json
+same "$(ids)" "$all" "paging returns the same rows in the same order"
+
+expect 0 "the people's timeline" "$GLOSS" list "$RID" --at 1:09:29-1:12:00
+contains "$T/out" "Talk 5  01:09:29-02:57:59  Yuan-Hong Liao" \
+    "annotations are grouped under their talk"
+contains "$T/out" "01:10:00-01:12:00" "a range prints as a range"
+contains "$T/out" "C: a range" "the text is shown"
+lacks "$T/out" "$(printf '\033')" "no colour when stdout is not a terminal"
+
+expect 2 "a bad --at is a usage error" "$GLOSS" list "$RID" --at 1:xx
+expect 1 "an unknown talk is refused" "$GLOSS" list "$RID" --talk 10
+contains "$T/err" "bad_query" "the refusal is bad_query"
+page=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=3")
+next=$(echo "$page" | sed -n 's/.*"next":"\([0-9.]*\)".*/\1/p')
+[ -n "$next" ] && ok "a partial page has a next cursor" ||
+    not_ok "a partial page has a next cursor" "$page"
+last=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=7")
+echo "$last" | grep -q '"next":null' && ok "the last page has next null" ||
+    not_ok "the last page has next null" "$last"
+stop_daemon
+done_testing

@@ -1,0 +1,76 @@
+#!/bin/sh
+# The daemon as an operator sees it: -n checks, bad configuration, a
+# database from the future, loopback by default, SIGINT, kill -9
+# durability, and (on a build without sanitizers) a leak-free shutdown
+# under valgrind.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+make_keys
+echo "curator = $CURATOR" > "$T/ok.conf"
+expect 0 "glossd -n accepts a good configuration" \
+    "$GLOSSD" -n -f "$T/ok.conf" -D "$T/n.db"
+contains "$T/out" "configuration OK: 1 curator(s)" "-n reports what it checked"
+printf 'curator = %s\nport = 65536\n' "$CURATOR" > "$T/bad.conf"
+expect 1 "glossd -n refuses a bad configuration" \
+    "$GLOSSD" -n -f "$T/bad.conf" -D "$T/n.db"
+contains "$T/err" "bad.conf:2: port must be a number from 0 to 65535" \
+    "the error names the file, line and limit"
+printf 'colour = blue\n' > "$T/unknown.conf"
+expect 1 "an unknown key is refused" "$GLOSSD" -n -f "$T/unknown.conf"
+contains "$T/err" 'unknown key "colour"' "the error names the key"
+expect 1 "a missing configuration file is refused" \
+    "$GLOSSD" -n -f "$T/none.conf"
+expect 2 "an unknown flag is a usage error" "$GLOSSD" -x
+sqlite3 "$T/future.db" "PRAGMA user_version = 99;"
+expect 1 "a database from a newer glossd is refused" \
+    "$GLOSSD" -n -D "$T/future.db"
+contains "$T/err" "newer than this glossd" "the error says why"
+
+start_daemon
+contains "$T/glossd.log" "listening on 127.0.0.1 port $PORT" \
+    "glossd listens on 127.0.0.1 by default"
+expect 0 "healthz" curl -sf "$SERVER/healthz"
+contains "$T/out" '"status":"ok"' "healthz says ok"
+import_record
+expect 0 "post" "$GLOSS" critique "$RID" --at 1:09:29 -m "Durable."
+id=$(cat "$T/out")
+expect 0 "the log feed is NDJSON" curl -sf "$SERVER/v1/log?after=1"
+same "$(wc -l < "$T/out")" 1 "after=1 holds one line"
+contains "$T/out" "\"seq\":2,\"id\":\"$id\"" "the line is the critique"
+contains "$T/glossd.log" "POST /v1/statements 201" "each request is logged"
+
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null
+daemon_pid=
+start_daemon
+expect 0 "after kill -9 the acknowledged critique verifies" \
+    "$GLOSS" verify "$id"
+kill -INT "$daemon_pid"
+wait "$daemon_pid"
+same "$?" 0 "glossd exits 0 on SIGINT"
+daemon_pid=
+
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "ok $((ntests += 1)) - # SKIP valgrind is not installed"
+elif nm -D "$GLOSSD" 2>/dev/null | grep -q __asan_init ||
+    ldd "$GLOSSD" | grep -q libasan; then
+	echo "ok $((ntests += 1)) - # SKIP valgrind needs a build without ASan"
+else
+	rm -f "$T/port"
+	valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+	    --log-file="$T/valgrind.log" "$GLOSSD" -d -f "$T/glossd.conf" \
+	    -p 0 -P "$T/port" -D "$T/gloss.db" >>"$T/glossd.log" 2>&1 &
+	daemon_pid=$!
+	wait_for "$daemon_pid" "$T/port" || not_ok "glossd starts under valgrind"
+	export GLOSS_SERVER="http://127.0.0.1:$(cat "$T/port")"
+	expect 0 "post under valgrind" "$GLOSS" comment "$RID" -m "valgrind"
+	expect 0 "list under valgrind" "$GLOSS" list "$RID"
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid"
+	same "$?" 0 "valgrind finds no errors or leaks in glossd's shutdown"
+	daemon_pid=
+	contains "$T/valgrind.log" "ERROR SUMMARY: 0 errors" \
+	    "valgrind's summary is clean"
+fi
+done_testing

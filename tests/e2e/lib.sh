@@ -1,0 +1,207 @@
+# lib.sh: what every end-to-end test shares.  Sourced, not run.
+#
+# Each test starts the real glossd on 127.0.0.1 with an ephemeral port in
+# its own temporary directory, drives it with the real gloss client (curl
+# and rawhttp for what a well-behaved client cannot send), and writes TAP.
+# stop_daemon checks glossd's exit status and log, so a sanitizer report or
+# an unclean shutdown fails the test.
+
+set -u
+top_builddir=${GLOSS_TOP_BUILDDIR:-$(pwd)}
+top_srcdir=${GLOSS_TOP_SRCDIR:-$(pwd)}
+GLOSSD=$top_builddir/glossd
+GLOSS=$top_builddir/gloss
+RAWHTTP=$top_builddir/tests/e2e/rawhttp
+RECORD=$top_srcdir/tests/data/cvpr2024-mllm-tutorial.txt
+RID=cvpr2024-mllm-tutorial
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/gloss-e2e.XXXXXX")
+export XDG_CONFIG_HOME=$T/config HOME=$T
+unset GLOSS_KEY GLOSS_PASSPHRASE GLOSS_SERVER NO_COLOR
+ntests=0
+nfailed=0
+daemon_pid=
+
+cleanup() {
+	if [ -n "$daemon_pid" ]; then
+		kill -9 "$daemon_pid" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {
+	ntests=$((ntests + 1))
+	echo "ok $ntests - $1"
+}
+
+not_ok() {
+	ntests=$((ntests + 1))
+	nfailed=$((nfailed + 1))
+	echo "not ok $ntests - $1"
+	shift
+	for line in "$@"; do
+		echo "# $line"
+	done
+	if [ -s "$T/out" ]; then sed 's/^/# out: /' "$T/out" | head -20; fi
+	if [ -s "$T/err" ]; then sed 's/^/# err: /' "$T/err" | head -20; fi
+}
+
+# run CMD...: run it with stdout in $T/out and stderr in $T/err; $rc holds
+# the exit status.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect CODE DESC CMD...: the command exits with CODE.
+expect() {
+	want=$1
+	desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $rc, expected $want: $*"
+	fi
+}
+
+# contains FILE TEXT DESC: FILE holds TEXT (a fixed string).
+contains() {
+	if grep -qF -- "$2" "$1"; then
+		ok "$3"
+	else
+		not_ok "$3" "$1 lacks: $2"
+	fi
+}
+
+lacks() {
+	if grep -qF -- "$2" "$1"; then
+		not_ok "$3" "$1 holds: $2"
+	else
+		ok "$3"
+	fi
+}
+
+# same A B DESC: the two strings are equal.
+same() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3" "got: $1" "expected: $2"
+	fi
+}
+
+done_testing() {
+	echo "1..$ntests"
+	[ "$nfailed" -eq 0 ]
+	exit $?
+}
+
+# wait_for PID FILE: until FILE is non-empty or PID has died (10 s at most).
+wait_for() {
+	i=0
+	while [ ! -s "$2" ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		i=$((i + 1))
+		[ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+}
+
+# A curator key and a user key, both unencrypted (the encrypted path has
+# its own test in 010-keys.sh).
+make_keys() {
+	"$GLOSS" keygen -W -s "$T/curator.key" -p "$T/curator.pub" \
+	    >/dev/null 2>&1 || return 1
+	[ -f "$XDG_CONFIG_HOME/gloss/gloss.key" ] ||
+	    "$GLOSS" keygen -W >/dev/null 2>&1 || return 1
+	CURATOR=$(tail -n 1 "$T/curator.pub")
+}
+
+# start_daemon [CONFIG LINES...]: start glossd with a fresh database.
+start_daemon() {
+	[ -n "${CURATOR:-}" ] || make_keys
+	{
+		echo "curator = $CURATOR"
+		for line in "$@"; do echo "$line"; done
+	} > "$T/glossd.conf"
+	rm -f "$T/port"
+	"$GLOSSD" -d -f "$T/glossd.conf" -p 0 -P "$T/port" -D "$T/gloss.db" \
+	    >>"$T/glossd.log" 2>&1 &
+	daemon_pid=$!
+	if ! wait_for "$daemon_pid" "$T/port"; then
+		echo "Bail out! glossd did not start: $(cat "$T/glossd.log")"
+		exit 99
+	fi
+	PORT=$(cat "$T/port")
+	SERVER=http://127.0.0.1:$PORT
+	export GLOSS_SERVER=$SERVER
+}
+
+# stop_daemon: SIGTERM, then glossd must exit 0 with a clean log.
+stop_daemon() {
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid"
+	status=$?
+	daemon_pid=
+	same "$status" 0 "glossd exits 0 on SIGTERM"
+	if grep -qE 'Sanitizer|runtime error|LeakSanitizer' "$T/glossd.log"
+	then
+		not_ok "glossd log is free of sanitizer reports" \
+		    "$(grep -E 'Sanitizer|runtime error' "$T/glossd.log" | head -3)"
+	else
+		ok "glossd log is free of sanitizer reports"
+	fi
+}
+
+# import_record: the shared CVPR record, by the curator.
+import_record() {
+	"$GLOSS" -k "$T/curator.key" record import "$RECORD" >/dev/null 2>&1
+}
+
+# statements: how many statements the daemon holds.
+statements() {
+	curl -s "$SERVER/healthz" | sed -n 's/.*"statements":\([0-9]*\).*/\1/p'
+}
+
+# error_code: the "code" of the JSON error in $T/out.
+error_code() {
+	sed -n 's/.*"code":"\([a-z0-9_]*\)".*/\1/p' "$T/out"
+}
+
+# post_raw FILE: POST FILE's bytes; $T/out gets the body, $http the status.
+post_raw() {
+	http=$(curl -s -o "$T/out" -w '%{http_code}' -H \
+	    'Content-Type: application/json' --data-binary @"$1" \
+	    "$SERVER/v1/statements")
+}
+
+# canonical_annotation AUTHOR CREATED TEXT: a canonical annotation
+# statement (members already in JCS order, no whitespace) on stdout.
+canonical_annotation() {
+	printf '{"author":"%s","created":"%s","kind":"comment","record":"%s","text":"%s","type":"annotation","v":1}' \
+	    "$1" "$2" "$RID" "$3"
+}
+
+now_utc() {
+	date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+# sign_minisign FILE SECKEY [TRUSTED]: sign FILE with the stock minisign;
+# the trusted comment defaults to gloss's, naming FILE's SHA-256.
+sign_minisign() {
+	id=$(sha256sum "$1" | cut -d' ' -f1)
+	minisign -S -s "$2" -m "$1" -x "$1.minisig" \
+	    -t "${3:-gloss/1 id=$id}" </dev/null >/dev/null
+}
+
+# wire FILE: the POST body for FILE and FILE.minisig.
+wire() {
+	printf '{"statement":'
+	cat "$1"
+	printf ',"minisig":"'
+	awk '{ printf "%s\\n", $0 }' "$1.minisig"
+	printf '"}'
+}

@@ -1,0 +1,585 @@
+/*
+ * test_config.c: unit tests for daemon/config.c.
+ *
+ * The configuration file is where an operator sets the limits DESIGN.md §6
+ * promises and the curator keys that may create records.  A typo there must
+ * be an error that names the file and the line, never a setting silently
+ * ignored or a limit silently out of range, so every key is set here, every
+ * range is tried one past each edge, and every refusal's cause is checked
+ * for its "name:line:" prefix.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "glossd.h"
+
+#define NAME	"test.conf"
+
+/* Three real public keys (two as "RW..." lines), made in group_setup. */
+static struct minisig_pubkey	pk_one, pk_two, pk_three;
+static char			pub_one[GLOSS_PUBKEY_LEN + 1];
+static char			pub_two[GLOSS_PUBKEY_LEN + 1];
+
+static int
+group_setup(void **state)
+{
+	struct minisig_seckey	*sk;
+
+	if (sodium_init() < 0)
+		return -1;
+	log_init("test_config", 0, 1);
+	if ((sk = minisig_keygen(&pk_one)) == NULL)
+		return -1;
+	minisig_seckey_free(sk);
+	if ((sk = minisig_keygen(&pk_two)) == NULL)
+		return -1;
+	minisig_seckey_free(sk);
+	if ((sk = minisig_keygen(&pk_three)) == NULL)
+		return -1;
+	minisig_seckey_free(sk);
+	minisig_pubkey_format(&pk_one, pub_one);
+	minisig_pubkey_format(&pk_two, pub_two);
+	return 0;
+}
+
+/* Parse text (a C string) over defaults; returns config_parse's value. */
+static int
+parse(struct config *cfg, const char *text, char **cause)
+{
+	config_defaults(cfg);
+	*cause = NULL;
+	return config_parse(cfg, text, strlen(text), NAME, cause);
+}
+
+/* Parse text that must be accepted, failing with the cause otherwise. */
+static void
+parse_ok(struct config *cfg, const char *text)
+{
+	char	*cause;
+
+	if (parse(cfg, text, &cause) != 0) {
+		fail_msg("refused \"%s\": %s", text,
+		    cause != NULL ? cause : "(no cause)");
+	}
+	assert_null(cause);
+}
+
+/*
+ * Parse text that must be refused on line, with a cause starting with
+ * "test.conf:LINE:" and holding want (when not NULL).
+ */
+static void
+parse_refused(const char *text, int line, const char *want)
+{
+	struct config	 cfg;
+	char		*cause, prefix[64];
+
+	snprintf(prefix, sizeof prefix, NAME ":%d:", line);
+	if (parse(&cfg, text, &cause) != -1) {
+		config_clear(&cfg);
+		fail_msg("accepted \"%s\"", text);
+	}
+	if (cause == NULL) {
+		config_clear(&cfg);
+		fail_msg("no cause for \"%s\"", text);
+	}
+	if (strncmp(cause, prefix, strlen(prefix)) != 0 ||
+	    (want != NULL && strstr(cause, want) == NULL)) {
+		print_error("input \"%s\": cause \"%s\", wanted \"%s ... %s\"\n",
+		    text, cause, prefix, want != NULL ? want : "");
+		free(cause);
+		config_clear(&cfg);
+		fail();
+	}
+	free(cause);
+	config_clear(&cfg);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config	cfg;
+
+	memset(&cfg, 0xa5, sizeof cfg);
+	config_defaults(&cfg);
+	assert_string_equal(cfg.listen, "127.0.0.1");
+	assert_int_equal(cfg.port, 8080);
+	assert_string_equal(cfg.database, "gloss.db");
+	assert_null(cfg.curators);
+	assert_int_equal(cfg.ncurators, 0);
+	assert_int_equal(cfg.limits.max_body, 64 * 1024);
+	assert_int_equal(cfg.limits.max_headers, 8 * 1024);
+	assert_int_equal(cfg.limits.timeout, 30);
+	assert_int_equal(cfg.limits.page_max, 500);
+	assert_int_equal(cfg.limits.skew, 600);
+	assert_int_equal(cfg.limits.stmt.max_text, 16 * 1024);
+	assert_int_equal(cfg.limits.stmt.max_links, 16);
+	assert_int_equal(cfg.limits.stmt.max_url, 2 * 1024);
+	config_clear(&cfg);
+	assert_null(cfg.listen);
+	assert_null(cfg.database);
+	assert_int_equal(cfg.port, 0);
+}
+
+static void
+test_every_key(void **state)
+{
+	struct config	 cfg;
+	char		*text;
+
+	xasprintf(&text,
+	    "listen = 0.0.0.0\n"
+	    "port = 9090\n"
+	    "database = /var/db/gloss/gloss.db\n"
+	    "curator = %s\n"
+	    "max_body = 2048\n"
+	    "max_headers = 4096\n"
+	    "max_text = 100\n"
+	    "max_links = 3\n"
+	    "max_url = 512\n"
+	    "timeout = 5\n"
+	    "page_max = 50\n"
+	    "skew = 120\n", pub_one);
+	parse_ok(&cfg, text);
+	free(text);
+	assert_string_equal(cfg.listen, "0.0.0.0");
+	assert_int_equal(cfg.port, 9090);
+	assert_string_equal(cfg.database, "/var/db/gloss/gloss.db");
+	assert_int_equal(cfg.ncurators, 1);
+	assert_memory_equal(&cfg.curators[0], &pk_one, sizeof pk_one);
+	assert_int_equal(cfg.limits.max_body, 2048);
+	assert_int_equal(cfg.limits.max_headers, 4096);
+	assert_int_equal(cfg.limits.stmt.max_text, 100);
+	assert_int_equal(cfg.limits.stmt.max_links, 3);
+	assert_int_equal(cfg.limits.stmt.max_url, 512);
+	assert_int_equal(cfg.limits.timeout, 5);
+	assert_int_equal(cfg.limits.page_max, 50);
+	assert_int_equal(cfg.limits.skew, 120);
+	config_clear(&cfg);
+}
+
+static void
+test_comments_blanks_spaces(void **state)
+{
+	struct config	cfg;
+
+	parse_ok(&cfg,
+	    "# a whole-line comment\n"
+	    "\n"
+	    "   \t  \n"
+	    "   # an indented comment = with an equals sign\n"
+	    "\tport\t=\t1234\t# trailing comment\n"
+	    "listen=10.0.0.1\n"
+	    "database   =   with spaces inside.db   \r\n"
+	    "timeout = 7 #\n"
+	    "skew = 30");		/* no newline at the end */
+	assert_int_equal(cfg.port, 1234);
+	assert_string_equal(cfg.listen, "10.0.0.1");
+	assert_string_equal(cfg.database, "with spaces inside.db");
+	assert_int_equal(cfg.limits.timeout, 7);
+	assert_int_equal(cfg.limits.skew, 30);
+	/* Untouched keys keep their defaults. */
+	assert_int_equal(cfg.limits.page_max, 500);
+	config_clear(&cfg);
+
+	/* Nothing but comments and blanks is an empty, valid file. */
+	parse_ok(&cfg, "\n\n# nothing\n   \n");
+	assert_int_equal(cfg.port, 8080);
+	config_clear(&cfg);
+	parse_ok(&cfg, "");
+	assert_int_equal(cfg.port, 8080);
+	config_clear(&cfg);
+}
+
+static void
+test_value_holds_equals(void **state)
+{
+	struct config	cfg;
+
+	/* Only the first '=' splits; the value may hold more. */
+	parse_ok(&cfg, "database = file:gloss.db?mode=rwc\n");
+	assert_string_equal(cfg.database, "file:gloss.db?mode=rwc");
+	config_clear(&cfg);
+}
+
+static void
+test_size_suffixes(void **state)
+{
+	struct config	cfg;
+
+	parse_ok(&cfg, "max_body = 64k\nmax_headers = 1m\nmax_url = 2K\n"
+	    "max_text = 1M\n");
+	assert_int_equal(cfg.limits.max_body, 64 * 1024);
+	assert_int_equal(cfg.limits.max_headers, 1024 * 1024);
+	assert_int_equal(cfg.limits.stmt.max_url, 2 * 1024);
+	assert_int_equal(cfg.limits.stmt.max_text, 1024 * 1024);
+	config_clear(&cfg);
+
+	parse_ok(&cfg, "max_body = 64m\n");
+	assert_int_equal(cfg.limits.max_body, 64 * 1024 * 1024);
+	config_clear(&cfg);
+
+	parse_ok(&cfg, "max_body = 1k\n");
+	assert_int_equal(cfg.limits.max_body, 1024);
+	config_clear(&cfg);
+
+	/* Suffixes are plain multipliers for the integer keys too. */
+	parse_ok(&cfg, "timeout = 2k\n");
+	assert_int_equal(cfg.limits.timeout, 2048);
+	config_clear(&cfg);
+}
+
+/* Every range accepts both of its edges. */
+static void
+test_edges_accepted(void **state)
+{
+	struct config	cfg;
+
+	parse_ok(&cfg, "port = 0\nmax_body = 1024\nmax_headers = 1024\n"
+	    "max_text = 1\nmax_links = 0\nmax_url = 16\ntimeout = 1\n"
+	    "page_max = 1\nskew = 0\n");
+	assert_int_equal(cfg.port, 0);
+	assert_int_equal(cfg.limits.max_body, 1024);
+	assert_int_equal(cfg.limits.max_headers, 1024);
+	assert_int_equal(cfg.limits.stmt.max_text, 1);
+	assert_int_equal(cfg.limits.stmt.max_links, 0);
+	assert_int_equal(cfg.limits.stmt.max_url, 16);
+	assert_int_equal(cfg.limits.timeout, 1);
+	assert_int_equal(cfg.limits.page_max, 1);
+	assert_int_equal(cfg.limits.skew, 0);
+	config_clear(&cfg);
+
+	parse_ok(&cfg, "port = 65535\nmax_body = 67108864\n"
+	    "max_headers = 1048576\nmax_text = 1048576\nmax_links = 1000\n"
+	    "max_url = 65536\ntimeout = 3600\npage_max = 10000\n"
+	    "skew = 604800\n");
+	assert_int_equal(cfg.port, 65535);
+	assert_int_equal(cfg.limits.max_body, 64 * 1024 * 1024);
+	assert_int_equal(cfg.limits.max_headers, 1024 * 1024);
+	assert_int_equal(cfg.limits.stmt.max_text, 1024 * 1024);
+	assert_int_equal(cfg.limits.stmt.max_links, 1000);
+	assert_int_equal(cfg.limits.stmt.max_url, 65536);
+	assert_int_equal(cfg.limits.timeout, 3600);
+	assert_int_equal(cfg.limits.page_max, 10000);
+	assert_int_equal(cfg.limits.skew, 7 * 86400);
+	config_clear(&cfg);
+}
+
+static void
+test_repeated_keys(void **state)
+{
+	struct config	 cfg;
+	char		*text;
+
+	/* A plain key given twice: the last one wins (and nothing leaks). */
+	parse_ok(&cfg, "port = 1\nlisten = a\nport = 2\nlisten = b\n");
+	assert_int_equal(cfg.port, 2);
+	assert_string_equal(cfg.listen, "b");
+	config_clear(&cfg);
+
+	/* curator lines accumulate, in order. */
+	xasprintf(&text, "curator = %s\n# another\ncurator = %s\n", pub_one,
+	    pub_two);
+	parse_ok(&cfg, text);
+	free(text);
+	assert_int_equal(cfg.ncurators, 2);
+	assert_memory_equal(&cfg.curators[0], &pk_one, sizeof pk_one);
+	assert_memory_equal(&cfg.curators[1], &pk_two, sizeof pk_two);
+	config_clear(&cfg);
+	assert_null(cfg.curators);
+	assert_int_equal(cfg.ncurators, 0);
+}
+
+/* A second config_parse adds to what the first set. */
+static void
+test_parse_twice(void **state)
+{
+	struct config	 cfg;
+	char		*text, *cause = NULL;
+
+	xasprintf(&text, "curator = %s\nport = 5\n", pub_one);
+	parse_ok(&cfg, text);
+	free(text);
+	xasprintf(&text, "curator = %s\n", pub_two);
+	assert_int_equal(config_parse(&cfg, text, strlen(text), "second",
+	    &cause), 0);
+	free(text);
+	assert_null(cause);
+	assert_int_equal(cfg.port, 5);
+	assert_int_equal(cfg.ncurators, 2);
+	config_clear(&cfg);
+}
+
+static void
+test_unknown_key(void **state)
+{
+	parse_refused("bogus = 1\n", 1, "bogus");
+	parse_refused("# comment\n\nport = 1\nPort = 2\n", 4, "Port");
+	parse_refused("max-body = 2048\n", 1, "max-body");
+	parse_refused(" = 5\n", 1, "unknown key");
+	parse_refused("curators = x\n", 1, "curators");
+}
+
+static void
+test_missing_equals(void **state)
+{
+	parse_refused("port 8080\n", 1, "key = value");
+	parse_refused("port = 1\n\nlisten\n", 3, "key = value");
+	/* The '=' is inside the comment, so the line has none. */
+	parse_refused("port # = 5\n", 1, "key = value");
+}
+
+static void
+test_empty_value(void **state)
+{
+	parse_refused("port =\n", 1, "needs a value");
+	parse_refused("listen = \t \n", 1, "needs a value");
+	parse_refused("port = 1\ndatabase = # gone\n", 2, "needs a value");
+	parse_refused("curator =\n", 1, "needs a value");
+}
+
+/* One past each edge of every numeric range. */
+static void
+test_out_of_range(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "port = 65536", "from 0 to 65535" },
+		{ "port = -1", "from 0 to 65535" },
+		{ "max_body = 1023", "max_body" },
+		{ "max_body = 67108865", "max_body" },
+		{ "max_body = 65537k", "max_body" },
+		{ "max_headers = 1023", "max_headers" },
+		{ "max_headers = 1048577", "max_headers" },
+		{ "max_text = 0", "max_text" },
+		{ "max_text = 1048577", "max_text" },
+		{ "max_links = 1001", "max_links" },
+		{ "max_links = -1", "max_links" },
+		{ "max_url = 15", "max_url" },
+		{ "max_url = 65537", "max_url" },
+		{ "timeout = 0", "timeout" },
+		{ "timeout = 3601", "timeout" },
+		{ "page_max = 0", "page_max" },
+		{ "page_max = 10001", "page_max" },
+		{ "skew = -1", "skew" },
+		{ "skew = 604801", "skew" },
+	};
+	char	text[128];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "# line one\n%s\n", cases[i].text);
+		parse_refused(text, 2, cases[i].want);
+	}
+}
+
+static void
+test_not_a_number(void **state)
+{
+	static const char *cases[] = {
+		"port = abc",
+		"port = 12abc",
+		"port = 8080.0",
+		"port = 0x50",
+		"port = 1e3",
+		"max_body = 1g",
+		"max_body = 1kb",
+		"max_body = 1 k",
+		"max_body = k",
+		"timeout = 99999999999999999999999999999",
+		"max_body = 9223372036854775807k",
+		"max_body = 9223372036854775807m",
+	};
+	char	text[128];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "listen = ::1\n\n%s\n", cases[i]);
+		parse_refused(text, 3, "must be a number");
+	}
+}
+
+static void
+test_bad_curator(void **state)
+{
+	char	text[256];
+
+	parse_refused("curator = RWnotakey\n", 1, "not a public key");
+	/* A real key with one character dropped. */
+	snprintf(text, sizeof text, "curator = %s\ncurator = %.*s\n", pub_one,
+	    GLOSS_PUBKEY_LEN - 1, pub_one);
+	parse_refused(text, 2, "curator");
+	/* A secret-key-looking line is not a public key either. */
+	parse_refused("curator = untrusted comment: minisign public key\n", 1,
+	    "curator");
+}
+
+/*
+ * A NUL byte anywhere in the file is refused, and (like every other
+ * refusal, as config_parse's contract says) the cause names the line.
+ */
+static void
+test_nul_byte(void **state)
+{
+	static const char	 text[] = "port = 1\nlis\0ten = x\nskew = 1\n";
+	struct config		 cfg;
+	char			*cause = NULL;
+	int			 rc;
+
+	config_defaults(&cfg);
+	rc = config_parse(&cfg, text, sizeof text - 1, NAME, &cause);
+	config_clear(&cfg);
+	assert_int_equal(rc, -1);
+	assert_non_null(cause);
+	if (strncmp(cause, NAME ":2:", strlen(NAME ":2:")) != 0) {
+		print_error("cause \"%s\" does not start with \"" NAME
+		    ":2:\"\n", cause);
+		free(cause);
+		fail();
+	}
+	free(cause);
+}
+
+/* A refusal stops the parse: later lines are not applied. */
+static void
+test_error_stops(void **state)
+{
+	struct config	 cfg;
+	char		*cause;
+
+	assert_int_equal(parse(&cfg, "port = 1\nbogus = 2\nport = 3\n",
+	    &cause), -1);
+	assert_non_null(cause);
+	assert_int_equal(cfg.port, 1);
+	free(cause);
+	config_clear(&cfg);
+}
+
+static void
+test_load_missing(void **state)
+{
+	struct config	 cfg;
+	char		*cause = NULL;
+	const char	*path = "/nonexistent/gloss-test/glossd.conf";
+
+	config_defaults(&cfg);
+	assert_int_equal(config_load(&cfg, path, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, path));
+	assert_non_null(strstr(cause, strerror(ENOENT)));
+	assert_int_equal(cfg.port, 8080);
+	free(cause);
+	config_clear(&cfg);
+}
+
+static void
+test_load_file(void **state)
+{
+	struct config	 cfg;
+	char		 path[] = "/tmp/test_config.XXXXXX", prefix[64];
+	char		*cause = NULL;
+	FILE		*f;
+	int		 fd;
+
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "# glossd.conf\nport = 4242\ncurator = %s\n", pub_two);
+	assert_int_equal(fclose(f), 0);
+
+	config_defaults(&cfg);
+	assert_int_equal(config_load(&cfg, path, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(cfg.port, 4242);
+	assert_int_equal(cfg.ncurators, 1);
+	assert_true(config_is_curator(&cfg, &pk_two));
+	config_clear(&cfg);
+
+	/* A refusal from a file names the file's path and the line. */
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fprintf(f, "timeout = forever\n");
+	assert_int_equal(fclose(f), 0);
+	config_defaults(&cfg);
+	assert_int_equal(config_load(&cfg, path, &cause), -1);
+	assert_non_null(cause);
+	snprintf(prefix, sizeof prefix, "%s:4:", path);
+	assert_int_equal(strncmp(cause, prefix, strlen(prefix)), 0);
+	free(cause);
+	config_clear(&cfg);
+	unlink(path);
+}
+
+static void
+test_is_curator(void **state)
+{
+	struct config		 cfg;
+	struct minisig_pubkey	 near;
+	char			*text;
+
+	config_defaults(&cfg);
+	assert_false(config_is_curator(&cfg, &pk_one));
+	config_clear(&cfg);
+
+	xasprintf(&text, "curator = %s\ncurator = %s\n", pub_one, pub_two);
+	parse_ok(&cfg, text);
+	free(text);
+	assert_true(config_is_curator(&cfg, &pk_one));
+	assert_true(config_is_curator(&cfg, &pk_two));
+	assert_false(config_is_curator(&cfg, &pk_three));
+
+	/* Same key id, another key: not a curator. */
+	near = pk_one;
+	near.pk[31] ^= 1;
+	assert_false(config_is_curator(&cfg, &near));
+	/* Same key, another key id: not a curator either. */
+	near = pk_one;
+	near.keynum[0] ^= 1;
+	assert_false(config_is_curator(&cfg, &near));
+	config_clear(&cfg);
+	assert_false(config_is_curator(&cfg, &pk_one));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_comments_blanks_spaces),
+		cmocka_unit_test(test_value_holds_equals),
+		cmocka_unit_test(test_size_suffixes),
+		cmocka_unit_test(test_edges_accepted),
+		cmocka_unit_test(test_repeated_keys),
+		cmocka_unit_test(test_parse_twice),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_missing_equals),
+		cmocka_unit_test(test_empty_value),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_not_a_number),
+		cmocka_unit_test(test_bad_curator),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_error_stops),
+		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_is_curator),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, group_setup,
+	    NULL);
+}
