@@ -127,7 +127,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * filters a request uses: ?2,?3 the cursor (-1, 0 from the start),
 	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
 	 * without one), ?6 1 when a time query must skip whole-record
-	 * annotations, ?7 the talk (0 any), ?8 kind and ?9 author (NULL any).
+	 * annotations (no talk and no time: a time before the first talk
+	 * has no talk but is still timed), ?7 the talk (0 any), ?8 kind and ?9 author (NULL any).
 	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
 	 * range starts at the cursor, not at ?5 (span_end is not indexed),
 	 * so a late "from" in a record with very many annotations walks the
@@ -140,7 +141,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE rid = ?1 AND status = 'visible' "
 	    "AND (span_start, seq) > (?2, ?3) "
 	    "AND span_start <= ?4 AND span_end > ?5 "
-	    "AND (?6 = 0 OR talk > 0) "
+	    "AND (?6 = 0 OR talk > 0 OR at_start IS NOT NULL) "
 	    "AND (?7 = 0 OR talk = ?7) "
 	    "AND (?8 IS NULL OR kind = ?8) "
 	    "AND (?9 IS NULL OR author = ?9) "

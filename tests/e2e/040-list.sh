@@ -17,6 +17,7 @@ e=$(post comment "$RID" -m "E: the whole record")
 f=$(post comment "$RID" --at 1:12:00.001 -m "F: just after")
 g=$(GLOSS_KEY="$T/curator.key" post critique "$RID" --at 1:11:00 \
     -m "G: another author")
+h=$(post comment "$RID" --at 0:01:00 -m "H: before the first talk")
 
 ids() {
 	grep -oE '"id": "[0-9a-f]{64}"' "$T/out" | cut -d'"' -f4 | tr '\n' ' '
@@ -36,7 +37,9 @@ expect 0 "list an author" "$GLOSS" list "$RID" \
 same "$(ids)" "$g " "author= the curator"
 expect 0 "list everything" "$GLOSS" list "$RID" --json
 all=$(ids)
-same "$(echo "$all" | wc -w)" 7 "all seven are listed"
+same "$(echo "$all" | wc -w)" 8 "all eight are listed"
+expect 0 "list before the first talk" "$GLOSS" list "$RID" --at 0:00:30-0:02:00 --json
+same "$(ids)" "$h " "a time before the first talk is still timed"
 expect 0 "list with pages of two" "$GLOSS" list "$RID" --limit 2 --json
 same "$(ids)" "$all" "paging returns the same rows in the same order"
 
@@ -54,7 +57,7 @@ page=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=3")
 next=$(echo "$page" | sed -n 's/.*"next":"\([0-9.]*\)".*/\1/p')
 [ -n "$next" ] && ok "a partial page has a next cursor" ||
     not_ok "a partial page has a next cursor" "$page"
-last=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=7")
+last=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=8")
 echo "$last" | grep -q '"next":null' && ok "the last page has next null" ||
     not_ok "the last page has next null" "$last"
 stop_daemon
