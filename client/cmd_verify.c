@@ -178,7 +178,9 @@ cmd_export(struct client *c, int argc, char **argv)
 {
 	struct verified	 v;
 	const char	*dir = NULL;
-	char		*path, *pub, hex[17];
+	char		*path[3], *pub = NULL, hex[17];
+	const char	*data[3];
+	size_t		 len[3], i;
 	int		 ch, rc;
 
 	while ((ch = getopt(argc, argv, "o:")) != -1) {
@@ -189,34 +191,34 @@ cmd_export(struct client *c, int argc, char **argv)
 	if (dir == NULL || optind + 1 != argc)
 		return cmd_usage("export");
 	memset(&v, 0, sizeof v);
+	memset(path, 0, sizeof path);
 	if ((rc = verify_remote(c, argv[optind], &v)) != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
 	if (file_mkdirs(dir, 0755) == -1)
 		goto out;
-	xasprintf(&path, "%s/%s.json", dir, v.st->id);
-	if (file_write(path, v.canonical, v.canonical_len, 0644) == -1) {
-		free(path);
-		goto out;
-	}
-	free(path);
-	xasprintf(&path, "%s/%s.json.minisig", dir, v.st->id);
-	if (file_write(path, v.minisig, strlen(v.minisig), 0644) == -1) {
-		free(path);
-		goto out;
-	}
-	free(path);
 	keys_id_hex(&v.st->key, hex);
-	xasprintf(&path, "%s/%s.pub", dir, hex);
 	pub = minisig_pubkey_file(&v.st->key);
-	if (file_write(path, pub, strlen(pub), 0644) == 0) {
-		printf("%s/%s.json\n%s/%s.json.minisig\n%s\n", dir, v.st->id,
-		    dir, v.st->id, path);
-		rc = EXIT_OK;
+	xasprintf(&path[0], "%s/%s.json", dir, v.st->id);
+	xasprintf(&path[1], "%s/%s.json.minisig", dir, v.st->id);
+	xasprintf(&path[2], "%s/%s.pub", dir, hex);
+	data[0] = v.canonical;
+	len[0] = v.canonical_len;
+	data[1] = v.minisig;
+	len[1] = strlen(v.minisig);
+	data[2] = pub;
+	len[2] = strlen(pub);
+	for (i = 0; i < 3; i++) {
+		if (file_write(path[i], data[i], len[i], 0644) == -1)
+			goto out;
 	}
-	free(pub);
-	free(path);
+	for (i = 0; i < 3; i++)
+		printf("%s\n", path[i]);
+	rc = EXIT_OK;
 out:
+	for (i = 0; i < 3; i++)
+		free(path[i]);
+	free(pub);
 	verified_clear(&v);
 	return rc;
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 
 #include "gloss.h"
 
@@ -34,29 +33,20 @@ log_init(const char *name, int verbose, int to_stderr)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void GLOSS_PRINTF(2, 0)
-log_vwrite(int pri, const char *fmt, va_list ap)
-{
-	char	msg[2048];
-
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (log_to_stderr)
-		fprintf(stderr, "%s: %s\n", log_name, msg);
-	else
-		syslog(pri, "%s", msg);
-}
-
-static void GLOSS_PRINTF(2, 0)
-log_vwrite_errno(int pri, const char *fmt, va_list ap)
+/* Write one message; with_errno appends strerror(errno), which is kept. */
+static void GLOSS_PRINTF(3, 0)
+log_vwrite(int pri, int with_errno, const char *fmt, va_list ap)
 {
 	char	msg[2048];
 	int	saved = errno;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (log_to_stderr)
-		fprintf(stderr, "%s: %s: %s\n", log_name, msg, strerror(saved));
+		fprintf(stderr, "%s: %s%s%s\n", log_name, msg,
+		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");
 	else
-		syslog(pri, "%s: %s", msg, strerror(saved));
+		syslog(pri, "%s%s%s", msg, with_errno ? ": " : "",
+		    with_errno ? strerror(saved) : "");
 	errno = saved;
 }
 
@@ -66,7 +56,7 @@ log_warn(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite_errno(LOG_WARNING, fmt, ap);
+	log_vwrite(LOG_WARNING, 1, fmt, ap);
 	va_end(ap);
 }
 
@@ -76,7 +66,7 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_WARNING, fmt, ap);
+	log_vwrite(LOG_WARNING, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -88,7 +78,7 @@ log_info(const char *fmt, ...)
 	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
-	log_vwrite(LOG_INFO, fmt, ap);
+	log_vwrite(LOG_INFO, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -98,7 +88,7 @@ log_debug_(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_DEBUG, fmt, ap);
+	log_vwrite(LOG_DEBUG, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -108,7 +98,7 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite_errno(LOG_CRIT, fmt, ap);
+	log_vwrite(LOG_CRIT, 1, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -119,7 +109,7 @@ fatalx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_CRIT, fmt, ap);
+	log_vwrite(LOG_CRIT, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
