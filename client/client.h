@@ -87,8 +87,10 @@ int	 cmd_show(struct client *, int, char **);
 int	 cmd_verify(struct client *, int, char **);
 int	 cmd_export(struct client *, int, char **);
 
-/* cmd_post.c, shared by the commands that sign and send */
+/* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,
 	     const struct minisig_seckey *, char [GLOSS_ID_LEN + 1]);
+int	 post_resolve_at(struct client *, const char *, const char *, int,
+	     int64_t *, int64_t *);
 
 #endif /* CLIENT_H */

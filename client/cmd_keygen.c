@@ -30,6 +30,20 @@ keygen_parent(const char *path)
 	return rc;
 }
 
+/* The public key's default path: beside the secret key, ".key" -> ".pub". */
+static char *
+keygen_pubpath(const char *secpath)
+{
+	size_t	 len = strlen(secpath);
+	char	*pub;
+
+	if (len > 4 && strcmp(secpath + len - 4, ".key") == 0)
+		xasprintf(&pub, "%.*s.pub", (int)(len - 4), secpath);
+	else
+		xasprintf(&pub, "%s.pub", secpath);
+	return pub;
+}
+
 int
 cmd_keygen(struct client *c, int argc, char **argv)
 {
@@ -66,7 +80,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	if (secpath == NULL || *secpath == '\0')
 		secpath = defsec = keys_default_path("gloss.key");
 	if (pubpath == NULL)
-		pubpath = defpub = keys_default_path("gloss.pub");
+		pubpath = defpub = keygen_pubpath(secpath);
 	if (!force && access(secpath, F_OK) == 0) {
 		fprintf(stderr, "gloss: %s exists; use -f to overwrite it\n",
 		    secpath);

@@ -1,8 +1,8 @@
 /*
  * cmd_list.c: gloss list, the timeline of a record's annotations.
  *
- * It follows the server's keyset cursor to the end, so the output is the
- * whole answer whatever the page size.  People get annotations grouped
+ * It follows the server's keyset cursor to the end (or to --limit), so
+ * the output is the whole answer whatever the server's page size.  People get annotations grouped
  * under their talk; --json gets one stable document for scripts.
  */
 
@@ -13,13 +13,15 @@
 
 #include "client.h"
 
+#define LIST_PAGE	100
+
 struct list_args {
 	const char	*rid;
 	const char	*talk;
 	const char	*at;
 	const char	*kind;
 	const char	*author;
-	const char	*limit;
+	long		 limit;		/* 0: everything */
 };
 
 static void
@@ -34,29 +36,33 @@ list_add(struct buf *q, const char *key, const char *value)
 	free(e);
 }
 
-/* The query string for the listing; -1 after a message if --at is bad. */
+/* The query string for the listing; an exit code if --at is bad. */
 static int
-list_query(const struct list_args *a, struct buf *q)
+list_query(struct client *c, const struct list_args *a, struct buf *q)
 {
-	const char	*errstr;
 	int64_t		 from, to;
 	char		 n[32];
+	int		 rc;
 
 	list_add(q, "talk", a->talk);
 	list_add(q, "kind", a->kind);
 	list_add(q, "author", a->author);
-	list_add(q, "limit", a->limit);
-	if (a->at == NULL)
-		return 0;
-	if (timefmt_parse_range(a->at, &from, &to, &errstr) == -1) {
-		fprintf(stderr, "gloss: --at %s: %s\n", a->at, errstr);
-		return -1;
+	if (a->limit > 0) {
+		snprintf(n, sizeof n, "%ld", a->limit < LIST_PAGE ? a->limit :
+		    LIST_PAGE);
+		list_add(q, "limit", n);
 	}
+	if (a->at == NULL)
+		return EXIT_OK;
+	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?
+	    atoi(a->talk) : 0, &from, &to);
+	if (rc != EXIT_OK)
+		return rc;
 	snprintf(n, sizeof n, "%lld", (long long)from);
 	list_add(q, "from", n);
 	snprintf(n, sizeof n, "%lld", (long long)(to == -1 ? from : to));
 	list_add(q, "to", n);
-	return 0;
+	return EXIT_OK;
 }
 
 static void
@@ -89,9 +95,10 @@ list_talk_header(struct client *c, json_t *rec, json_int_t n)
 	printf("%s\n", out_color(c, "\033[0m"));
 }
 
-/* Fetch every page into one array; NULL with *rc on failure. */
+/* Fetch pages into one array, up to limit (0: all); NULL with *rc. */
 static json_t *
-list_fetch(struct client *c, const char *rid, const char *query, int *rc)
+list_fetch(struct client *c, const char *rid, const char *query, long limit,
+    int *rc)
 {
 	json_t		*all = json_array(), *page;
 	const char	*next = NULL;
@@ -112,13 +119,16 @@ list_fetch(struct client *c, const char *rid, const char *query, int *rc)
 		}
 		json_array_extend(all, json_object_get(page, "annotations"));
 		next = json_string_value(json_object_get(page, "next"));
-		if (next != NULL)
+		if (next != NULL &&
+		    (limit == 0 || json_array_size(all) < (size_t)limit))
 			enext = net_escape(next);
 		json_decref(page);
 		if (enext == NULL)
 			break;
 	}
 	free(erid);
+	while (all != NULL && limit > 0 && json_array_size(all) > (size_t)limit)
+		json_array_remove(all, json_array_size(all) - 1);
 	return all;
 }
 
@@ -137,7 +147,7 @@ cmd_list(struct client *c, int argc, char **argv)
 	struct list_args	 a;
 	struct buf		 q;
 	json_t			*rec = NULL, *all = NULL, *item, *out;
-	char			*path, *erid;
+	char			*path, *erid, *end;
 	json_int_t		 talk, shown = -1;
 	size_t			 i;
 	int			 ch, rc = EXIT_USAGE;
@@ -158,7 +168,12 @@ cmd_list(struct client *c, int argc, char **argv)
 			a.author = optarg;
 			break;
 		case 'n':
-			a.limit = optarg;
+			a.limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || a.limit < 1) {
+				fprintf(stderr, "gloss: --limit takes a "
+				    "positive number\n");
+				return cmd_usage("list");
+			}
 			break;
 		case 'j':
 			c->json = 1;
@@ -171,15 +186,16 @@ cmd_list(struct client *c, int argc, char **argv)
 		return cmd_usage("list");
 	a.rid = argv[optind];
 	buf_init(&q);
-	if (list_query(&a, &q) == -1)
+	if ((rc = list_query(c, &a, &q)) != EXIT_OK)
 		goto out;
+	rc = EXIT_USAGE;
 	erid = net_escape(a.rid);
 	xasprintf(&path, "/v1/records/%s", erid);
 	free(erid);
 	rec = net_get_json(c, path, &rc);
 	free(path);
 	if (rec == NULL || (all = list_fetch(c, a.rid,
-	    q.len > 0 ? q.data : "", &rc)) == NULL)
+	    q.len > 0 ? q.data : "", a.limit, &rc)) == NULL)
 		goto out;
 	rc = EXIT_OK;
 	if (c->json) {

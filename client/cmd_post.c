@@ -73,17 +73,18 @@ post_created(void)
 }
 
 /*
- * Resolve --at against the record: "+T" or "+T-T" is relative to the start
- * of --talk, fetched from the server.
+ * Turn an --at argument into milliseconds into the recording (*end -1 for
+ * a moment).  "+T" or "+T-T" is relative to the start of talk, fetched
+ * from the server.  Returns EXIT_OK or an exit code after a message.
  */
-static int
-post_at(struct client *c, const char *rid, const char *spec, int talk,
-    json_t *root)
+int
+post_resolve_at(struct client *c, const char *rid, const char *spec,
+    int talk, int64_t *start, int64_t *end)
 {
 	const char	*errstr;
-	char		*path, *range, *p;
-	json_t		*rec, *t, *at;
-	int64_t		 start, end, base = 0;
+	char		*path, *erid, *range, *p;
+	json_t		*rec, *t;
+	int64_t		 base = 0;
 	int		 rc, relative = *spec == '+';
 
 	if (relative) {
@@ -91,18 +92,21 @@ post_at(struct client *c, const char *rid, const char *spec, int talk,
 			fprintf(stderr, "gloss: --at +T needs --talk N\n");
 			return EXIT_USAGE;
 		}
-		xasprintf(&path, "/v1/records/%s", rid);
+		erid = net_escape(rid);
+		xasprintf(&path, "/v1/records/%s", erid);
+		free(erid);
 		rec = net_get_json(c, path, &rc);
 		free(path);
 		if (rec == NULL)
 			return rc;
 		t = json_array_get(json_object_get(rec, "talks"), talk - 1);
+		rc = t != NULL ? EXIT_OK : EXIT_REFUSED;
 		base = json_integer_value(json_object_get(t, "start"));
 		json_decref(rec);
-		if (t == NULL) {
+		if (rc != EXIT_OK) {
 			fprintf(stderr, "gloss: record %s has no talk %d\n",
 			    rid, talk);
-			return EXIT_REFUSED;
+			return rc;
 		}
 		spec++;
 	}
@@ -110,16 +114,15 @@ post_at(struct client *c, const char *rid, const char *spec, int talk,
 	range = xstrdup(spec);
 	if (relative && (p = strstr(range, "-+")) != NULL)
 		memmove(p + 1, p + 2, strlen(p + 2) + 1);
-	rc = timefmt_parse_range(range, &start, &end, &errstr);
+	rc = timefmt_parse_range(range, start, end, &errstr);
 	free(range);
 	if (rc == -1) {
 		fprintf(stderr, "gloss: --at %s: %s\n", spec, errstr);
 		return EXIT_USAGE;
 	}
-	at = json_pack("{s:I}", "start", (json_int_t)(base + start));
-	if (end != -1)
-		json_object_set_new(at, "end", json_integer(base + end));
-	json_object_set_new(root, "at", at);
+	*start += base;
+	if (*end != -1)
+		*end += base;
 	return EXIT_OK;
 }
 
@@ -175,11 +178,14 @@ post_run(struct client *c, int argc, char **argv, const char *kind)
 	char			 id[GLOSS_ID_LEN + 1], *text = NULL, *end;
 	json_t			*root, *links = json_array(), *last = NULL;
 	long			 talk = 0;
-	int			 ch, rc = EXIT_USAGE;
+	int64_t			 start, stop;
+	int			 ch, rc = EXIT_USAGE, preset = kind != NULL;
 
 	while ((ch = getopt_long(argc, argv, "m:F:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'K':
+			if (preset)
+				errstr = "--kind is for gloss post";
 			kind = optarg;
 			break;
 		case 't':
@@ -242,10 +248,16 @@ post_run(struct client *c, int argc, char **argv, const char *kind)
 		json_object_set(root, "links", links);
 	if (reply != NULL)
 		json_object_set_new(root, "reply_to", json_string(reply));
-	if (at != NULL &&
-	    (rc = post_at(c, argv[optind], at, (int)talk, root)) != EXIT_OK) {
-		json_decref(root);
-		goto out;
+	if (at != NULL) {
+		if ((rc = post_resolve_at(c, argv[optind], at, (int)talk,
+		    &start, &stop)) != EXIT_OK) {
+			json_decref(root);
+			goto out;
+		}
+		json_object_set_new(root, "at", stop == -1 ?
+		    json_pack("{s:I}", "start", (json_int_t)start) :
+		    json_pack("{s:I,s:I}", "start", (json_int_t)start, "end",
+		    (json_int_t)stop));
 	}
 	if ((rc = post_statement(c, root, sk, id)) == EXIT_OK)
 		printf(c->json ? "{\"id\":\"%s\"}\n" : "%s\n", id);

@@ -64,8 +64,11 @@ keys_passphrase(const char *prompt, int confirm)
 	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
 		fatalx("out of secure memory");
 	if (env != NULL) {
-		if (strlen(env) >= KEYS_PASS_MAX)
+		if (strlen(env) >= KEYS_PASS_MAX) {
+			fprintf(stderr, "gloss: GLOSS_PASSPHRASE is longer than "
+			    "%d bytes\n", KEYS_PASS_MAX - 1);
 			goto fail;
+		}
 		memcpy(pass, env, strlen(env) + 1);
 		return pass;
 	}

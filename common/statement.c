@@ -692,6 +692,10 @@ stmt_verify(const struct statement *st, const char *text, size_t len,
 			*message = xstrdup("the minisig was made by another "
 			    "key than the statement's author");
 			break;
+		case MINISIG_E_GLOBAL:
+			*message = xstrdup("the signature over the trusted "
+			    "comment does not match");
+			break;
 		default:
 			*message = xstrdup("the signature does not match the "
 			    "statement's canonical bytes");

@@ -59,19 +59,17 @@ glossd_write_portfile(const char *path, int port)
 		fatal("rename %s", path);
 }
 
+/* A port number from 0 to 65535, or -1. */
 static int
 glossd_port(const char *s)
 {
-	const char	*errstr = NULL;
-	char		*end;
-	long		 n;
+	char	*end;
+	long	 n;
 
 	errno = 0;
 	n = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0 || n > 65535)
-		errstr = "must be 0 to 65535";
-	if (errstr != NULL)
-		fatalx("port %s %s", s, errstr);
+		return -1;
 	return (int)n;
 }
 
@@ -109,7 +107,11 @@ main(int argc, char **argv)
 			portfile = optarg;
 			break;
 		case 'p':
-			port = glossd_port(optarg);
+			if ((port = glossd_port(optarg)) == -1) {
+				fprintf(stderr, "glossd: port %s is not a "
+				    "number from 0 to 65535\n", optarg);
+				usage();
+			}
 			break;
 		case 'v':
 			verbose++;
@@ -138,6 +140,12 @@ main(int argc, char **argv)
 		gd.cfg.port = port;
 	if (sodium_init() == -1)
 		fatalx("libsodium failed to initialise");
+	if (check && access(gd.cfg.database, F_OK) == -1) {
+		printf("configuration OK: %zu curator(s), database %s will be "
+		    "created\n", gd.cfg.ncurators, gd.cfg.database);
+		config_clear(&gd.cfg);
+		return 0;
+	}
 	if ((gd.store = store_open(gd.cfg.database, &errstr)) == NULL)
 		fatalx("%s: %s", gd.cfg.database, errstr);
 	if (check) {
@@ -153,6 +161,7 @@ main(int argc, char **argv)
 		    "created");
 
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);	/* no reload yet: never die of it */
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	srv = http_start(&gd, base, gd.cfg.listen, gd.cfg.port, &bound,

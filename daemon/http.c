@@ -255,16 +255,19 @@ http_hexval(char c)
 	return -1;
 }
 
-/* Percent- and plus-decode s[0..len) into a new string; NULL if invalid. */
+/*
+ * Percent-decode s[0..len) into a new string, and '+' to a space when
+ * plus (query strings); NULL if the result would hold NUL or invalid UTF-8.
+ */
 static char *
-http_decode(const char *s, size_t len)
+http_decode(const char *s, size_t len, int plus)
 {
 	char	*out = xmalloc(len + 1), *o = out;
 	size_t	 i;
 	int	 hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
+		if (s[i] == '+' && plus)
 			*o++ = ' ';
 		else if (s[i] != '%')
 			*o++ = s[i];
@@ -305,9 +308,9 @@ http_parse_query(const char *q, struct http_request *req)
 			eq = memchr(p, '=', amp - p);
 			if (eq == NULL)
 				eq = amp;
-			key = http_decode(p, eq - p);
+			key = http_decode(p, eq - p, 1);
 			value = http_decode(eq < amp ? eq + 1 : amp,
-			    eq < amp ? (size_t)(amp - eq - 1) : 0);
+			    eq < amp ? (size_t)(amp - eq - 1) : 0, 1);
 			if (key == NULL || value == NULL ||
 			    req->nquery == HTTP_MAX_QUERY ||
 			    http_query(req, key) != NULL) {
@@ -401,7 +404,7 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	req->accept = evhttp_find_header(hdrs, "Accept");
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path != '/' ||
-	    (*pathp = http_decode(path, strlen(path))) == NULL) {
+	    (*pathp = http_decode(path, strlen(path), 0)) == NULL) {
 		http_error(resp, 400, "bad_request", "the request path is "
 		    "not valid");
 		return -1;
@@ -422,7 +425,8 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	if (req->method == HTTP_POST) {
 		ctype = evhttp_find_header(hdrs, "Content-Type");
 		if (ctype != NULL &&
-		    strncasecmp(ctype, "application/json", 16) != 0) {
+		    (strncasecmp(ctype, "application/json", 16) != 0 ||
+		    strchr("; \t", ctype[16]) == NULL)) {
 			http_error(resp, 415, "unsupported_media_type",
 			    "send application/json");
 			return -1;

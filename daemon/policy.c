@@ -67,7 +67,8 @@ policy_time(int64_t ms, char *buf, size_t len)
 /*
  * Check an annotation against its record and decide where it sits: the
  * talk (explicit, or the one its time falls in) and its span, half-open,
- * for the overlap queries.  A point in time spans one millisecond.
+ * for the overlap queries.  A point in time spans one millisecond, and so
+ * does a talk that starts where the next one does.
  */
 int
 policy_annotation(const struct store_record *rec,
@@ -90,6 +91,9 @@ policy_annotation(const struct store_record *rec,
 		out->talk = a->talk;
 		out->span_start = talk != NULL ? talk->start : 0;
 		out->span_end = talk != NULL ? talk->end : rec->duration;
+		/* An empty talk (two start together) is at its start. */
+		if (out->span_end == out->span_start)
+			out->span_end++;
 		return 0;
 	}
 	start = a->at_start;

@@ -3,7 +3,7 @@
 # keyset paging that loses and repeats nothing.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-start_daemon
+start_daemon "page_max = 3"
 import_record
 post() {
 	"$GLOSS" "$@" > "$T/id" 2>"$T/err" || not_ok "post $*"
@@ -37,11 +37,16 @@ expect 0 "list an author" "$GLOSS" list "$RID" \
 same "$(ids)" "$g " "author= the curator"
 expect 0 "list everything" "$GLOSS" list "$RID" --json
 all=$(ids)
-same "$(echo "$all" | wc -w)" 8 "all eight are listed"
+same "$(echo "$all" | wc -w)" 8 "all eight are listed, over pages of three"
+same "$all" "$e $h $b $a $c $g $d $f " "in the order of their spans"
 expect 0 "list before the first talk" "$GLOSS" list "$RID" --at 0:00:30-0:02:00 --json
 same "$(ids)" "$h " "a time before the first talk is still timed"
-expect 0 "list with pages of two" "$GLOSS" list "$RID" --limit 2 --json
-same "$(ids)" "$all" "paging returns the same rows in the same order"
+expect 0 "list --limit 4" "$GLOSS" list "$RID" --limit 4 --json
+same "$(ids)" "$e $h $b $a " "--limit 4 gives the first four"
+expect 2 "--limit 0 is refused" "$GLOSS" list "$RID" --limit 0
+expect 0 "list talk-relative" "$GLOSS" list "$RID" --talk 5 --at +0:00-+1:00 \
+    --json
+same "$(ids)" "$a " "+0:00-+1:00 in talk 5 is 01:09:29-01:10:29"
 
 expect 0 "the people's timeline" "$GLOSS" list "$RID" --at 1:09:29-1:12:00
 contains "$T/out" "Talk 5  01:09:29-02:57:59  Yuan-Hong Liao" \
@@ -53,12 +58,20 @@ lacks "$T/out" "$(printf '\033')" "no colour when stdout is not a terminal"
 expect 2 "a bad --at is a usage error" "$GLOSS" list "$RID" --at 1:xx
 expect 1 "an unknown talk is refused" "$GLOSS" list "$RID" --talk 10
 contains "$T/err" "bad_query" "the refusal is bad_query"
-page=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=3")
-next=$(echo "$page" | sed -n 's/.*"next":"\([0-9.]*\)".*/\1/p')
-[ -n "$next" ] && ok "a partial page has a next cursor" ||
-    not_ok "a partial page has a next cursor" "$page"
-last=$(curl -s "$SERVER/v1/records/$RID/annotations?limit=8")
+cursor() {
+	curl -s "$SERVER/v1/records/$RID/annotations?limit=3${1:+&after=$1}" |
+	    sed -n 's/.*"next":"\([0-9.]*\)".*/\1/p'
+}
+next1=$(cursor)
+next2=$(cursor "$next1")
+[ -n "$next1" ] && [ -n "$next2" ] && [ "$next1" != "$next2" ] &&
+    ok "full pages carry distinct next cursors" ||
+    not_ok "full pages carry distinct next cursors" "$next1 / $next2"
+last=$(curl -s "$SERVER/v1/records/$RID/annotations?after=$next2")
 echo "$last" | grep -q '"next":null' && ok "the last page has next null" ||
     not_ok "the last page has next null" "$last"
+http=$(curl -s -o /dev/null -w '%{http_code}' \
+    "$SERVER/v1/records/$RID/annotations?limit=4")
+same "$http" 400 "a page one over page_max is refused"
 stop_daemon
 done_testing

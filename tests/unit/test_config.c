@@ -97,8 +97,9 @@ parse_refused(const char *text, int line, const char *want)
 	}
 	if (strncmp(cause, prefix, strlen(prefix)) != 0 ||
 	    (want != NULL && strstr(cause, want) == NULL)) {
-		print_error("input \"%s\": cause \"%s\", wanted \"%s ... %s\"\n",
-		    text, cause, prefix, want != NULL ? want : "");
+		print_error("input \"%s\": cause \"%s\", wanted "
+		    "\"%s ... %s\"\n", text, cause, prefix,
+		    want != NULL ? want : "");
 		free(cause);
 		config_clear(&cfg);
 		fail();

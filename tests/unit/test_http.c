@@ -484,7 +484,7 @@ qint(const char *q, int64_t min, int64_t max, int64_t *out, int *status)
 {
 	struct http_request	 req;
 	struct http_response	 resp;
-	int			 rc;
+	int			 rc, bad = 0;
 
 	if (query(&req, q) != 0) {
 		http_request_clear(&req);
@@ -494,17 +494,20 @@ qint(const char *q, int64_t min, int64_t max, int64_t *out, int *status)
 	*out = 777;
 	rc = http_query_int(&resp, &req, "n", min, max, out);
 	*status = resp.status;
-	if (rc == -1) {
-		/* A refusal is the standard 400 naming the key. */
-		if (resp.body.data == NULL ||
+	/* A refusal is the standard 400 naming the key; else no body. */
+	if (rc == -1)
+		bad = resp.body.data == NULL ||
 		    strstr(resp.body.data, "\"bad_query\"") == NULL ||
-		    strstr(resp.body.data, "n must be") == NULL)
-			fail_msg("query \"%s\": body %s", q,
-			    resp.body.data != NULL ? resp.body.data : "empty");
-	} else if (resp.body.len != 0)
-		fail_msg("query \"%s\" accepted with a body", q);
+		    strstr(resp.body.data, "n must be") == NULL;
+	else
+		bad = resp.body.len != 0;
+	if (bad)
+		print_error("query \"%s\": body %s\n", q,
+		    resp.body.data != NULL ? resp.body.data : "empty");
 	http_response_clear(&resp);
 	http_request_clear(&req);
+	if (bad)
+		fail();
 	return rc;
 }
 
