@@ -165,12 +165,15 @@ int
 config_parse(struct config *cfg, const char *text, size_t len,
     const char *name, char **cause)
 {
-	char	*copy, *line, *next, *key, *value, *eq, *why = NULL;
-	size_t	 i;
-	int	 lineno = 0, rc = 0;
+	const char	*nul, *c;
+	char		*copy, *line, *next, *key, *value, *eq, *why = NULL;
+	size_t		 i;
+	int		 lineno = 0, rc = 0;
 
-	if (memchr(text, '\0', len) != NULL) {
-		xasprintf(cause, "%s: holds a NUL byte", name);
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		for (c = text; c < nul; c++)
+			lineno += *c == '\n';
+		xasprintf(cause, "%s:%d: holds a NUL byte", name, lineno + 1);
 		return -1;
 	}
 	copy = xstrndup(text, len);

@@ -163,7 +163,9 @@ http_query_int(struct http_response *resp, const struct http_request *req,
 	if (*s == '\0')
 		goto bad;
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+		/* n * 10 cannot overflow once n <= max / 10. */
+		if (*s < '0' || *s > '9' || n > max / 10 ||
+		    n * 10 > max - (*s - '0'))
 			goto bad;
 		n = n * 10 + (*s - '0');
 	}
@@ -175,6 +177,17 @@ bad:
 	http_error(resp, 400, "bad_query", "%s must be a whole number from "
 	    "%lld to %lld", key, (long long)min, (long long)max);
 	return -1;
+}
+
+/* Drop the path parameters captured after the first n. */
+static void
+http_params_truncate(struct http_request *req, size_t n)
+{
+	while (req->nparams > n) {
+		req->nparams--;
+		free(req->params[req->nparams].key);
+		free(req->params[req->nparams].value);
+	}
 }
 
 /*
@@ -210,11 +223,7 @@ http_route_match(const char *pattern, const char *path,
 	}
 	if (*p == '\0' && *s == '\0')
 		return 1;
-	while (req->nparams > nparams) {
-		req->nparams--;
-		free(req->params[req->nparams].key);
-		free(req->params[req->nparams].value);
-	}
+	http_params_truncate(req, nparams);
 	return 0;
 }
 
@@ -238,7 +247,7 @@ http_route_find(enum http_method method, const char *path,
 		if (r->method == m)
 			return r;
 		*allowed = 1;
-		http_request_clear(req);
+		http_params_truncate(req, 0);
 	}
 	return NULL;
 }

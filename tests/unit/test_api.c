@@ -118,12 +118,12 @@ call_clear(struct ctx *c)
 
 /*
  * Run one request through http_dispatch as http.c would: target is the
- * path with an optional "?query".  The answer stays in c->resp until the
- * next request.
+ * path with an optional "?query", text[0..len) the body.  The answer stays
+ * in c->resp until the next request.
  */
 static void
 request(struct ctx *c, enum http_method method, const char *target,
-    const char *body, size_t len, time_t now)
+    const char *text, size_t len, time_t now)
 {
 	const char	*q;
 
@@ -138,7 +138,7 @@ request(struct ctx *c, enum http_method method, const char *target,
 		c->path = xstrdup(target);
 	c->req.method = method;
 	c->req.path = c->path;
-	c->req.body = body != NULL ? body : "";
+	c->req.body = text != NULL ? text : "";
 	c->req.body_len = len;
 	c->req.now = now;
 	if (q != NULL && http_parse_query(q + 1, &c->req) == -1)
@@ -1031,7 +1031,8 @@ check_log(struct ctx *c, struct statement **sts, const char **sigs,
 		if ((nl = strchr(p, '\n')) == NULL)
 			fail_msg("line %zu of the log is missing: %s", i + 1,
 			    body(c));
-		j = keep_json(c, json_loadb(p, nl - p, 0, &err));
+		j = keep_json(c, json_loads(keep_mem(c, xstrndup(p, nl - p)), 0,
+		    &err));
 		if (j == NULL)
 			fail_msg("line %zu is not JSON: %s", i + 1, err.text);
 		assert_int_equal(json_integer_value(json_object_get(j,
@@ -1127,7 +1128,7 @@ test_healthz(void **state)
 	check_error(c, 405, "method_not_allowed");
 }
 
-/* A valid annotation's wire body and S, for textual tampering. */
+/* A valid annotation's S, with its minisig in *sig, for tampering with. */
 static const char *
 good_annotation(struct ctx *c, int talk, const char *text,
     const char **sig)

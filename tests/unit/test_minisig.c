@@ -102,7 +102,7 @@ pass_cb(void *arg)
 static char *
 tmp_path(const char *name)
 {
-	static char	path[256];
+	static char	path[1024];
 
 	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
 	return path;

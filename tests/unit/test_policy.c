@@ -57,7 +57,10 @@ static struct store_record	late = {
 	.ntalks = 2,
 };
 
-/* Talks 2 and 3 start together, so talk 2 is empty: [5000, 5000). */
+/*
+ * Talks 2 and 3 start together, so talk 2 is empty: [5000, 5000), which
+ * an annotation of the whole talk places at [5000, 5001).
+ */
 static struct store_talk	same_talks[] = {
 	{ 1, 0, 5000, NULL, NULL },
 	{ 2, 5000, 5000, NULL, NULL },
@@ -265,8 +268,8 @@ test_talk_span(void **state)
 	placed(&rec, 2, -1, -1, 2, 60000, 300000);
 	placed(&rec, 3, -1, -1, 3, 300000, 600000);
 	placed(&late, 1, -1, -1, 1, 10000, 20000);
-	/* An empty talk is still a talk. */
-	placed(&same, 2, -1, -1, 2, 5000, 5000);
+	/* An empty talk is still a talk, a moment long like a point. */
+	placed(&same, 2, -1, -1, 2, 5000, 5001);
 }
 
 static void
@@ -334,7 +337,7 @@ test_time_in_talk(void **state)
 	placed(&rec, 3, 300000, 600000, 3, 300000, 600000);
 	refused(&rec, 3, 299999, -1, "time_outside_talk");
 
-	/* Nothing fits in an empty talk. */
+	/* A time in an empty talk: [5000, 5001) is not in [5000, 5000). */
 	refused(&same, 2, 5000, -1, "time_outside_talk");
 }
 
