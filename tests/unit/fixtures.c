@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "gloss.h"
 #include "fixtures.h"
 
@@ -154,4 +156,28 @@ fixture_sign(const struct fixture_key *k, const struct statement *st)
 	if ((sig = stmt_sign(st, k->sk)) == NULL)
 		fail_msg("fixture: stmt_sign failed");
 	return sig;
+}
+
+struct fixture_key	*key_curator, *key_other, *key_third;
+
+/* cmocka group setup: libsodium, quiet logs, and the three keys. */
+int
+fixture_group_setup(void **state)
+{
+	if (sodium_init() < 0)
+		return -1;
+	log_init("test", 0, 1);
+	key_curator = fixture_key_new();
+	key_other = fixture_key_new();
+	key_third = fixture_key_new();
+	return 0;
+}
+
+int
+fixture_group_teardown(void **state)
+{
+	fixture_key_free(key_curator);
+	fixture_key_free(key_other);
+	fixture_key_free(key_third);
+	return 0;
 }

@@ -21,6 +21,11 @@ struct fixture_key {
 	char			 pubkey[GLOSS_PUBKEY_LEN + 1];	/* "RW..." */
 };
 
+/* Three keys for a test group, made by fixture_group_setup. */
+extern struct fixture_key *key_curator, *key_other, *key_third;
+
+int			 fixture_group_setup(void **);
+int			 fixture_group_teardown(void **);
 struct fixture_key	*fixture_key_new(void);
 void			 fixture_key_free(struct fixture_key *);
 struct statement	*fixture_statement(json_t *);

@@ -56,29 +56,6 @@ struct ctx {
 	struct statement	 *ann[NANN];	/* posted by seed() */
 };
 
-static struct fixture_key	*key_curator, *key_other, *key_third;
-
-static int
-group_setup(void **state)
-{
-	if (sodium_init() < 0)
-		return -1;
-	log_init("test_api", 0, 1);
-	key_curator = fixture_key_new();
-	key_other = fixture_key_new();
-	key_third = fixture_key_new();
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	fixture_key_free(key_curator);
-	fixture_key_free(key_other);
-	fixture_key_free(key_third);
-	return 0;
-}
-
 static struct statement *
 keep_st(struct ctx *c, struct statement *st)
 {
@@ -1635,6 +1612,6 @@ main(void)
 #undef T
 #undef TE
 
-	return cmocka_run_group_tests_name("api", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("api", tests, fixture_group_setup,
+	    fixture_group_teardown);
 }

@@ -27,8 +27,6 @@
 #define NOW	((time_t)1790000000)
 #define SKEW	600
 
-static struct fixture_key	*key_curator, *key_other;
-
 /*
  * The record every annotation test uses, as store_record returns it: ten
  * minutes, talk 1 [0, 1:00), talk 2 [1:00, 5:00), talk 3 [5:00, 10:00).
@@ -72,25 +70,6 @@ static struct store_record	same = {
 	.talks = same_talks,
 	.ntalks = 3,
 };
-
-static int
-group_setup(void **state)
-{
-	if (sodium_init() < 0)
-		return -1;
-	log_init("test_policy", 0, 1);
-	key_curator = fixture_key_new();
-	key_other = fixture_key_new();
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	fixture_key_free(key_curator);
-	fixture_key_free(key_other);
-	return 0;
-}
 
 /* An annotation as stmt_from_json leaves it: talk, at (-1: absent). */
 static struct stmt_annotation
@@ -457,6 +436,6 @@ main(void)
 		cmocka_unit_test(test_verdict_clear_empty),
 	};
 
-	return cmocka_run_group_tests_name("policy", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("policy", tests, fixture_group_setup,
+	    fixture_group_teardown);
 }

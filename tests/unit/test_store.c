@@ -56,27 +56,6 @@ struct seen {
 	char	 reply_to[MAX_SEEN][GLOSS_ID_LEN + 1];	/* "" when NULL */
 };
 
-static struct fixture_key	*key_curator, *key_other;
-
-static int
-group_setup(void **state)
-{
-	if (sodium_init() < 0)
-		return -1;
-	log_init("test_store", 1, 1);
-	key_curator = fixture_key_new();
-	key_other = fixture_key_new();
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	fixture_key_free(key_curator);
-	fixture_key_free(key_other);
-	return 0;
-}
-
 static int
 setup(void **state)
 {
@@ -1186,6 +1165,6 @@ main(void)
 		cmocka_unit_test(test_close_null),
 	};
 
-	return cmocka_run_group_tests_name("store", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,
+	    fixture_group_teardown);
 }
