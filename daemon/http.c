@@ -448,16 +448,25 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	return 0;
 }
 
+/* Send resp; a HEAD gets the headers a GET would, without the body. */
 static void
-http_send(struct evhttp_request *ev, struct http_response *resp)
+http_send(struct evhttp_request *ev, enum http_method method,
+    struct http_response *resp)
 {
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(ev);
 	struct evbuffer		*body;
+	char			 len[32];
 
 	evhttp_add_header(out, "Content-Type", resp->content_type);
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	if (resp->location[0] != '\0')
 		evhttp_add_header(out, "Location", resp->location);
+	if (method == HTTP_HEAD) {
+		snprintf(len, sizeof len, "%zu", resp->body.len);
+		evhttp_add_header(out, "Content-Length", len);
+		evhttp_send_reply(ev, resp->status, NULL, NULL);
+		return;
+	}
 	body = evbuffer_new();
 	if (body == NULL || (resp->body.len > 0 &&
 	    evbuffer_add(body, resp->body.data, resp->body.len) == -1)) {
@@ -500,7 +509,7 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	http_nodelay(ev);
 	if (http_read_request(srv, ev, &req, &resp, &path) == 0)
 		http_dispatch(srv->gd, &req, &resp);
-	http_send(ev, &resp);
+	http_send(ev, req.method, &resp);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 +

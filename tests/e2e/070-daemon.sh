@@ -31,6 +31,11 @@ contains "$T/glossd.log" "listening on 127.0.0.1 port $PORT" \
     "glossd listens on 127.0.0.1 by default"
 expect 0 "healthz" curl -sf "$SERVER/healthz"
 contains "$T/out" '"status":"ok"' "healthz says ok"
+printf 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+    "$RAWHTTP" "$PORT" > "$T/head"
+contains "$T/head" "Content-Length: $(wc -c < "$T/out")" \
+    "HEAD gives the length a GET would"
+lacks "$T/head" '"status"' "HEAD sends no body"
 import_record
 expect 0 "post" "$GLOSS" critique "$RID" --at 1:09:29 -m "Durable."
 id=$(cat "$T/out")
