@@ -2,7 +2,7 @@
  * output.c: what a person sees on the terminal.
  *
  * Text from the server is someone else's words: it is written with control
- * and bidirectional-override characters replaced, so a comment cannot move
+ * (C0, DEL, C1) and bidirectional-override characters replaced, so a comment cannot move
  * the cursor, recolour the screen or reorder what follows it.  Colour only
  * when stdout is a terminal and NO_COLOR is unset.
  */
@@ -58,6 +58,10 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 			fputc(' ', f);
 		else if (p[i] < 0x20 || p[i] == 0x7f)
 			fputc('?', f);
+		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] <= 0x9f) {
+			fputc('?', f);		/* C1 controls, U+0080..U+009F */
+			i++;
+		}
 		else if (out_bidi(p + i, len - i)) {
 			fputc('?', f);
 			i += 2;

@@ -150,9 +150,9 @@ stmt_trusted_comment(const char *id, char *out, size_t len)
 }
 
 /*
- * Plain text: valid UTF-8 (guaranteed by the parser) without control
- * characters other than tab and newline, which would let a comment rewrite
- * a reader's terminal.
+ * Plain text: valid UTF-8 (guaranteed by the parser) without C0 or C1
+ * control characters other than tab and newline, which would let a comment
+ * rewrite a reader's terminal.  C1 (U+0080..U+009F) is C2 80..C2 9F.
  */
 static int
 stmt_plain_text(const char *s, size_t len, int multiline)
@@ -166,6 +166,9 @@ stmt_plain_text(const char *s, size_t len, int multiline)
 			if (!multiline)
 				return 0;
 		} else if (c < 0x20 || c == 0x7f)
+			return 0;
+		else if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] <= 0x9f)
 			return 0;
 	}
 	return 1;

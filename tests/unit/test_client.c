@@ -50,10 +50,10 @@ test_text_plain(void **state)
 static void
 test_text_controls(void **state)
 {
-	static const char in[] = "a\033[31mred\007\r\x7f" "b\tc";
+	static const char in[] = "a\033[31mred\007\r\x7f" "b\tc\xc2\x9b" "1m";
 	char	*out = render(in, sizeof in - 1, NULL);
 
-	assert_string_equal(out, "a?[31mred???b c");
+	assert_string_equal(out, "a?[31mred???b c?1m");
 	free(out);
 }
 
