@@ -13,8 +13,6 @@
 
 #include "client.h"
 
-#define LIST_PAGE	100
-
 struct list_args {
 	const char	*rid;
 	const char	*talk;
@@ -47,11 +45,6 @@ list_query(struct client *c, const struct list_args *a, struct buf *q)
 	list_add(q, "talk", a->talk);
 	list_add(q, "kind", a->kind);
 	list_add(q, "author", a->author);
-	if (a->limit > 0) {
-		snprintf(n, sizeof n, "%ld", a->limit < LIST_PAGE ? a->limit :
-		    LIST_PAGE);
-		list_add(q, "limit", n);
-	}
 	if (a->at == NULL)
 		return EXIT_OK;
 	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?

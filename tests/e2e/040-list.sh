@@ -44,9 +44,9 @@ same "$(ids)" "$h " "a time before the first talk is still timed"
 expect 0 "list --limit 4" "$GLOSS" list "$RID" --limit 4 --json
 same "$(ids)" "$e $h $b $a " "--limit 4 gives the first four"
 expect 2 "--limit 0 is refused" "$GLOSS" list "$RID" --limit 0
-expect 0 "list talk-relative" "$GLOSS" list "$RID" --talk 5 --at +0:00-+1:00 \
+expect 0 "list talk-relative" "$GLOSS" list "$RID" --talk 5 --at +0:00-+0:20 \
     --json
-same "$(ids)" "$a " "+0:00-+1:00 in talk 5 is 01:09:29-01:10:29"
+same "$(ids)" "$a " "+0:00-+0:20 in talk 5 is 01:09:29-01:09:49"
 
 expect 0 "the people's timeline" "$GLOSS" list "$RID" --at 1:09:29-1:12:00
 contains "$T/out" "Talk 5  01:09:29-02:57:59  Yuan-Hong Liao" \
