@@ -22,6 +22,7 @@
 #define GLOSS_ID_LEN		64	/* lowercase hex SHA-256 */
 #define GLOSS_PUBKEY_LEN	56	/* base64 minisign public key, "RW..." */
 #define GLOSS_RID_MAX		64	/* record ids: [a-z0-9][a-z0-9._-]* */
+#define GLOSS_NAME_MAX		64	/* profile names, in characters */
 
 #define GLOSS_PRINTF(a, b)	__attribute__((format(printf, a, b)))
 #define GLOSS_DEAD		__attribute__((noreturn))
@@ -150,6 +151,11 @@ int	 timefmt_parse_rfc3339(const char *, time_t *);
 enum stmt_type {
 	STMT_RECORD,
 	STMT_ANNOTATION,
+	STMT_REVISION,
+	STMT_RETRACTION,
+	STMT_ENDORSE,
+	STMT_UNENDORSE,
+	STMT_PROFILE,
 	STMT__MAX
 };
 enum stmt_kind {
@@ -168,9 +174,12 @@ struct stmt_talk {
 	const char	*title;
 	const char	*description;	/* NULL if absent */
 };
+/* An annotation, or a revision of one (which names it in "of"). */
 struct stmt_annotation {
-	const char		*record;
+	const char		*record;	/* NULL in a revision */
+	const char		*of;		/* revision: the annotation */
 	enum stmt_kind		 kind;
+	int			 has_kind;	/* a revision may omit it */
 	int			 talk;		/* 1-based, 0 if absent */
 	int64_t			 at_start;	/* -1 if absent */
 	int64_t			 at_end;	/* -1 if absent */
@@ -178,7 +187,20 @@ struct stmt_annotation {
 	size_t			 text_len;
 	struct stmt_link	*links;
 	size_t			 nlinks;
+	int			 has_links;	/* "links" present, maybe [] */
 	const char		*reply_to;	/* NULL if absent */
+};
+struct stmt_retraction {
+	const char		*of;		/* annotation or endorse id */
+	const char		*reason;	/* NULL if absent */
+};
+struct stmt_endorse {				/* endorse and unendorse */
+	const char		*subject;	/* annotation id */
+};
+struct stmt_profile {
+	const char		*name;
+	const char		*url;		/* NULL if absent */
+	const char		*about;		/* NULL if absent */
 };
 struct stmt_record {
 	const char		*rid;
@@ -204,8 +226,11 @@ struct statement {
 	size_t			 canonical_len;
 	char			 id[GLOSS_ID_LEN + 1];
 	union {
-		struct stmt_annotation	annotation;
+		struct stmt_annotation	annotation;	/* and revision */
 		struct stmt_record	record;
+		struct stmt_retraction	retraction;
+		struct stmt_endorse	endorse;	/* and unendorse */
+		struct stmt_profile	profile;
 	} u;
 };
 extern const struct stmt_limits stmt_default_limits;

@@ -23,6 +23,7 @@
 #define STMT_FIELD_MAX		8192
 #define STMT_TALKS_MAX		1000
 #define STMT_LIST_MAX		200
+#define STMT_ABOUT_MAX		1024	/* a profile's about, a reason */
 
 const struct stmt_limits stmt_default_limits = {
 	.max_text = 16384,
@@ -33,12 +34,16 @@ const struct stmt_limits stmt_default_limits = {
 static const char *stmt_type_names[STMT__MAX] = {
 	[STMT_RECORD] = "record",
 	[STMT_ANNOTATION] = "annotation",
+	[STMT_REVISION] = "revision",
+	[STMT_RETRACTION] = "retraction",
+	[STMT_ENDORSE] = "endorse",
+	[STMT_UNENDORSE] = "unendorse",
+	[STMT_PROFILE] = "profile",
 };
 
 /* Types DESIGN.md names that later issues implement. */
 static const char *stmt_future_types[] = {
-	"revision", "retraction", "flag", "moderation", "link-review",
-	"endorse", "profile", NULL
+	"flag", "moderation", "link-review", NULL
 };
 
 static const char *stmt_kind_names[KIND__MAX] = {
@@ -54,6 +59,12 @@ static const char *stmt_members[STMT__MAX][16] = {
 	    "notes", NULL },
 	[STMT_ANNOTATION] = { "record", "kind", "talk", "at", "text",
 	    "links", "reply_to", NULL },
+	[STMT_REVISION] = { "of", "kind", "talk", "at", "text", "links",
+	    NULL },
+	[STMT_RETRACTION] = { "of", "reason", NULL },
+	[STMT_ENDORSE] = { "subject", NULL },
+	[STMT_UNENDORSE] = { "subject", NULL },
+	[STMT_PROFILE] = { "name", "url", "about", NULL },
 };
 
 struct stmt_ctx {
@@ -342,6 +353,26 @@ stmt_at(struct stmt_ctx *ctx, struct statement *st, json_t *at)
 	return 0;
 }
 
+/* A member naming a statement by id; NULL (with an error if required). */
+static const char *
+stmt_ref(struct stmt_ctx *ctx, json_t *root, const char *name, int required)
+{
+	const char	*id;
+
+	id = stmt_string(ctx, root, name, required, GLOSS_ID_LEN, 0, NULL);
+	if (id != NULL && !stmt_id_valid(id)) {
+		stmt_fail(ctx, "invalid_statement",
+		    "member \"%s\" is not a statement id", name);
+		return NULL;
+	}
+	return id;
+}
+
+/*
+ * An annotation, or a revision: the same members, except that a revision
+ * names its annotation in "of" instead of a record and may leave out the
+ * kind (what it leaves out stays as it was).
+ */
 static int
 stmt_annotation(struct stmt_ctx *ctx, struct statement *st)
 {
@@ -349,18 +380,26 @@ stmt_annotation(struct stmt_ctx *ctx, struct statement *st)
 	const char		*kind;
 	json_t			*v;
 	int64_t			 talk;
+	int			 revision = st->type == STMT_REVISION;
 
 	a->at_start = a->at_end = -1;
-	a->record = stmt_string(ctx, st->root, "record", 1, GLOSS_RID_MAX, 0,
-	    NULL);
-	if (a->record == NULL)
+	if (revision) {
+		if ((a->of = stmt_ref(ctx, st->root, "of", 1)) == NULL)
+			return -1;
+	} else {
+		a->record = stmt_string(ctx, st->root, "record", 1,
+		    GLOSS_RID_MAX, 0, NULL);
+		if (a->record == NULL)
+			return -1;
+		if (!stmt_rid_valid(a->record))
+			return stmt_fail(ctx, "invalid_statement",
+			    "member \"record\" is not a record id");
+	}
+	kind = stmt_string(ctx, st->root, "kind", !revision, 16, 0, NULL);
+	if (ctx->message != NULL)
 		return -1;
-	if (!stmt_rid_valid(a->record))
-		return stmt_fail(ctx, "invalid_statement",
-		    "member \"record\" is not a record id");
-	if ((kind = stmt_string(ctx, st->root, "kind", 1, 16, 0, NULL)) == NULL)
-		return -1;
-	if (stmt_kind_from_name(kind, &a->kind) == -1)
+	if ((a->has_kind = kind != NULL) &&
+	    stmt_kind_from_name(kind, &a->kind) == -1)
 		return stmt_fail(ctx, "invalid_statement",
 		    "kind must be comment, critique or reading");
 	if (json_object_get(st->root, "talk") != NULL) {
@@ -376,20 +415,89 @@ stmt_annotation(struct stmt_ctx *ctx, struct statement *st)
 	    ctx->limits != NULL ? ctx->limits->max_text : 0, 1, &a->text_len);
 	if (a->text == NULL)
 		return -1;
-	if ((v = json_object_get(st->root, "links")) != NULL &&
-	    stmt_links(ctx, st, v) == -1)
-		return -1;
-	if (a->kind == KIND_READING && a->nlinks == 0)
+	if ((v = json_object_get(st->root, "links")) != NULL) {
+		a->has_links = 1;
+		if (stmt_links(ctx, st, v) == -1)
+			return -1;
+	}
+	/* A revision's links may be elsewhere in its chain. */
+	if (!revision && a->kind == KIND_READING && a->nlinks == 0)
 		return stmt_fail(ctx, "invalid_statement",
 		    "a reading needs at least one link");
-	a->reply_to = stmt_string(ctx, st->root, "reply_to", 0, GLOSS_ID_LEN,
-	    0, NULL);
-	if (ctx->message != NULL)
+	a->reply_to = stmt_ref(ctx, st->root, "reply_to", 0);
+	return ctx->message != NULL ? -1 : 0;
+}
+
+static int
+stmt_retraction(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_retraction	*r = &st->u.retraction;
+
+	if ((r->of = stmt_ref(ctx, st->root, "of", 1)) == NULL)
 		return -1;
-	if (a->reply_to != NULL && !stmt_id_valid(a->reply_to))
-		return stmt_fail(ctx, "invalid_statement",
-		    "member \"reply_to\" is not a statement id");
+	r->reason = stmt_string(ctx, st->root, "reason", 0, STMT_ABOUT_MAX, 1,
+	    NULL);
+	return ctx->message != NULL ? -1 : 0;
+}
+
+static int
+stmt_endorse(struct stmt_ctx *ctx, struct statement *st)
+{
+	st->u.endorse.subject = stmt_ref(ctx, st->root, "subject", 1);
+	return st->u.endorse.subject == NULL ? -1 : 0;
+}
+
+/*
+ * Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069),
+ * which could make a name read as someone else's.
+ */
+static int
+stmt_has_bidi(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (p[0] != 0xe2 || p[1] == '\0' || p[2] == '\0')
+			continue;
+		if ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
+			return 1;
+	}
 	return 0;
+}
+
+/* Characters, not bytes: UTF-8 continuation bytes are not counted. */
+static size_t
+stmt_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+stmt_profile(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_profile	*p = &st->u.profile;
+
+	p->name = stmt_string(ctx, st->root, "name", 1, 4 * GLOSS_NAME_MAX, 0,
+	    NULL);
+	if (p->name == NULL)
+		return -1;
+	if (stmt_chars(p->name) > GLOSS_NAME_MAX)
+		return stmt_fail(ctx, "invalid_statement",
+		    "a name is at most %d characters", GLOSS_NAME_MAX);
+	if (stmt_has_bidi(p->name))
+		return stmt_fail(ctx, "invalid_statement",
+		    "a name may not hold bidirectional override characters");
+	p->url = stmt_string(ctx, st->root, "url", 0, 0, 0, NULL);
+	if (p->url != NULL && stmt_url(ctx, p->url, strlen(p->url)) == -1)
+		return -1;
+	p->about = stmt_string(ctx, st->root, "about", 0, STMT_ABOUT_MAX, 1,
+	    NULL);
+	return ctx->message != NULL ? -1 : 0;
 }
 
 /* An optional array of at most STMT_LIST_MAX strings, or of objects. */
@@ -609,7 +717,18 @@ stmt_from_json(json_t *root, const struct stmt_limits *limits,
 		rc = stmt_record(&ctx, st);
 		break;
 	case STMT_ANNOTATION:
+	case STMT_REVISION:
 		rc = stmt_annotation(&ctx, st);
+		break;
+	case STMT_RETRACTION:
+		rc = stmt_retraction(&ctx, st);
+		break;
+	case STMT_ENDORSE:
+	case STMT_UNENDORSE:
+		rc = stmt_endorse(&ctx, st);
+		break;
+	case STMT_PROFILE:
+		rc = stmt_profile(&ctx, st);
 		break;
 	default:
 		rc = stmt_fail(&ctx, "invalid_statement", "unknown type");
@@ -645,6 +764,7 @@ stmt_free(struct statement *st)
 		free(st->u.record.talks);
 		break;
 	case STMT_ANNOTATION:
+	case STMT_REVISION:
 		free(st->u.annotation.links);
 		break;
 	default:

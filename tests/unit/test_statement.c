@@ -643,13 +643,15 @@ test_refuse_version_type(void **state)
 		{ "type", "\"Annotation\"", INVALID },
 		{ "type", "\"\"", INVALID },
 		{ "type", "1", INVALID },
-		{ "type", "\"revision\"", UNSUPPORTED },
-		{ "type", "\"retraction\"", UNSUPPORTED },
+		/* known types whose members differ from an annotation's */
+		{ "type", "\"revision\"", INVALID },
+		{ "type", "\"retraction\"", INVALID },
+		{ "type", "\"endorse\"", INVALID },
+		{ "type", "\"unendorse\"", INVALID },
+		{ "type", "\"profile\"", INVALID },
 		{ "type", "\"flag\"", UNSUPPORTED },
 		{ "type", "\"moderation\"", UNSUPPORTED },
 		{ "type", "\"link-review\"", UNSUPPORTED },
-		{ "type", "\"endorse\"", UNSUPPORTED },
-		{ "type", "\"profile\"", UNSUPPORTED },
 	};
 
 	check_variants(annotation_min, v, nitems(v));
