@@ -60,7 +60,6 @@ struct minisig_seckey *keys_load_secret(struct client *,
 	     struct minisig_pubkey *);
 char	*keys_passphrase(const char *, int);
 void	 keys_passphrase_free(char *);
-void	 keys_id_hex(const struct minisig_pubkey *, char [17]);
 
 /* output.c */
 void	 out_init(struct client *);

@@ -142,7 +142,7 @@ verify_report(struct client *c, const struct verified *v)
 {
 	char	hex[17];
 
-	keys_id_hex(&v->st->key, hex);
+	minisig_keyid(&v->st->key, hex);
 	if (c->json)
 		printf("{\"valid\":true,\"id\":\"%s\",\"type\":\"%s\","
 		    "\"author\":\"%s\"}\n", v->st->id,
@@ -197,7 +197,7 @@ cmd_export(struct client *c, int argc, char **argv)
 	rc = EXIT_USAGE;
 	if (file_mkdirs(dir, 0755) == -1)
 		goto out;
-	keys_id_hex(&v.st->key, hex);
+	minisig_keyid(&v.st->key, hex);
 	pub = minisig_pubkey_file(&v.st->key);
 	xasprintf(&path[0], "%s/%s.json", dir, v.st->id);
 	xasprintf(&path[1], "%s/%s.json.minisig", dir, v.st->id);

@@ -154,14 +154,3 @@ keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 	free(def);
 	return sk;
 }
-
-/* The key id as minisign prints it: the key number as big-endian hex. */
-void
-keys_id_hex(const struct minisig_pubkey *pk, char out[17])
-{
-	int	i;
-
-	for (i = 0; i < MINISIG_KEYNUM_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02X",
-		    pk->keynum[MINISIG_KEYNUM_LEN - 1 - i]);
-}

@@ -82,7 +82,7 @@ out_fingerprint(const char *author, char out[10])
 		snprintf(out, 10, "?");
 		return;
 	}
-	keys_id_hex(&pk, hex);
+	minisig_keyid(&pk, hex);
 	memcpy(out, hex, 8);
 	out[8] = '\0';
 }

@@ -123,6 +123,7 @@ int	 minisig_pubkey_load(const char *, struct minisig_pubkey *,
 void	 minisig_pubkey_format(const struct minisig_pubkey *,
 	     char [GLOSS_PUBKEY_LEN + 1]);
 char	*minisig_pubkey_file(const struct minisig_pubkey *);
+void	 minisig_keyid(const struct minisig_pubkey *, char [17]);
 struct minisig_seckey *minisig_keygen(struct minisig_pubkey *);
 void	 minisig_seckey_pubkey(const struct minisig_seckey *,
 	     struct minisig_pubkey *);

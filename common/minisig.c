@@ -387,22 +387,30 @@ minisig_pubkey_format(const struct minisig_pubkey *pk,
 }
 
 /*
- * The text of a .pub file exactly as minisign -G writes it, the key id
- * being the little-endian keynum as 16 uppercase hex digits.  Caller frees.
+ * The key id as minisign prints it: the little-endian keynum as 16
+ * uppercase hex digits.
  */
+void
+minisig_keyid(const struct minisig_pubkey *pk, char out[17])
+{
+	snprintf(out, 17, "%016" PRIX64, minisig_le64_load(pk->keynum));
+}
+
+/* The text of a .pub file exactly as minisign -G writes it.  Caller frees. */
 char *
 minisig_pubkey_file(const struct minisig_pubkey *pk)
 {
 	static const char	 fmt[] = MINISIG_COMMENT_PREFIX
-	    MINISIG_PUBKEY_COMMENT " %016" PRIX64 "\n%s\n";
-	char			 line[GLOSS_PUBKEY_LEN + 1];
+	    MINISIG_PUBKEY_COMMENT " %s\n%s\n";
+	char			 line[GLOSS_PUBKEY_LEN + 1], keyid[17];
 	char			*s;
 	size_t			 size;
 
 	minisig_pubkey_format(pk, line);
+	minisig_keyid(pk, keyid);
 	size = sizeof fmt + 16 + GLOSS_PUBKEY_LEN;	/* generous */
 	s = xmalloc(size);
-	snprintf(s, size, fmt, minisig_le64_load(pk->keynum), line);
+	snprintf(s, size, fmt, keyid, line);
 	return s;
 }
 

@@ -14,23 +14,13 @@
 #define API_PAGE_DEFAULT	100
 
 static void
-api_string_member(struct buf *b, const char *name, const char *value)
-{
-	buf_printf(b, ",\"%s\":", name);
-	if (value == NULL)
-		buf_puts(b, "null");
-	else
-		jcs_write_string(b, value, strlen(value));
-}
-
-static void
 api_record_head(struct buf *b, const struct store_record *rec)
 {
 	buf_puts(b, "{\"id\":");
 	jcs_write_string(b, rec->rid, strlen(rec->rid));
 	buf_printf(b, ",\"statement\":\"%s\"", rec->id);
-	api_string_member(b, "title", rec->title);
-	api_string_member(b, "event", rec->event);
+	api_member(b, "title", rec->title);
+	api_member(b, "event", rec->event);
 	buf_printf(b, ",\"duration\":%lld,\"annotations\":%lld",
 	    (long long)rec->duration, (long long)rec->annotations);
 }
@@ -103,8 +93,8 @@ api_get_record(struct glossd *gd, struct http_request *req,
 		buf_printf(b, "%s{\"n\":%d,\"start\":%lld,\"end\":%lld",
 		    i > 0 ? "," : "", rec.talks[i].n,
 		    (long long)rec.talks[i].start, (long long)rec.talks[i].end);
-		api_string_member(b, "speaker", rec.talks[i].speaker);
-		api_string_member(b, "title", rec.talks[i].title);
+		api_member(b, "speaker", rec.talks[i].speaker);
+		api_member(b, "title", rec.talks[i].title);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "]}\n");
@@ -129,26 +119,9 @@ api_annotation_cb(const struct store_annotation *a, void *arg)
 		ctx->rows++;		/* one more exists: there is a next */
 		return -1;
 	}
-	buf_printf(b, "%s{\"id\":\"%s\",\"seq\":%lld,\"kind\":\"%s\","
-	    "\"author\":\"%s\",\"created\":\"%s\"", ctx->rows > 0 ? "," : "",
-	    a->id, (long long)a->seq, a->kind, a->author, a->created);
-	if (a->talk > 0)
-		buf_printf(b, ",\"talk\":%d", a->talk);
-	else
-		buf_puts(b, ",\"talk\":null");
-	if (a->at_start >= 0) {
-		buf_printf(b, ",\"at\":{\"start\":%lld", (long long)a->at_start);
-		if (a->at_end >= 0)
-			buf_printf(b, ",\"end\":%lld", (long long)a->at_end);
-		buf_putc(b, '}');
-	}
-	buf_puts(b, ",\"text\":");
-	jcs_write_string(b, a->text, a->text_len);
-	buf_puts(b, ",\"links\":");
-	buf_puts(b, a->links != NULL ? a->links : "[]");
-	api_string_member(b, "reply_to", a->reply_to);
-	api_string_member(b, "status", a->status);
-	buf_putc(b, '}');
+	if (ctx->rows > 0)
+		buf_putc(b, ',');
+	api_annotation_json(b, a);
 	ctx->rows++;
 	ctx->last_span = a->span_start;
 	ctx->last_seq = a->seq;

@@ -22,16 +22,16 @@ api_store_error(struct http_response *resp, enum store_rc rc)
 		    "the server failed; nothing was changed");
 }
 
+/* The answer to an accepted (201) or repeated (200) statement. */
 static void
-api_accepted(struct http_response *resp, int status,
-    const struct statement *st, int64_t seq)
+api_accepted(struct http_response *resp, int status, const char *id,
+    const char *type, int64_t seq)
 {
 	http_json(resp, status);
 	snprintf(resp->location, sizeof resp->location, "/v1/statements/%s",
-	    st->id);
+	    id);
 	buf_printf(&resp->body, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-	    "\"url\":\"%s\"}\n", st->id, (long long)seq,
-	    stmt_type_name(st->type), resp->location);
+	    "\"url\":\"%s\"}\n", id, (long long)seq, type, resp->location);
 }
 
 /* The wire form {"statement":{...},"minisig":"..."}, strictly. */
@@ -54,7 +54,8 @@ api_wire(struct http_response *resp, json_t *wire, json_t **stmt,
 	return 0;
 }
 
-static int
+/* Answer a policy refusal and free its message; returns -1. */
+int
 api_refuse(struct http_response *resp, struct policy_verdict *v)
 {
 	http_error(resp, v->status, v->code, "%s", v->message);
@@ -70,7 +71,7 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 	const struct stmt_annotation	*a = &st->u.annotation;
 	struct store_record		 rec;
 	struct policy_verdict		 v = { 0 };
-	char				 rid[GLOSS_RID_MAX + 1];
+	struct api_target		 parent;
 	enum store_rc			 rc;
 	int				 ok;
 
@@ -89,15 +90,19 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		return api_refuse(resp, &v);
 	if (a->reply_to == NULL)
 		return 0;
-	rc = store_annotation_record(gd->store, a->reply_to, rid);
-	if (rc == STORE_OK && strcmp(rid, a->record) == 0)
-		return 0;
-	if (rc != STORE_OK && rc != STORE_NOTFOUND)
-		api_store_error(resp, rc);
-	else
+	if (api_target(gd, resp, a->reply_to, "reply_to", &parent) == -1)
+		return -1;
+	if (strcmp(parent.rid, a->record) != 0) {
 		http_error(resp, 422, "unknown_reply_to", "reply_to names no "
 		    "annotation of record %s", a->record);
-	return -1;
+		return -1;
+	}
+	if (parent.retracted) {
+		http_error(resp, 422, "reply_to_retracted", "the annotation "
+		    "replied to was retracted");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -114,6 +119,8 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	struct statement	*st = NULL;
 	struct store_placement	 place = { 0 };
 	struct policy_verdict	 v = { 0 };
+	struct api_fold		 fold;
+	char			 existing[GLOSS_ID_LEN + 1];
 	struct jcs_err		 err;
 	json_t			*wire, *stmt;
 	const char		*minisig, *code;
@@ -122,6 +129,7 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	int64_t			 seq;
 	enum store_rc		 rc;
 
+	memset(&fold, 0, sizeof fold);
 	if ((wire = jcs_parse(req->body, req->body_len, &err)) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
 		    err.code == JCS_E_UTF8 ? 400 : 422,
@@ -145,7 +153,7 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	}
 	rc = store_statement(gd->store, st->id, api_seq_cb, &seq);
 	if (rc == STORE_OK) {
-		api_accepted(resp, 200, st, seq);
+		api_accepted(resp, 200, st->id, stmt_type_name(st->type), seq);
 		goto out;
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -169,15 +177,28 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 			goto out;
 		break;
 	default:
+		switch (api_check_conversation(gd, resp, st, &place, &fold,
+		    existing)) {
+		case -1:
+			goto out;
+		case 1:
+			if ((rc = store_statement(gd->store, existing,
+			    api_seq_cb, &seq)) != STORE_OK)
+				api_store_error(resp, rc);
+			else
+				api_accepted(resp, 200, existing,
+				    stmt_type_name(st->type), seq);
+			goto out;
+		}
 		break;
 	}
 	rc = store_append(gd->store, st, minisig, req->now, &place, &seq);
 	switch (rc) {
 	case STORE_OK:
-		api_accepted(resp, 201, st, seq);
+		api_accepted(resp, 201, st->id, stmt_type_name(st->type), seq);
 		break;
 	case STORE_EXISTS:
-		api_accepted(resp, 200, st, seq);
+		api_accepted(resp, 200, st->id, stmt_type_name(st->type), seq);
 		break;
 	case STORE_CONFLICT:
 		http_error(resp, 409, "record_exists", "a record with id %s "
@@ -188,6 +209,7 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 		break;
 	}
 out:
+	api_fold_free(&fold);
 	stmt_free(st);
 	json_decref(wire);
 }

@@ -75,7 +75,10 @@ struct store_statement {
 	const char	*minisig;
 	int64_t		 received;	/* unix seconds */
 };
-/* An annotation as listed; pointers borrowed for the callback's length. */
+/*
+ * An annotation in its current state (as amended by its revisions);
+ * pointers borrowed for the callback's length.
+ */
 struct store_annotation {
 	int64_t		 seq;
 	const char	*id;
@@ -87,17 +90,52 @@ struct store_annotation {
 	int64_t		 at_start;	/* -1 if none */
 	int64_t		 at_end;	/* -1 if none */
 	int64_t		 span_start;	/* the ordering key */
+	int64_t		 span_end;
 	const char	*text;
 	size_t		 text_len;
 	const char	*links;		/* JSON array text, NULL if none */
 	const char	*reply_to;	/* NULL if none */
-	const char	*status;
+	const char	*status;	/* visible, retracted */
+	const char	*root;		/* its thread's top annotation */
+	int64_t		 revisions;
+	int64_t		 replies;	/* visible ones */
+	int64_t		 endorsements;
+	const char	*retraction;	/* NULL unless retracted */
+	const char	*name;		/* the author's profile name or NULL */
+	const char	*snippet;	/* search only */
 };
-/* Where an accepted annotation sits, decided by policy_annotation. */
+/*
+ * Where an accepted annotation sits, decided by policy_annotation; for a
+ * revision also the annotation's whole new state, folded from its chain.
+ */
 struct store_placement {
-	int		talk;		/* 0 = the whole record */
-	int64_t		span_start;	/* half-open [start, end) */
-	int64_t		span_end;
+	int		 talk;		/* 0 = the whole record */
+	int64_t		 span_start;	/* half-open [start, end) */
+	int64_t		 span_end;
+	enum stmt_kind	 kind;		/* revision: the new state */
+	int64_t		 at_start;
+	int64_t		 at_end;
+	const char	*text;
+	size_t		 text_len;
+	const char	*links;		/* JCS text of the links, or NULL */
+};
+/* A key as GET /v1/keys shows it; pointers borrowed. */
+struct store_key {
+	const char	*key;
+	int64_t		 first_received;
+	int64_t		 statements;
+	int64_t		 annotations;	/* visible ones */
+	const char	*name;		/* NULL until a profile */
+	const char	*url;
+	const char	*about;
+	const char	*profile;	/* the profile statement's id */
+};
+struct store_search {
+	const char	*match;		/* an FTS5 query */
+	const char	*rid;		/* NULL = every record */
+	const char	*kind;		/* NULL = any */
+	int		 limit;
+	int		 offset;
 };
 struct store_query {
 	const char	*rid;
@@ -113,6 +151,7 @@ struct store_query {
 typedef int (*store_statement_cb)(const struct store_statement *, void *);
 typedef int (*store_annotation_cb)(const struct store_annotation *, void *);
 typedef int (*store_record_cb)(const struct store_record *, void *);
+typedef int (*store_key_cb)(const struct store_key *, void *);
 struct store	*store_open(const char *, const char **);
 void		 store_close(struct store *);
 int		 store_user_version(struct store *);
@@ -129,8 +168,18 @@ void		 store_record_clear(struct store_record *);
 enum store_rc	 store_records(struct store *, store_record_cb, void *);
 enum store_rc	 store_annotations(struct store *, const struct store_query *,
 		     store_annotation_cb, void *);
-enum store_rc	 store_annotation_record(struct store *, const char *,
-		     char [GLOSS_RID_MAX + 1]);
+enum store_rc	 store_annotation(struct store *, const char *,
+		     store_annotation_cb, void *);
+enum store_rc	 store_thread(struct store *, const char *, int,
+		     store_annotation_cb, void *);
+enum store_rc	 store_search(struct store *, const struct store_search *,
+		     store_annotation_cb, void *);
+enum store_rc	 store_revisions(struct store *, const char *,
+		     store_statement_cb, void *);
+enum store_rc	 store_endorsement(struct store *, const char *,
+		     const char *, char [GLOSS_ID_LEN + 1]);
+enum store_rc	 store_key(struct store *, const char *, store_key_cb,
+		     void *);
 int64_t		 store_count(struct store *);
 
 /* migrations.c (generated from migrations/NNNN_*.sql) */
@@ -171,7 +220,7 @@ struct http_kv {
 };
 struct http_request {
 	enum http_method	 method;
-	const char		*path;		/* decoded, without the query */
+	const char		*path;		/* as sent, without the query */
 	const char		*body;
 	size_t			 body_len;
 	const char		*accept;	/* Accept header or NULL */
@@ -235,6 +284,48 @@ void	 api_get_log(struct glossd *, struct http_request *,
 void	 api_get_healthz(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_store_error(struct http_response *, enum store_rc);
+int	 api_refuse(struct http_response *, struct policy_verdict *);
+void	 api_get_annotation(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_revisions(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_thread(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_key(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_search(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_annotation_json(struct buf *, const struct store_annotation *);
+void	 api_member(struct buf *, const char *, const char *);
+
+/* api_conv.c */
+struct api_target {			/* the annotation a statement names */
+	char	id[GLOSS_ID_LEN + 1];
+	char	rid[GLOSS_RID_MAX + 1];
+	char	author[GLOSS_PUBKEY_LEN + 1];
+	char	root[GLOSS_ID_LEN + 1];
+	int	retracted;
+};
+struct api_type {			/* a stored statement's type, author */
+	char	type[16];
+	char	author[GLOSS_PUBKEY_LEN + 1];
+};
+struct api_chain {			/* parsed stored statements */
+	struct statement	**st;
+	size_t			  n;
+	int			  failed;
+};
+struct api_fold {			/* what a revision's placement borrows */
+	struct api_chain	 chain;
+	char			*links;
+};
+int	 api_target(struct glossd *, struct http_response *, const char *,
+	     const char *, struct api_target *);
+int	 api_type_cb(const struct store_statement *, void *);
+int	 api_check_conversation(struct glossd *, struct http_response *,
+	     const struct statement *, struct store_placement *,
+	     struct api_fold *, char [GLOSS_ID_LEN + 1]);
+void	 api_fold_free(struct api_fold *);
 
 /* glossd.c */
 struct glossd {

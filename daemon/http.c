@@ -49,6 +49,11 @@ static const struct http_route http_routes[] = {
 	{ HTTP_GET, "/v1/records", api_get_records },
 	{ HTTP_GET, "/v1/records/:rid", api_get_record },
 	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations },
+	{ HTTP_GET, "/v1/annotations/:id", api_get_annotation },
+	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions },
+	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread },
+	{ HTTP_GET, "/v1/keys/:key", api_get_key },
+	{ HTTP_GET, "/v1/search", api_get_search },
 	{ HTTP_GET, "/v1/log", api_get_log },
 	{ HTTP_GET, "/healthz", api_get_healthz },
 };
@@ -179,79 +184,6 @@ bad:
 	return -1;
 }
 
-/* Drop the path parameters captured after the first n. */
-static void
-http_params_truncate(struct http_request *req, size_t n)
-{
-	while (req->nparams > n) {
-		req->nparams--;
-		free(req->params[req->nparams].key);
-		free(req->params[req->nparams].value);
-	}
-}
-
-/*
- * Match path against a pattern whose ":name" segments capture, adding the
- * captures to req->params.  Returns 1 on a match, 0 otherwise (with no
- * captures left behind).
- */
-int
-http_route_match(const char *pattern, const char *path,
-    struct http_request *req)
-{
-	const char	*p = pattern, *s = path, *pe, *se;
-	size_t		 nparams = req->nparams;
-
-	while (*p != '\0' && *s != '\0') {
-		if (*p != '/' || *s != '/')
-			break;
-		p++;
-		s++;
-		pe = strchrnul(p, '/');
-		se = strchrnul(s, '/');
-		if (*p == ':') {
-			if (se == s || req->nparams == HTTP_MAX_PARAMS)
-				break;
-			req->params[req->nparams].key = xstrndup(p + 1,
-			    pe - p - 1);
-			req->params[req->nparams].value = xstrndup(s, se - s);
-			req->nparams++;
-		} else if (pe - p != se - s || memcmp(p, s, pe - p) != 0)
-			break;
-		p = pe;
-		s = se;
-	}
-	if (*p == '\0' && *s == '\0')
-		return 1;
-	http_params_truncate(req, nparams);
-	return 0;
-}
-
-/*
- * The route for method and path.  NULL with *allowed set when the path
- * exists under another method (405), NULL with *allowed 0 if none (404).
- */
-const struct http_route *
-http_route_find(enum http_method method, const char *path,
-    struct http_request *req, int *allowed)
-{
-	const struct http_route	*r;
-	size_t			 i;
-	enum http_method	 m = method == HTTP_HEAD ? HTTP_GET : method;
-
-	*allowed = 0;
-	for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
-		r = &http_routes[i];
-		if (!http_route_match(r->pattern, path, req))
-			continue;
-		if (r->method == m)
-			return r;
-		*allowed = 1;
-		http_params_truncate(req, 0);
-	}
-	return NULL;
-}
-
 static int
 http_hexval(char c)
 {
@@ -298,6 +230,82 @@ http_decode(const char *s, size_t len, int plus)
 	return out;
 fail:
 	free(out);
+	return NULL;
+}
+
+/* Drop the path parameters captured after the first n. */
+static void
+http_params_truncate(struct http_request *req, size_t n)
+{
+	while (req->nparams > n) {
+		req->nparams--;
+		free(req->params[req->nparams].key);
+		free(req->params[req->nparams].value);
+	}
+}
+
+/*
+ * Match path, still percent-encoded, against a pattern whose ":name"
+ * segments capture, adding the decoded captures to req->params (so a
+ * parameter may hold an encoded '/', as public keys do).  Returns 1 on a
+ * match, 0 otherwise (with no captures left behind).
+ */
+int
+http_route_match(const char *pattern, const char *path,
+    struct http_request *req)
+{
+	const char	*p = pattern, *s = path, *pe, *se;
+	char		*value;
+	size_t		 nparams = req->nparams;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p != '/' || *s != '/')
+			break;
+		p++;
+		s++;
+		pe = strchrnul(p, '/');
+		se = strchrnul(s, '/');
+		if (*p == ':') {
+			if (se == s || req->nparams == HTTP_MAX_PARAMS ||
+			    (value = http_decode(s, se - s, 0)) == NULL)
+				break;
+			req->params[req->nparams].key = xstrndup(p + 1,
+			    pe - p - 1);
+			req->params[req->nparams].value = value;
+			req->nparams++;
+		} else if (pe - p != se - s || memcmp(p, s, pe - p) != 0)
+			break;
+		p = pe;
+		s = se;
+	}
+	if (*p == '\0' && *s == '\0')
+		return 1;
+	http_params_truncate(req, nparams);
+	return 0;
+}
+
+/*
+ * The route for method and path.  NULL with *allowed set when the path
+ * exists under another method (405), NULL with *allowed 0 if none (404).
+ */
+const struct http_route *
+http_route_find(enum http_method method, const char *path,
+    struct http_request *req, int *allowed)
+{
+	const struct http_route	*r;
+	size_t			 i;
+	enum http_method	 m = method == HTTP_HEAD ? HTTP_GET : method;
+
+	*allowed = 0;
+	for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
+		r = &http_routes[i];
+		if (!http_route_match(r->pattern, path, req))
+			continue;
+		if (r->method == m)
+			return r;
+		*allowed = 1;
+		http_params_truncate(req, 0);
+	}
 	return NULL;
 }
 
@@ -399,7 +407,7 @@ http_nodelay(struct evhttp_request *ev)
  */
 static int
 http_read_request(struct http_server *srv, struct evhttp_request *ev,
-    struct http_request *req, struct http_response *resp, char **pathp)
+    struct http_request *req, struct http_response *resp)
 {
 	const struct config_limits	*lim = &srv->gd->cfg.limits;
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(ev);
@@ -412,13 +420,12 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	req->now = time(NULL);
 	req->accept = evhttp_find_header(hdrs, "Accept");
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	if (path == NULL || *path != '/' ||
-	    (*pathp = http_decode(path, strlen(path), 0)) == NULL) {
+	if (path == NULL || *path != '/') {
 		http_error(resp, 400, "bad_request", "the request path is "
 		    "not valid");
 		return -1;
 	}
-	req->path = *pathp;
+	req->path = path;
 	if (http_parse_query(evhttp_uri_get_query(uri), req) == -1) {
 		http_error(resp, 400, "bad_query", "the query string is "
 		    "malformed or repeats a parameter");
@@ -499,7 +506,7 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct timespec		 t0, t1;
-	char			*path = NULL, *peer = NULL, uri[256];
+	char			*peer = NULL, uri[256];
 	ev_uint16_t		 port = 0;
 	long			 ms;
 
@@ -507,7 +514,7 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	memset(&req, 0, sizeof req);
 	http_response_init(&resp);
 	http_nodelay(ev);
-	if (http_read_request(srv, ev, &req, &resp, &path) == 0)
+	if (http_read_request(srv, ev, &req, &resp) == 0)
 		http_dispatch(srv->gd, &req, &resp);
 	http_send(ev, req.method, &resp);
 
@@ -521,7 +528,6 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	log_info("%s %s %s %d %zu %ldms", peer != NULL ? peer : "-",
 	    http_method_names[req.method], uri, resp.status, resp.body.len,
 	    ms);
-	free(path);
 	http_request_clear(&req);
 	http_response_clear(&resp);
 }

@@ -21,34 +21,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "glossd.h"
+#include "store_int.h"
 
 #define STORE_BUSY_MS		50	/* per request: a 503 beats a stall */
 #define STORE_OPEN_BUSY_MS	5000	/* at start-up another glossd may */
 					/* be migrating the same file */
 
-enum store_sql {
-	SQL_BEGIN,
-	SQL_COMMIT,
-	SQL_ROLLBACK,
-	SQL_STATEMENT_SEQ,
-	SQL_STATEMENT_INSERT,
-	SQL_RECORD_INSERT,
-	SQL_TALK_INSERT,
-	SQL_RECORD_ANNOTATED,
-	SQL_ANNOTATION_INSERT,
-	SQL_STATEMENT,
-	SQL_LOG,
-	SQL_RECORD,
-	SQL_TALKS,
-	SQL_RECORDS,
-	SQL_ANNOTATIONS,
-	SQL_ANNOTATION_RECORD,
-	SQL_COUNT,
-	SQL__MAX
-};
+
+/*
+ * An annotation as every listing reads it, with its author's profile
+ * name; store_annotation_row in store_conv.c reads these columns by
+ * position.
+ */
+#define ANNOTATION_COLUMNS						\
+	"a.seq, a.id, a.rid, a.kind, a.author, a.created, a.talk, "	\
+	"a.at_start, a.at_end, a.span_start, a.span_end, a.text, "	\
+	"a.links, a.reply_to, a.status, a.root, a.revisions, "		\
+	"a.replies, a.endorsements, a.retraction, k.name"
+#define ANNOTATION_SOURCE						\
+	"annotations AS a LEFT JOIN keys AS k ON k.key = a.author "
 
 /*
  * Every statement glossd runs after start-up, with the plan EXPLAIN QUERY
@@ -81,12 +72,14 @@ static const char *const store_sqls[SQL__MAX] = {
 	/* SEARCH records USING PRIMARY KEY (rid=?) */
 	[SQL_RECORD_ANNOTATED] =
 	    "UPDATE records SET annotations = annotations + 1 WHERE rid = ?1",
+	/* A reply joins its parent's thread; any other starts one. */
 	[SQL_ANNOTATION_INSERT] =
 	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
 	    "talk, at_start, at_end, span_start, span_end, text, links, "
-	    "reply_to) "
+	    "reply_to, root) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14)",
+	    "?14, coalesce((SELECT root FROM annotations WHERE id = ?14), "
+	    "?2))",
 	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
@@ -128,27 +121,90 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
 	 * without one), ?6 1 when a time query must skip whole-record
 	 * annotations (no talk and no time: a time before the first talk
-	 * has no talk but is still timed), ?7 the talk (0 any), ?8 kind and ?9 author (NULL any).
+	 * has no talk but is still timed), ?7 the talk (0 any), ?8 kind
+	 * and ?9 author (NULL any).
 	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
 	 * range starts at the cursor, not at ?5 (span_end is not indexed),
 	 * so a late "from" in a record with very many annotations walks the
 	 * earlier ones; an interval index would fix that if it ever matters.
 	 */
 	[SQL_ANNOTATIONS] =
-	    "SELECT seq, id, rid, kind, author, created, talk, at_start, "
-	    "at_end, span_start, text, links, reply_to, status "
-	    "FROM annotations "
-	    "WHERE rid = ?1 AND status = 'visible' "
-	    "AND (span_start, seq) > (?2, ?3) "
-	    "AND span_start <= ?4 AND span_end > ?5 "
-	    "AND (?6 = 0 OR talk > 0 OR at_start IS NOT NULL) "
-	    "AND (?7 = 0 OR talk = ?7) "
-	    "AND (?8 IS NULL OR kind = ?8) "
-	    "AND (?9 IS NULL OR author = ?9) "
-	    "ORDER BY span_start, seq LIMIT ?10",
-	/* SEARCH annotations USING INDEX sqlite_autoindex_annotations_1 */
-	[SQL_ANNOTATION_RECORD] =
-	    "SELECT rid FROM annotations WHERE id = ?1",
+	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "WHERE a.rid = ?1 AND a.status = 'visible' "
+	    "AND (a.span_start, a.seq) > (?2, ?3) "
+	    "AND a.span_start <= ?4 AND a.span_end > ?5 "
+	    "AND (?6 = 0 OR a.talk > 0 OR a.at_start IS NOT NULL) "
+	    "AND (?7 = 0 OR a.talk = ?7) "
+	    "AND (?8 IS NULL OR a.kind = ?8) "
+	    "AND (?9 IS NULL OR a.author = ?9) "
+	    "ORDER BY a.span_start, a.seq LIMIT ?10",
+	/* SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?) */
+	[SQL_ANNOTATION] =
+	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "WHERE a.id = ?1",
+	/* SEARCH a USING INDEX annotations_root (root=?) */
+	[SQL_THREAD] =
+	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "WHERE a.root = ?1 ORDER BY a.seq LIMIT ?2",
+	/*
+	 * SCAN annotations_fts VIRTUAL TABLE INDEX 0:M (the match)
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
+	 * Ranked by bm25, so the cursor is an offset (?5).
+	 */
+	[SQL_SEARCH] =
+	    "SELECT " ANNOTATION_COLUMNS ", snippet(annotations_fts, -1, "
+	    "'[', ']', '...', 12) FROM annotations_fts "
+	    "JOIN annotations AS a ON a.seq = annotations_fts.rowid "
+	    "LEFT JOIN keys AS k ON k.key = a.author "
+	    "WHERE annotations_fts MATCH ?1 AND a.status = 'visible' "
+	    "AND (?2 IS NULL OR a.rid = ?2) "
+	    "AND (?3 IS NULL OR a.kind = ?3) "
+	    "ORDER BY annotations_fts.rank, a.seq LIMIT ?4 OFFSET ?5",
+	[SQL_REVISION_INSERT] =
+	    "INSERT INTO revisions (seq, id, of, created) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	/* The current state after the chain; see store_conv.c. */
+	[SQL_ANNOTATION_REVISE] =
+	    "UPDATE annotations SET kind = ?2, talk = ?3, at_start = ?4, "
+	    "at_end = ?5, span_start = ?6, span_end = ?7, text = ?8, "
+	    "links = ?9, revisions = revisions + 1 WHERE id = ?1",
+	/*
+	 * SEARCH r USING INDEX revisions_of (of=?)
+	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
+	 */
+	[SQL_REVISIONS] =
+	    "SELECT s.seq, s.id, s.type, s.author, s.canonical, s.minisig, "
+	    "s.received FROM revisions AS r "
+	    "JOIN statements AS s ON s.seq = r.seq "
+	    "WHERE r.of = ?1 ORDER BY r.created, r.id",
+	[SQL_ANNOTATION_RETRACT] =
+	    "UPDATE annotations SET status = 'retracted', retraction = ?2 "
+	    "WHERE id = ?1 AND retraction IS NULL",
+	/* SEARCH endorsements USING PRIMARY KEY (subject=? AND author=?) */
+	[SQL_ENDORSEMENT] =
+	    "SELECT id FROM endorsements WHERE subject = ?1 AND author = ?2",
+	[SQL_ENDORSE_INSERT] =
+	    "INSERT INTO endorsements (subject, author, id) "
+	    "VALUES (?1, ?2, ?3)",
+	[SQL_ENDORSE_DELETE] =
+	    "DELETE FROM endorsements WHERE subject = ?1 AND author = ?2",
+	/* SEARCH endorsements USING INDEX sqlite_autoindex_..._1 (id=?) */
+	[SQL_ENDORSE_RETRACT] =
+	    "DELETE FROM endorsements WHERE id = ?1",
+	/* The latest profile wins: by created, then by id. */
+	[SQL_PROFILE] =
+	    "UPDATE keys SET name = ?2, url = ?3, about = ?4, profile = ?5, "
+	    "profile_created = ?6 WHERE key = ?1 AND (profile IS NULL OR "
+	    "(profile_created, profile) < (?6, ?5))",
+	/*
+	 * SEARCH k USING PRIMARY KEY (key=?)
+	 * SEARCH annotations USING COVERING INDEX annotations_author
+	 */
+	[SQL_KEY] =
+	    "SELECT k.key, k.first_received, k.statements, k.name, k.url, "
+	    "k.about, k.profile, (SELECT count(*) FROM annotations "
+	    "WHERE author = k.key AND status = 'visible') "
+	    "FROM keys AS k WHERE k.key = ?1",
 	/*
 	 * SEARCH statements (the max() optimization: one B-tree descent).
 	 * count(*) would read the whole id index on every /healthz.  The log
@@ -159,12 +215,6 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "SELECT coalesce(max(seq), 0) FROM statements",
 };
 
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmts[SQL__MAX];
-	int		 version;	/* user_version after migrating */
-	enum store_rc	 bindrc;	/* first failed bind since the reset */
-};
 
 /* Why store_open failed; see store_open. */
 static char	store_errbuf[512];
@@ -174,7 +224,7 @@ static char	store_errbuf[512];
  * retry (503); anything else is logged with SQLite's message and is an
  * error.
  */
-static enum store_rc
+enum store_rc
 store_result(struct store *s, int rc)
 {
 	switch (rc & 0xff) {
@@ -198,7 +248,7 @@ store_result(struct store *s, int rc)
  * STORE_ERROR, including the error of a failed store_bind_* since the last
  * reset.  The caller resets the statement with store_reset either way.
  */
-static enum store_rc
+enum store_rc
 store_step(struct store *s, enum store_sql id, int *row)
 {
 	int	rc;
@@ -212,7 +262,7 @@ store_step(struct store *s, enum store_sql id, int *row)
 }
 
 /* Make statement id ready for its next use: no row, no bindings. */
-static void
+void
 store_reset(struct store *s, enum store_sql id)
 {
 	/* reset returns the last step's error, already dealt with. */
@@ -221,8 +271,25 @@ store_reset(struct store *s, enum store_sql id)
 	s->bindrc = STORE_OK;
 }
 
+/*
+ * Step a statement that writes, with its parameters bound: STORE_NOTFOUND
+ * when it changed no row.  Resets it.
+ */
+enum store_rc
+store_changed(struct store *s, enum store_sql id)
+{
+	enum store_rc	rc;
+	int		row;
+
+	rc = store_step(s, id, &row);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_NOTFOUND;
+	store_reset(s, id);
+	return rc;
+}
+
 /* Run a statement that takes no parameters and returns no rows. */
-static enum store_rc
+enum store_rc
 store_run(struct store *s, enum store_sql id)
 {
 	enum store_rc	rc;
@@ -238,7 +305,7 @@ store_run(struct store *s, enum store_sql id)
  * some errors (full disk, I/O), and ROLLBACK without a transaction is an
  * error of its own.
  */
-static void
+void
 store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
@@ -261,7 +328,7 @@ store_bind_rc(struct store *s, int rc)
 }
 
 /* Bind len bytes of text at p, NULL as SQL NULL. */
-static void
+void
 store_bind_text(struct store *s, enum store_sql id, int idx, const char *p,
     size_t len)
 {
@@ -275,13 +342,13 @@ store_bind_text(struct store *s, enum store_sql id, int idx, const char *p,
 }
 
 /* Bind a NUL-terminated string, NULL as SQL NULL. */
-static void
+void
 store_bind_str(struct store *s, enum store_sql id, int idx, const char *p)
 {
 	store_bind_text(s, id, idx, p, p == NULL ? 0 : strlen(p));
 }
 
-static void
+void
 store_bind_blob(struct store *s, enum store_sql id, int idx, const void *p,
     size_t len)
 {
@@ -292,14 +359,14 @@ store_bind_blob(struct store *s, enum store_sql id, int idx, const void *p,
 		    (int)len, SQLITE_STATIC));
 }
 
-static void
+void
 store_bind_int(struct store *s, enum store_sql id, int idx, int64_t v)
 {
 	store_bind_rc(s, sqlite3_bind_int64(s->stmts[id], idx, v));
 }
 
 /* Bind v, or NULL when v is -1 (glossd.h's "absent"). */
-static void
+void
 store_bind_opt(struct store *s, enum store_sql id, int idx, int64_t v)
 {
 	if (v == -1)
@@ -309,20 +376,20 @@ store_bind_opt(struct store *s, enum store_sql id, int idx, int64_t v)
 }
 
 /* Column col of the current row as a C string, NULL for SQL NULL. */
-static const char *
+const char *
 store_text(struct store *s, enum store_sql id, int col)
 {
 	return (const char *)sqlite3_column_text(s->stmts[id], col);
 }
 
-static int64_t
+int64_t
 store_int(struct store *s, enum store_sql id, int col)
 {
 	return sqlite3_column_int64(s->stmts[id], col);
 }
 
 /* Column col as an integer, -1 for SQL NULL (glossd.h's "absent"). */
-static int64_t
+int64_t
 store_opt(struct store *s, enum store_sql id, int col)
 {
 	if (sqlite3_column_type(s->stmts[id], col) == SQLITE_NULL)
@@ -331,7 +398,7 @@ store_opt(struct store *s, enum store_sql id, int col)
 }
 
 /* Column col as a malloc'd string, NULL for SQL NULL. */
-static char *
+char *
 store_dup(struct store *s, enum store_sql id, int col)
 {
 	const char	*p;
@@ -341,7 +408,7 @@ store_dup(struct store *s, enum store_sql id, int col)
 }
 
 /* Copy src into dst of size dstsz; -1 (dst empty) if it does not fit. */
-static int
+int
 store_copy(char *dst, size_t dstsz, const char *src)
 {
 	size_t	len;
@@ -601,62 +668,6 @@ store_append_record(struct store *s, const struct statement *st,
 }
 
 /*
- * The annotation's view row for st, appended as seq, placed by pl, and
- * its record's count.  STORE_NOTFOUND if the record does not exist.
- */
-static enum store_rc
-store_append_annotation(struct store *s, const struct statement *st,
-    const struct store_placement *pl, int64_t seq)
-{
-	const struct stmt_annotation	*a = &st->u.annotation;
-	const enum store_sql		 q = SQL_ANNOTATION_INSERT;
-	json_t				*links;
-	struct buf			 lb;
-	struct jcs_err			 err;
-	enum store_rc			 rc;
-	int				 row;
-
-	if (pl == NULL) {
-		log_warnx("store: annotation %s without a placement", st->id);
-		return STORE_ERROR;
-	}
-	store_bind_str(s, SQL_RECORD_ANNOTATED, 1, a->record);
-	rc = store_step(s, SQL_RECORD_ANNOTATED, &row);
-	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
-		rc = STORE_NOTFOUND;
-	store_reset(s, SQL_RECORD_ANNOTATED);
-	if (rc != STORE_OK)
-		return rc;
-
-	buf_init(&lb);
-	if ((links = json_object_get(st->root, "links")) != NULL &&
-	    jcs_serialize(links, &lb, &err) == -1) {
-		log_warnx("store: annotation %s: links: %s", st->id,
-		    err.message);
-		buf_free(&lb);
-		return STORE_ERROR;
-	}
-	store_bind_int(s, q, 1, seq);
-	store_bind_str(s, q, 2, st->id);
-	store_bind_str(s, q, 3, a->record);
-	store_bind_str(s, q, 4, stmt_kind_name(a->kind));
-	store_bind_str(s, q, 5, st->author);
-	store_bind_str(s, q, 6, st->created_text);
-	store_bind_int(s, q, 7, pl->talk);
-	store_bind_opt(s, q, 8, a->at_start);
-	store_bind_opt(s, q, 9, a->at_end);
-	store_bind_int(s, q, 10, pl->span_start);
-	store_bind_int(s, q, 11, pl->span_end);
-	store_bind_text(s, q, 12, a->text, a->text_len);
-	store_bind_text(s, q, 13, links != NULL ? lb.data : NULL, lb.len);
-	store_bind_str(s, q, 14, a->reply_to);
-	rc = store_step(s, q, &row);
-	store_reset(s, q);
-	buf_free(&lb);
-	return rc;
-}
-
-/*
  * Append st, already verified and accepted, to the log with its minisig
  * text (stored verbatim) and arrival time, and update the views, all in
  * one transaction: on any failure nothing of it remains.  placement is
@@ -710,8 +721,7 @@ store_append(struct store *s, const struct statement *st,
 		rc = store_append_annotation(s, st, placement, newseq);
 		break;
 	default:
-		log_warnx("store: statement type %d has no view", st->type);
-		rc = STORE_ERROR;
+		rc = store_append_conversation(s, st, placement, newseq);
 		break;
 	}
 	if (rc != STORE_OK || (rc = store_run(s, SQL_COMMIT)) != STORE_OK)
@@ -725,7 +735,7 @@ fail:
 }
 
 /* The current row of SQL_STATEMENT or SQL_LOG, borrowed. */
-static void
+void
 store_statement_row(struct store *s, enum store_sql id,
     struct store_statement *ss)
 {
@@ -909,89 +919,6 @@ store_records(struct store *s, store_record_cb cb, void *arg)
 			break;
 	}
 	store_reset(s, SQL_RECORDS);
-	return rc;
-}
-
-/*
- * Call cb for each visible annotation of q->rid that passes q's filters,
- * in (span_start, seq) order from just after the cursor (q->after_span,
- * q->after_seq), at most q->limit rows (none when limit <= 0).  Filters:
- * q->talk > 0 that talk; q->from >= 0 a time query, rows on a talk (not
- * the whole record) whose span [span_start, span_end) overlaps
- * [q->from, q->to], q->to included (the caller sets to, INT64_MAX for
- * "to the end"); q->kind and q->author when not NULL.  Pointers are
- * borrowed for the call.  A cb returning -1 stops the walk; that is still
- * STORE_OK.  Callbacks must not call into the store.
- */
-enum store_rc
-store_annotations(struct store *s, const struct store_query *qr,
-    store_annotation_cb cb, void *arg)
-{
-	const enum store_sql	 q = SQL_ANNOTATIONS;
-	struct store_annotation	 a;
-	enum store_rc		 rc;
-	int			 row, timed = qr->from >= 0;
-
-	if (qr->limit <= 0)
-		return STORE_OK;
-	store_bind_str(s, q, 1, qr->rid);
-	store_bind_int(s, q, 2, qr->after_span < 0 ? -1 : qr->after_span);
-	store_bind_int(s, q, 3, qr->after_span < 0 ? 0 : qr->after_seq);
-	store_bind_int(s, q, 4, timed ? qr->to : INT64_MAX);
-	store_bind_int(s, q, 5, timed ? qr->from : -1);
-	store_bind_int(s, q, 6, timed);
-	store_bind_int(s, q, 7, qr->talk > 0 ? qr->talk : 0);
-	store_bind_str(s, q, 8, qr->kind);
-	store_bind_str(s, q, 9, qr->author);
-	store_bind_int(s, q, 10, qr->limit);
-	while ((rc = store_step(s, q, &row)) == STORE_OK && row) {
-		memset(&a, 0, sizeof a);
-		a.seq = store_int(s, q, 0);
-		a.id = store_text(s, q, 1);
-		a.rid = store_text(s, q, 2);
-		a.kind = store_text(s, q, 3);
-		a.author = store_text(s, q, 4);
-		a.created = store_text(s, q, 5);
-		a.talk = (int)store_int(s, q, 6);
-		a.at_start = store_opt(s, q, 7);
-		a.at_end = store_opt(s, q, 8);
-		a.span_start = store_int(s, q, 9);
-		a.text = store_text(s, q, 10);
-		a.text_len = (size_t)sqlite3_column_bytes(s->stmts[q], 10);
-		a.links = store_text(s, q, 11);
-		a.reply_to = store_text(s, q, 12);
-		a.status = store_text(s, q, 13);
-		if (cb(&a, arg) == -1)
-			break;
-	}
-	store_reset(s, q);
-	return rc;
-}
-
-/*
- * Copy the record id of annotation id into rid (for reply_to checks).
- * STORE_NOTFOUND if no annotation has that id.
- */
-enum store_rc
-store_annotation_record(struct store *s, const char *id,
-    char rid[GLOSS_RID_MAX + 1])
-{
-	enum store_rc	rc;
-	int		row;
-
-	rid[0] = '\0';
-	store_bind_str(s, SQL_ANNOTATION_RECORD, 1, id);
-	if ((rc = store_step(s, SQL_ANNOTATION_RECORD, &row)) == STORE_OK) {
-		if (!row)
-			rc = STORE_NOTFOUND;
-		else if (store_copy(rid, GLOSS_RID_MAX + 1,
-		    store_text(s, SQL_ANNOTATION_RECORD, 0)) == -1) {
-			log_warnx("store: annotation %s: record id too long",
-			    id);
-			rc = STORE_ERROR;
-		}
-	}
-	store_reset(s, SQL_ANNOTATION_RECORD);
 	return rc;
 }
 

@@ -62,7 +62,7 @@ expect 1 "an unknown record is refused" "$GLOSS" comment nosuch -m x
 contains "$T/err" "unknown_record" "the refusal is unknown_record"
 expect 1 "a reply to an unknown annotation is refused" "$GLOSS" comment \
     "$RID" --reply-to "$(printf '%064d' 0)" -m x
-contains "$T/err" "unknown_reply_to" "the refusal is unknown_reply_to"
+contains "$T/err" "unknown_annotation" "the refusal is unknown_annotation"
 expect 2 "a reading without a link is refused by the client" \
     "$GLOSS" reading "$RID" -m "no link"
 expect 2 "a range that ends before it starts is refused by the client" \

@@ -97,7 +97,7 @@ test_fingerprint(void **state)
 	sk = minisig_keygen(&pk);
 	assert_non_null(sk);
 	minisig_pubkey_format(&pk, line);
-	keys_id_hex(&pk, hex);
+	minisig_keyid(&pk, hex);
 	assert_int_equal(strlen(hex), 16);
 	/* minisign names the key by this id in its .pub comment. */
 	file = minisig_pubkey_file(&pk);

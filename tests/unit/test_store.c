@@ -134,7 +134,8 @@ add_annotation(struct store *s, const struct fixture_key *k, const char *rid,
     int64_t span_start, int64_t span_end, const char *text,
     char id[GLOSS_ID_LEN + 1])
 {
-	struct store_placement	 pl = { talk, span_start, span_end };
+	struct store_placement	 pl = { .talk = talk, .span_start = span_start,
+	    .span_end = span_end };
 	struct statement	*st;
 	int64_t			 seq = -1;
 
@@ -470,7 +471,8 @@ test_duplicate_id(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*st;
-	struct store_placement	 pl = { 1, 10000, 10001 };
+	struct store_placement	 pl = { .talk = 1, .span_start = 10000,
+	    .span_end = 10001 };
 	struct store_record	 r;
 	int64_t			 seq = -1, seq2 = -1;
 
@@ -557,7 +559,8 @@ test_annotation_unknown_record(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*st;
-	struct store_placement	 pl = { 0, 0, 1 };
+	struct store_placement	 pl = { .talk = 0, .span_start = 0,
+	    .span_end = 1 };
 	struct store_statement	 got;
 	int64_t			 seq = -1;
 
@@ -928,7 +931,8 @@ test_canonical_roundtrip(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*st, *back;
-	struct store_placement	 pl = { 1, 30000, 30001 };
+	struct store_placement	 pl = { .talk = 1, .span_start = 30000,
+	    .span_end = 30001 };
 	struct store_query	 q;
 	struct roundtrip	 rt;
 	struct jcs_err		 err;
@@ -992,7 +996,8 @@ test_reply_to(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*st;
-	struct store_placement	 pl = { 0, 0, 600000 };
+	struct store_placement	 pl = { .talk = 0, .span_start = 0,
+	    .span_end = 600000 };
 	struct store_query	 q;
 	struct seen		 sn;
 	char			 parent[GLOSS_ID_LEN + 1], created[21];
@@ -1019,8 +1024,15 @@ test_reply_to(void **state)
 	stmt_free(st);
 }
 
+static int
+rid_cb(const struct store_annotation *a, void *arg)
+{
+	snprintf(arg, GLOSS_RID_MAX + 1, "%s", a->rid);
+	return 0;
+}
+
 static void
-test_annotation_record(void **state)
+test_annotation_lookup(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*rec;
@@ -1033,15 +1045,15 @@ test_annotation_record(void **state)
 	add_annotation(c->store, c->curator, "rec", "comment", 0, -1, -1,
 	    0, 600000, "where am I", id);
 
-	assert_int_equal(store_annotation_record(c->store, id, rid),
+	assert_int_equal(store_annotation(c->store, id, rid_cb, rid),
 	    STORE_OK);
 	assert_string_equal(rid, "rec");
 	/* A statement that is not an annotation, and no statement. */
-	assert_int_equal(store_annotation_record(c->store, rec->id, rid),
+	assert_int_equal(store_annotation(c->store, rec->id, rid_cb, rid),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_annotation_record(c->store,
+	assert_int_equal(store_annotation(c->store,
 	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-	    rid), STORE_NOTFOUND);
+	    rid_cb, rid), STORE_NOTFOUND);
 	stmt_free(rec);
 }
 
@@ -1157,7 +1169,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_to, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_annotation_record, setup,
+		cmocka_unit_test_setup_teardown(test_annotation_lookup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_annotation_counter, setup,
 		    teardown),

@@ -1,0 +1,304 @@
+/*
+ * ref.c: the in-run references the benchmark divides by.
+ *
+ * These machines are noisy, so a glossd figure only means something next
+ * to the ceiling measured on the same machine in the same minute: how many
+ * Ed25519 signatures libsodium verifies per second on one core and on all
+ * of them, how many whole minisig checks (BLAKE2b-512 of a statement plus
+ * the two Ed25519 verifies glossd runs per POST) fit in a second, and how
+ * many one-row SQLite transactions the disk allows in WAL mode with
+ * synchronous=FULL (what glossd uses, one fsync per commit) and NORMAL.
+ * Each result is one "name value" line on stdout, for bench/run to parse.
+ * Every loop is bounded both in time (-t) and in count.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "gloss.h"
+
+#define REF_MAX_THREADS	64
+#define REF_MAX_OPS	100000000ULL	/* a bound far beyond any run */
+#define REF_CHECK_EVERY	64		/* clock reads per op batch */
+#define REF_ROW_BYTES	1024		/* about a stored statement */
+
+enum ref_kind {
+	REF_ED25519,
+	REF_MINISIG,
+};
+
+/* What every verify thread shares; read-only once the threads start. */
+struct ref_verify {
+	enum ref_kind		 kind;
+	double			 secs;
+	uint8_t			 pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t			 sig[crypto_sign_BYTES];
+	uint8_t			 msg[crypto_generichash_BYTES_MAX];
+	struct minisig		 ms;
+	struct minisig_pubkey	 mpk;
+	char			*stmt;
+	size_t			 stmt_len;
+};
+
+struct ref_thread {
+	pthread_t		 tid;
+	const struct ref_verify	*rv;
+	uint64_t		 ops;
+	double			 elapsed;
+	int			 failed;
+};
+
+static void GLOSS_DEAD
+usage(void)
+{
+	fprintf(stderr, "usage: ref [-j threads] [-t seconds] [-d dir] "
+	    "[-o verify|sqlite|all]\n");
+	exit(2);
+}
+
+static double
+now_secs(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Verify the shared signature until time or count runs out. */
+static void *
+ref_verify_main(void *arg)
+{
+	struct ref_thread	*t = arg;
+	const struct ref_verify	*rv = t->rv;
+	double			 start = now_secs(), now = start;
+	int			 i;
+
+	while (t->ops < REF_MAX_OPS && now - start < rv->secs) {
+		for (i = 0; i < REF_CHECK_EVERY; i++) {
+			if (rv->kind == REF_ED25519) {
+				if (crypto_sign_verify_detached(rv->sig,
+				    rv->msg, sizeof rv->msg, rv->pk) != 0)
+					t->failed = 1;
+			} else if (minisig_verify(&rv->ms, &rv->mpk, rv->stmt,
+			    rv->stmt_len) != MINISIG_OK)
+				t->failed = 1;
+		}
+		t->ops += REF_CHECK_EVERY;
+		now = now_secs();
+	}
+	t->elapsed = now - start;
+	return NULL;
+}
+
+/* Run nthreads verifiers at once; the summed rate per second. */
+static double
+ref_verify_rate(const struct ref_verify *rv, int nthreads)
+{
+	struct ref_thread	 t[REF_MAX_THREADS];
+	double			 rate = 0;
+	int			 i;
+
+	memset(t, 0, sizeof t);
+	for (i = 0; i < nthreads; i++) {
+		t[i].rv = rv;
+		if (pthread_create(&t[i].tid, NULL, ref_verify_main,
+		    &t[i]) != 0)
+			fatalx("pthread_create failed");
+	}
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(t[i].tid, NULL);
+		if (t[i].failed)
+			fatalx("a reference signature failed to verify");
+		rate += (double)t[i].ops / t[i].elapsed;
+	}
+	return rate;
+}
+
+/*
+ * A realistic statement (about 900 bytes of canonical JSON) signed like
+ * gloss signs, so the minisig figure is the per-POST signature cost.
+ */
+static void
+ref_verify_setup(struct ref_verify *rv)
+{
+	struct minisig_seckey	*sk;
+	struct buf		 b;
+	char			 id[GLOSS_ID_LEN + 1], trusted[128];
+	char			*text;
+	const char		*errstr;
+	int			 i;
+
+	if ((sk = minisig_keygen(&rv->mpk)) == NULL)
+		fatalx("sodium_malloc failed");
+	buf_init(&b);
+	buf_puts(&b, "{\"at\":{\"start\":4169000},\"author\":"
+	    "\"RWTn+LXuhf5Lrh5LS1qvpQ8Bs4hFk/HF3c8oCbhnzfPo6rK+wzuPOIvs\","
+	    "\"created\":\"2026-11-26T16:16:02Z\",\"kind\":\"comment\","
+	    "\"record\":\"cvpr2024-mllm-tutorial\",\"talk\":5,\"text\":\"");
+	for (i = 0; i < 9; i++)
+		buf_puts(&b, "Framing it as translation hides the cost. ");
+	buf_puts(&b, "\",\"type\":\"annotation\",\"v\":1}");
+	rv->stmt_len = b.len;
+	rv->stmt = buf_take(&b);
+	stmt_sha256_hex(rv->stmt, rv->stmt_len, id);
+	stmt_trusted_comment(id, trusted, sizeof trusted);
+	text = minisig_sign(sk, rv->stmt, rv->stmt_len, trusted, NULL);
+	if (text == NULL || minisig_parse(text, strlen(text), &rv->ms,
+	    &errstr) != MINISIG_OK)
+		fatalx("cannot sign the reference statement");
+	free(text);
+
+	/* Raw Ed25519: a 64-byte message, as minisig's prehashed signature. */
+	crypto_generichash(rv->msg, sizeof rv->msg,
+	    (const uint8_t *)rv->stmt, rv->stmt_len,
+	    NULL, 0);
+	memcpy(rv->pk, rv->mpk.pk, sizeof rv->pk);
+	crypto_sign_detached(rv->sig, NULL, rv->msg, sizeof rv->msg, sk->sk);
+	minisig_seckey_free(sk);
+}
+
+static void
+ref_exec(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fatalx("sqlite: %s: %s", sql, err != NULL ? err : "?");
+}
+
+/*
+ * One-row transactions per second: BEGIN IMMEDIATE, one INSERT of a
+ * statement-sized row with a unique text key (like the log's id), COMMIT,
+ * as glossd's store_append does at its simplest.
+ */
+static double
+ref_sqlite_rate(const char *dir, const char *sync, double secs)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*ins;
+	uint8_t		 row[REF_ROW_BYTES], raw[32];
+	char		*path, id[GLOSS_ID_LEN + 1];
+	double		 start, now;
+	uint64_t	 n = 0;
+
+	xasprintf(&path, "%s/ref-%s.db", dir, sync);
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		fatalx("sqlite: cannot open %s", path);
+	ref_exec(db, "PRAGMA journal_mode = WAL");
+	if (strcmp(sync, "full") == 0)
+		ref_exec(db, "PRAGMA synchronous = FULL");
+	else
+		ref_exec(db, "PRAGMA synchronous = NORMAL");
+	ref_exec(db, "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+	    "id TEXT NOT NULL UNIQUE, body BLOB NOT NULL)");
+	if (sqlite3_prepare_v2(db, "INSERT INTO t (id, body) VALUES (?1, ?2)",
+	    -1, &ins, NULL) != SQLITE_OK)
+		fatalx("sqlite: %s", sqlite3_errmsg(db));
+	randombytes_buf(row, sizeof row);
+	start = now = now_secs();
+	while (n < REF_MAX_OPS && now - start < secs) {
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+		ref_exec(db, "BEGIN IMMEDIATE");
+		sqlite3_bind_text(ins, 1, id, GLOSS_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 2, row, sizeof row, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			fatalx("sqlite: %s", sqlite3_errmsg(db));
+		sqlite3_reset(ins);
+		ref_exec(db, "COMMIT");
+		n++;
+		now = now_secs();
+	}
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/ref-%s.db-wal", dir, sync);
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/ref-%s.db-shm", dir, sync);
+	unlink(path);
+	free(path);
+	return (double)n / (now - start);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ref_verify	 rv;
+	const char		*dir = ".", *only = "all";
+	double			 secs = 2;
+	long			 n;
+	int			 ch, threads;
+
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = n < 1 ? 1 : n > REF_MAX_THREADS ? REF_MAX_THREADS : (int)n;
+	while ((ch = getopt(argc, argv, "d:j:o:t:")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'j':
+			threads = atoi(optarg);
+			if (threads < 1 || threads > REF_MAX_THREADS)
+				usage();
+			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 't':
+			secs = strtod(optarg, NULL);
+			if (!(secs > 0 && secs <= 600))
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("ref", 1, 1);
+	if (sodium_init() == -1)
+		fatalx("libsodium failed to initialise");
+
+	if (strcmp(only, "all") == 0 || strcmp(only, "verify") == 0) {
+		memset(&rv, 0, sizeof rv);
+		ref_verify_setup(&rv);
+		printf("threads %d\n", threads);
+		rv.kind = REF_ED25519;
+		rv.secs = secs;
+		printf("ed25519_verify_1 %.0f\n", ref_verify_rate(&rv, 1));
+		fflush(stdout);
+		printf("ed25519_verify_all %.0f\n",
+		    ref_verify_rate(&rv, threads));
+		fflush(stdout);
+		rv.kind = REF_MINISIG;
+		printf("minisig_verify_1 %.0f\n", ref_verify_rate(&rv, 1));
+		fflush(stdout);
+		printf("minisig_verify_all %.0f\n",
+		    ref_verify_rate(&rv, threads));
+		fflush(stdout);
+		free(rv.stmt);
+	}
+	if (strcmp(only, "all") == 0 || strcmp(only, "sqlite") == 0) {
+		printf("sqlite_tx_full %.0f\n", ref_sqlite_rate(dir, "full",
+		    secs));
+		fflush(stdout);
+		printf("sqlite_tx_normal %.0f\n", ref_sqlite_rate(dir,
+		    "normal", secs));
+	}
+	return 0;
+}

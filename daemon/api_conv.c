@@ -1,0 +1,350 @@
+/*
+ * api_conv.c: the rules for statements that act on an annotation or a key.
+ *
+ * A revision, retraction, endorsement or profile is only valid against
+ * what is already stored: the annotation must exist, be its author's to
+ * revise or retract, still be visible.  A revision's effect depends on the
+ * whole chain, so the annotation's new state is folded here from the
+ * original and every revision in (created, id) order, and the result must
+ * pass the same record checks a new annotation does.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+static int
+api_target_cb(const struct store_annotation *a, void *arg)
+{
+	struct api_target	*t = arg;
+
+	snprintf(t->id, sizeof t->id, "%s", a->id);
+	snprintf(t->rid, sizeof t->rid, "%s", a->rid);
+	snprintf(t->author, sizeof t->author, "%s", a->author);
+	snprintf(t->root, sizeof t->root, "%s", a->root);
+	t->retracted = strcmp(a->status, "visible") != 0;
+	return 0;
+}
+
+/*
+ * Find the annotation id that member names.  Returns 0, or -1 with the
+ * answer in resp: 422 unknown_annotation (or revision_of_revision when
+ * id is a revision) or a store error.
+ */
+int
+api_target(struct glossd *gd, struct http_response *resp, const char *id,
+    const char *member, struct api_target *t)
+{
+	struct api_type	 type = { "", "" };
+	enum store_rc	 rc;
+
+	memset(t, 0, sizeof *t);
+	rc = store_annotation(gd->store, id, api_target_cb, t);
+	if (rc == STORE_OK)
+		return 0;
+	if (rc != STORE_NOTFOUND) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (store_statement(gd->store, id, api_type_cb, &type) == STORE_OK &&
+	    strcmp(type.type, "revision") == 0)
+		http_error(resp, 422, "revision_of_revision", "%s names a "
+		    "revision: name the original annotation", member);
+	else
+		http_error(resp, 422, "unknown_annotation", "%s names no "
+		    "annotation", member);
+	return -1;
+}
+
+int
+api_type_cb(const struct store_statement *row, void *arg)
+{
+	struct api_type	*t = arg;
+
+	snprintf(t->type, sizeof t->type, "%s", row->type);
+	snprintf(t->author, sizeof t->author, "%s", row->author);
+	return 0;
+}
+
+static int
+api_chain_cb(const struct store_statement *row, void *arg)
+{
+	struct api_chain	*c = arg;
+	struct statement	*st;
+	struct jcs_err		 err;
+	json_t			*root;
+	const char		*code;
+	char			*message;
+
+	root = jcs_parse(row->canonical, row->canonical_len, &err);
+	st = root != NULL ? stmt_from_json(root, NULL, &code, &message) : NULL;
+	if (st == NULL) {
+		log_warnx("stored statement %s no longer parses", row->id);
+		if (root != NULL)
+			free(message);
+		c->failed = 1;
+		return -1;
+	}
+	c->st = xreallocarray(c->st, c->n + 1, sizeof *c->st);
+	c->st[c->n++] = st;
+	return 0;
+}
+
+static void
+api_chain_free(struct api_chain *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		stmt_free(c->st[i]);
+	free(c->st);
+}
+
+/* Chain order: created, then id. */
+static int
+api_chain_cmp(const void *a, const void *b)
+{
+	const struct statement	*x = *(const struct statement *const *)a;
+	const struct statement	*y = *(const struct statement *const *)b;
+	int			 c;
+
+	if ((c = strcmp(x->created_text, y->created_text)) != 0)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+void
+api_fold_free(struct api_fold *f)
+{
+	api_chain_free(&f->chain);
+	free(f->links);
+	memset(f, 0, sizeof *f);
+}
+
+/*
+ * Fold the chain of annotation t, with the new revision rev among the
+ * stored ones, into its new state and place it against the record.  The
+ * placement borrows from f and rev: free f with api_fold_free only after
+ * the placement is used.  Returns 0 or -1 with the refusal in resp.
+ */
+static int
+api_fold(struct glossd *gd, struct http_response *resp,
+    const struct api_target *t, const struct statement *rev,
+    struct store_placement *place, struct api_fold *f)
+{
+	const struct statement	**order, *linked;
+	struct stmt_annotation	  state;
+	const struct stmt_annotation *r;
+	struct store_record	  rec;
+	struct policy_verdict	  v = { 0 };
+	struct buf		  b;
+	struct jcs_err		  err;
+	enum store_rc		  rc;
+	size_t			  i, n;
+	int			  ok = -1;
+
+	memset(&rec, 0, sizeof rec);
+	rc = store_statement(gd->store, t->id, api_chain_cb, &f->chain);
+	if (rc == STORE_OK)
+		rc = store_revisions(gd->store, t->id, api_chain_cb, &f->chain);
+	if (rc != STORE_OK || f->chain.failed || f->chain.n == 0) {
+		api_store_error(resp, rc == STORE_OK ? STORE_ERROR : rc);
+		return -1;
+	}
+	n = f->chain.n;			/* the stored revisions and rev */
+	order = xcalloc(n, sizeof *order);
+	for (i = 1; i < f->chain.n; i++)
+		order[i - 1] = f->chain.st[i];
+	order[n - 1] = rev;
+	qsort(order, n, sizeof *order, api_chain_cmp);
+
+	state = f->chain.st[0]->u.annotation;
+	linked = f->chain.st[0];
+	for (i = 0; i < n; i++) {
+		r = &order[i]->u.annotation;
+		state.text = r->text;
+		state.text_len = r->text_len;
+		if (r->has_kind)
+			state.kind = r->kind;
+		if (r->talk != 0)
+			state.talk = r->talk;
+		if (r->at_start != -1) {
+			state.at_start = r->at_start;
+			state.at_end = r->at_end;
+		}
+		if (r->has_links) {
+			state.nlinks = r->nlinks;
+			linked = order[i];
+		}
+	}
+	free(order);
+	if (state.kind == KIND_READING && state.nlinks == 0) {
+		http_error(resp, 422, "invalid_statement", "a reading needs "
+		    "at least one link");
+		return -1;
+	}
+	if ((rc = store_record(gd->store, t->rid, &rec)) != STORE_OK) {
+		api_store_error(resp, rc == STORE_NOTFOUND ? STORE_ERROR : rc);
+		return -1;
+	}
+	if (policy_annotation(&rec, &state, place, &v) == -1)
+		api_refuse(resp, &v);
+	else if (state.nlinks > 0) {
+		buf_init(&b);
+		if (jcs_serialize(json_object_get(linked->root, "links"), &b,
+		    &err) == -1) {
+			buf_free(&b);
+			api_store_error(resp, STORE_ERROR);
+		} else {
+			f->links = buf_take(&b);
+			ok = 0;
+		}
+	} else
+		ok = 0;
+	store_record_clear(&rec);
+	place->kind = state.kind;
+	place->at_start = state.at_start;
+	place->at_end = state.at_end;
+	place->text = state.text;
+	place->text_len = state.text_len;
+	place->links = f->links;
+	return ok;
+}
+
+static int
+api_not_author(struct http_response *resp, const char *what)
+{
+	http_error(resp, 403, "not_author", "only the author may %s", what);
+	return -1;
+}
+
+static int
+api_retracted(struct http_response *resp)
+{
+	http_error(resp, 409, "retracted", "that annotation was retracted");
+	return -1;
+}
+
+/* A retraction: of an annotation, or of an endorsement, by its author. */
+static int
+api_check_retraction(struct glossd *gd, struct http_response *resp,
+    const struct statement *st)
+{
+	const char		*of = st->u.retraction.of;
+	struct api_target	 t;
+	struct api_type		 type = { "", "" };
+	struct api_chain	 chain = { NULL, 0, 0 };
+	char			 id[GLOSS_ID_LEN + 1];
+	enum store_rc		 rc;
+	int			 ok = -1;
+
+	rc = store_statement(gd->store, of, api_type_cb, &type);
+	if (rc == STORE_NOTFOUND) {
+		http_error(resp, 422, "unknown_statement", "of names no "
+		    "statement");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (strcmp(type.author, st->author) != 0)
+		return api_not_author(resp, "retract a statement");
+	if (strcmp(type.type, "annotation") == 0) {
+		if (api_target(gd, resp, of, "of", &t) == -1)
+			return -1;
+		return t.retracted ? api_retracted(resp) : 0;
+	}
+	if (strcmp(type.type, "endorse") != 0) {
+		http_error(resp, 422, "not_retractable", "only annotations "
+		    "and endorsements can be retracted");
+		return -1;
+	}
+	/* The endorsement must still stand: find its subject. */
+	if ((rc = store_statement(gd->store, of, api_chain_cb, &chain)) !=
+	    STORE_OK || chain.failed) {
+		api_store_error(resp, rc == STORE_OK ? STORE_ERROR : rc);
+		goto out;
+	}
+	rc = store_endorsement(gd->store, chain.st[0]->u.endorse.subject,
+	    st->author, id);
+	if (rc == STORE_OK && strcmp(id, of) == 0)
+		ok = 0;
+	else if (rc == STORE_OK || rc == STORE_NOTFOUND)
+		http_error(resp, 409, "not_endorsed", "that endorsement was "
+		    "already taken back");
+	else
+		api_store_error(resp, rc);
+out:
+	api_chain_free(&chain);
+	return ok;
+}
+
+/*
+ * An endorsement or its withdrawal.  A second endorsement of the same
+ * annotation by the same key answers 1 with the first one's id in
+ * existing: nothing is stored.
+ */
+static int
+api_check_endorse(struct glossd *gd, struct http_response *resp,
+    const struct statement *st, char existing[GLOSS_ID_LEN + 1])
+{
+	const char		*subject = st->u.endorse.subject;
+	struct api_target	 t;
+	enum store_rc		 rc;
+
+	if (api_target(gd, resp, subject, "subject", &t) == -1)
+		return -1;
+	rc = store_endorsement(gd->store, subject, st->author, existing);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (st->type == STMT_UNENDORSE) {
+		if (rc == STORE_OK)
+			return 0;
+		http_error(resp, 409, "not_endorsed", "that key does not "
+		    "endorse that annotation");
+		return -1;
+	}
+	if (t.retracted)
+		return api_retracted(resp);
+	return rc == STORE_OK ? 1 : 0;
+}
+
+/*
+ * Check a revision, retraction, endorse, unendorse or profile against
+ * what is stored, filling place (and f, for a revision).  Returns 0 to
+ * store it, 1 when it is a repeat that changes nothing (the id it repeats
+ * in existing), -1 with the refusal in resp.
+ */
+int
+api_check_conversation(struct glossd *gd, struct http_response *resp,
+    const struct statement *st, struct store_placement *place,
+    struct api_fold *f, char existing[GLOSS_ID_LEN + 1])
+{
+	struct api_target	t;
+
+	switch (st->type) {
+	case STMT_REVISION:
+		if (api_target(gd, resp, st->u.annotation.of, "of", &t) == -1)
+			return -1;
+		if (strcmp(t.author, st->author) != 0)
+			return api_not_author(resp, "revise an annotation");
+		if (t.retracted)
+			return api_retracted(resp);
+		return api_fold(gd, resp, &t, st, place, f);
+	case STMT_RETRACTION:
+		return api_check_retraction(gd, resp, st);
+	case STMT_ENDORSE:
+	case STMT_UNENDORSE:
+		return api_check_endorse(gd, resp, st, existing);
+	case STMT_PROFILE:
+		return 0;
+	default:
+		http_error(resp, 422, "unsupported_type", "that statement type "
+		    "is not accepted");
+		return -1;
+	}
+}

@@ -1,0 +1,89 @@
+/*
+ * store_int.h: what the files of the SQLite store share, and nothing else
+ * includes.
+ *
+ * The store is one module in two files: store.c (the connection, the SQL
+ * table, migrations, the log, records) and store_conv.c (annotations and
+ * the conversation around them).  All SQL stays in store.c's one table,
+ * prepared once; both files step it through the same helpers.
+ */
+
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "glossd.h"
+
+enum store_sql {
+	SQL_BEGIN,
+	SQL_COMMIT,
+	SQL_ROLLBACK,
+	SQL_STATEMENT_SEQ,
+	SQL_STATEMENT_INSERT,
+	SQL_RECORD_INSERT,
+	SQL_TALK_INSERT,
+	SQL_RECORD_ANNOTATED,
+	SQL_ANNOTATION_INSERT,
+	SQL_STATEMENT,
+	SQL_LOG,
+	SQL_RECORD,
+	SQL_TALKS,
+	SQL_RECORDS,
+	SQL_ANNOTATIONS,
+	SQL_ANNOTATION,
+	SQL_THREAD,
+	SQL_SEARCH,
+	SQL_REVISION_INSERT,
+	SQL_ANNOTATION_REVISE,
+	SQL_REVISIONS,
+	SQL_ANNOTATION_RETRACT,
+	SQL_ENDORSEMENT,
+	SQL_ENDORSE_INSERT,
+	SQL_ENDORSE_DELETE,
+	SQL_ENDORSE_RETRACT,
+	SQL_PROFILE,
+	SQL_KEY,
+	SQL_COUNT,
+	SQL__MAX
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmts[SQL__MAX];
+	int		 version;	/* user_version after migrating */
+	enum store_rc	 bindrc;	/* first failed bind since the reset */
+};
+
+/* store.c */
+enum store_rc	 store_result(struct store *, int);
+enum store_rc	 store_step(struct store *, enum store_sql, int *);
+void		 store_reset(struct store *, enum store_sql);
+enum store_rc	 store_run(struct store *, enum store_sql);
+void		 store_rollback(struct store *);
+void		 store_bind_text(struct store *, enum store_sql, int,
+		     const char *, size_t);
+void		 store_bind_str(struct store *, enum store_sql, int,
+		     const char *);
+void		 store_bind_blob(struct store *, enum store_sql, int,
+		     const void *, size_t);
+void		 store_bind_int(struct store *, enum store_sql, int, int64_t);
+void		 store_bind_opt(struct store *, enum store_sql, int, int64_t);
+const char	*store_text(struct store *, enum store_sql, int);
+int64_t		 store_int(struct store *, enum store_sql, int);
+int64_t		 store_opt(struct store *, enum store_sql, int);
+char		*store_dup(struct store *, enum store_sql, int);
+int		 store_copy(char *, size_t, const char *);
+void		 store_statement_row(struct store *, enum store_sql,
+		     struct store_statement *);
+enum store_rc	 store_changed(struct store *, enum store_sql);
+
+/* store_conv.c */
+enum store_rc	 store_append_annotation(struct store *,
+		     const struct statement *, const struct store_placement *,
+		     int64_t);
+enum store_rc	 store_append_conversation(struct store *,
+		     const struct statement *, const struct store_placement *,
+		     int64_t);
+
+#endif /* STORE_INT_H */
