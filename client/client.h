@@ -48,6 +48,7 @@ json_t	*net_get_json(struct client *, const char *, int *);
 int	 net_refused(const struct net_response *);
 void	 net_close(struct client *);
 char	*net_escape(const char *);
+void	 net_query(struct buf *, const char *, const char *);
 
 /* files.c */
 char	*file_read(const char *, size_t, size_t *);
@@ -64,7 +65,9 @@ void	 keys_passphrase_free(char *);
 /* output.c */
 void	 out_init(struct client *);
 void	 out_text(FILE *, const char *, size_t, const char *);
-void	 out_annotation(struct client *, json_t *);
+void	 out_entry(struct client *, json_t *, const char *);
+void	 out_who(struct client *, FILE *, const char *, const char *);
+void	 out_field(FILE *, const char *, const char *);
 void	 out_json(json_t *);
 const char *out_color(struct client *, const char *);
 void	 out_fingerprint(const char *, char [10]);
@@ -85,11 +88,23 @@ int	 cmd_list(struct client *, int, char **);
 int	 cmd_show(struct client *, int, char **);
 int	 cmd_verify(struct client *, int, char **);
 int	 cmd_export(struct client *, int, char **);
+int	 cmd_reply(struct client *, int, char **);
+int	 cmd_edit(struct client *, int, char **);
+int	 cmd_retract(struct client *, int, char **);
+int	 cmd_endorse(struct client *, int, char **);
+int	 cmd_unendorse(struct client *, int, char **);
+int	 cmd_profile(struct client *, int, char **);
+int	 cmd_whois(struct client *, int, char **);
+int	 cmd_history(struct client *, int, char **);
+int	 cmd_thread(struct client *, int, char **);
+int	 cmd_search(struct client *, int, char **);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,
 	     const struct minisig_seckey *, char [GLOSS_ID_LEN + 1]);
 int	 post_resolve_at(struct client *, const char *, const char *, int,
 	     int64_t *, int64_t *);
+int	 post_signed(struct client *, const char *, json_t *);
+json_t	*post_annotation(struct client *, const char *, int *);
 
 #endif /* CLIENT_H */

@@ -22,18 +22,6 @@ struct list_args {
 	long		 limit;		/* 0: everything */
 };
 
-static void
-list_add(struct buf *q, const char *key, const char *value)
-{
-	char	*e;
-
-	if (value == NULL)
-		return;
-	e = net_escape(value);
-	buf_printf(q, "%c%s=%s", q->len == 0 ? '?' : '&', key, e);
-	free(e);
-}
-
 /* The query string for the listing; an exit code if --at is bad. */
 static int
 list_query(struct client *c, const struct list_args *a, struct buf *q)
@@ -42,9 +30,9 @@ list_query(struct client *c, const struct list_args *a, struct buf *q)
 	char		 n[32];
 	int		 rc;
 
-	list_add(q, "talk", a->talk);
-	list_add(q, "kind", a->kind);
-	list_add(q, "author", a->author);
+	net_query(q, "talk", a->talk);
+	net_query(q, "kind", a->kind);
+	net_query(q, "author", a->author);
 	if (a->at == NULL)
 		return EXIT_OK;
 	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?
@@ -52,9 +40,9 @@ list_query(struct client *c, const struct list_args *a, struct buf *q)
 	if (rc != EXIT_OK)
 		return rc;
 	snprintf(n, sizeof n, "%lld", (long long)from);
-	list_add(q, "from", n);
+	net_query(q, "from", n);
 	snprintf(n, sizeof n, "%lld", (long long)(to == -1 ? from : to));
-	list_add(q, "to", n);
+	net_query(q, "to", n);
 	return EXIT_OK;
 }
 
@@ -205,7 +193,7 @@ cmd_list(struct client *c, int argc, char **argv)
 		if (talk != shown)
 			list_talk_header(c, rec, talk);
 		shown = talk;
-		out_annotation(c, item);
+		out_entry(c, item, "");
 	}
 out:
 	buf_free(&q);
@@ -249,7 +237,7 @@ cmd_show(struct client *c, int argc, char **argv)
 	    json_string_value(json_object_get(st, "record")));
 	if (json_object_get(st, "kind") != NULL) {
 		json_object_set(st, "id", json_object_get(root, "id"));
-		out_annotation(c, st);
+		out_entry(c, st, "");
 	}
 	json_decref(root);
 	return EXIT_OK;

@@ -6,6 +6,7 @@
  * as {"statement": S, "minisig": "..."}, S being the exact canonical bytes.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,9 +127,48 @@ post_resolve_at(struct client *c, const char *rid, const char *spec,
 	return EXIT_OK;
 }
 
-/* The text from -m, -F FILE, or stdin when it is not a terminal. */
+/*
+ * Let the user write the text in $EDITOR, starting from initial.  NULL
+ * after a message if there is no editor or the text comes back empty.
+ */
 static char *
-post_text(const char *message, const char *file)
+post_editor(const char *initial)
+{
+	const char	*editor = getenv("VISUAL");
+	char		 path[] = "/tmp/gloss-edit.XXXXXX", *cmd, *text;
+	size_t		 len;
+	int		 fd, rc;
+
+	if (editor == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0') {
+		fprintf(stderr, "gloss: no text: use -m TEXT, -F FILE, or set "
+		    "EDITOR\n");
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) == -1 || write(fd, initial,
+	    strlen(initial)) != (ssize_t)strlen(initial) || close(fd) == -1) {
+		fprintf(stderr, "gloss: %s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			unlink(path);
+		return NULL;
+	}
+	xasprintf(&cmd, "%s '%s'", editor, path);
+	rc = system(cmd);
+	free(cmd);
+	text = rc == 0 ? file_read(path, POST_TEXT_MAX, &len) : NULL;
+	unlink(path);
+	if (rc != 0)
+		fprintf(stderr, "gloss: the editor failed; nothing was sent\n");
+	return text;
+}
+
+/*
+ * The text from -m, -F FILE, stdin when it is not a terminal, or else the
+ * editor (edit only, starting from the current text).
+ */
+static char *
+post_text(const char *message, const char *file, const char *current)
 {
 	char	*text;
 	size_t	 len;
@@ -137,6 +177,8 @@ post_text(const char *message, const char *file)
 		return xstrdup(message);
 	if (file == NULL) {
 		if (isatty(STDIN_FILENO)) {
+			if (current != NULL)
+				return post_editor(current);
 			fprintf(stderr, "gloss: no text: use -m TEXT, -F FILE "
 			    "or pipe it in\n");
 			return NULL;
@@ -155,8 +197,67 @@ post_text(const char *message, const char *file)
 	return text;
 }
 
+/*
+ * Complete root as a statement of type by the user's key (v, type,
+ * author, created), sign it and post it; print its id.  Takes root.
+ */
+int
+post_signed(struct client *c, const char *type, json_t *root)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	char			 author[GLOSS_PUBKEY_LEN + 1];
+	char			 id[GLOSS_ID_LEN + 1];
+	int			 rc;
+
+	if ((sk = keys_load_secret(c, &pk)) == NULL) {
+		json_decref(root);
+		return EXIT_USAGE;
+	}
+	minisig_pubkey_format(&pk, author);
+	json_object_set_new(root, "v", json_integer(1));
+	json_object_set_new(root, "type", json_string(type));
+	json_object_set_new(root, "author", json_string(author));
+	json_object_set_new(root, "created", post_created());
+	if ((rc = post_statement(c, root, sk, id)) == EXIT_OK)
+		printf(c->json ? "{\"id\":\"%s\"}\n" : "%s\n", id);
+	minisig_seckey_free(sk);
+	return rc;
+}
+
+/* GET /v1/annotations/ID; NULL with *rc after a message. */
+json_t *
+post_annotation(struct client *c, const char *id, int *rc)
+{
+	char	*path, *e = net_escape(id);
+	json_t	*a;
+
+	xasprintf(&path, "/v1/annotations/%s", e);
+	a = net_get_json(c, path, rc);
+	free(path);
+	free(e);
+	return a;
+}
+
+enum post_mode {
+	POST_ANNOTATION,	/* operand: a record id */
+	POST_REPLY,		/* operand: the annotation replied to */
+	POST_EDIT,		/* operand: the annotation revised */
+};
+
+struct post_args {
+	const char	*kind;
+	const char	*at;
+	const char	*message;
+	const char	*file;
+	const char	*reply;
+	long		 talk;
+	json_t		*links;
+};
+
 static int
-post_run(struct client *c, int argc, char **argv, const char *kind)
+post_options(struct client *c, int argc, char **argv, struct post_args *pa,
+    int preset)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'K' },
@@ -170,36 +271,30 @@ post_run(struct client *c, int argc, char **argv, const char *kind)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct minisig_seckey	*sk = NULL;
-	struct minisig_pubkey	 pk;
-	const char		*cmd = argv[0], *at = NULL, *message = NULL;
-	const char		*file = NULL, *reply = NULL, *errstr = NULL;
-	char			 author[GLOSS_PUBKEY_LEN + 1];
-	char			 id[GLOSS_ID_LEN + 1], *text = NULL, *end;
-	json_t			*root, *links = json_array(), *last = NULL;
-	long			 talk = 0;
-	int64_t			 start, stop;
-	int			 ch, rc = EXIT_USAGE, preset = kind != NULL;
+	const char	*errstr = NULL;
+	char		*end;
+	json_t		*last = NULL;
+	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, "m:F:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'K':
 			if (preset)
 				errstr = "--kind is for gloss post";
-			kind = optarg;
+			pa->kind = optarg;
 			break;
 		case 't':
-			talk = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || talk < 1 ||
-			    talk > 1000)
+			pa->talk = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || pa->talk < 1 ||
+			    pa->talk > 1000)
 				errstr = "--talk takes a talk number";
 			break;
 		case 'a':
-			at = optarg;
+			pa->at = optarg;
 			break;
 		case 'l':
 			last = json_pack("{s:s}", "url", optarg);
-			json_array_append_new(links, last);
+			json_array_append_new(pa->links, last);
 			break;
 		case 'T':
 			if (last == NULL)
@@ -209,64 +304,107 @@ post_run(struct client *c, int argc, char **argv, const char *kind)
 				    json_string(optarg));
 			break;
 		case 'r':
-			reply = optarg;
+			pa->reply = optarg;
 			break;
 		case 'm':
-			message = optarg;
+			pa->message = optarg;
 			break;
 		case 'F':
-			file = optarg;
+			pa->file = optarg;
 			break;
 		case 'j':
 			c->json = 1;
 			break;
 		default:
-			goto usage;
+			return -1;
 		}
 		if (errstr != NULL) {
 			fprintf(stderr, "gloss: %s\n", errstr);
-			goto usage;
+			return -1;
 		}
 	}
-	if (optind + 1 != argc || kind == NULL || (message && file))
-		goto usage;
-	if ((text = post_text(message, file)) == NULL)
+	if (optind + 1 != argc || (pa->message != NULL && pa->file != NULL))
+		return -1;
+	return 0;
+}
+
+/*
+ * post, comment, critique, reading, reply and edit: one set of options,
+ * three kinds of operand.
+ */
+static int
+post_run(struct client *c, int argc, char **argv, const char *kind,
+    enum post_mode mode)
+{
+	struct post_args	 pa = { .kind = kind };
+	const char		*cmd = argv[0], *rid, *current = NULL;
+	char			*text = NULL;
+	json_t			*root = NULL, *target = NULL;
+	int64_t			 start, stop;
+	int			 rc = EXIT_USAGE;
+
+	pa.links = json_array();
+	if (post_options(c, argc, argv, &pa, kind != NULL) == -1 ||
+	    (mode == POST_ANNOTATION && pa.kind == NULL) ||
+	    (mode != POST_ANNOTATION && pa.reply != NULL)) {
+		rc = cmd_usage(cmd);
 		goto out;
-	if ((sk = keys_load_secret(c, &pk)) == NULL)
+	}
+	rid = argv[optind];
+	if (mode != POST_ANNOTATION) {
+		if ((target = post_annotation(c, argv[optind], &rc)) == NULL)
+			goto out;
+		rid = json_string_value(json_object_get(target, "record"));
+		current = json_string_value(json_object_get(target, "text"));
+		rc = EXIT_USAGE;
+	}
+	if ((text = post_text(pa.message, pa.file, mode == POST_EDIT ?
+	    current : NULL)) == NULL)
 		goto out;
-	minisig_pubkey_format(&pk, author);
-	root = json_pack("{s:i,s:s,s:s,s:o,s:s,s:s,s:s}", "v", 1, "type",
-	    "annotation", "author", author, "created", post_created(),
-	    "record", argv[optind], "kind", kind, "text", text);
-	if (root == NULL) {
+	root = json_pack("{s:s}", "text", text);
+	if (root == NULL || rid == NULL) {
 		fprintf(stderr, "gloss: the text is not valid UTF-8\n");
 		goto out;
 	}
-	if (talk != 0)
-		json_object_set_new(root, "talk", json_integer(talk));
-	if (json_array_size(links) > 0)
-		json_object_set(root, "links", links);
-	if (reply != NULL)
-		json_object_set_new(root, "reply_to", json_string(reply));
-	if (at != NULL) {
-		if ((rc = post_resolve_at(c, argv[optind], at, (int)talk,
-		    &start, &stop)) != EXIT_OK) {
-			json_decref(root);
+	switch (mode) {
+	case POST_ANNOTATION:
+	case POST_REPLY:
+		json_object_set_new(root, "record", json_string(rid));
+		json_object_set_new(root, "kind", json_string(pa.kind != NULL ?
+		    pa.kind : "comment"));
+		if (mode == POST_REPLY)
+			pa.reply = argv[optind];
+		if (pa.reply != NULL)
+			json_object_set_new(root, "reply_to",
+			    json_string(pa.reply));
+		break;
+	case POST_EDIT:
+		json_object_set_new(root, "of", json_string(argv[optind]));
+		if (pa.kind != NULL)
+			json_object_set_new(root, "kind",
+			    json_string(pa.kind));
+		break;
+	}
+	if (pa.talk != 0)
+		json_object_set_new(root, "talk", json_integer(pa.talk));
+	if (json_array_size(pa.links) > 0)
+		json_object_set(root, "links", pa.links);
+	if (pa.at != NULL) {
+		if ((rc = post_resolve_at(c, rid, pa.at, (int)pa.talk, &start,
+		    &stop)) != EXIT_OK)
 			goto out;
-		}
 		json_object_set_new(root, "at", stop == -1 ?
 		    json_pack("{s:I}", "start", (json_int_t)start) :
 		    json_pack("{s:I,s:I}", "start", (json_int_t)start, "end",
 		    (json_int_t)stop));
 	}
-	if ((rc = post_statement(c, root, sk, id)) == EXIT_OK)
-		printf(c->json ? "{\"id\":\"%s\"}\n" : "%s\n", id);
-	goto out;
-usage:
-	rc = cmd_usage(cmd);
+	rc = post_signed(c, mode == POST_EDIT ? "revision" : "annotation",
+	    root);
+	root = NULL;
 out:
-	minisig_seckey_free(sk);
-	json_decref(links);
+	json_decref(root);
+	json_decref(target);
+	json_decref(pa.links);
 	free(text);
 	return rc;
 }
@@ -274,23 +412,35 @@ out:
 int
 cmd_post(struct client *c, int argc, char **argv)
 {
-	return post_run(c, argc, argv, NULL);
+	return post_run(c, argc, argv, NULL, POST_ANNOTATION);
 }
 
 int
 cmd_comment(struct client *c, int argc, char **argv)
 {
-	return post_run(c, argc, argv, "comment");
+	return post_run(c, argc, argv, "comment", POST_ANNOTATION);
 }
 
 int
 cmd_critique(struct client *c, int argc, char **argv)
 {
-	return post_run(c, argc, argv, "critique");
+	return post_run(c, argc, argv, "critique", POST_ANNOTATION);
 }
 
 int
 cmd_reading(struct client *c, int argc, char **argv)
 {
-	return post_run(c, argc, argv, "reading");
+	return post_run(c, argc, argv, "reading", POST_ANNOTATION);
+}
+
+int
+cmd_reply(struct client *c, int argc, char **argv)
+{
+	return post_run(c, argc, argv, NULL, POST_REPLY);
+}
+
+int
+cmd_edit(struct client *c, int argc, char **argv)
+{
+	return post_run(c, argc, argv, NULL, POST_EDIT);
 }

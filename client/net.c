@@ -195,6 +195,23 @@ out:
 	return root;
 }
 
+/*
+ * Append key=value (value percent-encoded) to the query in q, with '?'
+ * or '&' as needed; a NULL value adds nothing.
+ */
+void
+net_query(struct buf *q, const char *key, const char *value)
+{
+	char	*e;
+
+	if (value == NULL)
+		return;
+	e = net_escape(value);
+	buf_printf(q, "%c%s=%s", q->len == 0 || memchr(q->data, '?',
+	    q->len) == NULL ? '?' : '&', key, e);
+	free(e);
+}
+
 /* Percent-encode s for a path segment or query value; caller frees. */
 char *
 net_escape(const char *s)

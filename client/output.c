@@ -115,40 +115,83 @@ out_when(json_t *a, char *buf, size_t len)
 		snprintf(buf, len, "%s", start);
 }
 
+/* Write label and the text safely, then a newline. */
+void
+out_field(FILE *f, const char *label, const char *text)
+{
+	fputs(label, f);
+	if (text != NULL)
+		out_text(f, text, strlen(text), NULL);
+	fputc('\n', f);
+}
+
 /*
- * One annotation (an element of a listing) for a person: when, kind, who,
- * the text indented below, then links and the id.
+ * Who signed: the profile name (made safe) beside the key fingerprint,
+ * never the name alone, so a name cannot pass for someone else's.
  */
 void
-out_annotation(struct client *c, json_t *a)
+out_who(struct client *c, FILE *f, const char *author, const char *name)
+{
+	char	fp[10];
+
+	out_fingerprint(author != NULL ? author : "", fp);
+	if (name != NULL) {
+		fputs(out_color(c, "\033[35m"), f);
+		out_text(f, name, strlen(name), NULL);
+		fprintf(f, "%s (%s)", out_color(c, "\033[0m"), fp);
+	} else
+		fprintf(f, "key %s", fp);
+}
+
+static void
+out_count(json_t *a, const char *member, const char *one, const char *many)
+{
+	json_int_t	n = json_integer_value(json_object_get(a, member));
+
+	if (n > 0)
+		printf("  %lld %s", (long long)n, n == 1 ? one : many);
+}
+
+/*
+ * One annotation (from a listing, a thread or a search) for a person,
+ * each line after indent: when, kind, who, when written, "(edited)" and
+ * counts; the text indented below; then links and the id.
+ */
+void
+out_entry(struct client *c, json_t *a, const char *indent)
 {
 	const char	*text = json_string_value(json_object_get(a, "text"));
-	const char	*author, *id, *url, *title, *reply;
+	const char	*id, *url, *title, *reply;
 	json_t		*links, *link;
-	char		 when[64], fp[10];
+	char		 when[64], pad[80];
 	size_t		 i;
 
 	out_when(a, when, sizeof when);
-	author = json_string_value(json_object_get(a, "author"));
-	out_fingerprint(author != NULL ? author : "", fp);
-	id = json_string_value(json_object_get(a, "id"));
-	printf("  %s%-19s%s %s%-8s%s  key %s  %s\n", out_color(c, "\033[1m"),
+	printf("%s  %s%-19s%s %s%-8s%s  ", indent, out_color(c, "\033[1m"),
 	    when, out_color(c, "\033[0m"), out_color(c, "\033[36m"),
 	    json_string_value(json_object_get(a, "kind")),
-	    out_color(c, "\033[0m"), fp,
-	    json_string_value(json_object_get(a, "created")));
+	    out_color(c, "\033[0m"));
+	out_who(c, stdout, json_string_value(json_object_get(a, "author")),
+	    json_string_value(json_object_get(a, "name")));
+	printf("  %s", json_string_value(json_object_get(a, "created")));
+	if (json_integer_value(json_object_get(a, "revisions")) > 0)
+		printf("  (edited)");
+	out_count(a, "replies", "reply", "replies");
+	out_count(a, "endorsements", "endorsement", "endorsements");
+	fputc('\n', stdout);
+	snprintf(pad, sizeof pad, "%s      ", indent);
 	if ((reply = json_string_value(json_object_get(a, "reply_to"))) != NULL)
-		printf("      (reply to %.12s)\n", reply);
+		printf("%s(reply to %.12s)\n", pad, reply);
 	if (text != NULL) {
-		fputs("      ", stdout);
-		out_text(stdout, text, strlen(text), "      ");
+		fputs(pad, stdout);
+		out_text(stdout, text, strlen(text), pad);
 		fputc('\n', stdout);
 	}
 	links = json_object_get(a, "links");
 	json_array_foreach(links, i, link) {
 		url = json_string_value(json_object_get(link, "url"));
 		title = json_string_value(json_object_get(link, "title"));
-		fputs("      -> ", stdout);
+		printf("%s-> ", pad);
 		if (url != NULL)
 			out_text(stdout, url, strlen(url), NULL);
 		if (title != NULL) {
@@ -158,6 +201,7 @@ out_annotation(struct client *c, json_t *a)
 		}
 		fputc('\n', stdout);
 	}
-	printf("      %sid %s%s\n", out_color(c, "\033[2m"),
+	id = json_string_value(json_object_get(a, "id"));
+	printf("%s%sid %s%s\n", pad, out_color(c, "\033[2m"),
 	    id != NULL ? id : "?", out_color(c, "\033[0m"));
 }

@@ -24,6 +24,9 @@ api_target_cb(const struct store_annotation *a, void *arg)
 	snprintf(t->author, sizeof t->author, "%s", a->author);
 	snprintf(t->root, sizeof t->root, "%s", a->root);
 	t->retracted = strcmp(a->status, "visible") != 0;
+	t->place.talk = a->talk;
+	t->place.span_start = a->span_start;
+	t->place.span_end = a->span_end;
 	return 0;
 }
 

@@ -102,6 +102,9 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		    "replied to was retracted");
 		return -1;
 	}
+	/* A reply that names no place of its own sits where its parent does. */
+	if (a->talk == 0 && a->at_start == -1)
+		*place = parent.place;
 	return 0;
 }
 

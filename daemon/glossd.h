@@ -305,6 +305,7 @@ struct api_target {			/* the annotation a statement names */
 	char	author[GLOSS_PUBKEY_LEN + 1];
 	char	root[GLOSS_ID_LEN + 1];
 	int	retracted;
+	struct store_placement place;	/* talk and span only */
 };
 struct api_type {			/* a stored statement's type, author */
 	char	type[16];

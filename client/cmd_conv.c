@@ -1,0 +1,289 @@
+/*
+ * cmd_conv.c: the conversation around annotations: gloss retract,
+ * endorse, unendorse, profile, whois, history, thread and search.
+ *
+ * The writing commands are one small statement each, signed and sent by
+ * post_signed; the reading ones print what the daemon keeps, names always
+ * beside a key fingerprint so a name alone cannot pass for someone else.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+int
+cmd_retract(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*reason = NULL;
+	json_t		*root;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else if (ch == 'j')
+			c->json = 1;
+		else
+			return cmd_usage("retract");
+	}
+	if (optind + 1 != argc)
+		return cmd_usage("retract");
+	root = json_pack("{s:s}", "of", argv[optind]);
+	if (reason != NULL)
+		json_object_set_new(root, "reason", json_string(reason));
+	return post_signed(c, "retraction", root);
+}
+
+static int
+conv_endorse(struct client *c, int argc, char **argv, const char *type)
+{
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage(type);
+	return post_signed(c, type, json_pack("{s:s}", "subject",
+	    argv[optind]));
+}
+
+int
+cmd_endorse(struct client *c, int argc, char **argv)
+{
+	return conv_endorse(c, argc, argv, "endorse");
+}
+
+int
+cmd_unendorse(struct client *c, int argc, char **argv)
+{
+	return conv_endorse(c, argc, argv, "unendorse");
+}
+
+int
+cmd_profile(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "about", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*root;
+	int	 ch;
+
+	if (argc < 2 || strcmp(argv[1], "set") != 0)
+		return cmd_usage("profile");
+	root = json_object();
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			json_object_set_new(root, "name", json_string(optarg));
+			break;
+		case 'u':
+			json_object_set_new(root, "url", json_string(optarg));
+			break;
+		case 'a':
+			json_object_set_new(root, "about", json_string(optarg));
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			json_decref(root);
+			return cmd_usage("profile");
+		}
+	}
+	if (optind != argc || json_object_get(root, "name") == NULL) {
+		json_decref(root);
+		return cmd_usage("profile");
+	}
+	return post_signed(c, "profile", root);
+}
+
+/* GET prefix, operand escaped, suffix; NULL with *rc after a message. */
+static json_t *
+conv_get(struct client *c, const char *prefix, const char *operand,
+    const char *suffix, int *rc)
+{
+	char	*path, *e = net_escape(operand);
+	json_t	*root;
+
+	xasprintf(&path, "%s%s%s", prefix, e, suffix);
+	root = net_get_json(c, path, rc);
+	free(path);
+	free(e);
+	return root;
+}
+
+int
+cmd_whois(struct client *c, int argc, char **argv)
+{
+	json_t		*k;
+	const char	*v;
+	int		 rc;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("whois");
+	if ((k = conv_get(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
+		return rc;
+	if (c->json)
+		out_json(k);
+	else {
+		out_who(c, stdout, json_string_value(json_object_get(k, "key")),
+		    json_string_value(json_object_get(k, "name")));
+		printf("\n  key id      %s\n  first seen  %s\n  statements  "
+		    "%lld\n  annotations %lld\n",
+		    json_string_value(json_object_get(k, "keyid")),
+		    json_string_value(json_object_get(k, "first_seen")),
+		    (long long)json_integer_value(json_object_get(k,
+		    "statements")), (long long)json_integer_value(
+		    json_object_get(k, "annotations")));
+		if ((v = json_string_value(json_object_get(k, "url"))) != NULL)
+			out_field(stdout, "  url         ", v);
+		if ((v = json_string_value(json_object_get(k, "about"))) !=
+		    NULL)
+			out_field(stdout, "  about       ", v);
+	}
+	json_decref(k);
+	return EXIT_OK;
+}
+
+int
+cmd_history(struct client *c, int argc, char **argv)
+{
+	json_t		*h, *rev, *st;
+	const char	*text;
+	size_t		 i;
+	int		 rc;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("history");
+	h = conv_get(c, "/v1/annotations/", argv[optind], "/revisions",
+	    &rc);
+	if (h == NULL)
+		return rc;
+	if (c->json)
+		out_json(h);
+	json_array_foreach(c->json ? NULL : json_object_get(h, "revisions"),
+	    i, rev) {
+		st = json_object_get(rev, "statement");
+		text = json_string_value(json_object_get(st, "text"));
+		printf("%s%s %s%s  %s\n", out_color(c, "\033[1m"),
+		    i == 0 ? "original" : "revision",
+		    json_string_value(json_object_get(st, "created")),
+		    out_color(c, "\033[0m"),
+		    json_string_value(json_object_get(rev, "id")));
+		if (text != NULL) {
+			fputs("    ", stdout);
+			out_text(stdout, text, strlen(text), "    ");
+			fputc('\n', stdout);
+		}
+	}
+	json_decref(h);
+	return EXIT_OK;
+}
+
+/* One node of a thread and its replies, indented by depth. */
+static void
+conv_tree(struct client *c, json_t *node, int depth)
+{
+	json_t	*child;
+	size_t	 i;
+	char	 indent[64];
+
+	snprintf(indent, sizeof indent, "%*s", depth > 20 ? 40 : depth * 2,
+	    "");
+	if (json_object_get(node, "text") == NULL)
+		printf("%s  (retracted) %s\n", indent,
+		    json_string_value(json_object_get(node, "id")));
+	else
+		out_entry(c, node, indent);
+	json_array_foreach(json_object_get(node, "thread"), i, child)
+		conv_tree(c, child, depth + 1);
+}
+
+int
+cmd_thread(struct client *c, int argc, char **argv)
+{
+	json_t	*t;
+	int	 rc;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("thread");
+	t = conv_get(c, "/v1/annotations/", argv[optind], "/thread",
+	    &rc);
+	if (t == NULL)
+		return rc;
+	if (c->json)
+		out_json(t);
+	else
+		conv_tree(c, json_object_get(t, "tree"), 0);
+	json_decref(t);
+	return EXIT_OK;
+}
+
+int
+cmd_search(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'K' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*kind = NULL, *limit = NULL, *snippet;
+	struct buf	 q;
+	json_t		*r, *item;
+	size_t		 i;
+	int		 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'K':
+			kind = optarg;
+			break;
+		case 'n':
+			limit = optarg;
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			return cmd_usage("search");
+		}
+	}
+	if (optind + 1 != argc && optind + 2 != argc)
+		return cmd_usage("search");
+	buf_init(&q);
+	buf_puts(&q, "/v1/search");
+	net_query(&q, "q", argv[optind]);
+	net_query(&q, "record", optind + 2 == argc ? argv[optind + 1] : NULL);
+	net_query(&q, "kind", kind);
+	net_query(&q, "limit", limit);
+	r = net_get_json(c, q.data, &rc);
+	buf_free(&q);
+	if (r == NULL)
+		return rc;
+	if (c->json)
+		out_json(r);
+	else if (json_array_size(json_object_get(r, "results")) == 0)
+		fprintf(stderr, "gloss: nothing matches\n");
+	json_array_foreach(c->json ? NULL : json_object_get(r, "results"), i,
+	    item) {
+		out_field(stdout, "", json_string_value(json_object_get(item,
+		    "record")));
+		out_entry(c, item, "");
+		if ((snippet = json_string_value(json_object_get(item,
+		    "snippet"))) != NULL)
+			out_field(stdout, "      match: ", snippet);
+	}
+	json_decref(r);
+	return EXIT_OK;
+}
