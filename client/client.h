@@ -28,6 +28,7 @@ struct client {
 	struct evhttp_connection	*conn;
 	char				*host;
 	int				 port;
+	const struct minisig_seckey	*signer;	/* signs requests */
 };
 
 struct cmd {
@@ -98,6 +99,7 @@ int	 cmd_whois(struct client *, int, char **);
 int	 cmd_history(struct client *, int, char **);
 int	 cmd_thread(struct client *, int, char **);
 int	 cmd_search(struct client *, int, char **);
+int	 cmd_import_log(struct client *, int, char **);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,

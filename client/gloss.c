@@ -42,6 +42,8 @@ static const struct cmd commands[] = {
 	{ "search", "search QUERY [RID] [--kind KIND] [--limit N]",
 	    cmd_search },
 	{ "show", "show ID", cmd_show },
+	{ "import-log", "import-log SOURCE-URL [--after SEQ]",
+	    cmd_import_log },
 	{ "verify", "verify ID | FILE", cmd_verify },
 	{ "export", "export ID -o DIR", cmd_export },
 };

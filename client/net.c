@@ -110,6 +110,7 @@ net_request(struct client *c, const char *method, const char *path,
 	struct evkeyvalq	*hdrs;
 	struct net_call		 call = { resp, 0, 0 };
 	enum evhttp_cmd_type	 type;
+	char			*authz;
 
 	memset(resp, 0, sizeof *resp);
 	buf_init(&resp->body);
@@ -122,6 +123,11 @@ net_request(struct client *c, const char *method, const char *path,
 	evhttp_add_header(hdrs, "Host", c->host);
 	evhttp_add_header(hdrs, "Accept", "application/json");
 	evhttp_add_header(hdrs, "User-Agent", "gloss/" GLOSS_VERSION);
+	if (c->signer != NULL) {
+		authz = reqsig_sign(c->signer, method, path, time(NULL));
+		evhttp_add_header(hdrs, "Authorization", authz);
+		free(authz);
+	}
 	if (body != NULL) {
 		evhttp_add_header(hdrs, "Content-Type", "application/json");
 		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);

@@ -140,6 +140,13 @@ enum minisig_status minisig_verify(const struct minisig *,
 	     const struct minisig_pubkey *, const void *, size_t);
 const char *minisig_status_string(enum minisig_status);
 
+/* reqsig.c */
+#define REQSIG_WINDOW	300	/* seconds a signed request stays good */
+char	*reqsig_sign(const struct minisig_seckey *, const char *,
+	     const char *, time_t);
+int	 reqsig_verify(const char *, const char *, const char *, time_t, int,
+	     struct minisig_pubkey *, const char **);
+
 /* timefmt.c */
 int	 timefmt_parse(const char *, int64_t *, const char **);
 int	 timefmt_parse_range(const char *, int64_t *, int64_t *,

@@ -206,6 +206,12 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	} else
 		ok = 0;
 	store_record_clear(&rec);
+	/* A reply placed by its parent stays there. */
+	if (state.reply_to != NULL && state.talk == 0 && state.at_start == -1) {
+		place->talk = t->place.talk;
+		place->span_start = t->place.span_start;
+		place->span_end = t->place.span_end;
+	}
 	place->kind = state.kind;
 	place->at_start = state.at_start;
 	place->at_end = state.at_end;

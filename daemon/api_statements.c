@@ -115,6 +115,34 @@ api_seq_cb(const struct store_statement *row, void *arg)
 	return 0;
 }
 
+/*
+ * A request signed by an importer key (DESIGN.md §3) replays statements
+ * another glossd accepted: their created time is past and their record's
+ * curator is that glossd's.  Returns 1 for an importer, 0 for an
+ * unsigned request, -1 with 401/403 in resp for a bad or foreign one.
+ */
+static int
+api_importer(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key;
+	const char		*errstr;
+
+	if (req->authz == NULL)
+		return 0;
+	if (reqsig_verify(req->authz, "POST", req->target != NULL ?
+	    req->target : "", req->now, REQSIG_WINDOW, &key, &errstr) == -1) {
+		http_error(resp, 401, "bad_request_signature", "%s", errstr);
+		return -1;
+	}
+	if (!config_has_key(&gd->cfg.importers, &key)) {
+		http_error(resp, 403, "not_importer", "that key may not "
+		    "import statements here");
+		return -1;
+	}
+	return 1;
+}
+
 void
 api_post_statement(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
@@ -131,8 +159,11 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	size_t			 minisig_len;
 	int64_t			 seq;
 	enum store_rc		 rc;
+	int			 import;
 
 	memset(&fold, 0, sizeof fold);
+	if ((import = api_importer(gd, req, resp)) == -1)
+		return;
 	if ((wire = jcs_parse(req->body, req->body_len, &err)) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
 		    err.code == JCS_E_UTF8 ? 400 : 422,
@@ -163,14 +194,14 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, rc);
 		goto out;
 	}
-	if (policy_created(st->created, req->now, gd->cfg.limits.skew,
-	    &v) == -1) {
+	if (!import && policy_created(st->created, req->now,
+	    gd->cfg.limits.skew, &v) == -1) {
 		api_refuse(resp, &v);
 		goto out;
 	}
 	switch (st->type) {
 	case STMT_RECORD:
-		if (policy_record(&gd->cfg, st, &v) == -1) {
+		if (!import && policy_record(&gd->cfg, st, &v) == -1) {
 			api_refuse(resp, &v);
 			goto out;
 		}

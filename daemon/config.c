@@ -37,6 +37,7 @@ static const struct config_key config_keys[] = {
 	{ "port", CONFIG_INT, OFF(port), 0, 65535 },
 	{ "database", CONFIG_STRING, OFF(database), 0, 0 },
 	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
+	{ "importer", CONFIG_KEY, OFF(importers), 0, 0 },
 	{ "max_body", CONFIG_SIZE, OFF(limits.max_body), 1024, 64 << 20 },
 	{ "max_headers", CONFIG_SIZE, OFF(limits.max_headers), 1024,
 	    1 << 20 },
@@ -69,7 +70,8 @@ config_clear(struct config *cfg)
 {
 	free(cfg->listen);
 	free(cfg->database);
-	free(cfg->curators);
+	free(cfg->curators.keys);
+	free(cfg->importers.keys);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -105,8 +107,9 @@ static int
 config_set(struct config *cfg, const struct config_key *key,
     const char *value, char **cause)
 {
-	char		*field = (char *)cfg + key->offset;
-	const char	*errstr;
+	char			*field = (char *)cfg + key->offset;
+	struct config_keys	*list;
+	const char		*errstr;
 	long long	 n;
 
 	switch (key->kind) {
@@ -115,15 +118,16 @@ config_set(struct config *cfg, const struct config_key *key,
 		*(char **)field = xstrdup(value);
 		return 0;
 	case CONFIG_KEY:
-		cfg->curators = xreallocarray(cfg->curators,
-		    cfg->ncurators + 1, sizeof *cfg->curators);
+		list = (struct config_keys *)field;
+		list->keys = xreallocarray(list->keys, list->n + 1,
+		    sizeof *list->keys);
 		if (minisig_pubkey_parse(value, strlen(value),
-		    &cfg->curators[cfg->ncurators], &errstr) == -1) {
+		    &list->keys[list->n], &errstr) == -1) {
 			xasprintf(cause, "%s is not a public key: %s",
 			    key->name, errstr);
 			return -1;
 		}
-		cfg->ncurators++;
+		list->n++;
 		return 0;
 	case CONFIG_SIZE:
 	case CONFIG_INT:
@@ -241,13 +245,15 @@ config_load(struct config *cfg, const char *path, char **cause)
 	return rc;
 }
 
+/* Whether key is in the list (curators, importers). */
 int
-config_is_curator(const struct config *cfg, const struct minisig_pubkey *key)
+config_has_key(const struct config_keys *list,
+    const struct minisig_pubkey *key)
 {
 	size_t	i;
 
-	for (i = 0; i < cfg->ncurators; i++) {
-		if (memcmp(&cfg->curators[i], key, sizeof *key) == 0)
+	for (i = 0; i < list->n; i++) {
+		if (memcmp(&list->keys[i], key, sizeof *key) == 0)
 			return 1;
 	}
 	return 0;

@@ -142,7 +142,7 @@ main(int argc, char **argv)
 		fatalx("libsodium failed to initialise");
 	if (check && access(gd.cfg.database, F_OK) == -1) {
 		printf("configuration OK: %zu curator(s), database %s will be "
-		    "created\n", gd.cfg.ncurators, gd.cfg.database);
+		    "created\n", gd.cfg.curators.n, gd.cfg.database);
 		config_clear(&gd.cfg);
 		return 0;
 	}
@@ -150,13 +150,13 @@ main(int argc, char **argv)
 		fatalx("%s: %s", gd.cfg.database, errstr);
 	if (check) {
 		printf("configuration OK: %zu curator(s), database %s at "
-		    "schema %d\n", gd.cfg.ncurators, gd.cfg.database,
+		    "schema %d\n", gd.cfg.curators.n, gd.cfg.database,
 		    store_user_version(gd.store));
 		store_close(gd.store);
 		config_clear(&gd.cfg);
 		return 0;
 	}
-	if (gd.cfg.ncurators == 0)
+	if (gd.cfg.curators.n == 0)
 		log_warnx("no curator keys configured: no records can be "
 		    "created");
 

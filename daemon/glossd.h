@@ -21,12 +21,16 @@ struct config_limits {
 	int		skew;		/* seconds created may differ from now */
 	struct stmt_limits stmt;	/* text, links, URL sizes */
 };
+struct config_keys {
+	struct minisig_pubkey	*keys;
+	size_t			 n;
+};
 struct config {
 	char			*listen;
 	int			 port;
 	char			*database;
-	struct minisig_pubkey	*curators;
-	size_t			 ncurators;
+	struct config_keys	 curators;	/* may create records */
+	struct config_keys	 importers;	/* may replay old statements */
 	struct config_limits	 limits;
 };
 void	 config_defaults(struct config *);
@@ -34,7 +38,7 @@ int	 config_parse(struct config *, const char *, size_t, const char *,
 	     char **);
 int	 config_load(struct config *, const char *, char **);
 void	 config_clear(struct config *);
-int	 config_is_curator(const struct config *,
+int	 config_has_key(const struct config_keys *,
 	     const struct minisig_pubkey *);
 
 /* store.c */
@@ -224,6 +228,8 @@ struct http_request {
 	const char		*body;
 	size_t			 body_len;
 	const char		*accept;	/* Accept header or NULL */
+	const char		*authz;		/* Authorization or NULL */
+	const char		*target;	/* the URI as sent */
 	time_t			 now;
 	struct http_kv		 params[HTTP_MAX_PARAMS];	/* :name */
 	size_t			 nparams;

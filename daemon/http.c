@@ -419,6 +419,8 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	req->method = http_method_of(ev);
 	req->now = time(NULL);
 	req->accept = evhttp_find_header(hdrs, "Accept");
+	req->authz = evhttp_find_header(hdrs, "Authorization");
+	req->target = evhttp_request_get_uri(ev);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path != '/') {
 		http_error(resp, 400, "bad_request", "the request path is "

@@ -51,7 +51,7 @@ int
 policy_record(const struct config *cfg, const struct statement *st,
     struct policy_verdict *v)
 {
-	if (!config_is_curator(cfg, &st->key))
+	if (!config_has_key(&cfg->curators, &st->key))
 		return policy_refuse(v, 403, "not_curator",
 		    "only curator keys may create records");
 	return 0;

@@ -1,18 +1,19 @@
--- post.lua: POST every wire body of an NDJSON file once, then stop.
--- usage: wrk -t2 -c32 -d10s -s post.lua URL -- bodies.ndjson
--- Thread k of n sends lines k, k+n, k+2n, ...; a thread that runs out
--- stops itself, so a short file ends the run early rather than re-posting
--- (a repeat is answered 200 and counted as "dup", not as accepted).
+-- post.lua: POST each wire body of an NDJSON file once (workload 1, the
+-- flood of workload 6, and the paced POST run).
+-- usage: wrk -tN -cC -dD -s post.lua URL -- bodies.ndjson N
+-- Thread k of N sends lines k, k+N, k+2N, ...  A thread that runs out
+-- asks for /healthz and stops on its answer, so a short file ends the run
+-- early instead of re-posting (a repeat is answered 200 and would count
+-- as "dup", not as accepted); lib.lua then times only the active part.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local lib = dofile(dir .. "lib.lua")
+
 setup = lib.setup
 
 function init(args)
   lib.init_counters()
-  local path = args[1]
-  local n = tonumber(args[2] or "1")
-  lines = io.lines(path)
-  stride, skip = n, tid
+  lines = io.lines(args[1])
+  stride, skip = tonumber(args[2] or "1"), tid
   hdr = { ["Content-Type"] = "application/json" }
   exhausted = false
 end
@@ -35,8 +36,7 @@ function request()
 end
 
 function response(status, headers, body)
-  -- Only the /healthz sent after the last line answers {"status":"ok"...
-  if exhausted and status == 200 and body:find('"status":"ok"', 1, true) then
+  if exhausted and status == 200 and body:find('"uptime"', 1, true) then
     wrk.thread:stop()
     return
   end

@@ -364,9 +364,9 @@ setup_empty(void **state)
 
 	c = xcalloc(1, sizeof *c);
 	config_defaults(&c->gd.cfg);
-	c->gd.cfg.curators = xcalloc(1, sizeof *c->gd.cfg.curators);
-	c->gd.cfg.curators[0] = key_curator->pk;
-	c->gd.cfg.ncurators = 1;
+	c->gd.cfg.curators.keys = xcalloc(1, sizeof *c->gd.cfg.curators.keys);
+	c->gd.cfg.curators.keys[0] = key_curator->pk;
+	c->gd.cfg.curators.n = 1;
 	if ((c->gd.store = store_open(":memory:", &errstr)) == NULL) {
 		fprintf(stderr, "store_open: %s\n", errstr);
 		config_clear(&c->gd.cfg);
@@ -1533,10 +1533,10 @@ test_reply_to(void **state)
 	memset(unknown, 'a', GLOSS_ID_LEN);
 	unknown[GLOSS_ID_LEN] = '\0';
 	refused_st(c, key_third, rebuild(c, base, "reply_to",
-	    json_string(unknown)), 422, "unknown_reply_to");
+	    json_string(unknown)), 422, "unknown_annotation");
 	/* A statement that is not an annotation. */
 	refused_st(c, key_third, rebuild(c, base, "reply_to",
-	    json_string(c->record->id)), 422, "unknown_reply_to");
+	    json_string(c->record->id)), 422, "unknown_annotation");
 	/* An annotation of another record. */
 	refused_st(c, key_third, rebuild(c, base, "reply_to",
 	    json_string(elsewhere->id)), 422, "unknown_reply_to");

@@ -118,8 +118,8 @@ test_defaults(void **state)
 	assert_string_equal(cfg.listen, "127.0.0.1");
 	assert_int_equal(cfg.port, 8080);
 	assert_string_equal(cfg.database, "gloss.db");
-	assert_null(cfg.curators);
-	assert_int_equal(cfg.ncurators, 0);
+	assert_null(cfg.curators.keys);
+	assert_int_equal(cfg.curators.n, 0);
 	assert_int_equal(cfg.limits.max_body, 64 * 1024);
 	assert_int_equal(cfg.limits.max_headers, 8 * 1024);
 	assert_int_equal(cfg.limits.timeout, 30);
@@ -158,8 +158,8 @@ test_every_key(void **state)
 	assert_string_equal(cfg.listen, "0.0.0.0");
 	assert_int_equal(cfg.port, 9090);
 	assert_string_equal(cfg.database, "/var/db/gloss/gloss.db");
-	assert_int_equal(cfg.ncurators, 1);
-	assert_memory_equal(&cfg.curators[0], &pk_one, sizeof pk_one);
+	assert_int_equal(cfg.curators.n, 1);
+	assert_memory_equal(&cfg.curators.keys[0], &pk_one, sizeof pk_one);
 	assert_int_equal(cfg.limits.max_body, 2048);
 	assert_int_equal(cfg.limits.max_headers, 4096);
 	assert_int_equal(cfg.limits.stmt.max_text, 100);
@@ -295,12 +295,12 @@ test_repeated_keys(void **state)
 	    pub_two);
 	parse_ok(&cfg, text);
 	free(text);
-	assert_int_equal(cfg.ncurators, 2);
-	assert_memory_equal(&cfg.curators[0], &pk_one, sizeof pk_one);
-	assert_memory_equal(&cfg.curators[1], &pk_two, sizeof pk_two);
+	assert_int_equal(cfg.curators.n, 2);
+	assert_memory_equal(&cfg.curators.keys[0], &pk_one, sizeof pk_one);
+	assert_memory_equal(&cfg.curators.keys[1], &pk_two, sizeof pk_two);
 	config_clear(&cfg);
-	assert_null(cfg.curators);
-	assert_int_equal(cfg.ncurators, 0);
+	assert_null(cfg.curators.keys);
+	assert_int_equal(cfg.curators.n, 0);
 }
 
 /* A second config_parse adds to what the first set. */
@@ -319,7 +319,7 @@ test_parse_twice(void **state)
 	free(text);
 	assert_null(cause);
 	assert_int_equal(cfg.port, 5);
-	assert_int_equal(cfg.ncurators, 2);
+	assert_int_equal(cfg.curators.n, 2);
 	config_clear(&cfg);
 }
 
@@ -507,8 +507,8 @@ test_load_file(void **state)
 	assert_int_equal(config_load(&cfg, path, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(cfg.port, 4242);
-	assert_int_equal(cfg.ncurators, 1);
-	assert_true(config_is_curator(&cfg, &pk_two));
+	assert_int_equal(cfg.curators.n, 1);
+	assert_true(config_has_key(&cfg.curators, &pk_two));
 	config_clear(&cfg);
 
 	/* A refusal from a file names the file's path and the line. */
@@ -534,26 +534,26 @@ test_is_curator(void **state)
 	char			*text;
 
 	config_defaults(&cfg);
-	assert_false(config_is_curator(&cfg, &pk_one));
+	assert_false(config_has_key(&cfg.curators, &pk_one));
 	config_clear(&cfg);
 
 	xasprintf(&text, "curator = %s\ncurator = %s\n", pub_one, pub_two);
 	parse_ok(&cfg, text);
 	free(text);
-	assert_true(config_is_curator(&cfg, &pk_one));
-	assert_true(config_is_curator(&cfg, &pk_two));
-	assert_false(config_is_curator(&cfg, &pk_three));
+	assert_true(config_has_key(&cfg.curators, &pk_one));
+	assert_true(config_has_key(&cfg.curators, &pk_two));
+	assert_false(config_has_key(&cfg.curators, &pk_three));
 
 	/* Same key id, another key: not a curator. */
 	near = pk_one;
 	near.pk[31] ^= 1;
-	assert_false(config_is_curator(&cfg, &near));
+	assert_false(config_has_key(&cfg.curators, &near));
 	/* Same key, another key id: not a curator either. */
 	near = pk_one;
 	near.keynum[0] ^= 1;
-	assert_false(config_is_curator(&cfg, &near));
+	assert_false(config_has_key(&cfg.curators, &near));
 	config_clear(&cfg);
-	assert_false(config_is_curator(&cfg, &pk_one));
+	assert_false(config_has_key(&cfg.curators, &pk_one));
 }
 
 int

@@ -210,9 +210,9 @@ test_record_curator(void **state)
 	struct policy_verdict	 v = { 0 };
 
 	config_defaults(&cfg);
-	cfg.curators = xcalloc(1, sizeof *cfg.curators);
-	cfg.curators[0] = key_curator->pk;
-	cfg.ncurators = 1;
+	cfg.curators.keys = xcalloc(1, sizeof *cfg.curators.keys);
+	cfg.curators.keys[0] = key_curator->pk;
+	cfg.curators.n = 1;
 	by_curator = fixture_record(key_curator, "rec");
 	by_other = fixture_record(key_other, "rec");
 
@@ -221,9 +221,9 @@ test_record_curator(void **state)
 	    "not_curator");
 
 	/* With no curators configured nobody may create records. */
-	free(cfg.curators);
-	cfg.curators = NULL;
-	cfg.ncurators = 0;
+	free(cfg.curators.keys);
+	cfg.curators.keys = NULL;
+	cfg.curators.n = 0;
 	check_refused(policy_record(&cfg, by_curator, &v), &v, 403,
 	    "not_curator");
 
