@@ -46,6 +46,8 @@ int	 net_request(struct client *, const char *, const char *,
 	     const char *, size_t, struct net_response *);
 void	 net_response_clear(struct net_response *);
 json_t	*net_get_json(struct client *, const char *, int *);
+json_t	*net_get_at(struct client *, const char *, const char *,
+	     const char *, int *);
 int	 net_refused(const struct net_response *);
 void	 net_close(struct client *);
 char	*net_escape(const char *);
@@ -107,6 +109,5 @@ int	 post_statement(struct client *, json_t *,
 int	 post_resolve_at(struct client *, const char *, const char *, int,
 	     int64_t *, int64_t *);
 int	 post_signed(struct client *, const char *, json_t *);
-json_t	*post_annotation(struct client *, const char *, int *);
 
 #endif /* CLIENT_H */

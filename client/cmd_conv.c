@@ -107,21 +107,6 @@ cmd_profile(struct client *c, int argc, char **argv)
 	return post_signed(c, "profile", root);
 }
 
-/* GET prefix, operand escaped, suffix; NULL with *rc after a message. */
-static json_t *
-conv_get(struct client *c, const char *prefix, const char *operand,
-    const char *suffix, int *rc)
-{
-	char	*path, *e = net_escape(operand);
-	json_t	*root;
-
-	xasprintf(&path, "%s%s%s", prefix, e, suffix);
-	root = net_get_json(c, path, rc);
-	free(path);
-	free(e);
-	return root;
-}
-
 int
 cmd_whois(struct client *c, int argc, char **argv)
 {
@@ -131,7 +116,7 @@ cmd_whois(struct client *c, int argc, char **argv)
 
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("whois");
-	if ((k = conv_get(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
+	if ((k = net_get_at(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
 		return rc;
 	if (c->json)
 		out_json(k);
@@ -165,7 +150,7 @@ cmd_history(struct client *c, int argc, char **argv)
 
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("history");
-	h = conv_get(c, "/v1/annotations/", argv[optind], "/revisions",
+	h = net_get_at(c, "/v1/annotations/", argv[optind], "/revisions",
 	    &rc);
 	if (h == NULL)
 		return rc;
@@ -217,7 +202,7 @@ cmd_thread(struct client *c, int argc, char **argv)
 
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("thread");
-	t = conv_get(c, "/v1/annotations/", argv[optind], "/thread",
+	t = net_get_at(c, "/v1/annotations/", argv[optind], "/thread",
 	    &rc);
 	if (t == NULL)
 		return rc;

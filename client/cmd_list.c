@@ -128,7 +128,7 @@ cmd_list(struct client *c, int argc, char **argv)
 	struct list_args	 a;
 	struct buf		 q;
 	json_t			*rec = NULL, *all = NULL, *item, *out;
-	char			*path, *erid, *end;
+	char			*end;
 	json_int_t		 talk, shown = -1;
 	size_t			 i;
 	int			 ch, rc = EXIT_USAGE;
@@ -170,11 +170,7 @@ cmd_list(struct client *c, int argc, char **argv)
 	if ((rc = list_query(c, &a, &q)) != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	erid = net_escape(a.rid);
-	xasprintf(&path, "/v1/records/%s", erid);
-	free(erid);
-	rec = net_get_json(c, path, &rc);
-	free(path);
+	rec = net_get_at(c, "/v1/records/", a.rid, "", &rc);
 	if (rec == NULL || (all = list_fetch(c, a.rid,
 	    q.len > 0 ? q.data : "", a.limit, &rc)) == NULL)
 		goto out;
@@ -207,16 +203,12 @@ cmd_show(struct client *c, int argc, char **argv)
 {
 	json_t		*root, *st;
 	const char	*author;
-	char		*path, *id, fp[10];
+	char		 fp[10];
 	int		 rc;
 
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("show");
-	id = net_escape(argv[optind]);
-	xasprintf(&path, "/v1/statements/%s", id);
-	free(id);
-	root = net_get_json(c, path, &rc);
-	free(path);
+	root = net_get_at(c, "/v1/statements/", argv[optind], "", &rc);
 	if (root == NULL)
 		return rc;
 	if (c->json) {

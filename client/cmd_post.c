@@ -83,7 +83,7 @@ post_resolve_at(struct client *c, const char *rid, const char *spec,
     int talk, int64_t *start, int64_t *end)
 {
 	const char	*errstr;
-	char		*path, *erid, *range, *p;
+	char		*range, *p;
 	json_t		*rec, *t;
 	int64_t		 base = 0;
 	int		 rc, relative = *spec == '+';
@@ -93,12 +93,8 @@ post_resolve_at(struct client *c, const char *rid, const char *spec,
 			fprintf(stderr, "gloss: --at +T needs --talk N\n");
 			return EXIT_USAGE;
 		}
-		erid = net_escape(rid);
-		xasprintf(&path, "/v1/records/%s", erid);
-		free(erid);
-		rec = net_get_json(c, path, &rc);
-		free(path);
-		if (rec == NULL)
+		if ((rec = net_get_at(c, "/v1/records/", rid, "", &rc)) ==
+		    NULL)
 			return rc;
 		t = json_array_get(json_object_get(rec, "talks"), talk - 1);
 		rc = t != NULL ? EXIT_OK : EXIT_REFUSED;
@@ -225,20 +221,6 @@ post_signed(struct client *c, const char *type, json_t *root)
 	return rc;
 }
 
-/* GET /v1/annotations/ID; NULL with *rc after a message. */
-json_t *
-post_annotation(struct client *c, const char *id, int *rc)
-{
-	char	*path, *e = net_escape(id);
-	json_t	*a;
-
-	xasprintf(&path, "/v1/annotations/%s", e);
-	a = net_get_json(c, path, rc);
-	free(path);
-	free(e);
-	return a;
-}
-
 enum post_mode {
 	POST_ANNOTATION,	/* operand: a record id */
 	POST_REPLY,		/* operand: the annotation replied to */
@@ -352,7 +334,8 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	}
 	rid = argv[optind];
 	if (mode != POST_ANNOTATION) {
-		if ((target = post_annotation(c, argv[optind], &rc)) == NULL)
+		if ((target = net_get_at(c, "/v1/annotations/", argv[optind],
+		    "", &rc)) == NULL)
 			goto out;
 		rid = json_string_value(json_object_get(target, "record"));
 		current = json_string_value(json_object_get(target, "text"));

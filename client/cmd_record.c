@@ -189,17 +189,12 @@ static int
 record_show(struct client *c, int argc, char **argv)
 {
 	json_t	*rec;
-	char	*rid, *path;
 	int	 rc;
 
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("record");
-	rid = net_escape(argv[optind]);
-	xasprintf(&path, "/v1/records/%s", rid);
-	rec = net_get_json(c, path, &rc);
-	free(path);
-	free(rid);
-	if (rec == NULL)
+	if ((rec = net_get_at(c, "/v1/records/", argv[optind], "", &rc)) ==
+	    NULL)
 		return rc;
 	if (c->json)
 		out_json(rec);

@@ -218,6 +218,24 @@ net_query(struct buf *q, const char *key, const char *value)
 	free(e);
 }
 
+/*
+ * GET prefix + operand (percent-encoded) + suffix as JSON, the way every
+ * command names one thing; NULL with *exitcode as net_get_json.
+ */
+json_t *
+net_get_at(struct client *c, const char *prefix, const char *operand,
+    const char *suffix, int *exitcode)
+{
+	char	*path, *e = net_escape(operand);
+	json_t	*root;
+
+	xasprintf(&path, "%s%s%s", prefix, e, suffix);
+	root = net_get_json(c, path, exitcode);
+	free(path);
+	free(e);
+	return root;
+}
+
 /* Percent-encode s for a path segment or query value; caller frees. */
 char *
 net_escape(const char *s)
