@@ -22,7 +22,8 @@
  * there), or an exit code after a message.
  */
 static int
-import_line(struct client *c, const char *line, size_t len, int64_t *seq)
+import_line(struct client *c, const char *line, size_t len, int64_t *seq,
+    int64_t *added)
 {
 	struct net_response	 resp;
 	struct jcs_err		 err;
@@ -59,7 +60,8 @@ import_line(struct client *c, const char *line, size_t len, int64_t *seq)
 		fprintf(stderr, "gloss: log line %lld refused:\n",
 		    (long long)*seq);
 		rc = net_refused(&resp);
-	}
+	} else
+		*added += resp.status == 201;
 	net_response_clear(&resp);
 out:
 	buf_free(&body);
@@ -79,7 +81,7 @@ cmd_import_log(struct client *c, int argc, char **argv)
 	struct client		 src;
 	struct net_response	 resp;
 	char			*path, *p, *nl, *end;
-	int64_t			 after = 0, seq, n = 0;
+	int64_t			 after = 0, seq, n = 0, added = 0;
 	int			 ch, rc = EXIT_OK, lines;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -110,7 +112,8 @@ cmd_import_log(struct client *c, int argc, char **argv)
 			if ((nl = memchr(p, '\n', resp.body.data +
 			    resp.body.len - p)) == NULL)
 				nl = resp.body.data + resp.body.len;
-			if ((rc = import_line(c, p, nl - p, &seq)) == EXIT_OK) {
+			if ((rc = import_line(c, p, nl - p, &seq,
+			    &added)) == EXIT_OK) {
 				after = seq;
 				lines++;
 				n++;
@@ -122,7 +125,8 @@ cmd_import_log(struct client *c, int argc, char **argv)
 	c->signer = NULL;
 	minisig_seckey_free(sk);
 	if (rc == EXIT_OK)
-		fprintf(stderr, "imported %lld statements, up to seq %lld\n",
-		    (long long)n, (long long)after);
+		fprintf(stderr, "read %lld statements up to seq %lld, %lld "
+		    "of them new here\n", (long long)n, (long long)after,
+		    (long long)added);
 	return rc;
 }

@@ -18,6 +18,24 @@
 #define POST_TEXT_MAX	(1024 * 1024)
 
 /*
+ * The id the server answered with: a repeat (an endorsement given twice)
+ * answers with the statement it repeats, which is the one that counts.
+ */
+static void
+post_answer_id(const struct net_response *resp, const char *sent,
+    char id[GLOSS_ID_LEN + 1])
+{
+	json_t		*root;
+	const char	*got;
+
+	root = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+	got = json_string_value(json_object_get(root, "id"));
+	snprintf(id, GLOSS_ID_LEN + 1, "%s", got != NULL &&
+	    stmt_id_valid(got) ? got : sent);
+	json_decref(root);
+}
+
+/*
  * Validate, sign and POST root (ownership taken).  On success the new
  * statement's id is in id and 0 is returned; otherwise an exit code after
  * a message.
@@ -55,7 +73,7 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 	else if (resp.status != 200 && resp.status != 201)
 		rc = net_refused(&resp);
 	else
-		memcpy(id, st->id, GLOSS_ID_LEN + 1);
+		post_answer_id(&resp, st->id, id);
 	net_response_clear(&resp);
 	buf_free(&body);
 	free(sig);
@@ -333,7 +351,15 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 		goto out;
 	}
 	rid = argv[optind];
-	if (mode != POST_ANNOTATION) {
+	/*
+	 * A reply takes its parent's record; an edit needs the annotation
+	 * only to start the editor from its text or to place a "+T".  An
+	 * edit of anything else is left to the daemon, whose refusal says
+	 * exactly what is wrong.
+	 */
+	if (mode == POST_REPLY || (mode == POST_EDIT && ((pa.message == NULL &&
+	    pa.file == NULL && isatty(STDIN_FILENO)) ||
+	    (pa.at != NULL && *pa.at == '+')))) {
 		if ((target = net_get_at(c, "/v1/annotations/", argv[optind],
 		    "", &rc)) == NULL)
 			goto out;
@@ -345,7 +371,7 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	    current : NULL)) == NULL)
 		goto out;
 	root = json_pack("{s:s}", "text", text);
-	if (root == NULL || rid == NULL) {
+	if (root == NULL || (rid == NULL && mode != POST_EDIT)) {
 		fprintf(stderr, "gloss: the text is not valid UTF-8\n");
 		goto out;
 	}

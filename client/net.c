@@ -110,7 +110,8 @@ net_request(struct client *c, const char *method, const char *path,
 	struct evkeyvalq	*hdrs;
 	struct net_call		 call = { resp, 0, 0 };
 	enum evhttp_cmd_type	 type;
-	char			*authz;
+	char			*authz, *target = NULL, hash[GLOSS_ID_LEN + 1];
+	int			 rc;
 
 	memset(resp, 0, sizeof *resp);
 	buf_init(&resp->body);
@@ -124,15 +125,25 @@ net_request(struct client *c, const char *method, const char *path,
 	evhttp_add_header(hdrs, "Accept", "application/json");
 	evhttp_add_header(hdrs, "User-Agent", "gloss/" GLOSS_VERSION);
 	if (c->signer != NULL) {
-		authz = reqsig_sign(c->signer, method, path, time(NULL));
+		/* The body's hash joins the signed URI, binding the two. */
+		if (body != NULL) {
+			stmt_sha256_hex(body, len, hash);
+			xasprintf(&target, "%s%cbody=%s", path,
+			    strchr(path, '?') != NULL ? '&' : '?', hash);
+		} else
+			target = xstrdup(path);
+		authz = reqsig_sign(c->signer, method, target, time(NULL));
 		evhttp_add_header(hdrs, "Authorization", authz);
 		free(authz);
+		path = target;
 	}
 	if (body != NULL) {
 		evhttp_add_header(hdrs, "Content-Type", "application/json");
 		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
 	}
-	if (evhttp_make_request(c->conn, req, type, path) == -1) {
+	rc = evhttp_make_request(c->conn, req, type, path);
+	free(target);
+	if (rc == -1) {
 		fprintf(stderr, "gloss: cannot send to %s\n", c->server);
 		return -1;
 	}

@@ -101,8 +101,11 @@ out_when(json_t *a, char *buf, size_t len)
 	char	 start[32], end[32];
 
 	if (!json_is_object(at)) {
-		snprintf(buf, len, "%s", json_is_integer(json_object_get(a,
-		    "talk")) ? "(whole talk)" : "(whole record)");
+		/* A reply without a place of its own sits at its parent's. */
+		snprintf(buf, len, "%s", json_is_string(json_object_get(a,
+		    "reply_to")) ? "(reply)" : json_is_integer(
+		    json_object_get(a, "talk")) ? "(whole talk)" :
+		    "(whole record)");
 		return;
 	}
 	timefmt_format(json_integer_value(json_object_get(at, "start")), start,

@@ -125,6 +125,23 @@ api_fold_free(struct api_fold *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* One state of a chain: a reading keeps a link, times fit the record. */
+static int
+api_fold_check(struct http_response *resp, const struct store_record *rec,
+    const struct stmt_annotation *state, struct store_placement *place)
+{
+	struct policy_verdict	v = { 0 };
+
+	if (state->kind == KIND_READING && state->nlinks == 0) {
+		http_error(resp, 422, "invalid_statement", "a reading needs "
+		    "at least one link");
+		return -1;
+	}
+	if (policy_annotation(rec, state, place, &v) == -1)
+		return api_refuse(resp, &v);
+	return 0;
+}
+
 /*
  * Fold the chain of annotation t, with the new revision rev among the
  * stored ones, into its new state and place it against the record.  The
@@ -140,12 +157,11 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	struct stmt_annotation	  state;
 	const struct stmt_annotation *r;
 	struct store_record	  rec;
-	struct policy_verdict	  v = { 0 };
 	struct buf		  b;
 	struct jcs_err		  err;
 	enum store_rc		  rc;
 	size_t			  i, n;
-	int			  ok = -1;
+	int			  bad = 0;
 
 	memset(&rec, 0, sizeof rec);
 	rc = store_statement(gd->store, t->id, api_chain_cb, &f->chain);
@@ -162,9 +178,18 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	order[n - 1] = rev;
 	qsort(order, n, sizeof *order, api_chain_cmp);
 
+	if ((rc = store_record(gd->store, t->rid, &rec)) != STORE_OK) {
+		free(order);
+		api_store_error(resp, rc == STORE_NOTFOUND ? STORE_ERROR : rc);
+		return -1;
+	}
+	/*
+	 * The state rev itself leaves (its own effect, wherever it sorts)
+	 * and the state at the end of the chain must both be valid.
+	 */
 	state = f->chain.st[0]->u.annotation;
 	linked = f->chain.st[0];
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !bad; i++) {
 		r = &order[i]->u.annotation;
 		state.text = r->text;
 		state.text_len = r->text_len;
@@ -180,32 +205,23 @@ api_fold(struct glossd *gd, struct http_response *resp,
 			state.nlinks = r->nlinks;
 			linked = order[i];
 		}
+		if (order[i] == rev || i == n - 1)
+			bad = api_fold_check(resp, &rec, &state, place) == -1;
 	}
 	free(order);
-	if (state.kind == KIND_READING && state.nlinks == 0) {
-		http_error(resp, 422, "invalid_statement", "a reading needs "
-		    "at least one link");
+	store_record_clear(&rec);
+	if (bad)
 		return -1;
-	}
-	if ((rc = store_record(gd->store, t->rid, &rec)) != STORE_OK) {
-		api_store_error(resp, rc == STORE_NOTFOUND ? STORE_ERROR : rc);
-		return -1;
-	}
-	if (policy_annotation(&rec, &state, place, &v) == -1)
-		api_refuse(resp, &v);
-	else if (state.nlinks > 0) {
+	if (state.nlinks > 0) {
 		buf_init(&b);
 		if (jcs_serialize(json_object_get(linked->root, "links"), &b,
 		    &err) == -1) {
 			buf_free(&b);
 			api_store_error(resp, STORE_ERROR);
-		} else {
-			f->links = buf_take(&b);
-			ok = 0;
+			return -1;
 		}
-	} else
-		ok = 0;
-	store_record_clear(&rec);
+		f->links = buf_take(&b);
+	}
 	/* A reply placed by its parent stays there. */
 	if (state.reply_to != NULL && state.talk == 0 && state.at_start == -1) {
 		place->talk = t->place.talk;
@@ -218,7 +234,7 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	place->text = state.text;
 	place->text_len = state.text_len;
 	place->links = f->links;
-	return ok;
+	return 0;
 }
 
 static int

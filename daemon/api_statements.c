@@ -118,18 +118,27 @@ api_seq_cb(const struct store_statement *row, void *arg)
 /*
  * A request signed by an importer key (DESIGN.md §3) replays statements
  * another glossd accepted: their created time is past and their record's
- * curator is that glossd's.  Returns 1 for an importer, 0 for an
- * unsigned request, -1 with 401/403 in resp for a bad or foreign one.
+ * curator is that glossd's.  The signed URI carries ?body=<SHA-256 of the
+ * body>, so a captured header cannot carry another body.  Returns 1 for
+ * an importer, 0 for an unsigned request, -1 with 401/403 in resp for a
+ * bad or foreign one.
  */
 static int
 api_importer(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	struct minisig_pubkey	 key;
-	const char		*errstr;
+	const char		*errstr, *hash = http_query(req, "body");
+	char			 want[GLOSS_ID_LEN + 1];
 
 	if (req->authz == NULL)
 		return 0;
+	stmt_sha256_hex(req->body, req->body_len, want);
+	if (hash == NULL || strcmp(hash, want) != 0) {
+		http_error(resp, 401, "bad_request_signature", "a signed POST "
+		    "names the SHA-256 of its body in ?body=");
+		return -1;
+	}
 	if (reqsig_verify(req->authz, "POST", req->target != NULL ?
 	    req->target : "", req->now, REQSIG_WINDOW, &key, &errstr) == -1) {
 		http_error(resp, 401, "bad_request_signature", "%s", errstr);
