@@ -117,6 +117,15 @@ load_map(const char *path, struct load_lines *l)
 		fatalx("%s has no lines", path);
 }
 
+static void
+load_unmap(struct load_lines *l)
+{
+	if (l->data != NULL)
+		munmap((void *)(uintptr_t)l->data, l->size);
+	free(l->off);
+	memset(l, 0, sizeof *l);
+}
+
 static size_t
 load_line_len(const struct load_lines *l, size_t i)
 {
@@ -356,7 +365,10 @@ main(int argc, char **argv)
 	    bench_percentile(all, nall, 50), bench_percentile(all, nall, 99),
 	    nall > 0 ? all[nall - 1] : 0, errors,
 	    statuses[0] != '\0' ? statuses : "-");
+	fflush(stdout);
 	free(all);
 	free(t);
+	load_unmap(&o.bodies);
+	load_unmap(&o.paths);
 	return 0;
 }

@@ -300,5 +300,6 @@ main(int argc, char **argv)
 		printf("sqlite_tx_normal %.0f\n", ref_sqlite_rate(dir,
 		    "normal", secs));
 	}
+	fflush(stdout);
 	return 0;
 }

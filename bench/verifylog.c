@@ -271,5 +271,9 @@ main(int argc, char **argv)
 	printf("VERIFY statements=%lld failed=%lld secs=%.3f rate=%.1f "
 	    "threads=%d pages=%lld\n", ok + failed, failed, secs,
 	    (double)(ok + failed) / secs, threads, pages);
+	fflush(stdout);
+	pthread_mutex_destroy(&q.lock);
+	pthread_cond_destroy(&q.more);
+	pthread_cond_destroy(&q.room);
 	return failed > 0 ? 1 : 0;
 }

@@ -15,8 +15,6 @@
 
 #include "client.h"
 
-#define IMPORT_PAGE	500
-
 /*
  * POST one /v1/log line to the target.  Returns 0 (accepted or already
  * there), or an exit code after a message.
@@ -99,8 +97,7 @@ cmd_import_log(struct client *c, int argc, char **argv)
 	memset(&src, 0, sizeof src);
 	src.server = argv[optind];
 	do {
-		xasprintf(&path, "/v1/log?after=%lld&limit=%d",
-		    (long long)after, IMPORT_PAGE);
+		xasprintf(&path, "/v1/log?after=%lld", (long long)after);
 		if (net_request(&src, "GET", path, NULL, 0, &resp) == -1)
 			rc = EXIT_USAGE;
 		else if (resp.status != 200)
@@ -120,7 +117,7 @@ cmd_import_log(struct client *c, int argc, char **argv)
 			}
 		}
 		net_response_clear(&resp);
-	} while (rc == EXIT_OK && lines == IMPORT_PAGE);
+	} while (rc == EXIT_OK && lines > 0);
 	net_close(&src);
 	c->signer = NULL;
 	minisig_seckey_free(sk);

@@ -225,8 +225,9 @@ cmd_show(struct client *c, int argc, char **argv)
 	printf("created  %s, received %s\n",
 	    json_string_value(json_object_get(st, "created")),
 	    json_string_value(json_object_get(root, "received")));
-	printf("record   %s\n",
-	    json_string_value(json_object_get(st, "record")));
+	if (json_is_string(json_object_get(st, "record")))
+		out_field(stdout, "record   ", json_string_value(
+		    json_object_get(st, "record")));
 	if (json_object_get(st, "kind") != NULL) {
 		json_object_set(st, "id", json_object_get(root, "id"));
 		out_entry(c, st, "");

@@ -142,15 +142,15 @@ post_resolve_at(struct client *c, const char *rid, const char *spec,
 }
 
 /*
- * Let the user write the text in $EDITOR, starting from initial.  NULL
- * after a message if there is no editor or the text comes back empty.
+ * Let the user write the text in $VISUAL or $EDITOR, starting from
+ * initial; its length in *lenp.  NULL after a message if there is no
+ * editor or it fails.
  */
 static char *
-post_editor(const char *initial)
+post_editor(const char *initial, size_t *lenp)
 {
 	const char	*editor = getenv("VISUAL");
 	char		 path[] = "/tmp/gloss-edit.XXXXXX", *cmd, *text;
-	size_t		 len;
 	int		 fd, rc;
 
 	if (editor == NULL || *editor == '\0')
@@ -170,7 +170,7 @@ post_editor(const char *initial)
 	xasprintf(&cmd, "%s '%s'", editor, path);
 	rc = system(cmd);
 	free(cmd);
-	text = rc == 0 ? file_read(path, POST_TEXT_MAX, &len) : NULL;
+	text = rc == 0 ? file_read(path, POST_TEXT_MAX, lenp) : NULL;
 	unlink(path);
 	if (rc != 0)
 		fprintf(stderr, "gloss: the editor failed; nothing was sent\n");
@@ -189,20 +189,21 @@ post_text(const char *message, const char *file, const char *current)
 
 	if (message != NULL)
 		return xstrdup(message);
-	if (file == NULL) {
-		if (isatty(STDIN_FILENO)) {
-			if (current != NULL)
-				return post_editor(current);
+	if (file == NULL && isatty(STDIN_FILENO)) {
+		if (current == NULL) {
 			fprintf(stderr, "gloss: no text: use -m TEXT, -F FILE "
 			    "or pipe it in\n");
 			return NULL;
 		}
-		file = "-";
-	}
-	if ((text = file_read(file, POST_TEXT_MAX, &len)) == NULL)
+		if ((text = post_editor(current, &len)) == NULL)
+			return NULL;
+		file = "the editor's text";
+	} else if ((text = file_read(file != NULL ? file : "-",
+	    POST_TEXT_MAX, &len)) == NULL)
 		return NULL;
 	if (strlen(text) != len) {
-		fprintf(stderr, "gloss: %s: the text holds a NUL byte\n", file);
+		fprintf(stderr, "gloss: %s: the text holds a NUL byte\n",
+		    file != NULL ? file : "stdin");
 		free(text);
 		return NULL;
 	}

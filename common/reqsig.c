@@ -55,9 +55,13 @@ reqsig_sign(const struct minisig_seckey *sk, const char *method,
 	return header;
 }
 
-/* Copy the value of "name=" at *p up to ", " or the end into out. */
+/*
+ * Copy the value of "name=" at *p into out: up to ", " (which must follow
+ * unless last), or to the end of the header (which last must reach).
+ */
 static int
-reqsig_field(const char **p, const char *name, char *out, size_t outlen)
+reqsig_field(const char **p, const char *name, char *out, size_t outlen,
+    int last)
 {
 	size_t	nlen = strlen(name), vlen;
 
@@ -70,11 +74,11 @@ reqsig_field(const char **p, const char *name, char *out, size_t outlen)
 	memcpy(out, *p, vlen);
 	out[vlen] = '\0';
 	*p += vlen;
-	if (**p == ',') {
-		if ((*p)[1] != ' ')
-			return -1;
-		*p += 2;
-	}
+	if (last)
+		return **p == '\0' ? 0 : -1;
+	if ((*p)[0] != ',' || (*p)[1] != ' ')
+		return -1;
+	*p += 2;
 	return 0;
 }
 
@@ -99,17 +103,19 @@ reqsig_verify(const char *header, const char *method, const char *target,
 	if (strncmp(p, REQSIG_PREFIX, strlen(REQSIG_PREFIX)) != 0)
 		return -1;
 	p += strlen(REQSIG_PREFIX);
-	if (reqsig_field(&p, "key", key, sizeof key) == -1 ||
-	    reqsig_field(&p, "ts", ts, sizeof ts) == -1 ||
-	    reqsig_field(&p, "sig", b64, sizeof b64) == -1 || *p != '\0')
+	if (reqsig_field(&p, "key", key, sizeof key, 0) == -1 ||
+	    reqsig_field(&p, "ts", ts, sizeof ts, 0) == -1 ||
+	    reqsig_field(&p, "sig", b64, sizeof b64, 1) == -1)
 		return -1;
 	if (minisig_pubkey_parse(key, strlen(key), pk, errstr) == -1)
 		return -1;
-	t = strtoll(ts, &end, 10);
-	if (*end != '\0' || t < 0) {
+	/* Plain digits, no sign, no leading zero: one spelling per time. */
+	if (strspn(ts, "0123456789") != strlen(ts) ||
+	    (ts[0] == '0' && ts[1] != '\0')) {
 		*errstr = "ts is not a unix time";
 		return -1;
 	}
+	t = strtoll(ts, &end, 10);
 	if (t > (long long)now + window || t < (long long)now - window) {
 		*errstr = "the request signature is too old or too new";
 		return -1;

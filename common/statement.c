@@ -448,8 +448,9 @@ stmt_endorse(struct stmt_ctx *ctx, struct statement *st)
 }
 
 /*
- * Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069),
- * which could make a name read as someone else's.
+ * Bidirectional controls: overrides and isolates (U+202A..U+202E,
+ * U+2066..U+2069) and marks (U+200E, U+200F, U+061C), which could make a
+ * name read as someone else's.
  */
 static int
 stmt_has_bidi(const char *s)
@@ -457,9 +458,12 @@ stmt_has_bidi(const char *s)
 	const unsigned char	*p = (const unsigned char *)s;
 
 	for (; *p != '\0'; p++) {
+		if (p[0] == 0xd8 && p[1] == 0x9c)
+			return 1;
 		if (p[0] != 0xe2 || p[1] == '\0' || p[2] == '\0')
 			continue;
-		if ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		if ((p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f ||
+		    (p[2] >= 0xaa && p[2] <= 0xae))) ||
 		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
 			return 1;
 	}

@@ -279,7 +279,8 @@ api_get_thread(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, STORE_ERROR);
 	else {
 		buf_printf(&resp->body, "{\"root\":\"%s\",\"annotations\":%zu,"
-		    "\"tree\":", one.root, t.n);
+		    "\"truncated\":%s,\"tree\":", one.root, t.n,
+		    t.n == API_THREAD_MAX ? "true" : "false");
 		api_thread_write(&resp->body, &t, 0);
 		buf_puts(&resp->body, "}\n");
 	}

@@ -83,7 +83,7 @@ api_get_search(struct glossd *gd, struct http_request *req,
 	struct buf		 match;
 	const char		*q = http_query(req, "q"), *v;
 	enum stmt_kind		 kind;
-	int64_t			 limit = API_SEARCH_DEFAULT, after = 0;
+	int64_t			 limit, after = 0;
 	enum store_rc		 rc;
 
 	memset(&s, 0, sizeof s);
@@ -95,6 +95,8 @@ api_get_search(struct glossd *gd, struct http_request *req,
 		    API_SEARCH_QUERY_MAX);
 		goto out;
 	}
+	limit = API_SEARCH_DEFAULT < gd->cfg.limits.page_max ?
+	    API_SEARCH_DEFAULT : gd->cfg.limits.page_max;
 	if (http_query_int(resp, req, "limit", 1, gd->cfg.limits.page_max,
 	    &limit) == -1 || http_query_int(resp, req, "after", 0,
 	    API_SEARCH_OFFSET_MAX, &after) == -1)
@@ -127,7 +129,7 @@ api_get_search(struct glossd *gd, struct http_request *req,
 		goto out;
 	}
 	buf_puts(&resp->body, "],\"next\":");
-	if (r.n > r.limit)
+	if (r.n > r.limit && after + limit <= API_SEARCH_OFFSET_MAX)
 		buf_printf(&resp->body, "\"%lld\"", (long long)(after + limit));
 	else
 		buf_puts(&resp->body, "null");

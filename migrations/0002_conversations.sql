@@ -1,10 +1,12 @@
 -- 0002_conversations.sql: threads, revisions, retractions, endorsements,
 -- profiles and full-text search.
 --
--- Why triggers: every counter and the search index are derived from rows
--- store_append writes, so SQLite keeps them in step inside the same
--- transaction.  No code path can forget one, and a rebuild from the log
--- recomputes them by replaying the same inserts.
+-- Why triggers: the counters of replies, endorsements and statements per
+-- key, and the search index, are derived from rows store_append writes, so
+-- SQLite keeps them in step inside the same transaction: no code path can
+-- forget one, and a rebuild from the log recomputes them by replaying the
+-- same inserts.  (A revision's count and a new annotation's record count
+-- are bumped by the statements that write those rows.)
 
 -- An annotation's place in its thread (root: the top-level annotation,
 -- itself for one), how often it was revised, its visible replies and its

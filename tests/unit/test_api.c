@@ -1567,11 +1567,1247 @@ test_invalid_statement(void **state)
 	    "invalid_statement");
 }
 
+/*
+ * Conversations (issue 3): the rules of api_conv.c, the annotation,
+ * revision, thread, key and search GETs, and importer requests.  Every
+ * statement below is built as JSON with the created time it needs and
+ * run through stmt_from_json as fixture_statement does.
+ */
+
+/* An id no statement has. */
+#define NO_ID	"00000000000000000000000000000000"			\
+		"00000000000000000000000000000000"
+
+/* A key whose base64 holds both '/' and '+', freed by teardown_conv. */
+static struct fixture_key	*slash_key;
+
+static int
+teardown_conv(void **state)
+{
+	fixture_key_free(slash_key);
+	slash_key = NULL;
+	return teardown(state);
+}
+
+/* The RFC 3339 text of t (freed by teardown). */
+static const char *
+created_at(struct ctx *c, time_t t)
+{
+	char	*s = xmalloc(21);
+
+	timefmt_rfc3339(t, s);
+	return keep_mem(c, s);
+}
+
+/*
+ * A statement of type by k created at t, with the members of extra
+ * (stolen) besides v, type, author and created (freed by teardown).
+ */
+static struct statement *
+conv_st(struct ctx *c, const struct fixture_key *k, const char *type,
+    time_t t, json_t *extra)
+{
+	json_t	*root;
+
+	assert_non_null(extra);
+	root = json_pack("{s:i, s:s, s:s, s:s}", "v", 1, "type", type,
+	    "author", k->pubkey, "created", created_at(c, t));
+	assert_non_null(root);
+	assert_int_equal(json_object_update(root, extra), 0);
+	json_decref(extra);
+	return keep_st(c, fixture_statement(root));
+}
+
+/* A comment by k on "rec" created at t, with extra members (or NULL). */
+static struct statement *
+conv_ann(struct ctx *c, const struct fixture_key *k, time_t t,
+    const char *text, json_t *extra)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s, s:s}", "record", "rec", "kind", "comment",
+	    "text", text);
+	assert_non_null(m);
+	if (extra != NULL) {
+		assert_int_equal(json_object_update(m, extra), 0);
+		json_decref(extra);
+	}
+	return conv_st(c, k, "annotation", t, m);
+}
+
+/* A revision of id by k at t: text, and extra members (or NULL). */
+static struct statement *
+conv_rev(struct ctx *c, const struct fixture_key *k, time_t t,
+    const char *of, const char *text, json_t *extra)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s}", "of", of, "text", text);
+	assert_non_null(m);
+	if (extra != NULL) {
+		assert_int_equal(json_object_update(m, extra), 0);
+		json_decref(extra);
+	}
+	return conv_st(c, k, "revision", t, m);
+}
+
+static struct statement *
+conv_retract(struct ctx *c, const struct fixture_key *k, time_t t,
+    const char *of, const char *reason)
+{
+	json_t	*m = json_pack("{s:s}", "of", of);
+
+	if (reason != NULL)
+		json_object_set_new(m, "reason", json_string(reason));
+	return conv_st(c, k, "retraction", t, m);
+}
+
+static struct statement *
+conv_endorse(struct ctx *c, const struct fixture_key *k, time_t t,
+    const char *type, const char *subject)
+{
+	return conv_st(c, k, type, t, json_pack("{s:s}", "subject",
+	    subject));
+}
+
+/* GET target, which must answer 200 with JSON. */
+static json_t *
+get_ok(struct ctx *c, const char *target)
+{
+	get(c, target);
+	check_status(c, 200);
+	return body_json(c);
+}
+
+/* GET /v1/annotations/{id}, which must answer 200. */
+static json_t *
+get_annotation(struct ctx *c, const char *id)
+{
+	return get_ok(c, replace(c, "/v1/annotations/ID", "ID", id));
+}
+
+static const char *
+jstr(json_t *j, const char *name)
+{
+	json_t	*v = json_object_get(j, name);
+
+	if (!json_is_string(v))
+		fail_msg("member %s is not a string", name);
+	return json_string_value(v);
+}
+
+static json_int_t
+jint(json_t *j, const char *name)
+{
+	json_t	*v = json_object_get(j, name);
+
+	if (!json_is_integer(v))
+		fail_msg("member %s is not an integer", name);
+	return json_integer_value(v);
+}
+
+/* A revision by another key is refused and changes nothing. */
+static void
+test_conv_revision_not_author(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now, "mine", NULL);
+	accepted(c, key_other, a);
+	refused_st(c, key_third, conv_rev(c, key_third, now, a->id,
+	    "hijacked", NULL), 403, "not_author");
+	/* Not even by a curator. */
+	refused_st(c, key_curator, conv_rev(c, key_curator, now, a->id,
+	    "curated", NULL), 403, "not_author");
+	assert_string_equal(jstr(get_annotation(c, a->id), "text"), "mine");
+	assert_int_equal(jint(get_annotation(c, a->id), "revisions"), 0);
+}
+
+/* Always revise the original: a revision's id is refused as "of". */
+static void
+test_conv_revision_of_revision(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *r;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now, "v0", NULL);
+	accepted(c, key_other, a);
+	r = conv_rev(c, key_other, now, a->id, "v1", NULL);
+	accepted(c, key_other, r);
+	refused_st(c, key_other, conv_rev(c, key_other, now + 1, r->id, "v2",
+	    NULL), 422, "revision_of_revision");
+	assert_string_equal(jstr(get_annotation(c, a->id), "text"), "v1");
+	/* A revision is not an annotation to GET either. */
+	getf(c, "/v1/annotations/%s", r->id);
+	check_error(c, 404, "not_found");
+}
+
+static void
+test_conv_revision_unknown(void **state)
+{
+	struct ctx		*c = *state;
+	time_t			 now = time(NULL);
+
+	refused_st(c, key_other, conv_rev(c, key_other, now, NO_ID, "x",
+	    NULL), 422, "unknown_annotation");
+	/* A statement that is not an annotation. */
+	refused_st(c, key_curator, conv_rev(c, key_curator, now,
+	    c->record->id, "x", NULL), 422, "unknown_annotation");
+}
+
+static void
+test_conv_revision_retracted(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now, "soon gone", NULL);
+	accepted(c, key_other, a);
+	accepted(c, key_other, conv_retract(c, key_other, now, a->id, NULL));
+	refused_st(c, key_other, conv_rev(c, key_other, now + 1, a->id,
+	    "too late", NULL), 409, "retracted");
+	/* Another key is still told it is not theirs first. */
+	refused_st(c, key_third, conv_rev(c, key_third, now + 1, a->id,
+	    "not mine", NULL), 403, "not_author");
+}
+
+/*
+ * A chain of three revisions arriving out of order reads back in
+ * (created, id) order: the current text is the latest-created one's,
+ * whatever arrived last, and members a later revision leaves out keep
+ * what earlier ones set.
+ */
+static void
+test_conv_revision_chain_order(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *r1, *r2, *r3, *t1, *t2, *hi;
+	json_t			*j, *list;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now - 40, "v0", NULL);
+	accepted(c, key_other, a);
+	r1 = conv_rev(c, key_other, now - 30, a->id, "v1",
+	    json_pack("{s:s}", "kind", "critique"));
+	r2 = conv_rev(c, key_other, now - 20, a->id, "v2",
+	    json_pack("{s:i}", "talk", 2));
+	r3 = conv_rev(c, key_other, now - 10, a->id, "v3", NULL);
+
+	accepted(c, key_other, r3);
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "text"), "v3");
+	assert_string_equal(jstr(j, "kind"), "comment");
+	accepted(c, key_other, r1);
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "text"), "v3");
+	assert_string_equal(jstr(j, "kind"), "critique");
+	accepted(c, key_other, r2);
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "text"), "v3");
+	assert_string_equal(jstr(j, "kind"), "critique");
+	assert_int_equal(jint(j, "talk"), 2);
+	assert_int_equal(jint(j, "revisions"), 3);
+	assert_string_equal(jstr(j, "id"), a->id);
+
+	/* The history: the original, then the chain in order. */
+	getf(c, "/v1/annotations/%s/revisions", a->id);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_string_equal(jstr(j, "annotation"), a->id);
+	list = json_object_get(j, "revisions");
+	assert_int_equal(json_array_size(list), 4);
+	assert_string_equal(jstr(json_array_get(list, 0), "id"), a->id);
+	assert_string_equal(jstr(json_array_get(list, 1), "id"), r1->id);
+	assert_string_equal(jstr(json_array_get(list, 2), "id"), r2->id);
+	assert_string_equal(jstr(json_array_get(list, 3), "id"), r3->id);
+	assert_true(json_equal(json_object_get(json_array_get(list, 1),
+	    "statement"), r1->root));
+	assert_true(json_equal(json_object_get(json_array_get(list, 0),
+	    "statement"), a->root));
+
+	/* Two with the same created: the greater id is the later. */
+	t1 = conv_rev(c, key_other, now - 5, a->id, "tie one", NULL);
+	t2 = conv_rev(c, key_other, now - 5, a->id, "tie two", NULL);
+	hi = strcmp(t1->id, t2->id) > 0 ? t1 : t2;
+	accepted(c, key_other, hi);
+	accepted(c, key_other, hi == t1 ? t2 : t1);
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "text"), hi->u.annotation.text);
+	assert_int_equal(jint(j, "revisions"), 5);
+}
+
+/* The folded state must still fit the record. */
+static void
+test_conv_revision_outside_talk(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b;
+	time_t			 now = time(NULL);
+
+	/* On talk 1, [0, 60000). */
+	a = conv_ann(c, key_other, now, "on talk one",
+	    json_pack("{s:i}", "talk", 1));
+	accepted(c, key_other, a);
+	refused_st(c, key_other, conv_rev(c, key_other, now, a->id, "later",
+	    json_pack("{s:{s:i}}", "at", "start", 90000)), 422,
+	    "time_outside_talk");
+	refused_st(c, key_other, conv_rev(c, key_other, now, a->id, "later",
+	    json_pack("{s:{s:i, s:i}}", "at", "start", 50000, "end",
+	    70000)), 422, "time_outside_talk");
+	refused_st(c, key_other, conv_rev(c, key_other, now, a->id, "nowhere",
+	    json_pack("{s:i}", "talk", 4)), 422, "talk_out_of_range");
+	refused_st(c, key_other, conv_rev(c, key_other, now, a->id, "past",
+	    json_pack("{s:i, s:{s:i}}", "talk", 3, "at", "start", 600000)),
+	    422, "time_outside_record");
+	/* Moving talk and time together is fine. */
+	accepted(c, key_other, conv_rev(c, key_other, now, a->id, "moved",
+	    json_pack("{s:i, s:{s:i}}", "talk", 2, "at", "start", 90000)));
+	assert_int_equal(jint(get_annotation(c, a->id), "talk"), 2);
+
+	/* A timed annotation moved to a talk its time is not in. */
+	b = conv_ann(c, key_other, now, "at 1:30",
+	    json_pack("{s:{s:i}}", "at", "start", 90000));
+	accepted(c, key_other, b);
+	refused_st(c, key_other, conv_rev(c, key_other, now, b->id, "talk 3",
+	    json_pack("{s:i}", "talk", 3)), 422, "time_outside_talk");
+	assert_int_equal(jint(get_annotation(c, b->id), "revisions"), 0);
+}
+
+/* A reading keeps at least one link across its chain. */
+static void
+test_conv_revision_reading_links(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b;
+	json_t			*j;
+	time_t			 now = time(NULL);
+
+	a = keep_st(c, fixture_annotation(key_other, "rec", "reading", 0, -1,
+	    -1, "read this"));
+	accepted(c, key_other, a);
+	refused_st(c, key_other, conv_rev(c, key_other, now, a->id, "no links",
+	    json_pack("{s:[]}", "links")), 422, "invalid_statement");
+	/* Text only: the links stay. */
+	accepted(c, key_other, conv_rev(c, key_other, now, a->id, "still",
+	    NULL));
+	j = get_annotation(c, a->id);
+	assert_int_equal(json_array_size(json_object_get(j, "links")), 1);
+	/* A reading no more may drop them. */
+	accepted(c, key_other, conv_rev(c, key_other, now + 1, a->id,
+	    "a comment now", json_pack("{s:s, s:[]}", "kind", "comment",
+	    "links")));
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "kind"), "comment");
+	assert_int_equal(json_array_size(json_object_get(j, "links")), 0);
+
+	/* A comment made a reading needs a link somewhere in the chain. */
+	b = conv_ann(c, key_other, now, "plain", NULL);
+	accepted(c, key_other, b);
+	refused_st(c, key_other, conv_rev(c, key_other, now, b->id, "reading",
+	    json_pack("{s:s}", "kind", "reading")), 422, "invalid_statement");
+	accepted(c, key_other, conv_rev(c, key_other, now, b->id, "reading",
+	    json_pack("{s:s, s:[{s:s}]}", "kind", "reading", "links", "url",
+	    "https://example.org/x")));
+	j = get_annotation(c, b->id);
+	assert_string_equal(jstr(j, "kind"), "reading");
+	assert_string_equal(jstr(json_array_get(json_object_get(j, "links"),
+	    0), "url"), "https://example.org/x");
+}
+
+/* Retractions: by the author, of an annotation or endorsement, once. */
+static void
+test_conv_retraction_rules(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *r, *x, *p;
+	time_t			 now = time(NULL);
+	int64_t			 seq;
+
+	a = conv_ann(c, key_other, now, "retract me", NULL);
+	accepted(c, key_other, a);
+	refused_st(c, key_third, conv_retract(c, key_third, now, a->id, NULL),
+	    403, "not_author");
+	/* A record statement, by its author. */
+	refused_st(c, key_curator, conv_retract(c, key_curator, now,
+	    c->record->id, NULL), 422, "not_retractable");
+	/* A revision, a profile. */
+	r = conv_rev(c, key_other, now, a->id, "revised", NULL);
+	accepted(c, key_other, r);
+	refused_st(c, key_other, conv_retract(c, key_other, now, r->id, NULL),
+	    422, "not_retractable");
+	p = conv_st(c, key_other, "profile", now, json_pack("{s:s}", "name",
+	    "Other"));
+	accepted(c, key_other, p);
+	refused_st(c, key_other, conv_retract(c, key_other, now, p->id, NULL),
+	    422, "not_retractable");
+	/* Nothing. */
+	refused_st(c, key_other, conv_retract(c, key_other, now, NO_ID, NULL),
+	    422, "unknown_statement");
+
+	x = conv_retract(c, key_other, now, a->id, "changed my mind");
+	seq = accepted(c, key_other, x);
+	/* The same retraction again is the stored one. */
+	post_st(c, key_other, x, time(NULL));
+	assert_int_equal(check_accepted(c, x, 200), seq);
+	/* Another one: already retracted. */
+	refused_st(c, key_other, conv_retract(c, key_other, now, a->id,
+	    "twice"), 409, "retracted");
+	refused_st(c, key_other, conv_retract(c, key_other, now + 1, a->id,
+	    NULL), 409, "retracted");
+	/* A retraction of the retraction is not a thing. */
+	refused_st(c, key_other, conv_retract(c, key_other, now, x->id, NULL),
+	    422, "not_retractable");
+}
+
+/*
+ * A retracted annotation answers 410 with its retraction, is gone from
+ * listings, search and counts, and its statements still verify.
+ */
+static void
+test_conv_retracted_gone(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *keep, *x, *back;
+	json_t			*j, *e, *rj, *inner;
+	const char		*code, *sig;
+	char			*message;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now, "ephemeral wombat", NULL);
+	accepted(c, key_other, a);
+	keep = conv_ann(c, key_other, now, "lasting wombat", NULL);
+	accepted(c, key_other, keep);
+	x = conv_retract(c, key_other, now, a->id, "wrong");
+	accepted(c, key_other, x);
+
+	getf(c, "/v1/annotations/%s", a->id);
+	check_status(c, 410);
+	j = body_json(c);
+	e = json_object_get(j, "error");
+	assert_string_equal(jstr(e, "code"), "retracted");
+	assert_true(json_is_string(json_object_get(e, "message")));
+	rj = json_object_get(j, "retraction");
+	assert_true(json_is_object(rj));
+	assert_string_equal(jstr(rj, "id"), x->id);
+	assert_true(json_is_integer(json_object_get(rj, "seq")));
+	inner = json_object_get(rj, "statement");
+	assert_true(json_equal(inner, x->root));
+	assert_string_equal(jstr(inner, "of"), a->id);
+	/* The retraction in the answer verifies. */
+	sig = jstr(rj, "minisig");
+	back = keep_st(c, fixture_statement(json_deep_copy(inner)));
+	assert_string_equal(back->id, x->id);
+	if (stmt_verify(back, sig, strlen(sig), &code, &message) != 0) {
+		keep_mem(c, message);
+		fail_msg("the retraction does not verify: %s", message);
+	}
+
+	/* Its history and thread are gone too. */
+	getf(c, "/v1/annotations/%s/revisions", a->id);
+	check_status(c, 410);
+	getf(c, "/v1/annotations/%s/thread", a->id);
+	check_status(c, 410);
+
+	/* Listings, counts, search. */
+	get(c, "/v1/records/rec/annotations");
+	check_status(c, 200);
+	j = body_json(c);
+	assert_int_equal(json_array_size(json_object_get(j, "annotations")),
+	    1);
+	assert_string_equal(jstr(json_array_get(json_object_get(j,
+	    "annotations"), 0), "id"), keep->id);
+	assert_int_equal(jint(get_ok(c, "/v1/records/rec"), "annotations"), 1);
+	j = get_ok(c, "/v1/search?q=wombat");
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(j, "results"),
+	    0), "id"), keep->id);
+	j = get_ok(c, "/v1/search?q=ephemeral");
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+
+	/* Both statements stay in the log. */
+	get(c, "/v1/log");
+	check_status(c, 200);
+	assert_non_null(strstr(body(c), a->id));
+	assert_non_null(strstr(body(c), x->id));
+
+	/* The annotation's own statement is still served, and verifies. */
+	getf(c, "/v1/statements/%s", a->id);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_true(json_equal(json_object_get(j, "statement"), a->root));
+	sig = jstr(j, "minisig");
+	if (stmt_verify(a, sig, strlen(sig), &code, &message) != 0) {
+		keep_mem(c, message);
+		fail_msg("the retracted annotation does not verify: %s",
+		    message);
+	}
+}
+
+/* Replies: not to a retracted annotation; placed by their parent. */
+static void
+test_conv_reply_rules(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*p, *gone, *r, *own;
+	json_t			*j, *list;
+	time_t			 now = time(NULL);
+
+	/* Parent on talk 2 at 1:30-1:35. */
+	p = conv_ann(c, key_other, now, "parent",
+	    json_pack("{s:i, s:{s:i, s:i}}", "talk", 2, "at", "start", 90000,
+	    "end", 95000));
+	accepted(c, key_other, p);
+	gone = conv_ann(c, key_other, now, "gone", NULL);
+	accepted(c, key_other, gone);
+	accepted(c, key_other, conv_retract(c, key_other, now, gone->id,
+	    NULL));
+
+	refused_st(c, key_third, conv_ann(c, key_third, now, "too late",
+	    json_pack("{s:s}", "reply_to", gone->id)), 422,
+	    "reply_to_retracted");
+	refused_st(c, key_third, conv_ann(c, key_third, now, "to nothing",
+	    json_pack("{s:s}", "reply_to", NO_ID)), 422,
+	    "unknown_annotation");
+
+	/* No place of its own: the parent's talk and span. */
+	r = conv_ann(c, key_third, now, "a reply",
+	    json_pack("{s:s}", "reply_to", p->id));
+	accepted(c, key_third, r);
+	j = get_annotation(c, r->id);
+	assert_int_equal(jint(j, "talk"), 2);
+	assert_null(json_object_get(j, "at"));
+	assert_string_equal(jstr(j, "reply_to"), p->id);
+	assert_string_equal(jstr(j, "root"), p->id);
+	assert_int_equal(jint(get_annotation(c, p->id), "replies"), 1);
+	/* Listed with its parent, by talk and by time. */
+	get(c, "/v1/records/rec/annotations?talk=2");
+	check_status(c, 200);
+	list = json_object_get(body_json(c), "annotations");
+	assert_int_equal(json_array_size(list), 2);
+	get(c, "/v1/records/rec/annotations?from=92000&to=92000");
+	check_status(c, 200);
+	list = json_object_get(body_json(c), "annotations");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(jstr(json_array_get(list, 0), "id"), p->id);
+	assert_string_equal(jstr(json_array_get(list, 1), "id"), r->id);
+
+	/* A place of its own is its own. */
+	own = conv_ann(c, key_third, now, "on talk 3",
+	    json_pack("{s:s, s:i}", "reply_to", p->id, "talk", 3));
+	accepted(c, key_third, own);
+	assert_int_equal(jint(get_annotation(c, own->id), "talk"), 3);
+	assert_int_equal(jint(get_annotation(c, p->id), "replies"), 2);
+
+	/* A revision of the reply that names no place keeps it there. */
+	accepted(c, key_third, conv_rev(c, key_third, now, r->id,
+	    "a better reply", NULL));
+	j = get_annotation(c, r->id);
+	assert_string_equal(jstr(j, "text"), "a better reply");
+	assert_int_equal(jint(j, "talk"), 2);
+	get(c, "/v1/records/rec/annotations?from=92000&to=92000");
+	check_status(c, 200);
+	list = json_object_get(body_json(c), "annotations");
+	assert_int_equal(json_array_size(list), 2);
+}
+
+/* Endorsements: one per key; unendorse and retraction take it back. */
+static void
+test_conv_endorse(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *e1, *e2, *gone;
+	json_t			*j;
+	time_t			 now = time(NULL);
+	int64_t			 seq, before;
+
+	a = conv_ann(c, key_other, now, "endorse me", NULL);
+	accepted(c, key_other, a);
+	e1 = conv_endorse(c, key_third, now - 1, "endorse", a->id);
+	seq = accepted(c, key_third, e1);
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 1);
+	/* Counts appear in listings. */
+	get(c, "/v1/records/rec/annotations");
+	check_status(c, 200);
+	assert_int_equal(jint(json_array_get(json_object_get(body_json(c),
+	    "annotations"), 0), "endorsements"), 1);
+
+	/* A second endorse: the first one's id, nothing stored. */
+	e2 = conv_endorse(c, key_third, now, "endorse", a->id);
+	before = store_count(c->gd.store);
+	post_st(c, key_third, e2, time(NULL));
+	check_status(c, 200);
+	j = body_json(c);
+	assert_string_equal(jstr(j, "id"), e1->id);
+	assert_int_equal(jint(j, "seq"), seq);
+	assert_string_equal(jstr(j, "type"), "endorse");
+	assert_string_equal(c->resp.location,
+	    replace(c, "/v1/statements/ID", "ID", e1->id));
+	assert_int_equal(store_count(c->gd.store), before);
+	getf(c, "/v1/statements/%s", e2->id);
+	check_error(c, 404, "not_found");
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 1);
+
+	/* Unendorse by a key that does not endorse it. */
+	refused_st(c, key_curator, conv_endorse(c, key_curator, now,
+	    "unendorse", a->id), 409, "not_endorsed");
+	/* Of nothing. */
+	refused_st(c, key_third, conv_endorse(c, key_third, now, "endorse",
+	    NO_ID), 422, "unknown_annotation");
+	refused_st(c, key_third, conv_endorse(c, key_third, now, "unendorse",
+	    NO_ID), 422, "unknown_annotation");
+
+	accepted(c, key_third, conv_endorse(c, key_third, now, "unendorse",
+	    a->id));
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 0);
+	refused_st(c, key_third, conv_endorse(c, key_third, now + 1,
+	    "unendorse", a->id), 409, "not_endorsed");
+	/* Endorsing again is a new endorsement. */
+	accepted(c, key_third, e2);
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 1);
+
+	/* Retracting the endorse statement takes it back; once. */
+	refused_st(c, key_other, conv_retract(c, key_other, now, e2->id,
+	    NULL), 403, "not_author");
+	accepted(c, key_third, conv_retract(c, key_third, now, e2->id, NULL));
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 0);
+	refused_st(c, key_third, conv_retract(c, key_third, now, e2->id,
+	    "again"), 409, "not_endorsed");
+	/* An old endorse statement, superseded, cannot be retracted. */
+	refused_st(c, key_third, conv_retract(c, key_third, now, e1->id,
+	    NULL), 409, "not_endorsed");
+
+	/* A retracted annotation takes no new endorsements. */
+	gone = conv_ann(c, key_other, now, "gone", NULL);
+	accepted(c, key_other, gone);
+	accepted(c, key_other, conv_retract(c, key_other, now, gone->id,
+	    NULL));
+	refused_st(c, key_third, conv_endorse(c, key_third, now, "endorse",
+	    gone->id), 409, "retracted");
+}
+
+/* GET /v1/annotations/{id}/thread: the whole tree, from any member. */
+static void
+test_conv_thread(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *cc, *d;
+	json_t			*j, *tree, *kids, *bk;
+	time_t			 now = time(NULL);
+
+	a = conv_ann(c, key_other, now, "level one", NULL);
+	accepted(c, key_other, a);
+	b = conv_ann(c, key_third, now, "level two",
+	    json_pack("{s:s}", "reply_to", a->id));
+	accepted(c, key_third, b);
+	cc = conv_ann(c, key_other, now, "level three",
+	    json_pack("{s:s}", "reply_to", b->id));
+	accepted(c, key_other, cc);
+	d = conv_ann(c, key_curator, now, "level two again",
+	    json_pack("{s:s}", "reply_to", a->id));
+	accepted(c, key_curator, d);
+
+	getf(c, "/v1/annotations/%s/thread", cc->id);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_string_equal(jstr(j, "root"), a->id);
+	assert_int_equal(jint(j, "annotations"), 4);
+	tree = json_object_get(j, "tree");
+	assert_string_equal(jstr(tree, "id"), a->id);
+	assert_string_equal(jstr(tree, "text"), "level one");
+	kids = json_object_get(tree, "thread");
+	assert_int_equal(json_array_size(kids), 2);
+	bk = json_array_get(kids, 0);
+	assert_string_equal(jstr(bk, "id"), b->id);
+	assert_string_equal(jstr(json_array_get(kids, 1), "id"), d->id);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(kids,
+	    1), "thread")), 0);
+	assert_int_equal(json_array_size(json_object_get(bk, "thread")), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(bk, "thread"),
+	    0), "id"), cc->id);
+	assert_string_equal(jstr(json_array_get(json_object_get(bk, "thread"),
+	    0), "root"), a->id);
+
+	/* The same from the root. */
+	getf(c, "/v1/annotations/%s/thread", a->id);
+	check_status(c, 200);
+	assert_true(json_equal(json_object_get(body_json(c), "tree"), tree));
+
+	/* A retracted middle stays as a stub holding its replies. */
+	accepted(c, key_third, conv_retract(c, key_third, now, b->id, NULL));
+	getf(c, "/v1/annotations/%s/thread", a->id);
+	check_status(c, 200);
+	j = body_json(c);
+	bk = json_array_get(json_object_get(json_object_get(j, "tree"),
+	    "thread"), 0);
+	assert_string_equal(jstr(bk, "id"), b->id);
+	assert_string_equal(jstr(bk, "status"), "retracted");
+	assert_null(json_object_get(bk, "text"));
+	assert_string_equal(jstr(json_array_get(json_object_get(bk, "thread"),
+	    0), "id"), cc->id);
+	assert_int_equal(jint(get_annotation(c, a->id), "replies"), 1);
+
+	/* Unknown and malformed ids. */
+	getf(c, "/v1/annotations/%s/thread", NO_ID);
+	check_error(c, 404, "not_found");
+	get(c, "/v1/annotations/xyz/thread");
+	check_error(c, 404, "not_found");
+}
+
+/*
+ * POST the statement text s (as it is: not run through stmt_from_json),
+ * signed by k over exactly those bytes; it must be refused.
+ */
+static void
+refused_raw(struct ctx *c, const struct fixture_key *k, const char *s,
+    int status, const char *code)
+{
+	char	id[GLOSS_ID_LEN + 1], trusted[128], *sig;
+
+	stmt_sha256_hex(s, strlen(s), id);
+	stmt_trusted_comment(id, trusted, sizeof trusted);
+	sig = keep_mem(c, minisig_sign(k->sk, s, strlen(s), trusted, NULL));
+	assert_non_null(sig);
+	refused(c, wire(c, s, strlen(s), sig), time(NULL), status, code);
+}
+
+/*
+ * base64 in a path: '/' and (when plus) '+' percent-encoded, in upper or
+ * lower case hex (freed by teardown).
+ */
+static char *
+path_escape(struct ctx *c, const char *s, int lower, int plus)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	for (; *s != '\0'; s++) {
+		if (*s == '/' || (plus && *s == '+'))
+			buf_printf(&b, lower ? "%%%02x" : "%%%02X",
+			    (unsigned char)*s);
+		else
+			buf_putc(&b, *s);
+	}
+	return keep_mem(c, buf_take(&b));
+}
+
+/* GET /v1/keys/{key}: profile, counts, first seen. */
+static void
+test_conv_keys(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*k;
+	struct statement	*a, *p;
+	json_t			*j;
+	char			 keyid[17];
+	time_t			 now = time(NULL);
+	int			 tries;
+
+	for (tries = 0; tries < 500; tries++) {
+		k = fixture_key_new();
+		if (strchr(k->pubkey, '/') != NULL &&
+		    strchr(k->pubkey, '+') != NULL)
+			break;
+		fixture_key_free(k);
+		k = NULL;
+	}
+	assert_non_null(k);
+	slash_key = k;
+
+	a = conv_ann(c, k, now, "keyed", NULL);
+	accepted(c, k, a);
+	p = conv_st(c, k, "profile", now, json_pack("{s:s, s:s, s:s}",
+	    "name", "Ada \xc3\x89. Lovelace", "url", "https://ada.example/",
+	    "about", "Notes on the engine."));
+	accepted(c, k, p);
+
+	getf(c, "/v1/keys/%s", path_escape(c, k->pubkey, 0, 1));
+	check_status(c, 200);
+	j = body_json(c);
+	assert_string_equal(jstr(j, "key"), k->pubkey);
+	minisig_keyid(&k->pk, keyid);
+	assert_string_equal(jstr(j, "keyid"), keyid);
+	assert_string_equal(jstr(j, "name"), "Ada \xc3\x89. Lovelace");
+	assert_string_equal(jstr(j, "url"), "https://ada.example/");
+	assert_string_equal(jstr(j, "about"), "Notes on the engine.");
+	assert_string_equal(jstr(j, "profile"), p->id);
+	assert_int_equal(jint(j, "statements"), 2);
+	assert_int_equal(jint(j, "annotations"), 1);
+	assert_true(json_is_string(json_object_get(j, "first_seen")));
+	assert_int_equal(strlen(jstr(j, "first_seen")), 20);
+
+	/* Lower-case escapes, and a raw '+' (no '+' to space in a path). */
+	getf(c, "/v1/keys/%s", path_escape(c, k->pubkey, 1, 1));
+	check_status(c, 200);
+	assert_string_equal(jstr(body_json(c), "key"), k->pubkey);
+	getf(c, "/v1/keys/%s", path_escape(c, k->pubkey, 0, 0));
+	check_status(c, 200);
+	assert_string_equal(jstr(body_json(c), "key"), k->pubkey);
+
+	/* The name shows beside the author in listings. */
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "name"), "Ada \xc3\x89. Lovelace");
+	assert_string_equal(jstr(j, "author"), k->pubkey);
+
+	/* A key without a profile: null name. */
+	getf(c, "/v1/keys/%s", path_escape(c, key_curator->pubkey, 0, 1));
+	check_status(c, 200);
+	j = body_json(c);
+	assert_true(json_is_null(json_object_get(j, "name")));
+	assert_true(json_is_null(json_object_get(j, "profile")));
+	assert_int_equal(jint(j, "statements"), 1);
+	assert_int_equal(jint(j, "annotations"), 0);
+
+	/* A valid key that signed nothing; something that is no key. */
+	getf(c, "/v1/keys/%s", path_escape(c, key_third->pubkey, 0, 1));
+	check_error(c, 404, "not_found");
+	get(c, "/v1/keys/RWnotakey");
+	check_error(c, 404, "not_found");
+	/* Unescaped, the '/' splits the path: no such route. */
+	getf(c, "/v1/keys/%s", k->pubkey);
+	check_error(c, 404, "not_found");
+
+	/*
+	 * Hostile profiles (which the client would not sign: made by hand
+	 * from a good one, signed as they are) are refused, change nothing.
+	 */
+	p = conv_st(c, k, "profile", now + 1, json_pack("{s:s}", "name",
+	    "NAME"));
+	refused_raw(c, k, replace(c, p->canonical, "\"NAME\"",
+	    "\"\xe2\x80\xae" "ecalevoL\""), 422, "invalid_statement");
+	refused_raw(c, k, replace(c, p->canonical, "\"NAME\"",
+	    "\"\xe2\x81\xa6" "Ada\xe2\x81\xa9\""), 422,
+	    "invalid_statement");
+	refused_raw(c, k, replace(c, p->canonical, "\"NAME\"",
+	    "\"Ada\\u001b[2J\""), 422, "invalid_statement");
+	refused_raw(c, k, replace(c, p->canonical, "\"NAME\"",
+	    "\"Ada\\nLovelace\""), 422, "invalid_statement");
+	refused_raw(c, k, replace(c, p->canonical, "\"NAME\"",
+	    "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\""), 422, "invalid_statement");
+	getf(c, "/v1/keys/%s", path_escape(c, k->pubkey, 0, 1));
+	check_status(c, 200);
+	assert_string_equal(jstr(body_json(c), "name"),
+	    "Ada \xc3\x89. Lovelace");
+}
+
+/* A search URL for q, escaped for a query string (freed by teardown). */
+static const char *
+search_url(struct ctx *c, const char *q, const char *rest)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_puts(&b, "/v1/search?q=");
+	for (; *q != '\0'; q++) {
+		if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= '0' && *q <= '9'))
+			buf_putc(&b, *q);
+		else
+			buf_printf(&b, "%%%02X", (unsigned char)*q);
+	}
+	if (rest != NULL)
+		buf_puts(&b, rest);
+	return keep_mem(c, buf_take(&b));
+}
+
+/* GET /v1/search: bad queries, FTS syntax, filters and paging. */
+static void
+test_conv_search(void **state)
+{
+	static const char *const hostile[] = {
+		"\"a\" OR b* NEAR( -x ^y",
+		"*", "**", "-*", "\"", "\"\"", "\"*", "(", ")", "()", ":",
+		"text:zebra", "titles:zebra", "{text titles}: zebra",
+		"zebra AND", "NOT zebra", "zebra OR", "NEAR(zebra yak, 2)",
+		"^", "+", "'", "\\", "zebra\"", "ze\"bra", "zebra*", "z*",
+		"a\"*", "rank:x", "col:*", "\xc3\xa9*", "- - -", "' OR 1=1 --",
+	};
+	struct ctx		*c = *state;
+	struct statement	*z, *r;
+	json_t			*j, *res;
+	char			 words[512], text[64];
+	size_t			 i;
+	time_t			 now = time(NULL);
+	const char		*next;
+
+	z = conv_ann(c, key_other, now, "the zebra crossing", NULL);
+	accepted(c, key_other, z);
+	accepted(c, key_other, conv_ann(c, key_other, now, "a critique",
+	    json_pack("{s:s, s:[{s:s, s:s}]}", "kind", "reading", "links",
+	    "url", "https://q.example/", "title", "Quokka habitats")));
+
+	/* q: missing, empty, blank, 17 words, 257 bytes. */
+	get(c, "/v1/search");
+	check_error(c, 400, "bad_query");
+	get(c, "/v1/search?q=");
+	check_error(c, 400, "bad_query");
+	get(c, "/v1/search?q=%20%20%09");
+	check_error(c, 400, "bad_query");
+	words[0] = '\0';
+	for (i = 0; i < 17; i++)
+		strcat(words, i == 0 ? "w" : " w");
+	get(c, search_url(c, words, NULL));
+	check_error(c, 400, "bad_query");
+	words[strlen(words) - 2] = '\0';	/* 16 words */
+	get(c, search_url(c, words, NULL));
+	check_status(c, 200);
+	memset(words, 'z', 257);
+	words[257] = '\0';
+	get(c, search_url(c, words, NULL));
+	check_error(c, 400, "bad_query");
+	words[256] = '\0';
+	get(c, search_url(c, words, NULL));
+	check_status(c, 200);
+
+	/* FTS5 syntax in q is text, never a 500. */
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		get(c, search_url(c, hostile[i], NULL));
+		if (c->resp.status != 200 && c->resp.status != 400)
+			fail_msg("q=%s: status %d: %s", hostile[i],
+			    c->resp.status, body(c));
+		if (c->resp.status == 200)
+			assert_true(json_is_array(json_object_get(body_json(c),
+			    "results")));
+	}
+	/* Operators are words: OR is not a disjunction. */
+	j = get_ok(c, search_url(c, "zebra OR quokka", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+	j = get_ok(c, search_url(c, "zebra crossing", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	j = get_ok(c, search_url(c, "zeb*", NULL));
+	res = json_object_get(j, "results");
+	assert_int_equal(json_array_size(res), 1);
+	assert_string_equal(jstr(json_array_get(res, 0), "id"), z->id);
+	assert_non_null(strstr(jstr(json_array_get(res, 0), "snippet"),
+	    "[zebra]"));
+	/* Link titles. */
+	j = get_ok(c, search_url(c, "quokka", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+
+	/* Filters. */
+	j = get_ok(c, search_url(c, "quokka", "&kind=reading"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	j = get_ok(c, search_url(c, "quokka", "&kind=comment"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+	j = get_ok(c, search_url(c, "quokka", "&record=rec"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	j = get_ok(c, search_url(c, "quokka", "&record=other"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+	get(c, search_url(c, "quokka", "&kind=flag"));
+	check_error(c, 400, "bad_query");
+	get(c, search_url(c, "quokka", "&record=Not%20a%20rid"));
+	check_error(c, 400, "bad_query");
+	get(c, search_url(c, "quokka", "&limit=0"));
+	check_error(c, 400, "bad_query");
+	get(c, search_url(c, "quokka", "&limit=501"));
+	check_error(c, 400, "bad_query");
+	get(c, search_url(c, "quokka", "&after=-1"));
+	check_error(c, 400, "bad_query");
+	get(c, search_url(c, "quokka", "&after=10001"));
+	check_error(c, 400, "bad_query");
+
+	/* After a revision: the new words only. */
+	r = conv_rev(c, key_other, now, z->id, "the yak crossing", NULL);
+	accepted(c, key_other, r);
+	j = get_ok(c, search_url(c, "zebra", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+	j = get_ok(c, search_url(c, "yak", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+
+	/* Paging: 5 matches, 2 at a time. */
+	for (i = 0; i < 5; i++) {
+		snprintf(text, sizeof text, "marmot number %zu", i);
+		accepted(c, key_third, conv_ann(c, key_third, now, text,
+		    NULL));
+	}
+	j = get_ok(c, search_url(c, "marmot", "&limit=2"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 2);
+	next = jstr(j, "next");
+	assert_string_equal(next, "2");
+	j = get_ok(c, search_url(c, "marmot", "&limit=2&after=2"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 2);
+	assert_string_equal(jstr(j, "next"), "4");
+	j = get_ok(c, search_url(c, "marmot", "&limit=2&after=4"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	assert_true(json_is_null(json_object_get(j, "next")));
+	j = get_ok(c, search_url(c, "marmot", "&limit=5"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 5);
+	assert_true(json_is_null(json_object_get(j, "next")));
+	j = get_ok(c, search_url(c, "marmot", "&after=9"));
+	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+}
+
+/*
+ * POST text with an Authorization header (NULL: none) to target, the
+ * request URI with its query, the way http.c fills a request that
+ * carries a signature.
+ */
+static void
+post_authz(struct ctx *c, const char *text, time_t now, const char *authz,
+    const char *target)
+{
+	const char	*q;
+
+	call_clear(c);
+	memset(&c->req, 0, sizeof c->req);
+	http_response_init(&c->resp);
+	c->active = 1;
+	c->target = xstrdup(target != NULL ? target : "(no target)");
+	c->path = xstrdup("/v1/statements");
+	c->req.method = HTTP_POST;
+	c->req.path = c->path;
+	c->req.target = target != NULL ? c->target : NULL;
+	c->req.authz = authz;
+	c->req.body = text;
+	c->req.body_len = strlen(text);
+	c->req.now = now;
+	if (target != NULL && (q = strchr(target, '?')) != NULL &&
+	    http_parse_query(q + 1, &c->req) == -1)
+		fail_msg("the query of %s does not parse", target);
+	http_dispatch(&c->gd, &c->req, &c->resp);
+}
+
+/* How post_imported spoils an importer request, if it does. */
+enum spoil {
+	SPOIL_NONE,
+	SPOIL_PATH,		/* signs another path */
+	SPOIL_QUERY,		/* signs an added query parameter */
+	SPOIL_NO_HASH,		/* no ?body= at all, signed as sent */
+	SPOIL_UNSIGNED_HASH,	/* ?body= sent but left out of the signature */
+	SPOIL_OTHER_BODY,	/* header and URI made for another body */
+	SPOIL_UPPER_HASH,	/* the hash in upper case, signed as sent */
+};
+
+/*
+ * POST st, signed by k, as an import: the request URI names the SHA-256
+ * of the body in ?body=, and an Authorization header by signer (NULL:
+ * none) signs method and that URI at ts, unless spoil says otherwise.
+ */
+static void
+post_imported(struct ctx *c, const struct fixture_key *k,
+    const struct statement *st, const struct fixture_key *signer,
+    const char *method, enum spoil spoil, time_t ts, time_t now)
+{
+	const char	*text, *target, *signed_target, *authz = NULL;
+	char		 hash[GLOSS_ID_LEN + 1], *p;
+
+	text = wire(c, st->canonical, st->canonical_len,
+	    keep_mem(c, fixture_sign(k, st)));
+	if (spoil == SPOIL_OTHER_BODY)
+		stmt_sha256_hex("{}", 2, hash);
+	else
+		stmt_sha256_hex(text, strlen(text), hash);
+	if (spoil == SPOIL_UPPER_HASH)
+		for (p = hash; *p != '\0'; p++)
+			if (*p >= 'a' && *p <= 'f')
+				*p = *p - 'a' + 'A';
+	xasprintf(&p, "/v1/statements?body=%s", hash);
+	target = keep_mem(c, p);
+	signed_target = target;
+	switch (spoil) {
+	case SPOIL_PATH:
+		signed_target = replace(c, target, "statements", "statementz");
+		break;
+	case SPOIL_QUERY:
+		xasprintf(&p, "%s&x=1", target);
+		signed_target = keep_mem(c, p);
+		break;
+	case SPOIL_NO_HASH:
+		target = signed_target = "/v1/statements";
+		break;
+	case SPOIL_UNSIGNED_HASH:
+		signed_target = "/v1/statements";
+		break;
+	default:
+		break;
+	}
+	if (signer != NULL)
+		authz = keep_mem(c, reqsig_sign(signer->sk, method,
+		    signed_target, ts));
+	post_authz(c, text, now, authz, target);
+}
+
+/* An importer key replays old statements and others' records. */
+static void
+test_conv_importer(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*old, *rec, *recnow, *oldrev;
+	time_t			 now = time(NULL), then;
+	int64_t			 before;
+
+	assert_int_equal(timefmt_parse_rfc3339("2020-01-02T03:04:05Z", &then),
+	    0);
+	c->gd.cfg.importers.keys = xcalloc(1,
+	    sizeof *c->gd.cfg.importers.keys);
+	c->gd.cfg.importers.keys[0] = key_third->pk;
+	c->gd.cfg.importers.n = 1;
+
+	old = conv_ann(c, key_other, then, "said in 2020", NULL);
+	rec = keep_st(c, fixture_statement(json_pack("{s:i, s:s, s:s, s:s, "
+	    "s:s, s:s, s:I, s:[{s:I, s:s}]}", "v", 1, "type", "record",
+	    "author", key_other->pubkey, "created", created_at(c, then),
+	    "record", "imported", "title", "Imported", "duration",
+	    (json_int_t)60000, "talks", "start", (json_int_t)0, "title",
+	    "All")));
+	recnow = rebuild(c, rec, "created", json_string(created_at(c, now)));
+	recnow = rebuild(c, recnow, "record", json_string("imported-now"));
+
+	/* Unsigned: the clock and the curator rule apply. */
+	before = store_count(c->gd.store);
+	post_imported(c, key_other, old, NULL, NULL, SPOIL_NONE, 0, now);
+	check_error(c, 422, "clock_skew");
+	post_imported(c, key_other, recnow, NULL, NULL, SPOIL_NONE, 0, now);
+	check_error(c, 403, "not_curator");
+	/* Signed by a key that is not an importer. */
+	post_imported(c, key_other, old, key_other, "POST", SPOIL_NONE, now,
+	    now);
+	check_error(c, 403, "not_importer");
+	post_imported(c, key_other, old, key_curator, "POST", SPOIL_NONE, now,
+	    now);
+	check_error(c, 403, "not_importer");
+	/* Bad signatures: another path, query, method, time; garbage. */
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_PATH, now,
+	    now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_QUERY, now,
+	    now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "GET", SPOIL_NONE, now,
+	    now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_NONE,
+	    now - REQSIG_WINDOW - 1, now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_NONE,
+	    now + REQSIG_WINDOW + 1, now);
+	check_error(c, 401, "bad_request_signature");
+	post_authz(c, wire(c, old->canonical, old->canonical_len,
+	    keep_mem(c, fixture_sign(key_other, old))), now,
+	    "Bearer abc", "/v1/statements");
+	check_error(c, 401, "bad_request_signature");
+	/* No request URI to check the signature against. */
+	post_authz(c, wire(c, old->canonical, old->canonical_len,
+	    keep_mem(c, fixture_sign(key_other, old))), now,
+	    keep_mem(c, reqsig_sign(key_third->sk, "POST", "/v1/statements",
+	    now)), NULL);
+	check_error(c, 401, "bad_request_signature");
+	/* The body is bound: named, signed, and the one sent. */
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_NO_HASH,
+	    now, now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST",
+	    SPOIL_UNSIGNED_HASH, now, now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_OTHER_BODY,
+	    now, now);
+	check_error(c, 401, "bad_request_signature");
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_UPPER_HASH,
+	    now, now);
+	check_error(c, 401, "bad_request_signature");
+	assert_int_equal(store_count(c->gd.store), before);
+
+	/* By the importer: accepted. */
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_NONE, now,
+	    now);
+	check_accepted(c, old, 201);
+	post_imported(c, key_other, rec, key_third, "POST", SPOIL_NONE,
+	    now - REQSIG_WINDOW, now);
+	check_accepted(c, rec, 201);
+	assert_int_equal(jint(get_ok(c, "/v1/records/imported"), "duration"),
+	    60000);
+	/* An old revision of the old annotation, in order. */
+	oldrev = conv_rev(c, key_other, then + 60, old->id, "revised in 2020",
+	    NULL);
+	post_imported(c, key_other, oldrev, key_third, "POST", SPOIL_NONE,
+	    now + REQSIG_WINDOW, now);
+	check_accepted(c, oldrev, 201);
+	assert_string_equal(jstr(get_annotation(c, old->id), "text"),
+	    "revised in 2020");
+	assert_int_equal(store_count(c->gd.store), before + 3);
+	/* Import of what is stored answers 200. */
+	post_imported(c, key_other, old, key_third, "POST", SPOIL_NONE, now,
+	    now);
+	check_accepted(c, old, 200);
+	/* An importer's signature does not exempt the statement's own. */
+	post_authz(c, wire(c, old->canonical, old->canonical_len,
+	    keep_mem(c, fixture_sign(key_third, old))), now, NULL,
+	    "/v1/statements");
+	check_error(c, 401, "key_mismatch");
+}
+
+/*
+ * A revision arriving out of order is checked where it sorts in the
+ * chain, not only at the end: the state it leaves there must fit the
+ * record too, and so must the final state.
+ */
+static void
+test_conv_revision_own_state(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *late;
+	json_t			*j;
+	time_t			 now = time(NULL);
+
+	/* On talk 1 [0, 60000); a later revision moves it to talk 2. */
+	a = conv_ann(c, key_other, now - 60, "on talk one",
+	    json_pack("{s:i}", "talk", 1));
+	accepted(c, key_other, a);
+	late = conv_rev(c, key_other, now - 10, a->id, "moved",
+	    json_pack("{s:i, s:{s:i}}", "talk", 2, "at", "start", 90000));
+	accepted(c, key_other, late);
+
+	/*
+	 * Created before "late": at 1:30 on talk 1 (outside it) where it
+	 * sorts, although "late" would put the end state right.
+	 */
+	refused_st(c, key_other, conv_rev(c, key_other, now - 30, a->id,
+	    "early", json_pack("{s:{s:i}}", "at", "start", 90000)), 422,
+	    "time_outside_talk");
+	/* Valid where it sorts, and the end state is "late"'s. */
+	accepted(c, key_other, conv_rev(c, key_other, now - 30, a->id,
+	    "early", json_pack("{s:{s:i}}", "at", "start", 30000)));
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "text"), "moved");
+	assert_int_equal(jint(j, "talk"), 2);
+	assert_int_equal(jint(json_object_get(j, "at"), "start"), 90000);
+	assert_int_equal(jint(j, "revisions"), 2);
+	/*
+	 * Valid where it sorts, but a later stored revision (which drops
+	 * the links) leaves a reading without links at the end.
+	 */
+	accepted(c, key_other, conv_rev(c, key_other, now - 5, a->id,
+	    "no links", json_pack("{s:[]}", "links")));
+	refused_st(c, key_other, conv_rev(c, key_other, now - 20, a->id,
+	    "a reading", json_pack("{s:s, s:[{s:s}]}", "kind", "reading",
+	    "links", "url", "https://example.org/r")), 422,
+	    "invalid_statement");
+	/* The same after it is fine. */
+	accepted(c, key_other, conv_rev(c, key_other, now - 1, a->id,
+	    "a reading", json_pack("{s:s, s:[{s:s}]}", "kind", "reading",
+	    "links", "url", "https://example.org/r")));
+	j = get_annotation(c, a->id);
+	assert_string_equal(jstr(j, "kind"), "reading");
+	assert_int_equal(jint(j, "revisions"), 4);
+}
+
 int
 main(void)
 {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define TE(f)	cmocka_unit_test_setup_teardown(f, setup_empty, teardown)
+#define TC(f)	cmocka_unit_test_setup_teardown(f, setup, teardown_conv)
 	const struct CMUnitTest tests[] = {
 		TE(test_record_by_curator),
 		TE(test_record_idempotent),
@@ -1608,9 +2844,26 @@ main(void)
 		T(test_clock_skew),
 		T(test_reply_to),
 		T(test_invalid_statement),
+		TC(test_conv_revision_not_author),
+		TC(test_conv_revision_of_revision),
+		TC(test_conv_revision_unknown),
+		TC(test_conv_revision_retracted),
+		TC(test_conv_revision_chain_order),
+		TC(test_conv_revision_outside_talk),
+		TC(test_conv_revision_reading_links),
+		TC(test_conv_retraction_rules),
+		TC(test_conv_retracted_gone),
+		TC(test_conv_reply_rules),
+		TC(test_conv_endorse),
+		TC(test_conv_thread),
+		TC(test_conv_keys),
+		TC(test_conv_search),
+		TC(test_conv_importer),
+		TC(test_conv_revision_own_state),
 	};
 #undef T
 #undef TE
+#undef TC
 
 	return cmocka_run_group_tests_name("api", tests, fixture_group_setup,
 	    fixture_group_teardown);

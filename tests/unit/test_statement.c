@@ -1503,6 +1503,384 @@ test_names(void **state)
 	assert_string_equal(stmt_type_name(STMT_ANNOTATION), "annotation");
 }
 
+/*
+ * The conversation types of issue 3: revision, retraction, endorse,
+ * unendorse and profile.  Each is built the way annotation_min is, and
+ * each member is taken to its limits and past them.
+ */
+static json_t *
+revision_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "revision", "author", pub_a, "created", CREATED,
+	    "of", REPLY_TO, "text", "better wording");
+}
+
+static json_t *
+retraction_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "retraction", "author", pub_a, "created", CREATED,
+	    "of", REPLY_TO);
+}
+
+static json_t *
+endorse_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "endorse", "author", pub_a, "created", CREATED,
+	    "subject", REPLY_TO);
+}
+
+static json_t *
+unendorse_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "unendorse", "author", pub_a, "created", CREATED,
+	    "subject", REPLY_TO);
+}
+
+static json_t *
+profile_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "profile", "author", pub_a, "created", CREATED,
+	    "name", "Ada");
+}
+
+/* n copies of the UTF-8 character ch, as a JSON string. */
+static json_t *
+chars_n(const char *ch, size_t n)
+{
+	struct buf	 b;
+	json_t		*s;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_puts(&b, ch);
+	s = json_stringn(b.data, b.len);
+	buf_free(&b);
+	assert_non_null(s);
+	return s;
+}
+
+/* A revision: of and text, and nothing else required. */
+static void
+test_revision_minimal(void **state)
+{
+	struct statement	*st;
+	struct stmt_annotation	*a;
+	char			 want[512];
+
+	st = ACCEPT(revision_min(), &stmt_default_limits);
+	assert_int_equal(st->type, STMT_REVISION);
+	assert_string_equal(stmt_type_name(st->type), "revision");
+	a = &st->u.annotation;
+	assert_string_equal(a->of, REPLY_TO);
+	assert_null(a->record);
+	assert_string_equal(a->text, "better wording");
+	assert_int_equal(a->text_len, strlen("better wording"));
+	assert_int_equal(a->has_kind, 0);
+	assert_int_equal(a->has_links, 0);
+	assert_int_equal(a->talk, 0);
+	assert_int_equal(a->at_start, -1);
+	assert_int_equal(a->at_end, -1);
+	assert_int_equal(a->nlinks, 0);
+	assert_null(a->links);
+	assert_null(a->reply_to);
+	snprintf(want, sizeof want, "{\"author\":\"%s\",\"created\":\"" CREATED
+	    "\",\"of\":\"" REPLY_TO "\",\"text\":\"better wording\","
+	    "\"type\":\"revision\",\"v\":1}", pub_a);
+	assert_string_equal(st->canonical, want);
+	stmt_free(st);
+}
+
+/* Every optional member of a revision, and the flags that say so. */
+static void
+test_revision_full(void **state)
+{
+	struct statement	*st;
+	struct stmt_annotation	*a;
+
+	st = ACCEPT(with(with(with(with(revision_min(), "kind",
+	    json_string("critique")), "talk", json_integer(2)), "at",
+	    json_pack("{s:i, s:i}", "start", 61000, "end", 62000)), "links",
+	    json_pack("[{s:s, s:s}]", "url", "https://example.org/erratum",
+	    "title", "Erratum")), &stmt_default_limits);
+	a = &st->u.annotation;
+	assert_int_equal(a->has_kind, 1);
+	assert_int_equal(a->kind, KIND_CRITIQUE);
+	assert_int_equal(a->talk, 2);
+	assert_int_equal(a->at_start, 61000);
+	assert_int_equal(a->at_end, 62000);
+	assert_int_equal(a->has_links, 1);
+	assert_int_equal(a->nlinks, 1);
+	assert_string_equal(a->links[0].url, "https://example.org/erratum");
+	assert_string_equal(a->links[0].title, "Erratum");
+	stmt_free(st);
+
+	/* "links": [] is present (it clears the links), not absent. */
+	st = ACCEPT(with(revision_min(), "links", json_array()),
+	    &stmt_default_limits);
+	assert_int_equal(st->u.annotation.has_links, 1);
+	assert_int_equal(st->u.annotation.nlinks, 0);
+	assert_int_equal(st->u.annotation.has_kind, 0);
+	stmt_free(st);
+
+	/* A reading without links: they may be elsewhere in the chain. */
+	st = ACCEPT(with(revision_min(), "kind", json_string("reading")),
+	    &stmt_default_limits);
+	assert_int_equal(st->u.annotation.has_kind, 1);
+	assert_int_equal(st->u.annotation.kind, KIND_READING);
+	stmt_free(st);
+
+	/* An annotation always has its kind. */
+	st = ACCEPT(annotation_min(), &stmt_default_limits);
+	assert_int_equal(st->u.annotation.has_kind, 1);
+	assert_int_equal(st->u.annotation.has_links, 0);
+	stmt_free(st);
+}
+
+static void
+test_revision_refusals(void **state)
+{
+	static const struct variant v[] = {
+		{ "of", NULL, INVALID },
+		{ "of", "\"\"", INVALID },
+		{ "of", "1", INVALID },
+		{ "of", "\"" REPLY_TO "0\"", INVALID },
+		{ "of", "\"BA7816BF8F01CFEA414140DE5DAE2223"
+		    "B00361A396177A9CB410FF61F20015AD\"", INVALID },
+		{ "of", "\"" ZERO_ID "\"", NULL },
+		{ "text", NULL, INVALID },
+		{ "text", "\"\"", INVALID },
+		{ "text", "\"a\\u001b[2J\"", INVALID },
+		{ "text", "\"two\\nlines\\tok\"", NULL },
+		/* An annotation's members that a revision does not have. */
+		{ "reply_to", "\"" REPLY_TO "\"", INVALID },
+		{ "record", "\"" RID "\"", INVALID },
+		{ "subject", "\"" REPLY_TO "\"", INVALID },
+		{ "extra", "1", INVALID },
+		{ "kind", "\"flag\"", INVALID },
+		{ "kind", "\"\"", INVALID },
+		{ "kind", "1", INVALID },
+		{ "kind", "\"comment\"", NULL },
+		{ "talk", "0", INVALID },
+		{ "talk", "1001", INVALID },
+		{ "talk", "\"2\"", INVALID },
+		{ "talk", "1", NULL },
+		{ "at", "{\"start\":5,\"end\":5}", BAD_RANGE },
+		{ "at", "{\"end\":5}", INVALID },
+		{ "at", "{\"start\":5}", NULL },
+		{ "links", "[{\"url\":\"ftp://example.org/\"}]", BAD_LINK },
+		{ "links", "{}", INVALID },
+		{ "links", "[{\"url\":\"https://example.org/\"}]", NULL },
+	};
+
+	check_variants(revision_min, v, nitems(v));
+	/* The text limit applies to revisions too. */
+	REFUSE(with(revision_min(), "text", filled("",
+	    stmt_default_limits.max_text + 1, 'a')), &stmt_default_limits,
+	    "text_too_long");
+	stmt_free(ACCEPT(with(revision_min(), "text", filled("",
+	    stmt_default_limits.max_text, 'a')), &stmt_default_limits));
+}
+
+/* A retraction: of, and an optional reason of at most 1024 bytes. */
+static void
+test_retraction(void **state)
+{
+	static const struct variant v[] = {
+		{ "of", NULL, INVALID },
+		{ "of", "\"\"", INVALID },
+		{ "of", "\"nope\"", INVALID },
+		{ "reason", "\"\"", INVALID },
+		{ "reason", "1", INVALID },
+		{ "reason", "\"wrong talk\\nsorry\"", NULL },
+		{ "reason", "\"bell\\u0007\"", INVALID },
+		{ "reason", "\"csi\\u009b\"", INVALID },
+		{ "text", "\"x\"", INVALID },
+		{ "subject", "\"" REPLY_TO "\"", INVALID },
+	};
+	struct statement	*st;
+
+	st = ACCEPT(retraction_min(), &stmt_default_limits);
+	assert_int_equal(st->type, STMT_RETRACTION);
+	assert_string_equal(stmt_type_name(st->type), "retraction");
+	assert_string_equal(st->u.retraction.of, REPLY_TO);
+	assert_null(st->u.retraction.reason);
+	stmt_free(st);
+
+	st = ACCEPT(with(retraction_min(), "reason", filled("r", 1024, 'x')),
+	    &stmt_default_limits);
+	assert_int_equal(strlen(st->u.retraction.reason), 1024);
+	stmt_free(st);
+	REFUSE(with(retraction_min(), "reason", filled("r", 1025, 'x')),
+	    &stmt_default_limits, INVALID);
+	/* Bytes, not characters, and without the daemon's limits too. */
+	REFUSE(with(retraction_min(), "reason", chars_n("\xc3\xa9", 513)),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(retraction_min(), "reason", filled("r", 1025, 'x')),
+	    NULL, INVALID);
+	stmt_free(ACCEPT(with(retraction_min(), "reason",
+	    chars_n("\xc3\xa9", 512)), &stmt_default_limits));
+
+	check_variants(retraction_min, v, nitems(v));
+}
+
+/* endorse and unendorse: a subject, nothing else. */
+static void
+test_endorse(void **state)
+{
+	static const struct variant v[] = {
+		{ "subject", NULL, INVALID },
+		{ "subject", "\"\"", INVALID },
+		{ "subject", "\"" REPLY_TO "a\"", INVALID },
+		{ "subject", "[]", INVALID },
+		{ "of", "\"" REPLY_TO "\"", INVALID },
+		{ "text", "\"+1\"", INVALID },
+		{ "subject", "\"" ZERO_ID "\"", NULL },
+	};
+	struct statement	*st;
+
+	st = ACCEPT(endorse_min(), &stmt_default_limits);
+	assert_int_equal(st->type, STMT_ENDORSE);
+	assert_string_equal(stmt_type_name(st->type), "endorse");
+	assert_string_equal(st->u.endorse.subject, REPLY_TO);
+	stmt_free(st);
+	st = ACCEPT(unendorse_min(), &stmt_default_limits);
+	assert_int_equal(st->type, STMT_UNENDORSE);
+	assert_string_equal(stmt_type_name(st->type), "unendorse");
+	assert_string_equal(st->u.endorse.subject, REPLY_TO);
+	stmt_free(st);
+
+	check_variants(endorse_min, v, nitems(v));
+	check_variants(unendorse_min, v, nitems(v));
+}
+
+/* A profile's name: 1 to 64 characters (not bytes). */
+static void
+test_profile_name_length(void **state)
+{
+	struct statement	*st;
+
+	st = ACCEPT(profile_min(), &stmt_default_limits);
+	assert_int_equal(st->type, STMT_PROFILE);
+	assert_string_equal(stmt_type_name(st->type), "profile");
+	assert_string_equal(st->u.profile.name, "Ada");
+	assert_null(st->u.profile.url);
+	assert_null(st->u.profile.about);
+	stmt_free(st);
+
+	stmt_free(ACCEPT(with(profile_min(), "name", json_string("A")),
+	    &stmt_default_limits));
+	REFUSE(with(profile_min(), "name", json_string("")),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(profile_min(), "name", json_integer(1)),
+	    &stmt_default_limits, INVALID);
+
+	/* 64 characters of 1, 2, 3 and 4 bytes; 65 of each is too many. */
+	stmt_free(ACCEPT(with(profile_min(), "name", chars_n("a", 64)),
+	    &stmt_default_limits));
+	REFUSE(with(profile_min(), "name", chars_n("a", 65)),
+	    &stmt_default_limits, INVALID);
+	st = ACCEPT(with(profile_min(), "name", chars_n("\xc3\xa9", 64)),
+	    &stmt_default_limits);
+	assert_int_equal(strlen(st->u.profile.name), 128);
+	stmt_free(st);
+	REFUSE(with(profile_min(), "name", chars_n("\xc3\xa9", 65)),
+	    &stmt_default_limits, INVALID);
+	stmt_free(ACCEPT(with(profile_min(), "name",
+	    chars_n("\xe6\x97\xa5", 64)), &stmt_default_limits));
+	REFUSE(with(profile_min(), "name", chars_n("\xe6\x97\xa5", 65)),
+	    &stmt_default_limits, INVALID);
+	st = ACCEPT(with(profile_min(), "name",
+	    chars_n("\xf0\x9f\x98\x80", 64)), &stmt_default_limits);
+	assert_int_equal(strlen(st->u.profile.name), 256);
+	stmt_free(st);
+	REFUSE(with(profile_min(), "name", chars_n("\xf0\x9f\x98\x80", 65)),
+	    &stmt_default_limits, INVALID);
+	/* The limit holds without the daemon's limits as well. */
+	REFUSE(with(profile_min(), "name", chars_n("\xc3\xa9", 65)), NULL,
+	    INVALID);
+}
+
+/* Hostile names: control characters and bidirectional overrides. */
+static void
+test_profile_name_hostile(void **state)
+{
+	static const struct variant v[] = {
+		{ "name", "\"Ada\\nLovelace\"", INVALID },
+		{ "name", "\"Ada\\tLovelace\"", INVALID },
+		{ "name", "\"Ada\\rLovelace\"", INVALID },
+		{ "name", "\"\\u001b[31mAda\"", INVALID },
+		{ "name", "\"Ada\\u007f\"", INVALID },
+		{ "name", "\"Ada\\u0085\"", INVALID },
+		{ "name", "\"Ada\\u009b31m\"", INVALID },
+		/* U+202A..U+202E and U+2066..U+2069, anywhere in the name. */
+		{ "name", "\"\\u202eecalevoL adA\"", INVALID },
+		{ "name", "\"Ada \\u202e\"", INVALID },
+		{ "name", "\"\\u202aAda\"", INVALID },
+		{ "name", "\"\\u202bAda\"", INVALID },
+		{ "name", "\"\\u202cAda\"", INVALID },
+		{ "name", "\"\\u202dAda\"", INVALID },
+		{ "name", "\"\\u2066Ada\\u2069\"", INVALID },
+		{ "name", "\"A\\u2067da\"", INVALID },
+		{ "name", "\"Ada\\u2068\"", INVALID },
+		{ "name", "\"Ada\\u2069\"", INVALID },
+		/* Neighbours of those ranges are ordinary text. */
+		{ "name", "\"Ada \\u2029x\"", NULL },
+		{ "name", "\"Ada \\u2065x\"", NULL },
+		{ "name", "\"Ada \\u206ax\"", NULL },
+		{ "name", "\"Ada \\u202fx\"", NULL },
+		{ "name", "\"\\u0410\\u0434\\u0430 \\u05e2\\u05d3\\u05d4\"",
+		    NULL },
+	};
+
+	check_variants(profile_min, v, nitems(v));
+}
+
+/* url must be http(s); about at most 1024 bytes; nothing else. */
+static void
+test_profile_url_about(void **state)
+{
+	static const struct variant v[] = {
+		{ "url", "\"https://ada.example/\"", NULL },
+		{ "url", "\"http://ada.example/~ada\"", NULL },
+		{ "url", "\"HTTPS://ADA.EXAMPLE/\"", NULL },
+		{ "url", "\"ftp://ada.example/\"", BAD_LINK },
+		{ "url", "\"javascript:alert(1)\"", BAD_LINK },
+		{ "url", "\"data:text/html,x\"", BAD_LINK },
+		{ "url", "\"ada.example\"", BAD_LINK },
+		{ "url", "\"https://ada.example/a b\"", BAD_LINK },
+		{ "url", "\"https://ada.example/\\u0007\"", INVALID },
+		{ "url", "\"\"", INVALID },
+		{ "url", "1", INVALID },
+		{ "about", "\"Writes compilers.\\nLikes tea.\"", NULL },
+		{ "about", "\"\"", INVALID },
+		{ "about", "\"\\u001b]0;pwned\\u0007\"", INVALID },
+		{ "about", "[]", INVALID },
+		{ "name", NULL, INVALID },
+		{ "text", "\"x\"", INVALID },
+		{ "avatar", "\"https://ada.example/a.png\"", INVALID },
+	};
+	struct statement	*st;
+
+	check_variants(profile_min, v, nitems(v));
+
+	st = ACCEPT(with(with(profile_min(), "url",
+	    json_string("https://ada.example/")), "about",
+	    filled("A", 1024, 'b')), &stmt_default_limits);
+	assert_string_equal(st->u.profile.url, "https://ada.example/");
+	assert_int_equal(strlen(st->u.profile.about), 1024);
+	stmt_free(st);
+	REFUSE(with(profile_min(), "about", filled("A", 1025, 'b')),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(profile_min(), "about", filled("A", 1025, 'b')), NULL,
+	    INVALID);
+}
+
 int
 main(void)
 {
@@ -1541,6 +1919,14 @@ main(void)
 		cmocka_unit_test(test_rid_valid),
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_revision_minimal),
+		cmocka_unit_test(test_revision_full),
+		cmocka_unit_test(test_revision_refusals),
+		cmocka_unit_test(test_retraction),
+		cmocka_unit_test(test_endorse),
+		cmocka_unit_test(test_profile_name_length),
+		cmocka_unit_test(test_profile_name_hostile),
+		cmocka_unit_test(test_profile_url_about),
 	};
 
 	return cmocka_run_group_tests_name("statement", tests, setup,

@@ -1138,6 +1138,1148 @@ test_close_null(void **state)
 	store_close(NULL);
 }
 
+/*
+ * Conversations (migration 0002): revisions, retractions, endorsements,
+ * profiles, keys, threads and search.  Statements are built as JSON with
+ * the created time each test needs and run through stmt_from_json (as
+ * fixture_statement does); whatever a test allocates is kept here and
+ * freed by teardown_conv, so a failing assertion reports only itself.
+ */
+static struct statement	**conv_sts;
+static size_t		  conv_nsts;
+
+static struct statement *
+conv_keep(struct statement *st)
+{
+	conv_sts = xreallocarray(conv_sts, conv_nsts + 1, sizeof *conv_sts);
+	conv_sts[conv_nsts++] = st;
+	return st;
+}
+
+static int
+teardown_conv(void **state)
+{
+	size_t	i;
+
+	for (i = 0; i < conv_nsts; i++)
+		stmt_free(conv_sts[i]);
+	free(conv_sts);
+	conv_sts = NULL;
+	conv_nsts = 0;
+	return teardown(state);
+}
+
+/*
+ * A statement of type by k, created at created (RFC 3339), with the
+ * members of extra (stolen) besides v, type, author and created.
+ */
+static struct statement *
+conv_st(const struct fixture_key *k, const char *type, const char *created,
+    json_t *extra)
+{
+	json_t	*root;
+
+	assert_non_null(extra);
+	root = json_pack("{s:i, s:s, s:s, s:s}", "v", 1, "type", type,
+	    "author", k->pubkey, "created", created);
+	assert_non_null(root);
+	assert_int_equal(json_object_update(root, extra), 0);
+	json_decref(extra);
+	return conv_keep(fixture_statement(root));
+}
+
+/* Sign st with k and append it received at received. */
+static enum store_rc
+append_at(struct store *s, const struct fixture_key *k,
+    const struct statement *st, const struct store_placement *pl,
+    int64_t received, int64_t *seq)
+{
+	enum store_rc	 rc;
+	char		*sig;
+
+	sig = fixture_sign(k, st);
+	rc = store_append(s, st, sig, received, pl, seq);
+	free(sig);
+	return rc;
+}
+
+/* Append st, which must be accepted; returns its seq. */
+static int64_t
+must_append(struct ctx *c, const struct fixture_key *k,
+    const struct statement *st, const struct store_placement *pl)
+{
+	int64_t	seq = -1;
+
+	assert_int_equal(append(c->store, k, st, pl, &seq), STORE_OK);
+	return seq;
+}
+
+/*
+ * Append st, which must fail with rc (STORE_OK: any failure) and leave
+ * the log as it was.
+ */
+static void
+must_fail(struct ctx *c, const struct fixture_key *k,
+    const struct statement *st, const struct store_placement *pl,
+    enum store_rc want)
+{
+	int64_t		before = store_count(c->store), seq = -1;
+	enum store_rc	rc;
+
+	rc = append(c->store, k, st, pl, &seq);
+	if (want == STORE_OK)
+		assert_int_not_equal(rc, STORE_OK);
+	else
+		assert_int_equal(rc, want);
+	if (want != STORE_EXISTS)
+		assert_int_equal(seq, -1);
+	assert_int_equal(store_count(c->store), before);
+}
+
+/* An annotation by k on rid, created at created, with extra members. */
+static struct statement *
+conv_annotation(const struct fixture_key *k, const char *rid,
+    const char *created, const char *text, json_t *extra)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s, s:s}", "record", rid, "kind", "comment",
+	    "text", text);
+	assert_non_null(m);
+	if (extra != NULL) {
+		assert_int_equal(json_object_update(m, extra), 0);
+		json_decref(extra);
+	}
+	return conv_st(k, "annotation", created, m);
+}
+
+/* An annotation's whole current state, copied out of the borrowed row. */
+struct one {
+	int	 found;
+	int64_t	 seq;
+	char	 id[GLOSS_ID_LEN + 1];
+	char	 kind[16];
+	char	 author[GLOSS_PUBKEY_LEN + 1];
+	int	 talk;
+	int64_t	 at_start, at_end, span_start, span_end;
+	char	 text[256];
+	char	 links[256];		/* "" when NULL */
+	char	 reply_to[GLOSS_ID_LEN + 1];
+	char	 status[16];
+	char	 root[GLOSS_ID_LEN + 1];
+	int64_t	 revisions, replies, endorsements;
+	char	 retraction[GLOSS_ID_LEN + 1];
+	char	 name[300];		/* "" when NULL */
+	int	 has_name;
+};
+
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	if (src == NULL) {
+		dst[0] = '\0';
+		return;
+	}
+	assert_true(strlen(src) < len);
+	memcpy(dst, src, strlen(src) + 1);
+}
+
+static int
+one_cb(const struct store_annotation *a, void *arg)
+{
+	struct one	*o = arg;
+
+	memset(o, 0, sizeof *o);
+	o->found = 1;
+	o->seq = a->seq;
+	copy_str(o->id, sizeof o->id, a->id);
+	copy_str(o->kind, sizeof o->kind, a->kind);
+	copy_str(o->author, sizeof o->author, a->author);
+	o->talk = a->talk;
+	o->at_start = a->at_start;
+	o->at_end = a->at_end;
+	o->span_start = a->span_start;
+	o->span_end = a->span_end;
+	assert_int_equal(a->text_len, strlen(a->text));
+	copy_str(o->text, sizeof o->text, a->text);
+	copy_str(o->links, sizeof o->links, a->links);
+	copy_str(o->reply_to, sizeof o->reply_to, a->reply_to);
+	copy_str(o->status, sizeof o->status, a->status);
+	copy_str(o->root, sizeof o->root, a->root);
+	o->revisions = a->revisions;
+	o->replies = a->replies;
+	o->endorsements = a->endorsements;
+	copy_str(o->retraction, sizeof o->retraction, a->retraction);
+	copy_str(o->name, sizeof o->name, a->name);
+	o->has_name = a->name != NULL;
+	return 0;
+}
+
+/* Annotation id as store_annotation shows it; it must exist. */
+static struct one
+get_one(struct ctx *c, const char *id)
+{
+	struct one	o;
+
+	memset(&o, 0, sizeof o);
+	assert_int_equal(store_annotation(c->store, id, one_cb, &o),
+	    STORE_OK);
+	assert_true(o.found);
+	return o;
+}
+
+static int64_t
+record_count(struct ctx *c, const char *rid)
+{
+	struct store_record	r;
+	int64_t			n;
+
+	assert_int_equal(store_record(c->store, rid, &r), STORE_OK);
+	n = r.annotations;
+	store_record_clear(&r);
+	return n;
+}
+
+/* The ids a walk of statements yields, in order. */
+struct ids {
+	size_t	n;
+	char	id[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	type[MAX_SEEN][16];
+};
+
+static int
+ids_cb(const struct store_statement *ss, void *arg)
+{
+	struct ids	*l = arg;
+
+	assert_true(l->n < MAX_SEEN);
+	copy_str(l->id[l->n], sizeof l->id[l->n], ss->id);
+	copy_str(l->type[l->n], sizeof l->type[l->n], ss->type);
+	l->n++;
+	return 0;
+}
+
+/* The ids an annotation walk (thread, search) yields, in order. */
+struct found {
+	size_t	n;
+	char	id[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	root[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	snippet[MAX_SEEN][256];
+	char	status[MAX_SEEN][16];
+};
+
+static int
+found_cb(const struct store_annotation *a, void *arg)
+{
+	struct found	*f = arg;
+
+	assert_true(f->n < MAX_SEEN);
+	copy_str(f->id[f->n], sizeof f->id[f->n], a->id);
+	copy_str(f->root[f->n], sizeof f->root[f->n], a->root);
+	copy_str(f->snippet[f->n], sizeof f->snippet[f->n], a->snippet);
+	copy_str(f->status[f->n], sizeof f->status[f->n], a->status);
+	f->n++;
+	return 0;
+}
+
+/* store_search for match (an FTS5 query) with filters; returns count. */
+static size_t
+search(struct ctx *c, const char *match, const char *rid, const char *kind,
+    int limit, int offset, struct found *f)
+{
+	struct store_search	q = { match, rid, kind, limit, offset };
+
+	memset(f, 0, sizeof *f);
+	assert_int_equal(store_search(c->store, &q, found_cb, f), STORE_OK);
+	return f->n;
+}
+
+/* Whether a walk found id. */
+static int
+found_has(const struct found *f, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->id[i], id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A key as store_key shows it. */
+struct keyrow {
+	int	found;
+	char	key[GLOSS_PUBKEY_LEN + 1];
+	int64_t	first_received, statements, annotations;
+	char	name[300], url[128], about[1100], profile[GLOSS_ID_LEN + 1];
+	int	has_name, has_url, has_about;
+};
+
+static int
+key_cb(const struct store_key *k, void *arg)
+{
+	struct keyrow	*r = arg;
+
+	memset(r, 0, sizeof *r);
+	r->found = 1;
+	copy_str(r->key, sizeof r->key, k->key);
+	r->first_received = k->first_received;
+	r->statements = k->statements;
+	r->annotations = k->annotations;
+	copy_str(r->name, sizeof r->name, k->name);
+	copy_str(r->url, sizeof r->url, k->url);
+	copy_str(r->about, sizeof r->about, k->about);
+	copy_str(r->profile, sizeof r->profile, k->profile);
+	r->has_name = k->name != NULL;
+	r->has_url = k->url != NULL;
+	r->has_about = k->about != NULL;
+	return 0;
+}
+
+static struct keyrow
+get_key(struct ctx *c, const char *key)
+{
+	struct keyrow	r;
+
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_key(c->store, key, key_cb, &r), STORE_OK);
+	assert_true(r.found);
+	return r;
+}
+
+/* An id no statement has. */
+#define NO_ID	"00000000000000000000000000000000"			\
+		"00000000000000000000000000000000"
+
+/* A placement over the whole record. */
+#define WHOLE	{ .span_start = 0, .span_end = FIXTURE_DURATION }
+
+#define C_2026(mmdd)	"2026-" mmdd "T12:00:00Z"
+
+/* A fresh store is at schema 2, with 0002's tables, triggers and FTS. */
+static void
+test_conv_schema(void **state)
+{
+	struct tmpdb	 t;
+	struct store	*s;
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	const char	*errstr = NULL;
+	static const char *const names[] = { "revisions", "endorsements",
+	    "keys", "annotations_fts", "annotations_fts_source",
+	    "annotations_root", "annotations_author",
+	    "endorsements_count_insert", "endorsements_count_delete",
+	    "keys_seen", "annotations_reply", "annotations_retracted",
+	    "annotations_fts_insert", "annotations_fts_update" };
+	size_t		 i;
+
+	assert_true(nmigrations >= 2);
+	assert_int_equal(migrations[1].version, 2);
+	assert_string_equal(migrations[1].name, "conversations");
+	assert_int_equal(store_user_version(((struct ctx *)*state)->store),
+	    2);
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_user_version(s), 2);
+	store_close(s);
+	assert_int_equal(header_user_version(t.path), 2);
+
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = ?1", -1, &q, NULL), SQLITE_OK);
+	for (i = 0; i < NITEMS(names); i++) {
+		sqlite3_bind_text(q, 1, names[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		if (sqlite3_column_int(q, 0) != 1)
+			fail_msg("%s is not in the schema", names[i]);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	tmpdb_remove(&t);
+}
+
+/*
+ * A database at schema 1 with a thread in it is brought to 2 with its
+ * derived columns filled: roots, reply counts, keys, the search index.
+ */
+static void
+test_conv_migrate_from_1(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*rec, *a, *b, *d;
+	struct found		 f;
+	sqlite3			*db;
+	sqlite3_stmt		*q;
+	const char		*errstr = NULL;
+	char			*sql;
+	struct statement	*all[4];
+	int64_t			 seqs[4] = { 1, 2, 3, 4 };
+	size_t			 i;
+
+	rec = conv_keep(fixture_record(c->curator, "rec"));
+	a = conv_annotation(c->curator, "rec", C_2026("01-01"),
+	    "aardvark root", NULL);
+	b = conv_annotation(c->other, "rec", C_2026("01-02"), "badger reply",
+	    json_pack("{s:s}", "reply_to", a->id));
+	d = conv_annotation(c->other, "rec", C_2026("01-03"), "dingo deeper",
+	    json_pack("{s:s}", "reply_to", b->id));
+	all[0] = rec;
+	all[1] = a;
+	all[2] = b;
+	all[3] = d;
+
+	tmpdb_make(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, migrations[0].sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL,
+	    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO statements "
+	    "(seq, id, type, author, created, canonical, minisig, received) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sig', ?7)", -1, &q, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < 4; i++) {
+		sqlite3_bind_int64(q, 1, seqs[i]);
+		sqlite3_bind_text(q, 2, all[i]->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, stmt_type_name(all[i]->type), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, all[i]->author, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, all[i]->created_text, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(q, 6, all[i]->canonical,
+		    (int)all[i]->canonical_len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 7, 1700000000 + (int64_t)i * 10);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	xasprintf(&sql, "INSERT INTO records (rid, seq, title, duration, "
+	    "annotations) VALUES ('rec', 1, 'Test record', 600000, 3);"
+	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
+	    "span_start, span_end, text, reply_to) VALUES "
+	    "(2, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'aardvark root', NULL),"
+	    "(3, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'badger reply', '%s'),"
+	    "(4, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'dingo deeper', '%s');",
+	    a->id, a->author, a->created_text,
+	    b->id, b->author, b->created_text, a->id,
+	    d->id, d->author, d->created_text, b->id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	s = store_open(t.path, &errstr);
+	if (s == NULL)
+		fail_msg("store_open: %s", errstr);
+	assert_int_equal(store_user_version(s), 2);
+	/* The helpers read c->store; teardown closes whichever is there. */
+	store_close(c->store);
+	c->store = s;
+
+	{
+		struct one	oa = get_one(c, a->id);
+		struct one	ob = get_one(c, b->id);
+		struct one	od = get_one(c, d->id);
+		struct keyrow	kc = get_key(c, c->curator->pubkey);
+		struct keyrow	ko = get_key(c, c->other->pubkey);
+
+		assert_string_equal(oa.root, a->id);
+		assert_string_equal(ob.root, a->id);
+		assert_string_equal(od.root, a->id);
+		assert_int_equal(oa.replies, 1);
+		assert_int_equal(ob.replies, 1);
+		assert_int_equal(od.replies, 0);
+		assert_int_equal(oa.revisions, 0);
+		assert_int_equal(oa.endorsements, 0);
+		assert_string_equal(oa.retraction, "");
+		assert_int_equal(kc.statements, 2);
+		assert_int_equal(kc.first_received, 1700000000);
+		assert_int_equal(kc.annotations, 1);
+		assert_int_equal(ko.statements, 2);
+		assert_int_equal(ko.first_received, 1700000020);
+		assert_int_equal(ko.annotations, 2);
+	}
+	assert_int_equal(search(c, "\"badger\"", NULL, NULL, 10, 0, &f), 1);
+	assert_string_equal(f.id[0], b->id);
+	assert_int_equal(search(c, "\"dingo\"", NULL, NULL, 10, 0, &f), 1);
+
+	/* The migrated store goes on like a new one: a reply to d. */
+	{
+		struct statement	*e;
+		struct store_placement	 pl = { .span_start = 0,
+		    .span_end = 600000 };
+
+		e = conv_annotation(c->curator, "rec", C_2026("01-04"),
+		    "echidna", json_pack("{s:s}", "reply_to", d->id));
+		assert_int_equal(must_append(c, c->curator, e, &pl), 5);
+		assert_string_equal(get_one(c, e->id).root, a->id);
+		assert_int_equal(get_one(c, d->id).replies, 1);
+		assert_int_equal(get_key(c, c->curator->pubkey).statements, 3);
+	}
+	store_close(s);
+	c->store = NULL;
+	tmpdb_remove(&t);
+}
+
+/*
+ * A revision's row, and the annotation's current state replaced by the
+ * placement the caller folded: text, kind, talk, at, span and links.
+ */
+static void
+test_conv_revision_state(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *r;
+	struct store_placement	 pa = { .talk = 1, .span_start = 0,
+	    .span_end = 60000 };
+	struct store_placement	 pr;
+	struct store_query	 q;
+	struct seen		 sn;
+	struct ids		 l;
+	struct one		 o;
+	static const char	 links[] = "[{\"title\":\"Erratum\","
+				    "\"url\":\"https://example.org/erratum\"}]";
+
+	add_record(c->store, c->curator, "rec");
+	a = conv_annotation(c->other, "rec", C_2026("01-01"), "original text",
+	    json_pack("{s:i}", "talk", 1));
+	must_append(c, c->other, a, &pa);
+	o = get_one(c, a->id);
+	assert_string_equal(o.text, "original text");
+	assert_int_equal(o.revisions, 0);
+
+	r = conv_st(c->other, "revision", C_2026("01-02"), json_pack(
+	    "{s:s, s:s, s:s, s:{s:i}, s:[{s:s, s:s}]}", "of", a->id,
+	    "text", "revised text", "kind", "critique", "at", "start", 90000,
+	    "links", "url", "https://example.org/erratum", "title",
+	    "Erratum"));
+	memset(&pr, 0, sizeof pr);
+	pr.talk = 2;
+	pr.span_start = 90000;
+	pr.span_end = 90001;
+	pr.kind = KIND_CRITIQUE;
+	pr.at_start = 90000;
+	pr.at_end = -1;
+	pr.text = r->u.annotation.text;
+	pr.text_len = r->u.annotation.text_len;
+	pr.links = links;
+	assert_int_equal(must_append(c, c->other, r, &pr), 3);
+
+	o = get_one(c, a->id);
+	/* Still the original's row. */
+	assert_int_equal(o.seq, 2);
+	assert_string_equal(o.id, a->id);
+	assert_string_equal(o.text, "revised text");
+	assert_string_equal(o.kind, "critique");
+	assert_int_equal(o.talk, 2);
+	assert_int_equal(o.at_start, 90000);
+	assert_int_equal(o.at_end, -1);
+	assert_int_equal(o.span_start, 90000);
+	assert_int_equal(o.span_end, 90001);
+	assert_string_equal(o.links, links);
+	assert_int_equal(o.revisions, 1);
+	assert_string_equal(o.status, "visible");
+	assert_string_equal(o.reply_to, "");
+
+	/* The revision is in the log and in the chain, not an annotation. */
+	assert_int_equal(store_annotation(c->store, r->id, one_cb, &o),
+	    STORE_NOTFOUND);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_revisions(c->store, a->id, ids_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], r->id);
+	assert_string_equal(l.type[0], "revision");
+	assert_int_equal(store_count(c->store), 3);
+	assert_int_equal(record_count(c, "rec"), 1);
+
+	/* Listings read the new state: talk 2 at 1:30 now. */
+	q = query_all("rec");
+	q.talk = 2;
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(store_annotations(c->store, &q, seen_cb, &sn),
+	    STORE_OK);
+	assert_int_equal(sn.n, 1);
+	assert_int_equal(sn.span[0], 90000);
+	assert_string_equal(sn.kind[0], "critique");
+	q.talk = 1;
+	expect_seqs(c->store, &q, NULL, 0);
+
+	/* A second revision without links clears them (pl.links NULL). */
+	r = conv_st(c->other, "revision", C_2026("01-03"), json_pack(
+	    "{s:s, s:s, s:[]}", "of", a->id, "text", "third", "links"));
+	pr.links = NULL;
+	pr.text = r->u.annotation.text;
+	pr.text_len = r->u.annotation.text_len;
+	must_append(c, c->other, r, &pr);
+	o = get_one(c, a->id);
+	assert_string_equal(o.text, "third");
+	assert_string_equal(o.links, "");
+	assert_int_equal(o.revisions, 2);
+
+	/* A revision without a placement, or of no annotation: nothing. */
+	r = conv_st(c->other, "revision", C_2026("01-04"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "no placement"));
+	must_fail(c, c->other, r, NULL, STORE_ERROR);
+	r = conv_st(c->other, "revision", C_2026("01-04"), json_pack(
+	    "{s:s, s:s}", "of", NO_ID, "text", "of nothing"));
+	pr.text = r->u.annotation.text;
+	pr.text_len = r->u.annotation.text_len;
+	must_fail(c, c->other, r, &pr, STORE_OK);
+	assert_int_equal(get_one(c, a->id).revisions, 2);
+}
+
+/* Revisions read back in chain order, (created, id), not arrival. */
+static void
+test_conv_revisions_order(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *r3, *r1, *r2, *t1, *t2, *lo, *hi;
+	struct store_placement	 pa = WHOLE;
+	struct store_placement	 pr;
+	struct ids		 l;
+	int			 calls = 0;
+
+	add_record(c->store, c->curator, "rec");
+	a = conv_annotation(c->other, "rec", C_2026("01-01"), "v0", NULL);
+	must_append(c, c->other, a, &pa);
+	assert_int_equal(store_revisions(c->store, a->id, ids_cb,
+	    memset(&l, 0, sizeof l)), STORE_OK);
+	assert_int_equal(l.n, 0);
+
+	r3 = conv_st(c->other, "revision", C_2026("01-04"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "v3"));
+	r1 = conv_st(c->other, "revision", C_2026("01-02"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "v1"));
+	r2 = conv_st(c->other, "revision", C_2026("01-03"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "v2"));
+	/* Two with the same created: the id decides. */
+	t1 = conv_st(c->other, "revision", C_2026("01-03"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "tie one"));
+	t2 = conv_st(c->other, "revision", C_2026("01-03"), json_pack(
+	    "{s:s, s:s}", "of", a->id, "text", "tie two"));
+	lo = strcmp(t1->id, t2->id) < 0 ? t1 : t2;
+	hi = lo == t1 ? t2 : t1;
+	/* r2 sorts against the ties by id too. */
+
+	memset(&pr, 0, sizeof pr);
+	pr.span_start = 0;
+	pr.span_end = 600000;
+	pr.at_start = pr.at_end = -1;
+	pr.text = "folded";
+	pr.text_len = 6;
+	must_append(c, c->other, r3, &pr);
+	must_append(c, c->other, hi, &pr);
+	must_append(c, c->other, r1, &pr);
+	must_append(c, c->other, lo, &pr);
+	must_append(c, c->other, r2, &pr);
+
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_revisions(c->store, a->id, ids_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.id[0], r1->id);
+	/* r2, lo and hi share 01-03: by id. */
+	{
+		const char	*mid[3] = { r2->id, lo->id, hi->id }, *tmp;
+		int		 i, j;
+
+		for (i = 0; i < 3; i++)
+			for (j = i + 1; j < 3; j++)
+				if (strcmp(mid[j], mid[i]) < 0) {
+					tmp = mid[i];
+					mid[i] = mid[j];
+					mid[j] = tmp;
+				}
+		assert_string_equal(l.id[1], mid[0]);
+		assert_string_equal(l.id[2], mid[1]);
+		assert_string_equal(l.id[3], mid[2]);
+	}
+	assert_string_equal(l.id[4], r3->id);
+	assert_int_equal(get_one(c, a->id).revisions, 5);
+
+	/* Another annotation's chain is its own; an unknown one is empty. */
+	assert_int_equal(store_revisions(c->store, NO_ID, count_cb,
+	    &calls), STORE_OK);
+	assert_int_equal(calls, 0);
+}
+
+/*
+ * A retraction hides the annotation (status, listing, search), keeps its
+ * row and its statements, and takes it out of the counters.
+ */
+static void
+test_conv_retraction(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*p, *r, *x, *x2;
+	struct store_placement	 pl = WHOLE;
+	struct store_query	 q;
+	struct found		 f;
+	struct store_statement	 got;
+	struct one		 o;
+	int64_t			 pseq;
+
+	add_record(c->store, c->curator, "rec");
+	p = conv_annotation(c->other, "rec", C_2026("01-01"),
+	    "parent platypus", NULL);
+	pseq = must_append(c, c->other, p, &pl);
+	r = conv_annotation(c->curator, "rec", C_2026("01-02"),
+	    "reply quokka", json_pack("{s:s}", "reply_to", p->id));
+	must_append(c, c->curator, r, &pl);
+	assert_int_equal(get_one(c, p->id).replies, 1);
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_int_equal(search(c, "\"quokka\"", NULL, NULL, 10, 0, &f), 1);
+
+	x = conv_st(c->curator, "retraction", C_2026("01-03"), json_pack(
+	    "{s:s, s:s}", "of", r->id, "reason", "wrong talk"));
+	must_append(c, c->curator, x, NULL);
+
+	o = get_one(c, r->id);
+	assert_string_equal(o.status, "retracted");
+	assert_string_equal(o.retraction, x->id);
+	assert_string_equal(o.text, "reply quokka");	/* kept */
+	assert_int_equal(get_one(c, p->id).replies, 0);
+	assert_int_equal(record_count(c, "rec"), 1);
+	q = query_all("rec");
+	expect_seqs(c->store, &q, &pseq, 1);
+	assert_int_equal(search(c, "\"quokka\"", NULL, NULL, 10, 0, &f), 0);
+	assert_int_equal(search(c, "\"platypus\"", NULL, NULL, 10, 0, &f),
+	    1);
+	/* Its statement and the retraction stay in the log. */
+	assert_int_equal(store_statement(c->store, r->id, statement_copy_cb,
+	    &got), STORE_OK);
+	assert_int_equal(store_statement(c->store, x->id, statement_copy_cb,
+	    &got), STORE_OK);
+	assert_int_equal(store_count(c->store), 4);
+	assert_int_equal(get_key(c, c->curator->pubkey).annotations, 0);
+
+	/* A second retraction of it changes nothing and is not stored. */
+	x2 = conv_st(c->curator, "retraction", C_2026("01-04"), json_pack(
+	    "{s:s}", "of", r->id));
+	must_fail(c, c->curator, x2, NULL, STORE_NOTFOUND);
+	assert_string_equal(get_one(c, r->id).retraction, x->id);
+	assert_int_equal(record_count(c, "rec"), 1);
+
+	/* The parent too: the record has nothing visible left. */
+	x = conv_st(c->other, "retraction", C_2026("01-05"), json_pack(
+	    "{s:s}", "of", p->id));
+	must_append(c, c->other, x, NULL);
+	assert_int_equal(record_count(c, "rec"), 0);
+	expect_seqs(c->store, &q, NULL, 0);
+	assert_int_equal(search(c, "\"platypus\"", NULL, NULL, 10, 0, &f),
+	    0);
+	/* A retraction of nothing is not stored. */
+	x = conv_st(c->other, "retraction", C_2026("01-06"), json_pack(
+	    "{s:s}", "of", NO_ID));
+	must_fail(c, c->other, x, NULL, STORE_NOTFOUND);
+}
+
+/* One endorsement per key per annotation, counted by trigger. */
+static void
+test_conv_endorsements(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *e1, *e2, *dup, *un, *x;
+	struct store_placement	 pl = WHOLE;
+	char			 id[GLOSS_ID_LEN + 1];
+
+	add_record(c->store, c->curator, "rec");
+	a = conv_annotation(c->curator, "rec", C_2026("01-01"), "endorse me",
+	    NULL);
+	must_append(c, c->curator, a, &pl);
+	assert_int_equal(store_endorsement(c->store, a->id,
+	    c->other->pubkey, id), STORE_NOTFOUND);
+	assert_string_equal(id, "");
+
+	e1 = conv_st(c->other, "endorse", C_2026("01-02"), json_pack("{s:s}",
+	    "subject", a->id));
+	must_append(c, c->other, e1, NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 1);
+	assert_int_equal(store_endorsement(c->store, a->id,
+	    c->other->pubkey, id), STORE_OK);
+	assert_string_equal(id, e1->id);
+
+	e2 = conv_st(key_third, "endorse", C_2026("01-02"), json_pack(
+	    "{s:s}", "subject", a->id));
+	must_append(c, key_third, e2, NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 2);
+
+	/* The same key again: the primary key refuses it, nothing stored. */
+	dup = conv_st(c->other, "endorse", C_2026("01-03"), json_pack(
+	    "{s:s}", "subject", a->id));
+	must_fail(c, c->other, dup, NULL, STORE_ERROR);
+	assert_int_equal(get_one(c, a->id).endorsements, 2);
+	assert_int_equal(store_endorsement(c->store, a->id,
+	    c->other->pubkey, id), STORE_OK);
+	assert_string_equal(id, e1->id);
+
+	/* Unendorse: the row goes, the count follows. */
+	un = conv_st(key_third, "unendorse", C_2026("01-04"), json_pack(
+	    "{s:s}", "subject", a->id));
+	must_append(c, key_third, un, NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 1);
+	assert_int_equal(store_endorsement(c->store, a->id,
+	    key_third->pubkey, id), STORE_NOTFOUND);
+	/* Twice: nothing to take back, nothing stored. */
+	un = conv_st(key_third, "unendorse", C_2026("01-05"), json_pack(
+	    "{s:s}", "subject", a->id));
+	must_fail(c, key_third, un, NULL, STORE_NOTFOUND);
+
+	/* A retraction of the endorse statement removes it as well. */
+	x = conv_st(c->other, "retraction", C_2026("01-06"), json_pack(
+	    "{s:s}", "of", e1->id));
+	must_append(c, c->other, x, NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 0);
+	assert_int_equal(store_endorsement(c->store, a->id,
+	    c->other->pubkey, id), STORE_NOTFOUND);
+	assert_string_equal(get_one(c, a->id).status, "visible");
+	/* And the key may endorse again. */
+	must_append(c, c->other, dup, NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 1);
+
+	/* An endorsement of no annotation is not stored. */
+	e1 = conv_st(key_third, "endorse", C_2026("01-07"), json_pack(
+	    "{s:s}", "subject", NO_ID));
+	must_fail(c, key_third, e1, NULL, STORE_OK);
+}
+
+/*
+ * The latest profile of a key wins, by (created, id): an older one that
+ * arrives later changes nothing; a profile replaces the whole of the
+ * previous one.
+ */
+static void
+test_conv_profiles(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*p1, *p2, *p0, *t1, *t2, *lo, *hi, *p3, *a;
+	struct store_placement	 pl = WHOLE;
+	struct keyrow		 k;
+	struct one		 o;
+
+	add_record(c->store, c->curator, "rec");
+	a = conv_annotation(c->other, "rec", C_2026("01-01"), "by other",
+	    NULL);
+	must_append(c, c->other, a, &pl);
+	k = get_key(c, c->other->pubkey);
+	assert_false(k.has_name);
+	assert_string_equal(k.profile, "");
+	assert_false(get_one(c, a->id).has_name);
+
+	p1 = conv_st(c->other, "profile", C_2026("02-01"), json_pack(
+	    "{s:s, s:s, s:s}", "name", "One", "url", "https://one.example/",
+	    "about", "first"));
+	must_append(c, c->other, p1, NULL);
+	k = get_key(c, c->other->pubkey);
+	assert_string_equal(k.name, "One");
+	assert_string_equal(k.url, "https://one.example/");
+	assert_string_equal(k.about, "first");
+	assert_string_equal(k.profile, p1->id);
+	o = get_one(c, a->id);
+	assert_true(o.has_name);
+	assert_string_equal(o.name, "One");
+
+	/* Newer: replaces all of it, url and about included. */
+	p2 = conv_st(c->other, "profile", C_2026("03-01"), json_pack(
+	    "{s:s}", "name", "Two"));
+	must_append(c, c->other, p2, NULL);
+	k = get_key(c, c->other->pubkey);
+	assert_string_equal(k.name, "Two");
+	assert_false(k.has_url);
+	assert_false(k.has_about);
+	assert_string_equal(k.profile, p2->id);
+
+	/* Older, arriving later: stored, changes nothing. */
+	p0 = conv_st(c->other, "profile", C_2026("01-15"), json_pack(
+	    "{s:s}", "name", "Zero"));
+	must_append(c, c->other, p0, NULL);
+	k = get_key(c, c->other->pubkey);
+	assert_string_equal(k.name, "Two");
+	assert_string_equal(k.profile, p2->id);
+	assert_int_equal(k.statements, 4);
+	assert_string_equal(get_one(c, a->id).name, "Two");
+
+	/* The same created: the greater id wins, whatever the order. */
+	t1 = conv_st(c->other, "profile", C_2026("04-01"), json_pack(
+	    "{s:s}", "name", "Tie A"));
+	t2 = conv_st(c->other, "profile", C_2026("04-01"), json_pack(
+	    "{s:s}", "name", "Tie B"));
+	lo = strcmp(t1->id, t2->id) < 0 ? t1 : t2;
+	hi = lo == t1 ? t2 : t1;
+	must_append(c, c->other, hi, NULL);
+	must_append(c, c->other, lo, NULL);
+	k = get_key(c, c->other->pubkey);
+	assert_string_equal(k.profile, hi->id);
+	assert_string_equal(k.name, hi->u.profile.name);
+
+	/* Another key's profile is its own. */
+	p3 = conv_st(key_third, "profile", C_2026("01-01"), json_pack(
+	    "{s:s}", "name", "Third"));
+	must_append(c, key_third, p3, NULL);
+	assert_string_equal(get_key(c, key_third->pubkey).name, "Third");
+	assert_string_equal(get_key(c, c->other->pubkey).name,
+	    hi->u.profile.name);
+}
+
+/* keys: first seen, statements signed, visible annotations. */
+static void
+test_conv_keys(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*rec, *a1, *a2, *x;
+	struct store_placement	 pl = WHOLE;
+	struct keyrow		 k, r;
+	int64_t			 seq;
+
+	assert_int_equal(store_key(c->store, c->curator->pubkey, key_cb, &k),
+	    STORE_NOTFOUND);
+	rec = conv_keep(fixture_record(c->curator, "rec"));
+	assert_int_equal(append_at(c->store, c->curator, rec, NULL,
+	    1800000000, &seq), STORE_OK);
+	k = get_key(c, c->curator->pubkey);
+	assert_string_equal(k.key, c->curator->pubkey);
+	assert_int_equal(k.first_received, 1800000000);
+	assert_int_equal(k.statements, 1);
+	assert_int_equal(k.annotations, 0);
+	assert_false(k.has_name);
+
+	a1 = conv_annotation(c->other, "rec", C_2026("01-01"), "one", NULL);
+	a2 = conv_annotation(c->other, "rec", C_2026("01-02"), "two", NULL);
+	assert_int_equal(append_at(c->store, c->other, a1, &pl, 1800000100,
+	    &seq), STORE_OK);
+	/* Received earlier than the first: the first stays first seen. */
+	assert_int_equal(append_at(c->store, c->other, a2, &pl, 1800000050,
+	    &seq), STORE_OK);
+	r = get_key(c, c->other->pubkey);
+	assert_int_equal(r.first_received, 1800000100);
+	assert_int_equal(r.statements, 2);
+	assert_int_equal(r.annotations, 2);
+	/* The curator's row did not move. */
+	k = get_key(c, c->curator->pubkey);
+	assert_int_equal(k.statements, 1);
+	assert_int_equal(k.first_received, 1800000000);
+
+	/* A retraction is a statement, and hides an annotation. */
+	x = conv_st(c->other, "retraction", C_2026("01-03"), json_pack(
+	    "{s:s}", "of", a1->id));
+	assert_int_equal(append_at(c->store, c->other, x, NULL, 1800000200,
+	    &seq), STORE_OK);
+	r = get_key(c, c->other->pubkey);
+	assert_int_equal(r.statements, 3);
+	assert_int_equal(r.annotations, 1);
+
+	/* A failed append counts nothing. */
+	must_fail(c, c->other, x, NULL, STORE_EXISTS);
+	assert_int_equal(get_key(c, c->other->pubkey).statements, 3);
+
+	/* A key that signed nothing, and a string that is no key. */
+	assert_int_equal(store_key(c->store, key_third->pubkey, key_cb, &k),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_key(c->store, "nope", key_cb, &k),
+	    STORE_NOTFOUND);
+}
+
+/* A thread: its top annotation, then every reply, in arrival order. */
+static void
+test_conv_thread(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *cc, *d, *e, *x;
+	struct store_placement	 pl = WHOLE;
+	struct found		 f;
+
+	add_record(c->store, c->curator, "rec");
+	a = conv_annotation(c->curator, "rec", C_2026("01-01"), "A top",
+	    NULL);
+	must_append(c, c->curator, a, &pl);
+	e = conv_annotation(c->other, "rec", C_2026("01-01"), "E elsewhere",
+	    NULL);
+	must_append(c, c->other, e, &pl);
+	b = conv_annotation(c->other, "rec", C_2026("01-02"), "B reply",
+	    json_pack("{s:s}", "reply_to", a->id));
+	must_append(c, c->other, b, &pl);
+	cc = conv_annotation(key_third, "rec", C_2026("01-03"),
+	    "C reply to reply", json_pack("{s:s}", "reply_to", b->id));
+	must_append(c, key_third, cc, &pl);
+	d = conv_annotation(key_third, "rec", C_2026("01-04"), "D reply",
+	    json_pack("{s:s}", "reply_to", a->id));
+	must_append(c, key_third, d, &pl);
+
+	/* root: the top annotation, for replies of replies too. */
+	assert_string_equal(get_one(c, a->id).root, a->id);
+	assert_string_equal(get_one(c, b->id).root, a->id);
+	assert_string_equal(get_one(c, cc->id).root, a->id);
+	assert_string_equal(get_one(c, d->id).root, a->id);
+	assert_string_equal(get_one(c, e->id).root, e->id);
+	assert_string_equal(get_one(c, cc->id).reply_to, b->id);
+	assert_int_equal(get_one(c, a->id).replies, 2);
+	assert_int_equal(get_one(c, b->id).replies, 1);
+	assert_int_equal(get_one(c, cc->id).replies, 0);
+
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, a->id, 100, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.id[0], a->id);
+	assert_string_equal(f.id[1], b->id);
+	assert_string_equal(f.id[2], cc->id);
+	assert_string_equal(f.id[3], d->id);
+
+	/* At most limit. */
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, a->id, 2, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(f.id[1], b->id);
+
+	/* A thread of one; a reply's id is not a root; no such root. */
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, e->id, 100, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 1);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, b->id, 100, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(store_thread(c->store, NO_ID, 100, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 0);
+
+	/* A retracted reply stays in its thread, retracted. */
+	x = conv_st(c->other, "retraction", C_2026("01-05"), json_pack(
+	    "{s:s}", "of", b->id));
+	must_append(c, c->other, x, NULL);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, a->id, 100, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.status[1], "retracted");
+	assert_string_equal(f.status[2], "visible");
+	assert_int_equal(get_one(c, a->id).replies, 1);
+}
+
+/*
+ * Search: the current text and link titles of visible annotations, with
+ * record and kind filters, limit and offset, and a snippet.
+ */
+static void
+test_conv_search(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*z, *l, *k, *o, *r;
+	struct store_placement	 pl = WHOLE;
+	struct store_placement	 pr;
+	struct found		 f, g;
+	size_t			 i;
+	char			 text[64];
+
+	add_record(c->store, c->curator, "rec");
+	add_record(c->store, c->curator, "rec2");
+	z = conv_annotation(c->other, "rec", C_2026("01-01"),
+	    "the zebra crossing common", NULL);
+	must_append(c, c->other, z, &pl);
+	l = conv_annotation(c->other, "rec", C_2026("01-02"),
+	    "see the paper common", json_pack("{s:s, s:[{s:s, s:s}]}",
+	    "kind", "reading", "links", "url", "https://q.example/",
+	    "title", "Quokka habitats"));
+	must_append(c, c->other, l, &pl);
+	k = conv_annotation(c->curator, "rec", C_2026("01-03"),
+	    "critical common remark", json_pack("{s:s}", "kind",
+	    "critique"));
+	must_append(c, c->curator, k, &pl);
+	o = conv_annotation(c->curator, "rec2", C_2026("01-04"),
+	    "zebra in another record", NULL);
+	must_append(c, c->curator, o, &pl);
+
+	assert_int_equal(search(c, "\"zebra\"", NULL, NULL, 10, 0, &f), 2);
+	assert_true(found_has(&f, z->id));
+	assert_true(found_has(&f, o->id));
+	assert_non_null(strstr(f.snippet[0], "[zebra]"));
+	/* rid filter. */
+	assert_int_equal(search(c, "\"zebra\"", "rec", NULL, 10, 0, &f), 1);
+	assert_string_equal(f.id[0], z->id);
+	assert_int_equal(search(c, "\"zebra\"", "rec2", NULL, 10, 0, &f),
+	    1);
+	assert_string_equal(f.id[0], o->id);
+	assert_int_equal(search(c, "\"zebra\"", "nope", NULL, 10, 0, &f),
+	    0);
+	/* Link titles, not URLs. */
+	assert_int_equal(search(c, "\"quokka\"", NULL, NULL, 10, 0, &f), 1);
+	assert_string_equal(f.id[0], l->id);
+	assert_int_equal(search(c, "\"habitat\"*", NULL, NULL, 10, 0, &f),
+	    1);
+	/* kind filter. */
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 10, 0, &f), 3);
+	assert_int_equal(search(c, "\"common\"", NULL, "critique", 10, 0,
+	    &f), 1);
+	assert_string_equal(f.id[0], k->id);
+	assert_int_equal(search(c, "\"common\"", NULL, "reading", 10, 0,
+	    &f), 1);
+	assert_string_equal(f.id[0], l->id);
+	assert_int_equal(search(c, "\"common\"", "rec2", NULL, 10, 0, &f),
+	    0);
+	/* limit and offset page through one ranking. */
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 10, 0, &g), 3);
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 2, 0, &f), 2);
+	assert_string_equal(f.id[0], g.id[0]);
+	assert_string_equal(f.id[1], g.id[1]);
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 2, 2, &f), 1);
+	assert_string_equal(f.id[0], g.id[2]);
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 2, 3, &f), 0);
+	assert_int_equal(search(c, "\"common\"", NULL, NULL, 0, 0, &f), 0);
+
+	/* After a revision: the new words, not the superseded ones. */
+	r = conv_st(c->other, "revision", C_2026("02-01"), json_pack(
+	    "{s:s, s:s}", "of", z->id, "text", "the yak crossing"));
+	memset(&pr, 0, sizeof pr);
+	pr.span_start = 0;
+	pr.span_end = 600000;
+	pr.at_start = pr.at_end = -1;
+	pr.text = r->u.annotation.text;
+	pr.text_len = r->u.annotation.text_len;
+	must_append(c, c->other, r, &pr);
+	assert_int_equal(search(c, "\"yak\"", NULL, NULL, 10, 0, &f), 1);
+	assert_string_equal(f.id[0], z->id);
+	assert_int_equal(search(c, "\"zebra\"", "rec", NULL, 10, 0, &f), 0);
+	assert_int_equal(search(c, "\"common\"", "rec", NULL, 10, 0, &f), 2);
+	/* A revision of the links: the new title, not the old one. */
+	r = conv_st(c->other, "revision", C_2026("02-02"), json_pack(
+	    "{s:s, s:s, s:[{s:s, s:s}]}", "of", l->id, "text",
+	    "see the paper common", "links", "url", "https://w.example/",
+	    "title", "Wombat burrows"));
+	pr.kind = KIND_READING;
+	pr.text = r->u.annotation.text;
+	pr.text_len = r->u.annotation.text_len;
+	pr.links = "[{\"title\":\"Wombat burrows\","
+	    "\"url\":\"https://w.example/\"}]";
+	must_append(c, c->other, r, &pr);
+	assert_int_equal(search(c, "\"wombat\"", NULL, NULL, 10, 0, &f), 1);
+	assert_string_equal(f.id[0], l->id);
+	assert_int_equal(search(c, "\"quokka\"", NULL, NULL, 10, 0, &f), 0);
+
+	/* Many matches: offset walks them all once. */
+	for (i = 0; i < 7; i++) {
+		snprintf(text, sizeof text, "many marmot %zu", i);
+		must_append(c, c->curator, conv_annotation(c->curator, "rec",
+		    C_2026("03-01"), text, NULL), &pl);
+	}
+	assert_int_equal(search(c, "\"marmot\"", NULL, NULL, 3, 0, &f), 3);
+	assert_int_equal(search(c, "\"marmot\"", NULL, NULL, 3, 3, &g), 3);
+	for (i = 0; i < 3; i++)
+		assert_false(found_has(&f, g.id[i]));
+	assert_int_equal(search(c, "\"marmot\"", NULL, NULL, 3, 6, &g), 1);
+	assert_false(found_has(&f, g.id[0]));
+}
+
 int
 main(void)
 {
@@ -1175,6 +2317,26 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test(test_close_null),
+		cmocka_unit_test_setup_teardown(test_conv_schema, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_migrate_from_1, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_revision_state, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_revisions_order,
+		    setup, teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_retraction, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_endorsements, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_profiles, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_keys, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_thread, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_conv_search, setup,
+		    teardown_conv),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The benchmark's smoke run: bench/run --smoke against the binaries this
+# build made (glossd and the bench/ helpers, which are check programs).
+# The full benchmark takes minutes and wants wrk, nginx and Waline, so it
+# is run by hand; this proves every piece of it still runs (generating,
+# loading, all six workloads, the paced runs, the references) and that
+# its one table has every workload row with a throughput above zero.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+run sh "$top_srcdir/bench/run" --smoke --builddir "$top_builddir"
+same "$rc" 0 "bench/run --smoke exits 0"
+contains "$T/out" "| #    | workload" "it prints the table"
+
+# throughput ROW: the ok/s column of the table row whose first cell is ROW.
+throughput() {
+	awk -F'|' -v id="$1" '{ c = $2; gsub(/ /, "", c) }
+	    c == id { v = $5; gsub(/ /, "", v); print v; exit }' "$T/out"
+}
+
+for w in 1 2 3 4 5 6 1h 2h; do
+	n=$(throughput "($w)")
+	case $n in
+	'' | *[!0-9]* | 0)
+		not_ok "workload ($w) has a row with a non-zero throughput" \
+		    "ok/s: ${n:-no row}" ;;
+	*)
+		ok "workload ($w) has a row with a non-zero throughput" ;;
+	esac
+done
+contains "$T/out" "| ref  | libsodium Ed25519 verify/s" \
+    "the table has the in-run references"
+lacks "$T/err" "Sanitizer" "no sanitizer reports from the bench helpers"
+done_testing
