@@ -164,7 +164,21 @@ enum stmt_type {
 	STMT_ENDORSE,
 	STMT_UNENDORSE,
 	STMT_PROFILE,
+	STMT_FLAG,
+	STMT_MODERATION,
 	STMT__MAX
+};
+enum stmt_action {			/* what a moderation statement does */
+	ACTION_APPROVE,
+	ACTION_REJECT,
+	ACTION_HIDE,
+	ACTION_RESTORE,
+	ACTION_BAN,
+	ACTION_UNBAN,
+	ACTION_TRUST,
+	ACTION_LOCK,
+	ACTION_UNLOCK,
+	ACTION__MAX
 };
 enum stmt_kind {
 	KIND_COMMENT,
@@ -210,6 +224,17 @@ struct stmt_profile {
 	const char		*url;		/* NULL if absent */
 	const char		*about;		/* NULL if absent */
 };
+struct stmt_flag {
+	const char		*subject;	/* annotation id */
+	const char		*reason;	/* spam, abuse, off-topic, ... */
+	const char		*note;		/* NULL if absent */
+};
+struct stmt_moderation {
+	enum stmt_action	 action;
+	const char		*subject;	/* annotation id, key or record */
+	int			 talk;		/* lock/unlock: 0 = record */
+	const char		*reason;	/* NULL if absent */
+};
 struct stmt_record {
 	const char		*rid;
 	const char		*title;
@@ -239,11 +264,15 @@ struct statement {
 		struct stmt_retraction	retraction;
 		struct stmt_endorse	endorse;	/* and unendorse */
 		struct stmt_profile	profile;
+		struct stmt_flag	flag;
+		struct stmt_moderation	moderation;
 	} u;
 };
 extern const struct stmt_limits stmt_default_limits;
 const char	*stmt_type_name(enum stmt_type);
 const char	*stmt_kind_name(enum stmt_kind);
+const char	*stmt_action_name(enum stmt_action);
+int		 stmt_action_from_name(const char *, enum stmt_action *);
 int		 stmt_kind_from_name(const char *, enum stmt_kind *);
 int		 stmt_rid_valid(const char *);
 int		 stmt_id_valid(const char *);

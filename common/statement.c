@@ -39,11 +39,30 @@ static const char *stmt_type_names[STMT__MAX] = {
 	[STMT_ENDORSE] = "endorse",
 	[STMT_UNENDORSE] = "unendorse",
 	[STMT_PROFILE] = "profile",
+	[STMT_FLAG] = "flag",
+	[STMT_MODERATION] = "moderation",
 };
 
 /* Types DESIGN.md names that later issues implement. */
 static const char *stmt_future_types[] = {
-	"flag", "moderation", "link-review", NULL
+	"link-review", NULL
+};
+
+static const char *stmt_action_names[ACTION__MAX] = {
+	[ACTION_APPROVE] = "approve",
+	[ACTION_REJECT] = "reject",
+	[ACTION_HIDE] = "hide",
+	[ACTION_RESTORE] = "restore",
+	[ACTION_BAN] = "ban",
+	[ACTION_UNBAN] = "unban",
+	[ACTION_TRUST] = "trust",
+	[ACTION_LOCK] = "lock",
+	[ACTION_UNLOCK] = "unlock",
+};
+
+static const char *stmt_flag_reasons[] = {
+	"spam", "abuse", "off-topic", "incorrect", "broken-link", "other",
+	NULL
 };
 
 static const char *stmt_kind_names[KIND__MAX] = {
@@ -65,6 +84,8 @@ static const char *stmt_members[STMT__MAX][16] = {
 	[STMT_ENDORSE] = { "subject", NULL },
 	[STMT_UNENDORSE] = { "subject", NULL },
 	[STMT_PROFILE] = { "name", "url", "about", NULL },
+	[STMT_FLAG] = { "subject", "reason", "note", NULL },
+	[STMT_MODERATION] = { "action", "subject", "talk", "reason", NULL },
 };
 
 struct stmt_ctx {
@@ -98,6 +119,26 @@ const char *
 stmt_kind_name(enum stmt_kind kind)
 {
 	return stmt_kind_names[kind];
+}
+
+const char *
+stmt_action_name(enum stmt_action action)
+{
+	return stmt_action_names[action];
+}
+
+int
+stmt_action_from_name(const char *name, enum stmt_action *action)
+{
+	int	i;
+
+	for (i = 0; i < ACTION__MAX; i++) {
+		if (strcmp(name, stmt_action_names[i]) == 0) {
+			*action = i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int
@@ -482,6 +523,97 @@ stmt_chars(const char *s)
 }
 
 static int
+stmt_flag(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_flag	*f = &st->u.flag;
+	size_t			 i;
+
+	if ((f->subject = stmt_ref(ctx, st->root, "subject", 1)) == NULL ||
+	    (f->reason = stmt_string(ctx, st->root, "reason", 1, 32, 0,
+	    NULL)) == NULL)
+		return -1;
+	for (i = 0; stmt_flag_reasons[i] != NULL; i++) {
+		if (strcmp(f->reason, stmt_flag_reasons[i]) == 0)
+			break;
+	}
+	if (stmt_flag_reasons[i] == NULL)
+		return stmt_fail(ctx, "invalid_statement", "reason must be "
+		    "spam, abuse, off-topic, incorrect, broken-link or other");
+	f->note = stmt_string(ctx, st->root, "note", 0, STMT_ABOUT_MAX, 1,
+	    NULL);
+	return ctx->message != NULL ? -1 : 0;
+}
+
+/*
+ * A moderator's decision: its subject is an annotation id (approve,
+ * reject, hide, restore), a public key (ban, unban, trust) or a record id
+ * with an optional talk (lock, unlock); reject, hide and ban give a reason.
+ */
+static int
+stmt_moderation(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_moderation	*m = &st->u.moderation;
+	struct minisig_pubkey	 pk;
+	const char		*action, *errstr;
+	int64_t			 talk;
+
+	if ((action = stmt_string(ctx, st->root, "action", 1, 16, 0,
+	    NULL)) == NULL)
+		return -1;
+	if (stmt_action_from_name(action, &m->action) == -1)
+		return stmt_fail(ctx, "invalid_statement", "action must be "
+		    "approve, reject, hide, restore, ban, unban, trust, lock "
+		    "or unlock");
+	m->reason = stmt_string(ctx, st->root, "reason", 0, STMT_ABOUT_MAX, 1,
+	    NULL);
+	if (ctx->message != NULL)
+		return -1;
+	if (m->reason == NULL && (m->action == ACTION_REJECT ||
+	    m->action == ACTION_HIDE || m->action == ACTION_BAN))
+		return stmt_fail(ctx, "invalid_statement", "%s needs a reason",
+		    action);
+	switch (m->action) {
+	case ACTION_BAN:
+	case ACTION_UNBAN:
+	case ACTION_TRUST:
+		m->subject = stmt_string(ctx, st->root, "subject", 1,
+		    GLOSS_PUBKEY_LEN, 0, NULL);
+		if (m->subject == NULL)
+			return -1;
+		if (minisig_pubkey_parse(m->subject, strlen(m->subject), &pk,
+		    &errstr) == -1)
+			return stmt_fail(ctx, "invalid_statement", "%s needs a "
+			    "public key as its subject", action);
+		break;
+	case ACTION_LOCK:
+	case ACTION_UNLOCK:
+		m->subject = stmt_string(ctx, st->root, "subject", 1,
+		    GLOSS_RID_MAX, 0, NULL);
+		if (m->subject == NULL)
+			return -1;
+		if (!stmt_rid_valid(m->subject))
+			return stmt_fail(ctx, "invalid_statement", "%s needs a "
+			    "record id as its subject", action);
+		if (json_object_get(st->root, "talk") != NULL) {
+			if (stmt_integer(ctx, st->root, "talk", 1,
+			    STMT_TALKS_MAX, &talk) == -1)
+				return -1;
+			m->talk = (int)talk;
+		}
+		return 0;
+	default:
+		if ((m->subject = stmt_ref(ctx, st->root, "subject", 1)) ==
+		    NULL)
+			return -1;
+		break;
+	}
+	if (json_object_get(st->root, "talk") != NULL)
+		return stmt_fail(ctx, "invalid_statement", "only lock and "
+		    "unlock name a talk");
+	return 0;
+}
+
+static int
 stmt_profile(struct stmt_ctx *ctx, struct statement *st)
 {
 	struct stmt_profile	*p = &st->u.profile;
@@ -733,6 +865,12 @@ stmt_from_json(json_t *root, const struct stmt_limits *limits,
 		break;
 	case STMT_PROFILE:
 		rc = stmt_profile(&ctx, st);
+		break;
+	case STMT_FLAG:
+		rc = stmt_flag(&ctx, st);
+		break;
+	case STMT_MODERATION:
+		rc = stmt_moderation(&ctx, st);
 		break;
 	default:
 		rc = stmt_fail(&ctx, "invalid_statement", "unknown type");

@@ -23,7 +23,9 @@ api_target_cb(const struct store_annotation *a, void *arg)
 	snprintf(t->rid, sizeof t->rid, "%s", a->rid);
 	snprintf(t->author, sizeof t->author, "%s", a->author);
 	snprintf(t->root, sizeof t->root, "%s", a->root);
-	t->retracted = strcmp(a->status, "visible") != 0;
+	snprintf(t->status, sizeof t->status, "%s", a->status);
+	t->retracted = strcmp(a->status, "retracted") == 0;
+	t->visible = strcmp(a->status, "visible") == 0;
 	t->place.talk = a->talk;
 	t->place.span_start = a->span_start;
 	t->place.span_end = a->span_end;
@@ -251,6 +253,17 @@ api_retracted(struct http_response *resp)
 	return -1;
 }
 
+/* Refuse acting on an annotation the public cannot see. */
+int
+api_not_visible(struct http_response *resp, const struct api_target *t)
+{
+	if (t->retracted)
+		return api_retracted(resp);
+	http_error(resp, 409, "not_visible", "that annotation is %s",
+	    t->status);
+	return -1;
+}
+
 /* A retraction: of an annotation, or of an endorsement, by its author. */
 static int
 api_check_retraction(struct glossd *gd, struct http_response *resp,
@@ -333,8 +346,8 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 		    "endorse that annotation");
 		return -1;
 	}
-	if (t.retracted)
-		return api_retracted(resp);
+	if (!t.visible)
+		return api_not_visible(resp, &t);
 	return rc == STORE_OK ? 1 : 0;
 }
 
@@ -347,7 +360,7 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 int
 api_check_conversation(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    struct api_fold *f, char existing[GLOSS_ID_LEN + 1])
+    struct api_fold *f, char existing[GLOSS_ID_LEN + 1], int import)
 {
 	struct api_target	t;
 
@@ -367,6 +380,10 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 		return api_check_endorse(gd, resp, st, existing);
 	case STMT_PROFILE:
 		return 0;
+	case STMT_FLAG:
+	case STMT_MODERATION:
+		return api_check_moderation(gd, resp, st, place, existing,
+		    import);
 	default:
 		http_error(resp, 422, "unsupported_type", "that statement type "
 		    "is not accepted");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "glossd.h"
+#include "ratelimit.h"
 
 void
 api_store_error(struct http_response *resp, enum store_rc rc)
@@ -97,9 +98,10 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		    "annotation of record %s", a->record);
 		return -1;
 	}
-	if (parent.retracted) {
-		http_error(resp, 422, "reply_to_retracted", "the annotation "
-		    "replied to was retracted");
+	if (!parent.visible) {
+		http_error(resp, 422, parent.retracted ? "reply_to_retracted" :
+		    "reply_to_hidden", "the annotation replied to is %s",
+		    parent.status);
 		return -1;
 	}
 	/* A reply that names no place of its own sits where its parent does. */
@@ -166,13 +168,19 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	const char		*minisig, *code;
 	char			*message;
 	size_t			 minisig_len;
-	int64_t			 seq;
+	int64_t			 seq, wait;
 	enum store_rc		 rc;
 	int			 import;
 
 	memset(&fold, 0, sizeof fold);
 	if ((import = api_importer(gd, req, resp)) == -1)
 		return;
+	if (!import && gd->rl_ip_writes != NULL && (wait = ratelimit_take(
+	    gd->rl_ip_writes, req->client, req->now_ms)) > 0) {
+		http_rate_limited(resp, wait, "too many writes from that "
+		    "address");
+		return;
+	}
 	if ((wire = jcs_parse(req->body, req->body_len, &err)) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
 		    err.code == JCS_E_UTF8 ? 400 : 422,
@@ -221,7 +229,7 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 		break;
 	default:
 		switch (api_check_conversation(gd, resp, st, &place, &fold,
-		    existing)) {
+		    existing, import)) {
 		case -1:
 			goto out;
 		case 1:
@@ -235,6 +243,8 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 		}
 		break;
 	}
+	if (api_check_posting(gd, req, resp, st, import, &place) == -1)
+		goto out;
 	rc = store_append(gd->store, st, minisig, req->now, &place, &seq);
 	switch (rc) {
 	case STORE_OK:

@@ -21,6 +21,14 @@ enum config_kind {
 	CONFIG_SIZE,
 	CONFIG_INT,
 	CONFIG_KEY,
+	CONFIG_MODE,
+	CONFIG_RECORD_MODE,
+};
+
+static const char *config_modes[MODERATION__MAX] = {
+	[MODERATION_NONE] = "none",
+	[MODERATION_FIRST] = "first",
+	[MODERATION_ALL] = "all",
 };
 
 struct config_key {
@@ -38,6 +46,14 @@ static const struct config_key config_keys[] = {
 	{ "database", CONFIG_STRING, OFF(database), 0, 0 },
 	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
 	{ "importer", CONFIG_KEY, OFF(importers), 0, 0 },
+	{ "moderator", CONFIG_KEY, OFF(moderators), 0, 0 },
+	{ "moderation", CONFIG_MODE, OFF(moderation), 0, 0 },
+	{ "record_moderation", CONFIG_RECORD_MODE, 0, 0, 0 },
+	{ "flag_threshold", CONFIG_INT, OFF(flag_threshold), 1, 1000 },
+	{ "rate_key_writes", CONFIG_INT, OFF(rates.key_writes), 0, 100000 },
+	{ "rate_ip_writes", CONFIG_INT, OFF(rates.ip_writes), 0, 100000 },
+	{ "rate_ip_reads", CONFIG_INT, OFF(rates.ip_reads), 0, 10000000 },
+	{ "trusted_proxy", CONFIG_STRING, OFF(trusted_proxy), 0, 0 },
 	{ "max_body", CONFIG_SIZE, OFF(limits.max_body), 1024, 64 << 20 },
 	{ "max_headers", CONFIG_SIZE, OFF(limits.max_headers), 1024,
 	    1 << 20 },
@@ -63,6 +79,10 @@ config_defaults(struct config *cfg)
 	cfg->limits.page_max = 500;
 	cfg->limits.skew = 600;
 	cfg->limits.stmt = stmt_default_limits;
+	cfg->flag_threshold = 3;
+	cfg->rates.key_writes = 10;
+	cfg->rates.ip_writes = 60;
+	cfg->rates.ip_reads = 6000;
 }
 
 void
@@ -72,6 +92,9 @@ config_clear(struct config *cfg)
 	free(cfg->database);
 	free(cfg->curators.keys);
 	free(cfg->importers.keys);
+	free(cfg->moderators.keys);
+	free(cfg->record_modes);
+	free(cfg->trusted_proxy);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -103,16 +126,63 @@ config_number(const char *s, long long *out)
 	return 0;
 }
 
+static const char *
+config_skip(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static int
+config_mode(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < MODERATION__MAX; i++) {
+		if (strcmp(s, config_modes[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int
 config_set(struct config *cfg, const struct config_key *key,
     const char *value, char **cause)
 {
 	char			*field = (char *)cfg + key->offset;
 	struct config_keys	*list;
-	const char		*errstr;
-	long long	 n;
+	struct config_record_mode *rm;
+	const char		*errstr, *sp;
+	long long		 n;
+	int			 mode;
 
 	switch (key->kind) {
+	case CONFIG_MODE:
+		if ((mode = config_mode(value)) == -1)
+			goto badmode;
+		*(enum config_moderation *)field = mode;
+		return 0;
+	case CONFIG_RECORD_MODE:
+		sp = strchr(value, ' ');
+		if (sp == NULL || (size_t)(sp - value) > GLOSS_RID_MAX ||
+		    (mode = config_mode(config_skip(sp))) == -1) {
+			xasprintf(cause, "%s takes a record id and none, first "
+			    "or all", key->name);
+			return -1;
+		}
+		cfg->record_modes = xreallocarray(cfg->record_modes,
+		    cfg->nrecord_modes + 1, sizeof *cfg->record_modes);
+		rm = &cfg->record_modes[cfg->nrecord_modes];
+		memcpy(rm->rid, value, sp - value);
+		rm->rid[sp - value] = '\0';
+		rm->mode = mode;
+		if (!stmt_rid_valid(rm->rid)) {
+			xasprintf(cause, "%s: not a record id", key->name);
+			return -1;
+		}
+		cfg->nrecord_modes++;
+		return 0;
 	case CONFIG_STRING:
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
@@ -144,6 +214,28 @@ config_set(struct config *cfg, const struct config_key *key,
 		return 0;
 	}
 	return -1;
+badmode:
+	xasprintf(cause, "%s must be none, first or all", key->name);
+	return -1;
+}
+
+const char *
+config_moderation_name(enum config_moderation mode)
+{
+	return config_modes[mode];
+}
+
+/* The moderation mode of record rid: its own, or the daemon's. */
+enum config_moderation
+config_moderation(const struct config *cfg, const char *rid)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nrecord_modes; i++) {
+		if (strcmp(cfg->record_modes[i].rid, rid) == 0)
+			return cfg->record_modes[i].mode;
+	}
+	return cfg->moderation;
 }
 
 static char *

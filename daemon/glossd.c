@@ -23,6 +23,9 @@
 #include <sodium.h>
 
 #include "glossd.h"
+#include "ratelimit.h"
+
+#define GLOSSD_RATE_KEYS	65536	/* keys or addresses tracked per limit */
 
 static void GLOSS_DEAD
 usage(void)
@@ -39,6 +42,66 @@ glossd_signal_cb(evutil_socket_t sig, short events, void *arg)
 
 	log_info("received signal %d, shutting down", (int)sig);
 	event_base_loopexit(base, NULL);
+}
+
+/* A limiter of rate per minute, or NULL for no limit. */
+static struct ratelimit *
+glossd_limiter(int rate)
+{
+	struct ratelimit_rule	rule = { (unsigned)rate, 60000,
+				    (unsigned)rate };
+
+	return rate > 0 ? ratelimit_new(&rule, GLOSSD_RATE_KEYS) : NULL;
+}
+
+/* (Re)make the rate limiters from the configuration. */
+void
+glossd_limits(struct glossd *gd)
+{
+	ratelimit_free(gd->rl_key);
+	ratelimit_free(gd->rl_ip_writes);
+	ratelimit_free(gd->rl_ip_reads);
+	gd->rl_key = glossd_limiter(gd->cfg.rates.key_writes);
+	gd->rl_ip_writes = glossd_limiter(gd->cfg.rates.ip_writes);
+	gd->rl_ip_reads = glossd_limiter(gd->cfg.rates.ip_reads);
+}
+
+/*
+ * SIGHUP: read the configuration again and take its keys, policies and
+ * limits.  Where glossd listens and its database stay as they are.  A
+ * configuration with an error changes nothing.
+ */
+static void
+glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct glossd	*gd = arg;
+	struct config	 cfg;
+	char		*cause;
+
+	if (gd->conffile == NULL) {
+		log_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	config_defaults(&cfg);
+	if (config_load(&cfg, gd->conffile, &cause) == -1) {
+		log_warnx("SIGHUP: %s; keeping the running configuration",
+		    cause);
+		free(cause);
+		config_clear(&cfg);
+		return;
+	}
+	free(cfg.listen);
+	free(cfg.database);
+	cfg.listen = gd->cfg.listen;
+	cfg.database = gd->cfg.database;
+	cfg.port = gd->cfg.port;
+	gd->cfg.listen = gd->cfg.database = NULL;
+	config_clear(&gd->cfg);
+	gd->cfg = cfg;
+	glossd_limits(gd);
+	log_info("SIGHUP: reloaded %s: %zu curator(s), %zu moderator(s), "
+	    "moderation %s", gd->conffile, gd->cfg.curators.n,
+	    gd->cfg.moderators.n, config_moderation_name(gd->cfg.moderation));
 }
 
 /* Write the bound port to path atomically, so readers never see half. */
@@ -78,7 +141,7 @@ main(int argc, char **argv)
 {
 	struct glossd		 gd;
 	struct event_base	*base;
-	struct event		*sigterm, *sigint;
+	struct event		*sigterm, *sigint, *sighup;
 	struct http_server	*srv;
 	const char		*conffile = NULL, *portfile = NULL;
 	const char		*listen = NULL, *database = NULL, *errstr;
@@ -125,6 +188,7 @@ main(int argc, char **argv)
 	log_init("glossd", verbose, 1);
 
 	memset(&gd, 0, sizeof gd);
+	gd.conffile = conffile;
 	config_defaults(&gd.cfg);
 	if (conffile != NULL && config_load(&gd.cfg, conffile, &cause) == -1)
 		fatalx("%s", cause);
@@ -161,7 +225,8 @@ main(int argc, char **argv)
 		    "created");
 
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);	/* no reload yet: never die of it */
+	gd.auth = auth_new();
+	glossd_limits(&gd);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	srv = http_start(&gd, base, gd.cfg.listen, gd.cfg.port, &bound,
@@ -182,18 +247,25 @@ main(int argc, char **argv)
 
 	sigterm = evsignal_new(base, SIGTERM, glossd_signal_cb, base);
 	sigint = evsignal_new(base, SIGINT, glossd_signal_cb, base);
-	if (sigterm == NULL || sigint == NULL ||
+	sighup = evsignal_new(base, SIGHUP, glossd_reload_cb, &gd);
+	if (sigterm == NULL || sigint == NULL || sighup == NULL ||
 	    evsignal_add(sigterm, NULL) == -1 ||
-	    evsignal_add(sigint, NULL) == -1)
+	    evsignal_add(sigint, NULL) == -1 ||
+	    evsignal_add(sighup, NULL) == -1)
 		fatalx("cannot install signal handlers");
 	event_base_dispatch(base);
 
 	http_stop(srv);
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(sighup);
 	event_base_free(base);
 	libevent_global_shutdown();
 	store_close(gd.store);
+	auth_free(gd.auth);
+	ratelimit_free(gd.rl_key);
+	ratelimit_free(gd.rl_ip_writes);
+	ratelimit_free(gd.rl_ip_reads);
 	if (portfile != NULL)
 		unlink(portfile);
 	config_clear(&gd.cfg);

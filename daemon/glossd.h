@@ -25,12 +25,34 @@ struct config_keys {
 	struct minisig_pubkey	*keys;
 	size_t			 n;
 };
+enum config_moderation {		/* who waits for a moderator */
+	MODERATION_NONE,		/* nobody */
+	MODERATION_FIRST,		/* keys no moderator approved yet */
+	MODERATION_ALL,			/* everybody but moderators */
+	MODERATION__MAX
+};
+struct config_record_mode {		/* moderation = for one record */
+	char			rid[GLOSS_RID_MAX + 1];
+	enum config_moderation	mode;
+};
+struct config_rates {			/* per minute; 0 = no limit */
+	int	key_writes;		/* statements per signing key */
+	int	ip_writes;		/* POSTs per client address */
+	int	ip_reads;		/* GETs per client address */
+};
 struct config {
 	char			*listen;
 	int			 port;
 	char			*database;
 	struct config_keys	 curators;	/* may create records */
 	struct config_keys	 importers;	/* may replay old statements */
+	struct config_keys	 moderators;	/* may decide */
+	enum config_moderation	 moderation;
+	struct config_record_mode *record_modes;
+	size_t			 nrecord_modes;
+	int			 flag_threshold;
+	struct config_rates	 rates;
+	char			*trusted_proxy;	/* believe its X-Forwarded-For */
 	struct config_limits	 limits;
 };
 void	 config_defaults(struct config *);
@@ -40,6 +62,9 @@ int	 config_load(struct config *, const char *, char **);
 void	 config_clear(struct config *);
 int	 config_has_key(const struct config_keys *,
 	     const struct minisig_pubkey *);
+enum config_moderation config_moderation(const struct config *,
+	     const char *);
+const char *config_moderation_name(enum config_moderation);
 
 /* store.c */
 enum store_rc {
@@ -107,12 +132,28 @@ struct store_annotation {
 	const char	*retraction;	/* NULL unless retracted */
 	const char	*name;		/* the author's profile name or NULL */
 	const char	*snippet;	/* search only */
+	int64_t		 approved;	/* queue only: the author's history */
+	int64_t		 rejected;
+	int64_t		 first_received;
+	const char	*flags;		/* queue only: reasons, comma-separated */
+};
+/* A flag as the moderators' list shows it; pointers borrowed. */
+struct store_flag {
+	const char	*id;
+	const char	*subject;
+	const char	*author;
+	const char	*reason;
+	const char	*note;		/* NULL if none */
+	int64_t		 seq;
+	const char	*status;	/* the subject's */
 };
 /*
  * Where an accepted annotation sits, decided by policy_annotation; for a
  * revision also the annotation's whole new state, folded from its chain.
  */
 struct store_placement {
+	int		 pending;	/* a new annotation waits for review */
+	int		 hide;		/* a flag: the subject reaches the limit */
 	int		 talk;		/* 0 = the whole record */
 	int64_t		 span_start;	/* half-open [start, end) */
 	int64_t		 span_end;
@@ -156,6 +197,8 @@ typedef int (*store_statement_cb)(const struct store_statement *, void *);
 typedef int (*store_annotation_cb)(const struct store_annotation *, void *);
 typedef int (*store_record_cb)(const struct store_record *, void *);
 typedef int (*store_key_cb)(const struct store_key *, void *);
+typedef int (*store_flag_cb)(const struct store_flag *, void *);
+typedef int (*store_flagger_cb)(const char *, const char *, void *);
 struct store	*store_open(const char *, const char **);
 void		 store_close(struct store *);
 int		 store_user_version(struct store *);
@@ -184,6 +227,20 @@ enum store_rc	 store_endorsement(struct store *, const char *,
 		     const char *, char [GLOSS_ID_LEN + 1]);
 enum store_rc	 store_key(struct store *, const char *, store_key_cb,
 		     void *);
+enum store_rc	 store_key_state(struct store *, const char *, char [16]);
+enum store_rc	 store_locked(struct store *, const char *, int, int *);
+enum store_rc	 store_flag(struct store *, const char *, const char *,
+		     char [GLOSS_ID_LEN + 1]);
+enum store_rc	 store_flaggers(struct store *, const char *,
+		     store_flagger_cb, void *);
+enum store_rc	 store_flags(struct store *, int64_t, int, store_flag_cb,
+		     void *);
+enum store_rc	 store_queue(struct store *, const char *, int64_t, int,
+		     store_annotation_cb, void *);
+enum store_rc	 store_decisions(struct store *, const char *, int64_t, int,
+		     store_statement_cb, void *);
+enum store_rc	 store_mine(struct store *, const char *, int64_t, int,
+		     store_annotation_cb, void *);
 int64_t		 store_count(struct store *);
 
 /* migrations.c (generated from migrations/NNNN_*.sql) */
@@ -231,6 +288,8 @@ struct http_request {
 	const char		*authz;		/* Authorization or NULL */
 	const char		*target;	/* the URI as sent */
 	time_t			 now;
+	int64_t			 now_ms;	/* monotonic, for rates */
+	char			 client[64];	/* address, for rates */
 	struct http_kv		 params[HTTP_MAX_PARAMS];	/* :name */
 	size_t			 nparams;
 	struct http_kv		 query[HTTP_MAX_QUERY];
@@ -238,6 +297,7 @@ struct http_request {
 };
 struct http_response {
 	int		 status;
+	int		 retry_after;	/* seconds, for 429 and 503 */
 	const char	*content_type;
 	char		 location[128];
 	struct buf	 body;
@@ -271,6 +331,8 @@ void		 http_response_clear(struct http_response *);
 void		 http_error(struct http_response *, int, const char *,
 		     const char *, ...) GLOSS_PRINTF(4, 5);
 void		 http_json(struct http_response *, int);
+void		 http_rate_limited(struct http_response *, int64_t,
+		     const char *);
 void		 http_dispatch(struct glossd *, struct http_request *,
 		     struct http_response *);
 
@@ -310,7 +372,9 @@ struct api_target {			/* the annotation a statement names */
 	char	rid[GLOSS_RID_MAX + 1];
 	char	author[GLOSS_PUBKEY_LEN + 1];
 	char	root[GLOSS_ID_LEN + 1];
+	char	status[16];		/* visible, pending, hidden, ... */
 	int	retracted;
+	int	visible;
 	struct store_placement place;	/* talk and span only */
 };
 struct api_type {			/* a stored statement's type, author */
@@ -331,14 +395,48 @@ int	 api_target(struct glossd *, struct http_response *, const char *,
 int	 api_type_cb(const struct store_statement *, void *);
 int	 api_check_conversation(struct glossd *, struct http_response *,
 	     const struct statement *, struct store_placement *,
-	     struct api_fold *, char [GLOSS_ID_LEN + 1]);
+	     struct api_fold *, char [GLOSS_ID_LEN + 1], int);
 void	 api_fold_free(struct api_fold *);
+int	 api_not_visible(struct http_response *, const struct api_target *);
+
+/* api_mod.c */
+int	 api_check_moderation(struct glossd *, struct http_response *,
+	     const struct statement *, struct store_placement *,
+	     char [GLOSS_ID_LEN + 1], int);
+int	 api_check_posting(struct glossd *, struct http_request *,
+	     struct http_response *, const struct statement *, int,
+	     struct store_placement *);
+void	 api_get_queue(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_flags(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_modlog(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_moderation(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_get_mine(struct glossd *, struct http_request *,
+	     struct http_response *);
+
+/* auth.c */
+struct auth;
+struct auth	*auth_new(void);
+void		 auth_free(struct auth *);
+int		 auth_check(struct glossd *, struct http_request *,
+		     struct http_response *, const struct config_keys *,
+		     struct minisig_pubkey *);
 
 /* glossd.c */
+struct ratelimit;
 struct glossd {
 	struct config	 cfg;
 	struct store	*store;
+	struct auth	*auth;
+	struct ratelimit *rl_key;	/* statements per signing key */
+	struct ratelimit *rl_ip_writes;	/* POSTs per client address */
+	struct ratelimit *rl_ip_reads;	/* GETs per client address */
+	const char	*conffile;	/* reread on SIGHUP */
 	int64_t		 started;
 };
+void	 glossd_limits(struct glossd *);
 
 #endif /* GLOSSD_H */

@@ -28,6 +28,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "glossd.h"
+#include "ratelimit.h"
 
 /*
  * evhttp answers a body over its own cap with an HTML 413 we cannot
@@ -53,6 +54,11 @@ static const struct http_route http_routes[] = {
 	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions },
 	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread },
 	{ HTTP_GET, "/v1/keys/:key", api_get_key },
+	{ HTTP_GET, "/v1/keys/:key/annotations", api_get_mine },
+	{ HTTP_GET, "/v1/annotations/:id/moderation", api_get_moderation },
+	{ HTTP_GET, "/v1/moderation/queue", api_get_queue },
+	{ HTTP_GET, "/v1/moderation/flags", api_get_flags },
+	{ HTTP_GET, "/v1/moderation/log", api_get_modlog },
 	{ HTTP_GET, "/v1/search", api_get_search },
 	{ HTTP_GET, "/v1/log", api_get_log },
 	{ HTTP_GET, "/healthz", api_get_healthz },
@@ -96,6 +102,18 @@ http_request_clear(struct http_request *req)
 	req->nparams = req->nquery = 0;
 }
 
+/* 429 with Retry-After: wait_ms rounded up to whole seconds. */
+void
+http_rate_limited(struct http_response *resp, int64_t wait_ms,
+    const char *what)
+{
+	int	secs = (int)((wait_ms + 999) / 1000);
+
+	http_error(resp, 429, "rate_limited", "%s: retry in %d second%s",
+	    what, secs, secs == 1 ? "" : "s");
+	resp->retry_after = secs;
+}
+
 /* Set the status and the JSON content type; the body is the caller's. */
 void
 http_json(struct http_response *resp, int status)
@@ -120,6 +138,7 @@ http_error(struct http_response *resp, int status, const char *code,
 	va_end(ap);
 	buf_reset(&resp->body);
 	resp->location[0] = '\0';
+	resp->retry_after = 0;
 	http_json(resp, status);
 	buf_puts(&resp->body, "{\"error\":{\"code\":");
 	jcs_write_string(&resp->body, code, strlen(code));
@@ -402,6 +421,37 @@ http_nodelay(struct evhttp_request *ev)
 }
 
 /*
+ * The client's address: the peer's, or with a trusted proxy in front the
+ * last address its X-Forwarded-For names (the one the proxy saw).
+ */
+static void
+http_client(struct http_server *srv, struct evhttp_request *ev,
+    struct http_request *req)
+{
+	struct evhttp_connection	*evcon;
+	const char			*proxy = srv->gd->cfg.trusted_proxy;
+	const char			*xff, *last;
+	char				*peer = NULL;
+	ev_uint16_t			 port;
+
+	if ((evcon = evhttp_request_get_connection(ev)) != NULL)
+		evhttp_connection_get_peer(evcon, &peer, &port);
+	snprintf(req->client, sizeof req->client, "%s",
+	    peer != NULL ? peer : "-");
+	if (proxy == NULL || peer == NULL || strcmp(peer, proxy) != 0 ||
+	    (xff = evhttp_find_header(evhttp_request_get_input_headers(ev),
+	    "X-Forwarded-For")) == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	if (*last != '\0')
+		snprintf(req->client, sizeof req->client, "%.*s",
+		    (int)strcspn(last, " "), last);
+}
+
+/*
  * Fill req from ev, checking what arrives against the limits.  Returns 0,
  * or -1 with the error already in resp.
  */
@@ -414,10 +464,14 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	struct evbuffer			*in = evhttp_request_get_input_buffer(ev);
 	struct evkeyvalq		*hdrs = evhttp_request_get_input_headers(ev);
 	const char			*path, *ctype;
+	struct timespec			 ts;
 	size_t				 len;
 
 	req->method = http_method_of(ev);
+	http_client(srv, ev, req);
 	req->now = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	req->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	req->accept = evhttp_find_header(hdrs, "Accept");
 	req->authz = evhttp_find_header(hdrs, "Authorization");
 	req->target = evhttp_request_get_uri(ev);
@@ -457,6 +511,21 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	return 0;
 }
 
+/* Reads per client address; writes are counted by the POST handler. */
+static int
+http_read_allowed(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	int64_t	wait;
+
+	if (req->method == HTTP_POST || gd->rl_ip_reads == NULL ||
+	    (wait = ratelimit_take(gd->rl_ip_reads, req->client,
+	    req->now_ms)) == 0)
+		return 1;
+	http_rate_limited(resp, wait, "too many requests from that address");
+	return 0;
+}
+
 /* Send resp; a HEAD gets the headers a GET would, without the body. */
 static void
 http_send(struct evhttp_request *ev, enum http_method method,
@@ -470,6 +539,10 @@ http_send(struct evhttp_request *ev, enum http_method method,
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	if (resp->location[0] != '\0')
 		evhttp_add_header(out, "Location", resp->location);
+	if (resp->retry_after > 0) {
+		snprintf(len, sizeof len, "%d", resp->retry_after);
+		evhttp_add_header(out, "Retry-After", len);
+	}
 	if (method == HTTP_HEAD) {
 		snprintf(len, sizeof len, "%zu", resp->body.len);
 		evhttp_add_header(out, "Content-Length", len);
@@ -508,26 +581,23 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct timespec		 t0, t1;
-	char			*peer = NULL, uri[256];
-	ev_uint16_t		 port = 0;
+	char			 uri[256];
 	long			 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof req);
 	http_response_init(&resp);
 	http_nodelay(ev);
-	if (http_read_request(srv, ev, &req, &resp) == 0)
+	if (http_read_request(srv, ev, &req, &resp) == 0 &&
+	    http_read_allowed(srv->gd, &req, &resp))
 		http_dispatch(srv->gd, &req, &resp);
 	http_send(ev, req.method, &resp);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	if (evhttp_request_get_connection(ev) != NULL)
-		evhttp_connection_get_peer(evhttp_request_get_connection(ev),
-		    &peer, &port);
 	http_log_uri(ev, uri, sizeof uri);
-	log_info("%s %s %s %d %zu %ldms", peer != NULL ? peer : "-",
+	log_info("%s %s %s %d %zu %ldms", req.client,
 	    http_method_names[req.method], uri, resp.status, resp.body.len,
 	    ms);
 	http_request_clear(&req);

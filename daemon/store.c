@@ -70,16 +70,17 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "INSERT INTO talks (rid, n, span_start, span_end, speaker, title) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* SEARCH records USING PRIMARY KEY (rid=?) */
-	[SQL_RECORD_ANNOTATED] =
-	    "UPDATE records SET annotations = annotations + 1 WHERE rid = ?1",
+	/* SEARCH records USING PRIMARY KEY (rid=?) */
+	[SQL_RECORD_EXISTS] =
+	    "SELECT 1 FROM records WHERE rid = ?1",
 	/* A reply joins its parent's thread; any other starts one. */
 	[SQL_ANNOTATION_INSERT] =
 	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
 	    "talk, at_start, at_end, span_start, span_end, text, links, "
-	    "reply_to, root) "
+	    "reply_to, root, status) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, coalesce((SELECT root FROM annotations WHERE id = ?14), "
-	    "?2))",
+	    "?2), ?15)",
 	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
@@ -205,6 +206,90 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "k.about, k.profile, (SELECT count(*) FROM annotations "
 	    "WHERE author = k.key AND status = 'visible') "
 	    "FROM keys AS k WHERE k.key = ?1",
+	/* SEARCH keys USING PRIMARY KEY (key=?) */
+	[SQL_KEY_STATE] =
+	    "SELECT state FROM keys WHERE key = ?1",
+	/* A key can be banned before it signs anything. */
+	[SQL_KEY_SET_STATE] =
+	    "INSERT INTO keys (key, first_seq, first_received, state) "
+	    "VALUES (?1, ?3, ?4, ?2) ON CONFLICT (key) DO UPDATE "
+	    "SET state = ?2",
+	/* An approval makes a new key trusted. */
+	[SQL_KEY_APPROVED] =
+	    "UPDATE keys SET approved = approved + 1, state = CASE state "
+	    "WHEN 'new' THEN 'trusted' ELSE state END "
+	    "WHERE key = (SELECT author FROM annotations WHERE id = ?1)",
+	[SQL_KEY_REJECTED] =
+	    "UPDATE keys SET rejected = rejected + 1 "
+	    "WHERE key = (SELECT author FROM annotations WHERE id = ?1)",
+	[SQL_SET_STATUS] =
+	    "UPDATE annotations SET status = ?2, flagged = 0 WHERE id = ?1",
+	/* SEARCH annotations USING INDEX annotations_author (author=?) */
+	[SQL_BAN_HIDE] =
+	    "UPDATE annotations SET status = 'hidden' WHERE author = ?1 "
+	    "AND status IN ('visible', 'pending')",
+	/* SEARCH flags USING PRIMARY KEY (subject=? AND author=?) */
+	[SQL_FLAG] =
+	    "SELECT id FROM flags WHERE subject = ?1 AND author = ?2",
+	[SQL_FLAG_INSERT] =
+	    "INSERT INTO flags (subject, author, id, seq, reason, note) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQL_FLAG_HIDE] =
+	    "UPDATE annotations SET status = 'hidden', flagged = 1 "
+	    "WHERE id = ?1 AND status = 'visible'",
+	/*
+	 * SEARCH f USING PRIMARY KEY (subject=?)
+	 * SEARCH k USING PRIMARY KEY (key=?)
+	 */
+	[SQL_FLAGGERS] =
+	    "SELECT f.author, coalesce(k.state, 'new') FROM flags AS f "
+	    "LEFT JOIN keys AS k ON k.key = f.author WHERE f.subject = ?1",
+	/*
+	 * SEARCH f USING INDEX flags_seq (seq>?)
+	 * SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 */
+	[SQL_FLAGS] =
+	    "SELECT f.id, f.subject, f.author, f.reason, f.note, f.seq, "
+	    "a.status FROM flags AS f JOIN annotations AS a "
+	    "ON a.id = f.subject WHERE f.seq > ?1 ORDER BY f.seq LIMIT ?2",
+	[SQL_DECISION_INSERT] =
+	    "INSERT INTO decisions (seq, id, action, subject, talk, reason, "
+	    "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/*
+	 * SEARCH d USING INTEGER PRIMARY KEY (rowid>?), or with a subject
+	 * SEARCH d USING INDEX decisions_subject (subject=? AND rowid>?)
+	 */
+	[SQL_DECISIONS] =
+	    "SELECT s.seq, s.id, s.type, s.author, s.canonical, s.minisig, "
+	    "s.received FROM decisions AS d "
+	    "JOIN statements AS s ON s.seq = d.seq "
+	    "WHERE (?1 IS NULL OR d.subject = ?1) AND d.seq > ?2 "
+	    "ORDER BY d.seq LIMIT ?3",
+	[SQL_LOCK] =
+	    "INSERT INTO locks (rid, talk, decision) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (rid, talk) DO UPDATE SET decision = ?3",
+	[SQL_UNLOCK] =
+	    "DELETE FROM locks WHERE rid = ?1 AND talk = ?2",
+	/* SEARCH locks USING PRIMARY KEY (rid=? AND talk=?) */
+	[SQL_LOCKED] =
+	    "SELECT talk FROM locks WHERE rid = ?1 AND talk IN (0, ?2) "
+	    "LIMIT 1",
+	/*
+	 * MULTI-INDEX OR over annotations_queue (status=? AND seq>?):
+	 * pending annotations and those flags hid, oldest first, with
+	 * their authors' history and the reasons they were flagged for.
+	 */
+	[SQL_QUEUE] =
+	    "SELECT " ANNOTATION_COLUMNS ", k.approved, k.rejected, "
+	    "k.first_received, (SELECT group_concat(reason, ',') FROM flags "
+	    "WHERE subject = a.id) FROM " ANNOTATION_SOURCE
+	    "WHERE (a.status = 'pending' OR (a.status = 'hidden' AND "
+	    "a.flagged = 1)) AND (?1 IS NULL OR a.rid = ?1) AND a.seq > ?2 "
+	    "ORDER BY a.seq LIMIT ?3",
+	/* SEARCH a USING INDEX annotations_mine (author=? AND seq>?) */
+	[SQL_MINE] =
+	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "WHERE a.author = ?1 AND a.seq > ?2 ORDER BY a.seq LIMIT ?3",
 	/*
 	 * SEARCH statements (the max() optimization: one B-tree descent).
 	 * count(*) would read the whole id index on every /healthz.  The log
@@ -721,7 +806,8 @@ store_append(struct store *s, const struct statement *st,
 		rc = store_append_annotation(s, st, placement, newseq);
 		break;
 	default:
-		rc = store_append_conversation(s, st, placement, newseq);
+		rc = store_append_conversation(s, st, placement, newseq,
+		    received);
 		break;
 	}
 	if (rc != STORE_OK || (rc = store_run(s, SQL_COMMIT)) != STORE_OK)

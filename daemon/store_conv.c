@@ -15,8 +15,9 @@
 #include "store_int.h"
 
 /*
- * The annotation's view row for st, appended as seq, placed by pl, and
- * its record's count.  STORE_NOTFOUND if the record does not exist.
+ * The annotation's view row for st, appended as seq, placed by pl (and
+ * pending or visible as pl says; triggers count the visible ones).
+ * STORE_NOTFOUND if the record does not exist.
  */
 enum store_rc
 store_append_annotation(struct store *s, const struct statement *st,
@@ -34,11 +35,10 @@ store_append_annotation(struct store *s, const struct statement *st,
 		log_warnx("store: annotation %s without a placement", st->id);
 		return STORE_ERROR;
 	}
-	store_bind_str(s, SQL_RECORD_ANNOTATED, 1, a->record);
-	rc = store_step(s, SQL_RECORD_ANNOTATED, &row);
-	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+	store_bind_str(s, SQL_RECORD_EXISTS, 1, a->record);
+	if ((rc = store_step(s, SQL_RECORD_EXISTS, &row)) == STORE_OK && !row)
 		rc = STORE_NOTFOUND;
-	store_reset(s, SQL_RECORD_ANNOTATED);
+	store_reset(s, SQL_RECORD_EXISTS);
 	if (rc != STORE_OK)
 		return rc;
 
@@ -64,6 +64,7 @@ store_append_annotation(struct store *s, const struct statement *st,
 	store_bind_text(s, q, 12, a->text, a->text_len);
 	store_bind_text(s, q, 13, links != NULL ? lb.data : NULL, lb.len);
 	store_bind_str(s, q, 14, a->reply_to);
+	store_bind_str(s, q, 15, pl->pending ? "pending" : "visible");
 	rc = store_step(s, q, &row);
 	store_reset(s, q);
 	buf_free(&lb);
@@ -81,7 +82,7 @@ store_append_annotation(struct store *s, const struct statement *st,
  */
 enum store_rc
 store_append_conversation(struct store *s, const struct statement *st,
-    const struct store_placement *pl, int64_t seq)
+    const struct store_placement *pl, int64_t seq, int64_t received)
 {
 	const struct stmt_annotation	*a = &st->u.annotation;
 	const struct stmt_endorse	*e = &st->u.endorse;
@@ -130,6 +131,9 @@ store_append_conversation(struct store *s, const struct statement *st,
 		store_bind_str(s, q, 1, e->subject);
 		store_bind_str(s, q, 2, st->author);
 		return store_changed(s, q);
+	case STMT_FLAG:
+	case STMT_MODERATION:
+		return store_append_moderation(s, st, pl, seq, received);
 	case STMT_PROFILE:
 		/* An older profile than the current one changes nothing. */
 		q = SQL_PROFILE;
@@ -149,10 +153,11 @@ store_append_conversation(struct store *s, const struct statement *st,
 
 /*
  * Call cb for each row statement q yields (its columns are
- * ANNOTATION_COLUMNS, then for SQL_SEARCH the snippet), then reset q.
+ * ANNOTATION_COLUMNS, then for SQL_SEARCH the snippet, for SQL_QUEUE the
+ * author's history and the flag reasons), then reset q.
  * A cb returning -1 stops the walk; that is still STORE_OK.
  */
-static enum store_rc
+enum store_rc
 store_annotation_rows(struct store *s, enum store_sql q,
     store_annotation_cb cb, void *arg)
 {
@@ -186,6 +191,12 @@ store_annotation_rows(struct store *s, enum store_sql q,
 		a.name = store_text(s, q, 20);
 		if (q == SQL_SEARCH)
 			a.snippet = store_text(s, q, 21);
+		if (q == SQL_QUEUE) {
+			a.approved = store_int(s, q, 21);
+			a.rejected = store_int(s, q, 22);
+			a.first_received = store_int(s, q, 23);
+			a.flags = store_text(s, q, 24);
+		}
 		if (cb(&a, arg) == -1)
 			break;
 	}

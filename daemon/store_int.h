@@ -23,7 +23,7 @@ enum store_sql {
 	SQL_STATEMENT_INSERT,
 	SQL_RECORD_INSERT,
 	SQL_TALK_INSERT,
-	SQL_RECORD_ANNOTATED,
+	SQL_RECORD_EXISTS,
 	SQL_ANNOTATION_INSERT,
 	SQL_STATEMENT,
 	SQL_LOG,
@@ -44,6 +44,24 @@ enum store_sql {
 	SQL_ENDORSE_RETRACT,
 	SQL_PROFILE,
 	SQL_KEY,
+	SQL_KEY_STATE,
+	SQL_KEY_SET_STATE,
+	SQL_KEY_APPROVED,
+	SQL_KEY_REJECTED,
+	SQL_SET_STATUS,
+	SQL_BAN_HIDE,
+	SQL_FLAG,
+	SQL_FLAG_INSERT,
+	SQL_FLAG_HIDE,
+	SQL_FLAGGERS,
+	SQL_FLAGS,
+	SQL_DECISION_INSERT,
+	SQL_DECISIONS,
+	SQL_LOCK,
+	SQL_UNLOCK,
+	SQL_LOCKED,
+	SQL_QUEUE,
+	SQL_MINE,
 	SQL_COUNT,
 	SQL__MAX
 };
@@ -84,6 +102,13 @@ enum store_rc	 store_append_annotation(struct store *,
 		     int64_t);
 enum store_rc	 store_append_conversation(struct store *,
 		     const struct statement *, const struct store_placement *,
-		     int64_t);
+		     int64_t, int64_t);
+enum store_rc	 store_annotation_rows(struct store *, enum store_sql,
+		     store_annotation_cb, void *);
+
+/* store_mod.c */
+enum store_rc	 store_append_moderation(struct store *,
+		     const struct statement *, const struct store_placement *,
+		     int64_t, int64_t);
 
 #endif /* STORE_INT_H */

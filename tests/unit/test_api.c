@@ -1556,7 +1556,7 @@ test_invalid_statement(void **state)
 	    -1, -1, "XX"));
 	sig = keep_mem(c, fixture_sign(key_other, st));
 	s = replace(c, st->canonical, "\"type\":\"annotation\"",
-	    "\"type\":\"flag\"");
+	    "\"type\":\"link-review\"");
 	refused(c, wire(c, s, strlen(s), sig), time(NULL), 422,
 	    "unsupported_type");
 	s = replace(c, st->canonical, "\"text\":\"XX\",", "");

@@ -649,8 +649,8 @@ test_refuse_version_type(void **state)
 		{ "type", "\"endorse\"", INVALID },
 		{ "type", "\"unendorse\"", INVALID },
 		{ "type", "\"profile\"", INVALID },
-		{ "type", "\"flag\"", UNSUPPORTED },
-		{ "type", "\"moderation\"", UNSUPPORTED },
+		{ "type", "\"flag\"", INVALID },
+		{ "type", "\"moderation\"", INVALID },
 		{ "type", "\"link-review\"", UNSUPPORTED },
 	};
 

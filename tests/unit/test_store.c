@@ -1470,22 +1470,24 @@ test_conv_schema(void **state)
 	    "keys", "annotations_fts", "annotations_fts_source",
 	    "annotations_root", "annotations_author",
 	    "endorsements_count_insert", "endorsements_count_delete",
-	    "keys_seen", "annotations_reply", "annotations_retracted",
-	    "annotations_fts_insert", "annotations_fts_update" };
+	    "keys_seen", "annotations_fts_insert", "annotations_fts_update",
+	    /* 0003 replaced 0002's counting triggers with these */
+	    "annotations_counted", "annotations_unshown",
+	    "annotations_shown" };
 	size_t		 i;
 
 	assert_true(nmigrations >= 2);
 	assert_int_equal(migrations[1].version, 2);
 	assert_string_equal(migrations[1].name, "conversations");
 	assert_int_equal(store_user_version(((struct ctx *)*state)->store),
-	    2);
+	    newest_version());
 
 	tmpdb_make(&t);
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
-	assert_int_equal(store_user_version(s), 2);
+	assert_int_equal(store_user_version(s), newest_version());
 	store_close(s);
-	assert_int_equal(header_user_version(t.path), 2);
+	assert_int_equal(header_user_version(t.path), newest_version());
 
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
@@ -1579,7 +1581,7 @@ test_conv_migrate_from_1(void **state)
 	s = store_open(t.path, &errstr);
 	if (s == NULL)
 		fail_msg("store_open: %s", errstr);
-	assert_int_equal(store_user_version(s), 2);
+	assert_int_equal(store_user_version(s), newest_version());
 	/* The helpers read c->store; teardown closes whichever is there. */
 	store_close(c->store);
 	c->store = s;

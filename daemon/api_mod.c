@@ -1,0 +1,488 @@
+/*
+ * api_mod.c: moderation: who may post and whether it waits, flags,
+ * decisions, and the reads moderators and authors work from.
+ *
+ * Every decision is a signed statement checked here against the state it
+ * changes (approving something already visible is refused, not ignored),
+ * so the log of decisions replays to the same state anywhere.  The queue
+ * and the flag list are for moderators' signed requests only; the
+ * decisions themselves are public.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+#include "ratelimit.h"
+
+#define API_MOD_PAGE	100
+
+static int
+api_no_change(struct http_response *resp, const char *what)
+{
+	http_error(resp, 409, "no_change", "%s", what);
+	return -1;
+}
+
+/*
+ * The checks every statement passes before its own: a banned key posts
+ * nothing; a key posts at most its rate (imports aside); an annotation
+ * needs an open record and talk, and waits for review when the record's
+ * moderation says so.  Returns 0, or -1 with the refusal in resp.
+ */
+int
+api_check_posting(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, const struct statement *st, int import,
+    struct store_placement *place)
+{
+	enum config_moderation	 mode;
+	enum store_rc		 rc;
+	char			 state[16];
+	int64_t			 wait;
+	int			 locked, moderator;
+
+	if ((rc = store_key_state(gd->store, st->author, state)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (strcmp(state, "banned") == 0) {
+		http_error(resp, 403, "key_banned", "that key is banned here");
+		return -1;
+	}
+	if (!import && gd->rl_key != NULL && (wait = ratelimit_take(
+	    gd->rl_key, st->author, req->now_ms)) > 0) {
+		http_rate_limited(resp, wait, "that key posts too fast");
+		return -1;
+	}
+	if (st->type != STMT_ANNOTATION)
+		return 0;
+	rc = store_locked(gd->store, st->u.annotation.record, place->talk,
+	    &locked);
+	if (rc != STORE_OK) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (locked) {
+		http_error(resp, 403, "locked", "that %s is closed to new "
+		    "annotations", place->talk > 0 ? "talk" : "record");
+		return -1;
+	}
+	mode = config_moderation(&gd->cfg, st->u.annotation.record);
+	moderator = config_has_key(&gd->cfg.moderators, &st->key);
+	place->pending = !moderator && (mode == MODERATION_ALL ||
+	    (mode == MODERATION_FIRST && strcmp(state, "trusted") != 0));
+	return 0;
+}
+
+struct api_flagcount {
+	const struct config_keys *moderators;
+	int			  trusted;
+};
+
+static int
+api_flagger_cb(const char *author, const char *state, void *arg)
+{
+	struct api_flagcount	*fc = arg;
+	struct minisig_pubkey	 pk;
+	const char		*errstr;
+
+	if (strcmp(state, "trusted") == 0 || (minisig_pubkey_parse(author,
+	    strlen(author), &pk, &errstr) == 0 &&
+	    config_has_key(fc->moderators, &pk)))
+		fc->trusted++;
+	return 0;
+}
+
+/*
+ * A flag: on a visible annotation, once per key (a repeat answers 1 with
+ * the first flag's id).  Flags from trusted keys and moderators hide the
+ * annotation for review at flag_threshold.
+ */
+static int
+api_check_flag(struct glossd *gd, struct http_response *resp,
+    const struct statement *st, struct store_placement *place,
+    char existing[GLOSS_ID_LEN + 1])
+{
+	struct api_flagcount	 fc = { &gd->cfg.moderators, 0 };
+	struct api_target	 t;
+	enum store_rc		 rc;
+	char			 state[16];
+
+	if (api_target(gd, resp, st->u.flag.subject, "subject", &t) == -1)
+		return -1;
+	if (!t.visible)
+		return api_not_visible(resp, &t);
+	rc = store_flag(gd->store, t.id, st->author, existing);
+	if (rc == STORE_OK)
+		return 1;
+	if (rc == STORE_NOTFOUND)
+		rc = store_flaggers(gd->store, t.id, api_flagger_cb, &fc);
+	if (rc == STORE_OK)
+		rc = store_key_state(gd->store, st->author, state);
+	if (rc != STORE_OK) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	api_flagger_cb(st->author, state, &fc);
+	place->hide = fc.trusted >= gd->cfg.flag_threshold;
+	return 0;
+}
+
+/* Whether status is one of the words in list. */
+static int
+api_status_in(const char *status, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(status, *list) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A decision about an annotation: only from the states it can change. */
+static int
+api_check_decision(struct glossd *gd, struct http_response *resp,
+    const struct stmt_moderation *m)
+{
+	static const char *const from[ACTION__MAX][4] = {
+		[ACTION_APPROVE] = { "pending", "hidden", NULL },
+		[ACTION_REJECT] = { "pending", "hidden", "visible", NULL },
+		[ACTION_HIDE] = { "visible", "pending", NULL },
+		[ACTION_RESTORE] = { "hidden", "rejected", NULL },
+	};
+	struct api_target	t;
+
+	if (api_target(gd, resp, m->subject, "subject", &t) == -1)
+		return -1;
+	if (t.retracted)
+		return api_not_visible(resp, &t);
+	if (!api_status_in(t.status, from[m->action])) {
+		http_error(resp, 409, "no_change", "cannot %s an annotation "
+		    "that is %s", stmt_action_name(m->action), t.status);
+		return -1;
+	}
+	return 0;
+}
+
+/* A decision about a key or a record's lock. */
+static int
+api_check_subject(struct glossd *gd, struct http_response *resp,
+    const struct stmt_moderation *m)
+{
+	struct store_record	rec;
+	char			state[16];
+	enum store_rc		rc;
+	int			locked = 0;
+
+	if (m->action == ACTION_LOCK || m->action == ACTION_UNLOCK) {
+		memset(&rec, 0, sizeof rec);
+		if ((rc = store_record(gd->store, m->subject, &rec)) ==
+		    STORE_NOTFOUND) {
+			http_error(resp, 422, "unknown_record", "there is no "
+			    "record %s", m->subject);
+			return -1;
+		}
+		if (rc == STORE_OK && (size_t)m->talk > rec.ntalks)
+			http_error(resp, 422, "talk_out_of_range", "record %s "
+			    "has %zu talks", m->subject, rec.ntalks);
+		else if (rc == STORE_OK)
+			rc = store_locked(gd->store, m->subject, m->talk,
+			    &locked);
+		store_record_clear(&rec);
+		if (resp->status == 422)
+			return -1;
+		if (rc != STORE_OK) {
+			api_store_error(resp, rc);
+			return -1;
+		}
+		if (locked == (m->action == ACTION_LOCK))
+			return api_no_change(resp, locked ? "already locked" :
+			    "not locked");
+		return 0;
+	}
+	if ((rc = store_key_state(gd->store, m->subject, state)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return -1;
+	}
+	if (m->action == ACTION_BAN && strcmp(state, "banned") == 0)
+		return api_no_change(resp, "that key is already banned");
+	if (m->action == ACTION_UNBAN && strcmp(state, "banned") != 0)
+		return api_no_change(resp, "that key is not banned");
+	if (m->action == ACTION_TRUST && strcmp(state, "new") != 0)
+		return api_no_change(resp, strcmp(state, "banned") == 0 ?
+		    "unban that key first" : "that key is already trusted");
+	return 0;
+}
+
+/*
+ * A flag or a moderation decision, against the stored state.  Returns 0
+ * to store it, 1 for a repeated flag (its id in existing), -1 refused.
+ */
+int
+api_check_moderation(struct glossd *gd, struct http_response *resp,
+    const struct statement *st, struct store_placement *place,
+    char existing[GLOSS_ID_LEN + 1], int import)
+{
+	const struct stmt_moderation	*m = &st->u.moderation;
+
+
+	if (st->type == STMT_FLAG)
+		return api_check_flag(gd, resp, st, place, existing);
+	if (!import && !config_has_key(&gd->cfg.moderators, &st->key)) {
+		http_error(resp, 403, "not_moderator", "only moderator keys "
+		    "may decide");
+		return -1;
+	}
+	switch (m->action) {
+	case ACTION_APPROVE:
+	case ACTION_REJECT:
+	case ACTION_HIDE:
+	case ACTION_RESTORE:
+		return api_check_decision(gd, resp, m);
+	default:
+		return api_check_subject(gd, resp, m);
+	}
+}
+
+struct api_page {
+	struct buf	*body;
+	int		 limit;
+	int		 n;
+	int64_t		 last;
+};
+
+/* Start a page entry: a comma after the first; -1 once limit is reached. */
+static int
+api_page_item(struct api_page *p, int64_t seq)
+{
+	if (p->n == p->limit) {
+		p->n++;			/* one more: there is a next page */
+		return -1;
+	}
+	if (p->n++ > 0)
+		buf_putc(p->body, ',');
+	p->last = seq;
+	return 0;
+}
+
+static void
+api_page_end(struct api_page *p)
+{
+	buf_puts(p->body, "],\"next\":");
+	if (p->n > p->limit)
+		buf_printf(p->body, "\"%lld\"", (long long)p->last);
+	else
+		buf_puts(p->body, "null");
+	buf_puts(p->body, "}\n");
+}
+
+/* ?after= and ?limit=; -1 with 400 in resp. */
+static int
+api_page_args(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, struct api_page *p, int64_t *after)
+{
+	int64_t	limit;
+
+	limit = API_MOD_PAGE < gd->cfg.limits.page_max ? API_MOD_PAGE :
+	    gd->cfg.limits.page_max;
+	*after = 0;
+	if (http_query_int(resp, req, "after", 0, GLOSS_MAX_SAFE_INT,
+	    after) == -1 || http_query_int(resp, req, "limit", 1,
+	    gd->cfg.limits.page_max, &limit) == -1)
+		return -1;
+	p->body = &resp->body;
+	p->limit = (int)limit;
+	return 0;
+}
+
+static int
+api_queue_cb(const struct store_annotation *a, void *arg)
+{
+	struct api_page	*p = arg;
+	char		 first[21];
+
+	if (api_page_item(p, a->seq) == -1)
+		return -1;
+	timefmt_rfc3339((time_t)a->first_received, first);
+	buf_puts(p->body, "{\"annotation\":");
+	api_annotation_json(p->body, a);
+	api_member(p->body, "flags", a->flags);
+	buf_printf(p->body, ",\"author_history\":{\"first_seen\":\"%s\","
+	    "\"approved\":%lld,\"rejected\":%lld}}", first,
+	    (long long)a->approved, (long long)a->rejected);
+	return 0;
+}
+
+/* GET /v1/moderation/queue?record=&after=&limit= (moderators) */
+void
+api_get_queue(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key;
+	struct api_page		 p = { 0 };
+	const char		*rid = http_query(req, "record");
+	int64_t			 after;
+	enum store_rc		 rc;
+
+	if (auth_check(gd, req, resp, &gd->cfg.moderators, &key) == -1 ||
+	    api_page_args(gd, req, resp, &p, &after) == -1)
+		return;
+	if (rid != NULL && !stmt_rid_valid(rid)) {
+		http_error(resp, 400, "bad_query", "record is not a record id");
+		return;
+	}
+	http_json(resp, 200);
+	buf_puts(&resp->body, "{\"queue\":[");
+	if ((rc = store_queue(gd->store, rid, after, p.limit + 1,
+	    api_queue_cb, &p)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
+	api_page_end(&p);
+}
+
+static int
+api_flag_cb(const struct store_flag *f, void *arg)
+{
+	struct api_page	*p = arg;
+
+	if (api_page_item(p, f->seq) == -1)
+		return -1;
+	buf_printf(p->body, "{\"id\":\"%s\",\"seq\":%lld,\"subject\":\"%s\","
+	    "\"author\":\"%s\",\"reason\":\"%s\"", f->id, (long long)f->seq,
+	    f->subject, f->author, f->reason);
+	api_member(p->body, "note", f->note);
+	api_member(p->body, "status", f->status);
+	buf_putc(p->body, '}');
+	return 0;
+}
+
+/* GET /v1/moderation/flags?after=&limit= (moderators) */
+void
+api_get_flags(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key;
+	struct api_page		 p = { 0 };
+	int64_t			 after;
+	enum store_rc		 rc;
+
+	if (auth_check(gd, req, resp, &gd->cfg.moderators, &key) == -1 ||
+	    api_page_args(gd, req, resp, &p, &after) == -1)
+		return;
+	http_json(resp, 200);
+	buf_puts(&resp->body, "{\"flags\":[");
+	if ((rc = store_flags(gd->store, after, p.limit + 1, api_flag_cb,
+	    &p)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
+	api_page_end(&p);
+}
+
+static int
+api_decision_cb(const struct store_statement *row, void *arg)
+{
+	struct api_page	*p = arg;
+
+	if (api_page_item(p, row->seq) == -1)
+		return -1;
+	buf_printf(p->body, "{\"id\":\"%s\",\"seq\":%lld,\"statement\":",
+	    row->id, (long long)row->seq);
+	buf_add(p->body, row->canonical, row->canonical_len);
+	buf_puts(p->body, ",\"minisig\":");
+	jcs_write_string(p->body, row->minisig, strlen(row->minisig));
+	buf_putc(p->body, '}');
+	return 0;
+}
+
+/* The decisions about subject (NULL: all), as a page. */
+static void
+api_decisions(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, const char *subject)
+{
+	struct api_page	p = { 0 };
+	int64_t		after;
+	enum store_rc	rc;
+
+	if (api_page_args(gd, req, resp, &p, &after) == -1)
+		return;
+	http_json(resp, 200);
+	buf_puts(&resp->body, "{\"decisions\":[");
+	if ((rc = store_decisions(gd->store, subject, after, p.limit + 1,
+	    api_decision_cb, &p)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
+	api_page_end(&p);
+}
+
+/* GET /v1/moderation/log?after=&limit=: every decision, signed. */
+void
+api_get_modlog(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	api_decisions(gd, req, resp, NULL);
+}
+
+/* GET /v1/annotations/{id}/moderation: the decisions about one. */
+void
+api_get_moderation(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	const char	*id = http_param(req, "id");
+
+	if (!stmt_id_valid(id)) {
+		http_error(resp, 404, "not_found", "no annotation has that id");
+		return;
+	}
+	api_decisions(gd, req, resp, id);
+}
+
+static int
+api_mine_cb(const struct store_annotation *a, void *arg)
+{
+	struct api_page	*p = arg;
+
+	if (api_page_item(p, a->seq) == -1)
+		return -1;
+	api_annotation_json(p->body, a);
+	return 0;
+}
+
+/*
+ * GET /v1/keys/{key}/annotations: every annotation of key whatever its
+ * status, for that key's own signed request only.
+ */
+void
+api_get_mine(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key, signer;
+	struct api_page		 p = { 0 };
+	const char		*k = http_param(req, "key"), *errstr;
+	int64_t			 after;
+	enum store_rc		 rc;
+
+	if (minisig_pubkey_parse(k, strlen(k), &key, &errstr) == -1) {
+		http_error(resp, 404, "not_found", "that is not a public key");
+		return;
+	}
+	if (auth_check(gd, req, resp, NULL, &signer) == -1)
+		return;
+	if (memcmp(&key, &signer, sizeof key) != 0) {
+		http_error(resp, 403, "not_author", "only that key may list "
+		    "its own annotations");
+		return;
+	}
+	if (api_page_args(gd, req, resp, &p, &after) == -1)
+		return;
+	http_json(resp, 200);
+	buf_puts(&resp->body, "{\"annotations\":[");
+	if ((rc = store_mine(gd->store, k, after, p.limit + 1, api_mine_cb,
+	    &p)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
+	api_page_end(&p);
+}
