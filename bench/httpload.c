@@ -148,6 +148,21 @@ load_status(struct load_thread *t, int status)
 		t->statuses[t->nstatuses++] = status;
 }
 
+/* Whether the comma-separated list holds code. */
+static int
+load_has_status(const char *list, const char *code)
+{
+	size_t	n = strlen(code);
+	const char *p;
+
+	for (p = list; (p = strstr(p, code)) != NULL; p += n) {
+		if ((p == list || p[-1] == ',') &&
+		    (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 load_sleep_until(double when)
 {
@@ -255,10 +270,10 @@ main(int argc, char **argv)
 	struct load_thread	*t;
 	const char		*tag = "-", *bodies = NULL, *paths = NULL;
 	uint32_t		*all;
-	size_t			 nall = 0;
+	size_t			 nall = 0, n;
 	long long		 reqs = 0, ok = 0, dup = 0, bad = 0, errors = 0;
 	double			 end = 0, secs;
-	char			 statuses[128] = "";
+	char			 statuses[128] = "", one[16];
 	int			 ch, i, j;
 
 	memset(&o, 0, sizeof o);
@@ -349,10 +364,14 @@ main(int argc, char **argv)
 		bad += t[i].bad;
 		errors += t[i].errors;
 		for (j = 0; j < t[i].nstatuses; j++) {
-			if (strlen(statuses) + 8 < sizeof statuses)
-				snprintf(statuses + strlen(statuses), 8,
-				    "%s%d", statuses[0] != '\0' ? "," : "",
-				    t[i].statuses[j]);
+			snprintf(one, sizeof one, "%d", t[i].statuses[j]);
+			if (load_has_status(statuses, one) ||
+			    strlen(statuses) + strlen(one) + 2 >
+			    sizeof statuses)
+				continue;
+			n = strlen(statuses);
+			snprintf(statuses + n, sizeof statuses - n, "%s%s",
+			    n > 0 ? "," : "", one);
 		}
 		free(t[i].lat);
 	}

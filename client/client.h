@@ -102,6 +102,9 @@ int	 cmd_history(struct client *, int, char **);
 int	 cmd_thread(struct client *, int, char **);
 int	 cmd_search(struct client *, int, char **);
 int	 cmd_import_log(struct client *, int, char **);
+int	 cmd_mod(struct client *, int, char **);
+int	 cmd_flag(struct client *, int, char **);
+int	 cmd_mine(struct client *, int, char **);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,

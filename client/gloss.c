@@ -41,6 +41,12 @@ static const struct cmd commands[] = {
 	{ "thread", "thread ID", cmd_thread },
 	{ "search", "search QUERY [RID] [--kind KIND] [--limit N]",
 	    cmd_search },
+	{ "flag", "flag ID --reason spam|abuse|off-topic|incorrect|broken-link|"
+	    "other [--note TEXT]", cmd_flag },
+	{ "mod", "mod queue [RID] | mod log | mod approve|reject|hide|restore "
+	    "ID [--reason TEXT] | mod ban|unban|trust KEY [--reason TEXT] | "
+	    "mod lock|unlock RID [--talk N]", cmd_mod },
+	{ "mine", "mine", cmd_mine },
 	{ "show", "show ID", cmd_show },
 	{ "import-log", "import-log SOURCE-URL [--after SEQ]",
 	    cmd_import_log },

@@ -55,7 +55,9 @@ function M.count(status, want)
     dup = dup + 1
   else
     bad = bad + 1
-    if bad <= 3 then other = other .. " " .. status end
+    if not other:find(" " .. status .. " ", 1, true) and #other < 40 then
+      other = other .. " " .. status .. " "
+    end
   end
   t_last = now()
 end
@@ -71,13 +73,18 @@ if rate and rate > 0 and conns and conns > 0 then
 end
 
 function M.done(summary, latency, requests)
-  local o, b, d, st = 0, 0, 0, ""
+  local o, b, d, st, seen = 0, 0, 0, "", {}
   local first, last = nil, nil
   for _, t in ipairs(threads) do
     o = o + (t:get("ok") or 0)
     b = b + (t:get("bad") or 0)
     d = d + (t:get("dup") or 0)
-    st = st .. (t:get("other") or "")
+    for code in (t:get("other") or ""):gmatch("%d+") do
+      if not seen[code] then
+        seen[code] = true
+        st = st .. "," .. code
+      end
+    end
     local f, l = t:get("t_first"), t:get("t_last")
     if f and (first == nil or f < first) then first = f end
     if l and (last == nil or l > last) then last = l end
@@ -88,7 +95,7 @@ function M.done(summary, latency, requests)
   end
   local e = summary.errors
   local errors = e.connect + e.read + e.write + e.timeout
-  st = st:gsub("^ ", ""):gsub(" ", ",")
+  st = st:gsub("^,", "")
   io.write(string.format(
     "LOAD tag=%s reqs=%d ok=%d dup=%d bad=%d secs=%.3f rps=%.1f okps=%.1f " ..
     "p50us=%d p99us=%d maxus=%d errors=%d statuses=%s\n",

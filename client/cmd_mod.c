@@ -1,0 +1,356 @@
+/*
+ * cmd_mod.c: moderation from the terminal: gloss mod ..., gloss flag and
+ * gloss mine.
+ *
+ * Every decision is a signed moderation statement, like any other write.
+ * The queue, the flags and "mine" are reads only their owners may make, so
+ * those requests are signed too (the daemon refuses a replayed one).  On a
+ * terminal, gloss mod queue walks the queue one item at a time: one key
+ * press decides.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "client.h"
+
+struct mod_action {
+	const char	*name;
+	const char	*operand;	/* what the subject is */
+};
+
+static const struct mod_action mod_actions[] = {
+	{ "approve", "ID" }, { "reject", "ID" }, { "hide", "ID" },
+	{ "restore", "ID" }, { "ban", "KEY" }, { "unban", "KEY" },
+	{ "trust", "KEY" }, { "lock", "RID" }, { "unlock", "RID" },
+};
+
+/* Sign and post one decision. */
+static int
+mod_decide(struct client *c, const char *action, const char *subject,
+    int talk, const char *reason)
+{
+	json_t	*root;
+
+	root = json_pack("{s:s,s:s}", "action", action, "subject", subject);
+	if (talk > 0)
+		json_object_set_new(root, "talk", json_integer(talk));
+	if (reason != NULL)
+		json_object_set_new(root, "reason", json_string(reason));
+	return post_signed(c, "moderation", root);
+}
+
+/*
+ * GET path signed by the user's key (the queue, the flags, mine).  NULL
+ * with *rc after a message.
+ */
+static json_t *
+mod_signed_get(struct client *c, const char *path, int *rc)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	json_t			*root;
+
+	if ((sk = keys_load_secret(c, &pk)) == NULL) {
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	c->signer = sk;
+	root = net_get_json(c, path, rc);
+	c->signer = NULL;
+	minisig_seckey_free(sk);
+	return root;
+}
+
+/* One key press from the terminal, without waiting for a newline. */
+static int
+mod_keypress(FILE *tty)
+{
+	struct termios	old, raw;
+	int		ch;
+
+	if (tcgetattr(fileno(tty), &old) == -1)
+		return fgetc(tty);
+	raw = old;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tcsetattr(fileno(tty), TCSANOW, &raw);
+	ch = fgetc(tty);
+	tcsetattr(fileno(tty), TCSANOW, &old);
+	return ch;
+}
+
+/* A line from the terminal, for a reason; NULL if none was given. */
+static char *
+mod_line(FILE *tty, const char *prompt)
+{
+	char	line[1024];
+
+	fprintf(tty, "%s: ", prompt);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return line[0] != '\0' ? xstrdup(line) : NULL;
+}
+
+static void
+mod_show_item(struct client *c, json_t *item)
+{
+	json_t		*a = json_object_get(item, "annotation");
+	json_t		*h = json_object_get(item, "author_history");
+	const char	*flags = json_string_value(json_object_get(item,
+			    "flags"));
+
+	printf("%s%s%s  %s\n", out_color(c, "\033[1m"),
+	    json_string_value(json_object_get(a, "record")),
+	    out_color(c, "\033[0m"),
+	    json_string_value(json_object_get(a, "status")));
+	out_entry(c, a, "");
+	if (flags != NULL)
+		out_field(stdout, "      flagged: ", flags);
+	printf("      author: first seen %s, %lld approved, %lld rejected\n",
+	    json_string_value(json_object_get(h, "first_seen")),
+	    (long long)json_integer_value(json_object_get(h, "approved")),
+	    (long long)json_integer_value(json_object_get(h, "rejected")));
+}
+
+/* Walk the queue on the terminal: a, r, h, s or q for each item. */
+static int
+mod_walk(struct client *c, json_t *queue)
+{
+	json_t		*item;
+	const char	*id;
+	char		*reason;
+	FILE		*tty;
+	size_t		 i;
+	int		 ch, rc = EXIT_OK;
+
+	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+		return EXIT_USAGE;
+	json_array_foreach(queue, i, item) {
+		mod_show_item(c, item);
+		id = json_string_value(json_object_get(json_object_get(item,
+		    "annotation"), "id"));
+		fprintf(tty, "[a]pprove [r]eject [h]ide [s]kip [q]uit? ");
+		fflush(tty);
+		ch = mod_keypress(tty);
+		fputc('\n', tty);
+		if (ch == 'q' || ch == EOF)
+			break;
+		if (ch == 'a')
+			rc = mod_decide(c, "approve", id, 0, NULL);
+		else if (ch == 'r' || ch == 'h') {
+			if ((reason = mod_line(tty, "Reason")) == NULL) {
+				fprintf(tty, "a reason is needed; skipped\n");
+				continue;
+			}
+			rc = mod_decide(c, ch == 'r' ? "reject" : "hide", id,
+			    0, reason);
+			free(reason);
+		}
+		if (rc != EXIT_OK)
+			break;
+	}
+	fclose(tty);
+	return rc;
+}
+
+static int
+mod_queue(struct client *c, int argc, char **argv)
+{
+	struct buf	 path;
+	json_t		*root, *queue, *item;
+	size_t		 i;
+	int		 rc;
+
+	if (argc > 2)
+		return cmd_usage("mod");
+	buf_init(&path);
+	buf_puts(&path, "/v1/moderation/queue");
+	net_query(&path, "record", argc == 2 ? argv[1] : NULL);
+	root = mod_signed_get(c, path.data, &rc);
+	buf_free(&path);
+	if (root == NULL)
+		return rc;
+	queue = json_object_get(root, "queue");
+	if (c->json)
+		out_json(root);
+	else if (json_array_size(queue) == 0)
+		fprintf(stderr, "gloss: the queue is empty\n");
+	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = mod_walk(c, queue);
+	else
+		json_array_foreach(queue, i, item)
+			mod_show_item(c, item);
+	json_decref(root);
+	return rc;
+}
+
+static int
+mod_log(struct client *c, int argc, char **argv)
+{
+	json_t		*root, *d, *st;
+	const char	*reason;
+	size_t		 i;
+	int		 rc;
+
+	if (argc != 1)
+		return cmd_usage("mod");
+	if ((root = net_get_json(c, "/v1/moderation/log", &rc)) == NULL)
+		return rc;
+	if (c->json)
+		out_json(root);
+	json_array_foreach(c->json ? NULL : json_object_get(root,
+	    "decisions"), i, d) {
+		st = json_object_get(d, "statement");
+		printf("%s  %-8s ", json_string_value(json_object_get(st,
+		    "created")), json_string_value(json_object_get(st,
+		    "action")));
+		out_field(stdout, "", json_string_value(json_object_get(st,
+		    "subject")));
+		printf("    by ");
+		out_who(c, stdout, json_string_value(json_object_get(st,
+		    "author")), NULL);
+		if ((reason = json_string_value(json_object_get(st,
+		    "reason"))) != NULL)
+			out_field(stdout, ": ", reason);
+		else
+			fputc('\n', stdout);
+	}
+	json_decref(root);
+	return EXIT_OK;
+}
+
+/* gloss mod ACTION SUBJECT [--reason R] [--talk N] */
+static int
+mod_action(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "talk", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*reason = NULL;
+	char		*end;
+	long		 talk = 0;
+	size_t		 i;
+	int		 ch;
+
+	for (i = 0; i < sizeof mod_actions / sizeof mod_actions[0]; i++) {
+		if (strcmp(argv[0], mod_actions[i].name) == 0)
+			break;
+	}
+	if (i == sizeof mod_actions / sizeof mod_actions[0])
+		return cmd_usage("mod");
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 't':
+			talk = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || talk < 1 ||
+			    talk > 1000 || strcmp(mod_actions[i].operand,
+			    "RID") != 0)
+				return cmd_usage("mod");
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			return cmd_usage("mod");
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage("mod");
+	return mod_decide(c, argv[0], argv[optind], (int)talk, reason);
+}
+
+int
+cmd_mod(struct client *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return cmd_usage("mod");
+	optind = 0;
+	if (strcmp(argv[1], "queue") == 0)
+		return mod_queue(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "log") == 0)
+		return mod_log(c, argc - 1, argv + 1);
+	return mod_action(c, argc - 1, argv + 1);
+}
+
+int
+cmd_flag(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*reason = NULL, *note = NULL;
+	json_t		*root;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else if (ch == 'n')
+			note = optarg;
+		else if (ch == 'j')
+			c->json = 1;
+		else
+			return cmd_usage("flag");
+	}
+	if (optind + 1 != argc || reason == NULL)
+		return cmd_usage("flag");
+	root = json_pack("{s:s,s:s}", "subject", argv[optind], "reason",
+	    reason);
+	if (note != NULL)
+		json_object_set_new(root, "note", json_string(note));
+	return post_signed(c, "flag", root);
+}
+
+/* gloss mine: the user's own annotations, pending ones included. */
+int
+cmd_mine(struct client *c, int argc, char **argv)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	json_t			*root, *a;
+	char			 key[GLOSS_PUBKEY_LEN + 1], *path, *e;
+	size_t			 i;
+	int			 rc;
+
+	if (cmd_operands(c, argc, argv) != 0)
+		return cmd_usage("mine");
+	if ((sk = keys_load_secret(c, &pk)) == NULL)
+		return EXIT_USAGE;
+	minisig_seckey_free(sk);
+	minisig_pubkey_format(&pk, key);
+	e = net_escape(key);
+	xasprintf(&path, "/v1/keys/%s/annotations", e);
+	free(e);
+	root = mod_signed_get(c, path, &rc);
+	free(path);
+	if (root == NULL)
+		return rc;
+	if (c->json)
+		out_json(root);
+	json_array_foreach(c->json ? NULL : json_object_get(root,
+	    "annotations"), i, a) {
+		printf("%s  %s\n", json_string_value(json_object_get(a,
+		    "record")), json_string_value(json_object_get(a,
+		    "status")));
+		out_entry(c, a, "");
+	}
+	json_decref(root);
+	return EXIT_OK;
+}
