@@ -64,6 +64,7 @@ struct minisig_seckey *keys_load_secret(struct client *,
 	     struct minisig_pubkey *);
 char	*keys_passphrase(const char *, int);
 void	 keys_passphrase_free(char *);
+time_t	 keys_created(const struct minisig_pubkey *);
 
 /* output.c */
 void	 out_init(struct client *);
@@ -112,5 +113,6 @@ int	 post_statement(struct client *, json_t *,
 int	 post_resolve_at(struct client *, const char *, const char *, int,
 	     int64_t *, int64_t *);
 int	 post_signed(struct client *, const char *, json_t *);
+json_t	*post_created(const struct minisig_pubkey *);
 
 #endif /* CLIENT_H */

@@ -178,6 +178,7 @@ mod_queue(struct client *c, int argc, char **argv)
 	buf_free(&path);
 	if (root == NULL)
 		return rc;
+	rc = EXIT_OK;
 	queue = json_object_get(root, "queue");
 	if (c->json)
 		out_json(root);

@@ -20,6 +20,8 @@
 /*
  * The id the server answered with: a repeat (an endorsement given twice)
  * answers with the statement it repeats, which is the one that counts.
+ * A repeat (200, not 201) changed nothing, which the user is told: the
+ * same command twice in one second makes the same statement.
  */
 static void
 post_answer_id(const struct net_response *resp, const char *sent,
@@ -32,6 +34,11 @@ post_answer_id(const struct net_response *resp, const char *sent,
 	got = json_string_value(json_object_get(root, "id"));
 	snprintf(id, GLOSS_ID_LEN + 1, "%s", got != NULL &&
 	    stmt_id_valid(got) ? got : sent);
+	if (resp->status == 200)
+		fprintf(stderr, "gloss: nothing changed: the server already "
+		    "has %s (the same statement, or one it repeats, sent "
+		    "before)\n", strcmp(id, sent) == 0 ? "this statement" :
+		    "an equivalent statement");
 	json_decref(root);
 }
 
@@ -81,13 +88,13 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 	return rc;
 }
 
-/* The current time as RFC 3339, for "created". */
-static json_t *
-post_created(void)
+/* A fresh "created" for a statement by pk (keys_created). */
+json_t *
+post_created(const struct minisig_pubkey *pk)
 {
 	char	now[21];
 
-	timefmt_rfc3339(time(NULL), now);
+	timefmt_rfc3339(keys_created(pk), now);
 	return json_string(now);
 }
 
@@ -233,7 +240,7 @@ post_signed(struct client *c, const char *type, json_t *root)
 	json_object_set_new(root, "v", json_integer(1));
 	json_object_set_new(root, "type", json_string(type));
 	json_object_set_new(root, "author", json_string(author));
-	json_object_set_new(root, "created", post_created());
+	json_object_set_new(root, "created", post_created(&pk));
 	if ((rc = post_statement(c, root, sk, id)) == EXIT_OK)
 		printf(c->json ? "{\"id\":\"%s\"}\n" : "%s\n", id);
 	minisig_seckey_free(sk);

@@ -37,15 +37,14 @@ record_set_string(json_t *obj, const char *name, const char *value)
 /* The record statement for r, unsigned. */
 static json_t *
 record_statement(const struct recordfmt *r, const char *rid,
-    const char *author)
+    const struct minisig_pubkey *pk, const char *author)
 {
 	json_t	*root, *talks = json_array(), *speakers = json_array(), *o;
-	char	 now[21];
 	size_t	 i;
 
-	timefmt_rfc3339(time(NULL), now);
-	root = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:I}", "v", 1, "type",
-	    "record", "author", author, "created", now, "record", rid,
+	root = json_pack("{s:i,s:s,s:s,s:o,s:s,s:s,s:I}", "v", 1, "type",
+	    "record", "author", author, "created", post_created(pk),
+	    "record", rid,
 	    "title", r->title, "duration", (json_int_t)r->duration);
 	record_set_string(root, "event", r->event);
 	record_set_string(root, "abstract", r->abstract);
@@ -124,7 +123,8 @@ record_import(struct client *c, int argc, char **argv)
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		goto out;
 	minisig_pubkey_format(&pk, author);
-	rc = post_statement(c, record_statement(&r, rid, author), sk, id);
+	rc = post_statement(c, record_statement(&r, rid, &pk, author), sk,
+	    id);
 	if (rc == EXIT_OK) {
 		printf("%s\n", rid);
 		fprintf(stderr, "record %s: %zu talks, statement %s\n", rid,

@@ -10,10 +10,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -153,4 +155,43 @@ keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 		minisig_seckey_pubkey(sk, pk);
 	free(def);
 	return sk;
+}
+
+/*
+ * The time for a new statement's "created": now, but always after the
+ * last one this machine signed with pk (remembered beside the keys),
+ * waiting for the next second if need be.  created is in whole seconds
+ * and a statement is its content, so two decisions in one second (ban,
+ * unban, ban) would otherwise be the same statement and the last one a
+ * mere repeat.
+ */
+time_t
+keys_created(const struct minisig_pubkey *pk)
+{
+	struct timespec	 pause = { 0, 50 * 1000 * 1000 };
+	char		 keyid[17], *name, *path;
+	long long	 last = 0;
+	time_t		 now;
+	FILE		*f;
+
+	minisig_keyid(pk, keyid);
+	xasprintf(&name, "state/%s.last", keyid);
+	path = keys_default_path(name);
+	free(name);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%lld", &last) != 1)
+			last = 0;
+		fclose(f);
+	}
+	while ((now = time(NULL)) <= (time_t)last && last - now < 2)
+		nanosleep(&pause, NULL);
+	name = xstrdup(path);
+	if (file_mkdirs(dirname(name), 0700) == 0 &&
+	    (f = fopen(path, "w")) != NULL) {
+		fprintf(f, "%lld\n", (long long)now);
+		fclose(f);
+	}
+	free(name);
+	free(path);
+	return now;
 }

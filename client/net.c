@@ -15,6 +15,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include <sodium.h>
+
 #include "client.h"
 
 #define NET_TIMEOUT	30	/* seconds */
@@ -111,6 +113,7 @@ net_request(struct client *c, const char *method, const char *path,
 	struct net_call		 call = { resp, 0, 0 };
 	enum evhttp_cmd_type	 type;
 	char			*authz, *target = NULL, hash[GLOSS_ID_LEN + 1];
+	unsigned char		 nonce[16];
 	int			 rc;
 
 	memset(resp, 0, sizeof *resp);
@@ -125,13 +128,19 @@ net_request(struct client *c, const char *method, const char *path,
 	evhttp_add_header(hdrs, "Accept", "application/json");
 	evhttp_add_header(hdrs, "User-Agent", "gloss/" GLOSS_VERSION);
 	if (c->signer != NULL) {
-		/* The body's hash joins the signed URI, binding the two. */
-		if (body != NULL) {
+		/*
+		 * The body's hash joins the signed URI, binding the two; a
+		 * read gets a nonce instead, as the daemon takes each signed
+		 * read once and two in one second would otherwise be equal.
+		 */
+		if (body != NULL)
 			stmt_sha256_hex(body, len, hash);
-			xasprintf(&target, "%s%cbody=%s", path,
-			    strchr(path, '?') != NULL ? '&' : '?', hash);
-		} else
-			target = xstrdup(path);
+		else {
+			randombytes_buf(nonce, sizeof nonce);
+			sodium_bin2hex(hash, sizeof hash, nonce, sizeof nonce);
+		}
+		xasprintf(&target, "%s%c%s=%s", path, strchr(path, '?') !=
+		    NULL ? '&' : '?', body != NULL ? "body" : "nonce", hash);
 		authz = reqsig_sign(c->signer, method, target, time(NULL));
 		evhttp_add_header(hdrs, "Authorization", authz);
 		free(authz);

@@ -65,6 +65,7 @@ struct api_one {
 	char		 retraction[GLOSS_ID_LEN + 1];
 	char		 root[GLOSS_ID_LEN + 1];
 	int		 retracted;
+	int		 hidden;	/* pending, hidden or rejected */
 };
 
 static int
@@ -79,6 +80,7 @@ api_one_cb(const struct store_annotation *a, void *arg)
 		    a->retraction);
 		return 0;
 	}
+	one->hidden = strcmp(a->status, "visible") != 0;
 	api_annotation_json(one->body, a);
 	buf_putc(one->body, '\n');
 	return 0;
@@ -100,20 +102,27 @@ api_retraction_cb(const struct store_statement *row, void *arg)
 
 /*
  * Look up the :id annotation for a GET: 0 with one filled (its JSON in
- * resp when visible), or -1 with 404 / 410 (and the retraction) in resp.
+ * resp), or -1 with 404 / 410 (and the retraction) in resp.  A pending,
+ * hidden or rejected annotation is shown only to a moderator's signed
+ * request; to anyone else it does not exist.
  */
 static int
 api_find(struct glossd *gd, struct http_request *req,
     struct http_response *resp, struct api_one *one)
 {
-	const char	*id = http_param(req, "id");
-	enum store_rc	 rc;
+	const char		*id = http_param(req, "id");
+	struct minisig_pubkey	 key;
+	enum store_rc		 rc;
 
 	memset(one, 0, sizeof *one);
 	one->body = &resp->body;
 	http_json(resp, 200);
 	rc = stmt_id_valid(id) ? store_annotation(gd->store, id, api_one_cb,
 	    one) : STORE_NOTFOUND;
+	if (rc == STORE_OK && one->hidden && (req->authz == NULL ||
+	    auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
+	    &key) == -1))
+		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
 		http_error(resp, 404, "not_found", "no annotation has that id");
 		return -1;
@@ -217,7 +226,7 @@ api_thread_cb(const struct store_annotation *a, void *arg)
 	snprintf(node->parent, sizeof node->parent, "%s",
 	    a->reply_to != NULL ? a->reply_to : "");
 	buf_init(&b);
-	if (a->retraction != NULL)
+	if (strcmp(a->status, "visible") != 0)
 		buf_printf(&b, "{\"id\":\"%s\",\"status\":\"%s\"", a->id,
 		    a->status);
 	else {
@@ -257,7 +266,8 @@ api_thread_write(struct buf *b, const struct api_thread *t, size_t i)
 /*
  * GET /v1/annotations/{id}/thread: the whole thread id belongs to, from
  * its top annotation, each with its replies nested in "thread".
- * Retracted annotations stay as stubs so the tree keeps its shape.
+ * Annotations the public may not see (retracted, pending, hidden,
+ * rejected) stay as stubs with their status, so the tree keeps its shape.
  */
 void
 api_get_thread(struct glossd *gd, struct http_request *req,

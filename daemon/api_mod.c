@@ -39,7 +39,7 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 	enum store_rc		 rc;
 	char			 state[16];
 	int64_t			 wait;
-	int			 locked, moderator;
+	int			 closing, exact, moderator;
 
 	if ((rc = store_key_state(gd->store, st->author, state)) != STORE_OK) {
 		api_store_error(resp, rc);
@@ -49,28 +49,31 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 		http_error(resp, 403, "key_banned", "that key is banned here");
 		return -1;
 	}
+	if (st->type == STMT_ANNOTATION) {
+		rc = store_locked(gd->store, st->u.annotation.record,
+		    place->talk, &closing, &exact);
+		if (rc != STORE_OK) {
+			api_store_error(resp, rc);
+			return -1;
+		}
+		if (closing != -1) {
+			http_error(resp, 403, "locked", "%s is closed to new "
+			    "annotations", closing > 0 ? "that talk" :
+			    "the record");
+			return -1;
+		}
+		mode = config_moderation(&gd->cfg, st->u.annotation.record);
+		moderator = config_has_key(&gd->cfg.moderators, &st->key);
+		place->pending = !moderator && (mode == MODERATION_ALL ||
+		    (mode == MODERATION_FIRST &&
+		    strcmp(state, "trusted") != 0));
+	}
+	/* Last, so a refusal above costs the key nothing. */
 	if (!import && gd->rl_key != NULL && (wait = ratelimit_take(
 	    gd->rl_key, st->author, req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "that key posts too fast");
 		return -1;
 	}
-	if (st->type != STMT_ANNOTATION)
-		return 0;
-	rc = store_locked(gd->store, st->u.annotation.record, place->talk,
-	    &locked);
-	if (rc != STORE_OK) {
-		api_store_error(resp, rc);
-		return -1;
-	}
-	if (locked) {
-		http_error(resp, 403, "locked", "that %s is closed to new "
-		    "annotations", place->talk > 0 ? "talk" : "record");
-		return -1;
-	}
-	mode = config_moderation(&gd->cfg, st->u.annotation.record);
-	moderator = config_has_key(&gd->cfg.moderators, &st->key);
-	place->pending = !moderator && (mode == MODERATION_ALL ||
-	    (mode == MODERATION_FIRST && strcmp(state, "trusted") != 0));
 	return 0;
 }
 
@@ -172,7 +175,7 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 	struct store_record	rec;
 	char			state[16];
 	enum store_rc		rc;
-	int			locked = 0;
+	int			closing, exact = 0;
 
 	if (m->action == ACTION_LOCK || m->action == ACTION_UNLOCK) {
 		memset(&rec, 0, sizeof rec);
@@ -187,7 +190,7 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 			    "has %zu talks", m->subject, rec.ntalks);
 		else if (rc == STORE_OK)
 			rc = store_locked(gd->store, m->subject, m->talk,
-			    &locked);
+			    &closing, &exact);
 		store_record_clear(&rec);
 		if (resp->status == 422)
 			return -1;
@@ -195,8 +198,9 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 			api_store_error(resp, rc);
 			return -1;
 		}
-		if (locked == (m->action == ACTION_LOCK))
-			return api_no_change(resp, locked ? "already locked" :
+		/* Exactly this record or talk, not what contains it. */
+		if (exact == (m->action == ACTION_LOCK))
+			return api_no_change(resp, exact ? "already locked" :
 			    "not locked");
 		return 0;
 	}
@@ -324,7 +328,8 @@ api_get_queue(struct glossd *gd, struct http_request *req,
 	int64_t			 after;
 	enum store_rc		 rc;
 
-	if (auth_check(gd, req, resp, &gd->cfg.moderators, &key) == -1 ||
+	if (auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
+	    &key) == -1 ||
 	    api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
 	if (rid != NULL && !stmt_rid_valid(rid)) {
@@ -367,7 +372,8 @@ api_get_flags(struct glossd *gd, struct http_request *req,
 	int64_t			 after;
 	enum store_rc		 rc;
 
-	if (auth_check(gd, req, resp, &gd->cfg.moderators, &key) == -1 ||
+	if (auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
+	    &key) == -1 ||
 	    api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
 	http_json(resp, 200);
@@ -459,6 +465,7 @@ api_get_mine(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	struct minisig_pubkey	 key, signer;
+	struct config_keys	 self = { &key, 1 };	/* only it may read */
 	struct api_page		 p = { 0 };
 	const char		*k = http_param(req, "key"), *errstr;
 	int64_t			 after;
@@ -468,13 +475,8 @@ api_get_mine(struct glossd *gd, struct http_request *req,
 		http_error(resp, 404, "not_found", "that is not a public key");
 		return;
 	}
-	if (auth_check(gd, req, resp, NULL, &signer) == -1)
+	if (auth_check(gd, req, resp, &self, "not_author", &signer) == -1)
 		return;
-	if (memcmp(&key, &signer, sizeof key) != 0) {
-		http_error(resp, 403, "not_author", "only that key may list "
-		    "its own annotations");
-		return;
-	}
 	if (api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
 	http_json(resp, 200);

@@ -157,6 +157,7 @@ api_key_cb(const struct store_key *k, void *arg)
 	api_member(b, "url", k->url);
 	api_member(b, "about", k->about);
 	api_member(b, "profile", k->profile);
+	api_member(b, "state", k->state);
 	buf_printf(b, ",\"first_seen\":\"%s\",\"statements\":%lld,"
 	    "\"annotations\":%lld}\n", first, (long long)k->statements,
 	    (long long)k->annotations);

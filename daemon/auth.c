@@ -15,16 +15,22 @@
 
 #include "glossd.h"
 
-#define AUTH_SEEN_MAX	4096	/* signatures remembered at most */
+#define AUTH_SEEN_MAX	65536	/* signatures remembered at most */
 
 struct auth_seen {
 	unsigned char	hash[16];	/* of the whole header */
 	time_t		expires;
 };
 
+/*
+ * A ring: entries arrive in the order they expire, so when it is full the
+ * one overwritten is the oldest, the first to expire anyway.  Only
+ * requests that passed every check are remembered, so a stranger's
+ * signatures cannot crowd out a moderator's.
+ */
 struct auth {
 	struct auth_seen	*seen;
-	size_t			 n;
+	size_t			 next;
 };
 
 struct auth *
@@ -45,44 +51,35 @@ auth_free(struct auth *a)
 	free(a);
 }
 
-/*
- * Remember header until it expires; -1 if it was seen before (a replay)
- * or too many unexpired ones are held (refuse rather than forget one).
- */
+/* Whether header was seen, unexpired, before; remember it if not. */
 static int
-auth_remember(struct auth *a, const char *header, time_t now)
+auth_replayed(struct auth *a, const char *header, time_t now)
 {
 	unsigned char	hash[16];
 	size_t		i;
 
 	crypto_generichash(hash, sizeof hash, (const unsigned char *)header,
 	    strlen(header), NULL, 0);
-	for (i = 0; i < a->n; ) {
-		if (a->seen[i].expires < now) {
-			a->seen[i] = a->seen[--a->n];
-			continue;
-		}
-		if (memcmp(a->seen[i].hash, hash, sizeof hash) == 0)
-			return -1;
-		i++;
+	for (i = 0; i < AUTH_SEEN_MAX; i++) {
+		if (a->seen[i].expires >= now &&
+		    memcmp(a->seen[i].hash, hash, sizeof hash) == 0)
+			return 1;
 	}
-	if (a->n == AUTH_SEEN_MAX)
-		return -1;
-	memcpy(a->seen[a->n].hash, hash, sizeof hash);
-	a->seen[a->n].expires = now + 2 * REQSIG_WINDOW;
-	a->n++;
+	memcpy(a->seen[a->next].hash, hash, sizeof hash);
+	a->seen[a->next].expires = now + 2 * REQSIG_WINDOW;
+	a->next = (a->next + 1) % AUTH_SEEN_MAX;
 	return 0;
 }
 
 /*
- * Check req's signature: fresh, not replayed, by a key in allowed (NULL:
- * any key, for an author's own reads).  Returns 0 with the signer in *key,
- * or -1 with 401/403 in resp.
+ * Check req's signature: fresh, by a key in allowed (NULL: any key), not
+ * replayed; what is the error code when the key is not allowed.  Returns
+ * 0 with the signer in *key, or -1 with 401/403 in resp.
  */
 int
 auth_check(struct glossd *gd, struct http_request *req,
     struct http_response *resp, const struct config_keys *allowed,
-    struct minisig_pubkey *key)
+    const char *what, struct minisig_pubkey *key)
 {
 	const char	*errstr;
 
@@ -97,14 +94,13 @@ auth_check(struct glossd *gd, struct http_request *req,
 		http_error(resp, 401, "bad_request_signature", "%s", errstr);
 		return -1;
 	}
-	if (auth_remember(gd->auth, req->authz, req->now) == -1) {
-		http_error(resp, 401, "replayed_request", "that signed request "
-		    "was already used; sign a new one");
+	if (allowed != NULL && !config_has_key(allowed, key)) {
+		http_error(resp, 403, what, "that key may not read this");
 		return -1;
 	}
-	if (allowed != NULL && !config_has_key(allowed, key)) {
-		http_error(resp, 403, "not_moderator", "that key is not a "
-		    "moderator here");
+	if (auth_replayed(gd->auth, req->authz, req->now)) {
+		http_error(resp, 401, "replayed_request", "that signed request "
+		    "was already used; sign a new one");
 		return -1;
 	}
 	return 0;

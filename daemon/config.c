@@ -225,15 +225,18 @@ config_moderation_name(enum config_moderation mode)
 	return config_modes[mode];
 }
 
-/* The moderation mode of record rid: its own, or the daemon's. */
+/*
+ * The moderation mode of record rid: its own (the last line naming it,
+ * as for every other key), or the daemon's.
+ */
 enum config_moderation
 config_moderation(const struct config *cfg, const char *rid)
 {
 	size_t	i;
 
-	for (i = 0; i < cfg->nrecord_modes; i++) {
-		if (strcmp(cfg->record_modes[i].rid, rid) == 0)
-			return cfg->record_modes[i].mode;
+	for (i = cfg->nrecord_modes; i > 0; i--) {
+		if (strcmp(cfg->record_modes[i - 1].rid, rid) == 0)
+			return cfg->record_modes[i - 1].mode;
 	}
 	return cfg->moderation;
 }

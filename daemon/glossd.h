@@ -174,6 +174,7 @@ struct store_key {
 	const char	*url;
 	const char	*about;
 	const char	*profile;	/* the profile statement's id */
+	const char	*state;		/* new, trusted, banned */
 };
 struct store_search {
 	const char	*match;		/* an FTS5 query */
@@ -228,7 +229,8 @@ enum store_rc	 store_endorsement(struct store *, const char *,
 enum store_rc	 store_key(struct store *, const char *, store_key_cb,
 		     void *);
 enum store_rc	 store_key_state(struct store *, const char *, char [16]);
-enum store_rc	 store_locked(struct store *, const char *, int, int *);
+enum store_rc	 store_locked(struct store *, const char *, int, int *,
+		     int *);
 enum store_rc	 store_flag(struct store *, const char *, const char *,
 		     char [GLOSS_ID_LEN + 1]);
 enum store_rc	 store_flaggers(struct store *, const char *,
@@ -423,7 +425,7 @@ struct auth	*auth_new(void);
 void		 auth_free(struct auth *);
 int		 auth_check(struct glossd *, struct http_request *,
 		     struct http_response *, const struct config_keys *,
-		     struct minisig_pubkey *);
+		     const char *, struct minisig_pubkey *);
 
 /* glossd.c */
 struct ratelimit;

@@ -204,7 +204,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_KEY] =
 	    "SELECT k.key, k.first_received, k.statements, k.name, k.url, "
 	    "k.about, k.profile, (SELECT count(*) FROM annotations "
-	    "WHERE author = k.key AND status = 'visible') "
+	    "WHERE author = k.key AND status = 'visible'), k.state "
 	    "FROM keys AS k WHERE k.key = ?1",
 	/* SEARCH keys USING PRIMARY KEY (key=?) */
 	[SQL_KEY_STATE] =
@@ -222,8 +222,14 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_KEY_REJECTED] =
 	    "UPDATE keys SET rejected = rejected + 1 "
 	    "WHERE key = (SELECT author FROM annotations WHERE id = ?1)",
+	/*
+	 * flagged: 1 while flags hide it for review, -1 once a moderator
+	 * showed it again (flags no longer hide it), else 0.
+	 */
 	[SQL_SET_STATUS] =
-	    "UPDATE annotations SET status = ?2, flagged = 0 WHERE id = ?1",
+	    "UPDATE annotations SET status = ?2, flagged = CASE "
+	    "WHEN ?2 = 'visible' AND flagged != 0 THEN -1 ELSE 0 END "
+	    "WHERE id = ?1",
 	/* SEARCH annotations USING INDEX annotations_author (author=?) */
 	[SQL_BAN_HIDE] =
 	    "UPDATE annotations SET status = 'hidden' WHERE author = ?1 "
@@ -236,7 +242,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQL_FLAG_HIDE] =
 	    "UPDATE annotations SET status = 'hidden', flagged = 1 "
-	    "WHERE id = ?1 AND status = 'visible'",
+	    "WHERE id = ?1 AND status = 'visible' AND flagged = 0",
 	/*
 	 * SEARCH f USING PRIMARY KEY (subject=?)
 	 * SEARCH k USING PRIMARY KEY (key=?)
@@ -272,8 +278,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "DELETE FROM locks WHERE rid = ?1 AND talk = ?2",
 	/* SEARCH locks USING PRIMARY KEY (rid=? AND talk=?) */
 	[SQL_LOCKED] =
-	    "SELECT talk FROM locks WHERE rid = ?1 AND talk IN (0, ?2) "
-	    "LIMIT 1",
+	    "SELECT min(talk), max(talk = ?2) FROM locks "
+	    "WHERE rid = ?1 AND talk IN (0, ?2)",
 	/*
 	 * MULTI-INDEX OR over annotations_queue (status=? AND seq>?):
 	 * pending annotations and those flags hid, oldest first, with

@@ -366,6 +366,7 @@ store_key(struct store *s, const char *key, store_key_cb cb, void *arg)
 			k.about = store_text(s, SQL_KEY, 5);
 			k.profile = store_text(s, SQL_KEY, 6);
 			k.annotations = store_int(s, SQL_KEY, 7);
+			k.state = store_text(s, SQL_KEY, 8);
 			(void)cb(&k, arg);
 		}
 	}

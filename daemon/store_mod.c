@@ -146,9 +146,14 @@ store_key_state(struct store *s, const char *key, char state[16])
 	return rc;
 }
 
-/* Whether record rid, or its talk, is locked. */
+/*
+ * What closes talk of record rid: *closing 0 when the whole record is
+ * locked, the talk when only it is, -1 when neither is; *exact whether
+ * that very talk (or, for talk 0, the record) has a lock of its own.
+ */
 enum store_rc
-store_locked(struct store *s, const char *rid, int talk, int *locked)
+store_locked(struct store *s, const char *rid, int talk, int *closing,
+    int *exact)
 {
 	enum store_rc	rc;
 	int		row;
@@ -156,7 +161,9 @@ store_locked(struct store *s, const char *rid, int talk, int *locked)
 	store_bind_str(s, SQL_LOCKED, 1, rid);
 	store_bind_int(s, SQL_LOCKED, 2, talk);
 	rc = store_step(s, SQL_LOCKED, &row);
-	*locked = rc == STORE_OK && row;
+	*closing = rc == STORE_OK && row ? (int)store_opt(s, SQL_LOCKED, 0) :
+	    -1;
+	*exact = rc == STORE_OK && row && store_int(s, SQL_LOCKED, 1) == 1;
 	store_reset(s, SQL_LOCKED);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "glossd.h"
+#include "ratelimit.h"
 #include "fixtures.h"
 
 #define T0		((time_t)1790000000)	/* a fixed created time */
@@ -2802,12 +2803,1015 @@ test_conv_revision_own_state(void **state)
 	assert_int_equal(jint(j, "revisions"), 4);
 }
 
+/*
+ * Moderation (issue 4): pre-moderation, decisions and their allowed
+ * transitions, bans, locks, flags, per-key rate limits, and the reads
+ * moderators and authors sign.  The daemon here has the replay memory
+ * auth_check needs and one moderator key, mod_key; tests that need more
+ * keys make them with mod_key_new.  Requests go through http_dispatch
+ * with the fields http.c fills for them: the request URI, the
+ * Authorization header and the monotonic clock.
+ */
+
+#define MOD_KEYS_MAX	8
+
+static struct fixture_key	*mod_key;		/* the moderator */
+static struct fixture_key	*mod_keys[MOD_KEYS_MAX];
+static size_t			 mod_nkeys;
+static int			 mod_tick;
+static int			 mod_sigs;	/* signed requests made */
+
+/* A new key, freed by teardown_mod. */
+static struct fixture_key *
+mod_key_new(void)
+{
+	assert_true(mod_nkeys < MOD_KEYS_MAX);
+	mod_keys[mod_nkeys] = fixture_key_new();
+	return mod_keys[mod_nkeys++];
+}
+
+/* setup's record "rec", moderation none, mod_key the only moderator. */
+static int
+setup_mod(void **state)
+{
+	struct ctx	*c;
+
+	if (setup(state) == -1)
+		return -1;
+	c = *state;
+	mod_nkeys = 0;
+	mod_tick = 0;
+	mod_sigs = 0;
+	mod_key = mod_key_new();
+	c->gd.auth = auth_new();
+	c->gd.cfg.moderators.keys = xcalloc(1,
+	    sizeof *c->gd.cfg.moderators.keys);
+	c->gd.cfg.moderators.keys[0] = mod_key->pk;
+	c->gd.cfg.moderators.n = 1;
+	return 0;
+}
+
+static int
+teardown_mod(void **state)
+{
+	struct ctx	*c = *state;
+	size_t		 i;
+
+	call_clear(c);
+	auth_free(c->gd.auth);
+	ratelimit_free(c->gd.rl_key);
+	c->gd.auth = NULL;
+	c->gd.rl_key = NULL;
+	for (i = 0; i < mod_nkeys; i++)
+		fixture_key_free(mod_keys[i]);
+	mod_nkeys = 0;
+	mod_key = NULL;
+	return teardown(state);
+}
+
+/*
+ * Run one request as http.c fills it: target (path and query) is also
+ * the request URI, authz the Authorization header (NULL: none), now_ms
+ * the monotonic clock.
+ */
+static void
+mod_request(struct ctx *c, enum http_method method, const char *target,
+    const char *text, time_t now, int64_t now_ms, const char *authz)
+{
+	const char	*q;
+
+	call_clear(c);
+	memset(&c->req, 0, sizeof c->req);
+	http_response_init(&c->resp);
+	c->active = 1;
+	c->target = xstrdup(target);
+	if ((q = strchr(target, '?')) != NULL)
+		c->path = xstrndup(target, q - target);
+	else
+		c->path = xstrdup(target);
+	c->req.method = method;
+	c->req.path = c->path;
+	c->req.target = c->target;
+	c->req.authz = authz;
+	c->req.body = text != NULL ? text : "";
+	c->req.body_len = text != NULL ? strlen(text) : 0;
+	c->req.now = now;
+	c->req.now_ms = now_ms;
+	snprintf(c->req.client, sizeof c->req.client, "192.0.2.1");
+	if (q != NULL && http_parse_query(q + 1, &c->req) == -1)
+		fail_msg("the query of %s does not parse", target);
+	http_dispatch(&c->gd, &c->req, &c->resp);
+}
+
+/*
+ * GET target signed by k (NULL: unsigned) now.  A signature is the same
+ * for the same request in the same second, and a second one would be a
+ * replay, so each is made a second earlier than the one before.
+ */
+static void
+get_signed(struct ctx *c, const struct fixture_key *k, const char *target)
+{
+	time_t		 now = time(NULL);
+	const char	*authz = NULL;
+
+	assert_true(mod_sigs < REQSIG_WINDOW);
+	if (k != NULL)
+		authz = keep_mem(c, reqsig_sign(k->sk, "GET", target,
+		    now - mod_sigs++));
+	mod_request(c, HTTP_GET, target, NULL, now, 0, authz);
+}
+
+/* GET target signed by k, which must answer 200 with JSON. */
+static json_t *
+get_signed_ok(struct ctx *c, const struct fixture_key *k, const char *target)
+{
+	get_signed(c, k, target);
+	check_status(c, 200);
+	return body_json(c);
+}
+
+/* POST st signed by k at now_ms on the monotonic clock. */
+static void
+post_ms(struct ctx *c, const struct fixture_key *k,
+    const struct statement *st, int64_t now_ms)
+{
+	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
+	    st->canonical_len, keep_mem(c, fixture_sign(k, st))), time(NULL),
+	    now_ms, NULL);
+}
+
+/* A created time no earlier statement of this test has used. */
+static time_t
+mod_time(void)
+{
+	return time(NULL) - 300 + mod_tick++;
+}
+
+/* A comment by k on "rec" with text and extra members (or NULL). */
+static struct statement *
+mod_ann(struct ctx *c, const struct fixture_key *k, const char *text,
+    json_t *extra)
+{
+	return conv_ann(c, k, mod_time(), text, extra);
+}
+
+/* A decision by k; talk 0 and reason NULL leave them out. */
+static struct statement *
+mod_st(struct ctx *c, const struct fixture_key *k, const char *action,
+    const char *subject, int talk, const char *reason)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s}", "action", action, "subject", subject);
+	assert_non_null(m);
+	if (talk > 0)
+		json_object_set_new(m, "talk", json_integer(talk));
+	if (reason != NULL)
+		json_object_set_new(m, "reason", json_string(reason));
+	return conv_st(c, k, "moderation", mod_time(), m);
+}
+
+/* A decision by the moderator that must be stored. */
+static struct statement *
+decide(struct ctx *c, const char *action, const char *subject, int talk,
+    const char *reason)
+{
+	struct statement	*st;
+
+	st = mod_st(c, mod_key, action, subject, talk, reason);
+	accepted(c, mod_key, st);
+	return st;
+}
+
+/* A decision by the moderator that must be refused with status, code. */
+static void
+decide_refused(struct ctx *c, const char *action, const char *subject,
+    int talk, const char *reason, int status, const char *code)
+{
+	refused_st(c, mod_key, mod_st(c, mod_key, action, subject, talk,
+	    reason), status, code);
+}
+
+static struct statement *
+mod_flag_st(struct ctx *c, const struct fixture_key *k, const char *subject,
+    const char *reason)
+{
+	return conv_st(c, k, "flag", mod_time(), json_pack("{s:s, s:s}",
+	    "subject", subject, "reason", reason));
+}
+
+static int
+ann_status_cb(const struct store_annotation *a, void *arg)
+{
+	snprintf(arg, 16, "%s", a->status);
+	return 0;
+}
+
+/*
+ * Annotation id's status as stored (the public GET need not show one
+ * that is not visible), copied into c's memory.
+ */
+static const char *
+ann_status(struct ctx *c, const char *id)
+{
+	char	*status = keep_mem(c, xcalloc(1, 16));
+
+	assert_int_equal(store_annotation(c->gd.store, id, ann_status_cb,
+	    status), STORE_OK);
+	return status;
+}
+
+/* Whether the public listing of "rec" holds id. */
+static int
+ann_listed(struct ctx *c, const char *id)
+{
+	json_t	*list;
+	size_t	 i;
+
+	list = json_object_get(get_ok(c, "/v1/records/rec/annotations"),
+	    "annotations");
+	assert_true(json_is_array(list));
+	for (i = 0; i < json_array_size(list); i++) {
+		if (strcmp(jstr(json_array_get(list, i), "id"), id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The visible count of "rec". */
+static json_int_t
+rec_count(struct ctx *c)
+{
+	return jint(get_ok(c, "/v1/records/rec"), "annotations");
+}
+
+/* The moderator's queue (of target), as an array. */
+static json_t *
+mod_queue(struct ctx *c, const char *target)
+{
+	json_t	*j, *q;
+
+	j = get_signed_ok(c, mod_key, target);
+	q = json_object_get(j, "queue");
+	assert_true(json_is_array(q));
+	assert_true(json_is_null(json_object_get(j, "next")));
+	return q;
+}
+
+/* The id of item i of a queue. */
+static const char *
+queued_id(json_t *q, size_t i)
+{
+	return jstr(json_object_get(json_array_get(q, i), "annotation"), "id");
+}
+
+/*
+ * moderation = first: a new key's annotation waits, out of every public
+ * listing and count, in the moderators' queue; once a moderator
+ * approves it the key is trusted and posts at once.
+ */
+static void
+test_mod_first(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *m, *w;
+	json_t			*q, *item, *hist;
+
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = mod_ann(c, key_other, "my first words", NULL);
+	accepted(c, key_other, a);
+	assert_false(ann_listed(c, a->id));
+	assert_int_equal(rec_count(c), 0);
+	assert_string_equal(ann_status(c, a->id), "pending");
+
+	/* The queue: moderators only, signed. */
+	get_signed(c, NULL, "/v1/moderation/queue");
+	check_error(c, 401, "auth_required");
+	get_signed(c, key_other, "/v1/moderation/queue");
+	check_error(c, 403, "not_moderator");
+	get_signed(c, key_curator, "/v1/moderation/queue");
+	check_error(c, 403, "not_moderator");
+	q = mod_queue(c, "/v1/moderation/queue");
+	assert_int_equal(json_array_size(q), 1);
+	item = json_array_get(q, 0);
+	assert_string_equal(queued_id(q, 0), a->id);
+	assert_string_equal(jstr(json_object_get(item, "annotation"),
+	    "status"), "pending");
+	assert_true(json_is_null(json_object_get(item, "flags")));
+	hist = json_object_get(item, "author_history");
+	assert_int_equal(jint(hist, "approved"), 0);
+	assert_int_equal(jint(hist, "rejected"), 0);
+	assert_int_equal(strlen(jstr(hist, "first_seen")), 20);
+	assert_int_equal(json_array_size(mod_queue(c,
+	    "/v1/moderation/queue?record=rec")), 1);
+	assert_int_equal(json_array_size(mod_queue(c,
+	    "/v1/moderation/queue?record=other")), 0);
+	get_signed(c, mod_key, "/v1/moderation/queue?record=Bad%20id");
+	check_error(c, 400, "bad_query");
+
+	/* A moderator never waits. */
+	m = mod_ann(c, mod_key, "from the moderator", NULL);
+	accepted(c, mod_key, m);
+	assert_true(ann_listed(c, m->id));
+
+	/* Approved: shown and counted; the key's next post is at once. */
+	decide(c, "approve", a->id, 0, NULL);
+	assert_true(ann_listed(c, a->id));
+	assert_string_equal(ann_status(c, a->id), "visible");
+	assert_int_equal(rec_count(c), 2);
+	assert_int_equal(json_array_size(mod_queue(c,
+	    "/v1/moderation/queue")), 0);
+	b = mod_ann(c, key_other, "my second words", NULL);
+	accepted(c, key_other, b);
+	assert_true(ann_listed(c, b->id));
+	assert_int_equal(rec_count(c), 3);
+
+	/* Another new key still waits, and its history shows in the queue. */
+	w = mod_ann(c, key_third, "someone new", NULL);
+	accepted(c, key_third, w);
+	assert_false(ann_listed(c, w->id));
+	q = mod_queue(c, "/v1/moderation/queue");
+	assert_int_equal(json_array_size(q), 1);
+	assert_string_equal(queued_id(q, 0), w->id);
+	/* Trusted by decision: posts at once; what waits still waits. */
+	decide(c, "trust", key_third->pubkey, 0, NULL);
+	b = mod_ann(c, key_third, "trusted now", NULL);
+	accepted(c, key_third, b);
+	assert_true(ann_listed(c, b->id));
+	assert_string_equal(ann_status(c, w->id), "pending");
+}
+
+/* moderation = all: every key but a moderator's waits, trusted or not. */
+static void
+test_mod_all(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *m, *t;
+	struct config_record_mode *rm;
+
+	c->gd.cfg.moderation = MODERATION_ALL;
+	a = mod_ann(c, key_other, "one", NULL);
+	accepted(c, key_other, a);
+	assert_false(ann_listed(c, a->id));
+	decide(c, "approve", a->id, 0, NULL);
+	assert_true(ann_listed(c, a->id));
+	b = mod_ann(c, key_other, "two", NULL);
+	accepted(c, key_other, b);
+	assert_false(ann_listed(c, b->id));
+	assert_string_equal(ann_status(c, b->id), "pending");
+	decide(c, "trust", key_third->pubkey, 0, NULL);
+	t = mod_ann(c, key_third, "trusted, still waits", NULL);
+	accepted(c, key_third, t);
+	assert_string_equal(ann_status(c, t->id), "pending");
+	m = mod_ann(c, mod_key, "moderator", NULL);
+	accepted(c, mod_key, m);
+	assert_string_equal(ann_status(c, m->id), "visible");
+	assert_int_equal(rec_count(c), 2);
+
+	/* A record's own mode wins over the daemon's, both ways. */
+	rm = c->gd.cfg.record_modes = xcalloc(1, sizeof *rm);
+	c->gd.cfg.nrecord_modes = 1;
+	snprintf(rm->rid, sizeof rm->rid, "rec");
+	rm->mode = MODERATION_NONE;
+	t = mod_ann(c, key_other, "open record", NULL);
+	accepted(c, key_other, t);
+	assert_string_equal(ann_status(c, t->id), "visible");
+	c->gd.cfg.moderation = MODERATION_NONE;
+	rm->mode = MODERATION_ALL;
+	t = mod_ann(c, key_other, "strict record", NULL);
+	accepted(c, key_other, t);
+	assert_string_equal(ann_status(c, t->id), "pending");
+}
+
+/* Every action by a key that is not a moderator: 403, nothing stored. */
+static void
+test_mod_not_moderator(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*t, *p, *st;
+	static const struct {
+		const char	*action;
+		int		 subject;	/* 0 visible, 1 pending, */
+						/* 2 key, 3 record */
+	} acts[] = {
+		{ "approve", 1 }, { "reject", 1 }, { "hide", 0 },
+		{ "restore", 0 }, { "ban", 2 }, { "unban", 2 }, { "trust", 2 },
+		{ "lock", 3 }, { "unlock", 3 },
+	};
+	const char		*subject;
+	size_t			 i;
+
+	t = mod_ann(c, key_third, "visible", NULL);
+	accepted(c, key_third, t);
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	p = mod_ann(c, key_other, "pending", NULL);
+	accepted(c, key_other, p);
+	c->gd.cfg.moderation = MODERATION_NONE;
+	for (i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		subject = acts[i].subject == 0 ? t->id : acts[i].subject == 1 ?
+		    p->id : acts[i].subject == 2 ? key_third->pubkey : "rec";
+		st = mod_st(c, key_other, acts[i].action, subject, 0, "why");
+		refused_st(c, key_other, st, 403, "not_moderator");
+		/* Nor by the record's curator. */
+		st = mod_st(c, key_curator, acts[i].action, subject, 0, "why");
+		refused_st(c, key_curator, st, 403, "not_moderator");
+	}
+	/* Nothing changed: statuses, the lock, the key. */
+	assert_string_equal(ann_status(c, t->id), "visible");
+	assert_string_equal(ann_status(c, p->id), "pending");
+	accepted(c, key_third, mod_ann(c, key_third, "still open", NULL));
+	decide(c, "trust", key_third->pubkey, 0, NULL);
+	decide(c, "approve", p->id, 0, NULL);
+}
+
+/* Every decision that would change nothing: 409 no_change. */
+static void
+test_mod_no_change(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *p, *r;
+
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = mod_ann(c, key_other, "subject of it all", NULL);
+	accepted(c, key_other, a);
+	p = mod_ann(c, key_third, "waits", NULL);
+	accepted(c, key_third, p);
+
+	/* pending: restore no; approve yes. */
+	decide_refused(c, "restore", a->id, 0, NULL, 409, "no_change");
+	decide(c, "approve", a->id, 0, NULL);
+	/* visible: approve and restore no; hide yes. */
+	decide_refused(c, "approve", a->id, 0, NULL, 409, "no_change");
+	decide_refused(c, "restore", a->id, 0, NULL, 409, "no_change");
+	decide(c, "hide", a->id, 0, "rude");
+	/* hidden: hide no; restore yes. */
+	decide_refused(c, "hide", a->id, 0, "again", 409, "no_change");
+	decide(c, "restore", a->id, 0, NULL);
+	/* rejected (from visible): reject, approve, hide no; restore yes. */
+	decide(c, "reject", a->id, 0, "spam");
+	decide_refused(c, "reject", a->id, 0, "again", 409, "no_change");
+	decide_refused(c, "approve", a->id, 0, NULL, 409, "no_change");
+	decide_refused(c, "hide", a->id, 0, "again", 409, "no_change");
+	decide(c, "restore", a->id, 0, NULL);
+	assert_string_equal(ann_status(c, a->id), "visible");
+	/* The other ways in: pending to hidden to approved; to rejected. */
+	decide(c, "hide", p->id, 0, "wait");
+	decide(c, "approve", p->id, 0, NULL);
+	decide(c, "reject", p->id, 0, "no");
+	assert_string_equal(ann_status(c, p->id), "rejected");
+
+	/* Retracted: nothing more to decide. */
+	r = mod_ann(c, key_other, "to be retracted", NULL);
+	accepted(c, key_other, r);
+	accepted(c, key_other, conv_retract(c, key_other, mod_time(), r->id,
+	    NULL));
+	decide_refused(c, "hide", r->id, 0, "x", 409, "retracted");
+	decide_refused(c, "approve", r->id, 0, NULL, 409, "retracted");
+	decide_refused(c, "approve", NO_ID, 0, NULL, 422,
+	    "unknown_annotation");
+
+	/* Keys. */
+	decide_refused(c, "trust", key_other->pubkey, 0, NULL, 409,
+	    "no_change");
+	decide_refused(c, "unban", key_third->pubkey, 0, NULL, 409,
+	    "no_change");
+	decide(c, "ban", key_third->pubkey, 0, "spam");
+	decide_refused(c, "ban", key_third->pubkey, 0, "again", 409,
+	    "no_change");
+	decide_refused(c, "trust", key_third->pubkey, 0, NULL, 409,
+	    "no_change");
+	decide(c, "unban", key_third->pubkey, 0, NULL);
+	decide_refused(c, "unban", key_third->pubkey, 0, "again", 409,
+	    "no_change");
+	decide(c, "trust", key_third->pubkey, 0, NULL);
+	decide_refused(c, "trust", key_third->pubkey, 0, "again", 409,
+	    "no_change");
+
+	/* Locks of the record and of a talk. */
+	decide_refused(c, "unlock", "rec", 0, NULL, 409, "no_change");
+	decide(c, "lock", "rec", 0, NULL);
+	decide_refused(c, "lock", "rec", 0, "again", 409, "no_change");
+	decide(c, "unlock", "rec", 0, NULL);
+	decide_refused(c, "unlock", "rec", 0, "again", 409, "no_change");
+	decide_refused(c, "unlock", "rec", 2, NULL, 409, "no_change");
+	decide(c, "lock", "rec", 2, NULL);
+	decide_refused(c, "lock", "rec", 2, "again", 409, "no_change");
+	decide(c, "unlock", "rec", 2, NULL);
+	decide_refused(c, "unlock", "rec", 2, "again", 409, "no_change");
+	decide_refused(c, "lock", "rec", 4, NULL, 422, "talk_out_of_range");
+	decide_refused(c, "lock", "nope", 0, NULL, 422, "unknown_record");
+}
+
+/*
+ * A record lock and a talk lock of the same record.  Unlocking a talk
+ * nobody locked changes nothing, even with the record locked, and is
+ * refused like every decision that changes nothing.  Whether a talk may
+ * be locked under a record lock is the daemon's choice; if it may, that
+ * lock is real: it can be undone while the record lock stands, and it
+ * outlives the record's.
+ */
+static void
+test_mod_unlock_talk_under_record_lock(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*st;
+
+	decide(c, "lock", "rec", 0, NULL);
+	decide_refused(c, "unlock", "rec", 2, NULL, 409, "no_change");
+
+	st = mod_st(c, mod_key, "lock", "rec", 2, NULL);
+	post_st(c, mod_key, st, time(NULL));
+	if (c->resp.status == 409) {
+		check_error(c, 409, "no_change");
+		decide(c, "unlock", "rec", 0, NULL);
+		accepted(c, key_other, mod_ann(c, key_other, "on two",
+		    json_pack("{s:i}", "talk", 2)));
+		return;
+	}
+	check_accepted(c, st, 201);
+	decide(c, "unlock", "rec", 2, NULL);
+	decide(c, "lock", "rec", 2, "again");
+	decide(c, "unlock", "rec", 0, NULL);
+	refused_st(c, key_other, mod_ann(c, key_other, "on two", json_pack(
+	    "{s:i}", "talk", 2)), 403, "locked");
+	accepted(c, key_other, mod_ann(c, key_other, "on one", json_pack(
+	    "{s:i}", "talk", 1)));
+}
+
+/* A banned key posts nothing, whatever the type, until unbanned. */
+static void
+test_mod_banned(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *h, *t, *t2, *st;
+
+	a = mod_ann(c, key_other, "before the ban", NULL);
+	accepted(c, key_other, a);
+	h = mod_ann(c, key_other, "stays hidden", NULL);
+	accepted(c, key_other, h);
+	t = mod_ann(c, key_third, "endorsed", NULL);
+	accepted(c, key_third, t);
+	t2 = mod_ann(c, key_third, "not yet endorsed", NULL);
+	accepted(c, key_third, t2);
+	accepted(c, key_other, conv_endorse(c, key_other, mod_time(),
+	    "endorse", t->id));
+	assert_int_equal(rec_count(c), 4);
+
+	decide(c, "ban", key_other->pubkey, 0, "spam run");
+	assert_string_equal(ann_status(c, a->id), "hidden");
+	assert_string_equal(ann_status(c, h->id), "hidden");
+	assert_false(ann_listed(c, a->id));
+	assert_int_equal(rec_count(c), 2);
+	/* Restored one by one: a is visible again, so acting on it is valid. */
+	decide(c, "restore", a->id, 0, NULL);
+	assert_string_equal(ann_status(c, a->id), "visible");
+
+	refused_st(c, key_other, mod_ann(c, key_other, "new", NULL), 403,
+	    "key_banned");
+	refused_st(c, key_other, conv_rev(c, key_other, mod_time(), a->id,
+	    "revised", NULL), 403, "key_banned");
+	refused_st(c, key_other, conv_retract(c, key_other, mod_time(),
+	    a->id, NULL), 403, "key_banned");
+	refused_st(c, key_other, conv_endorse(c, key_other, mod_time(),
+	    "endorse", t2->id), 403, "key_banned");
+	refused_st(c, key_other, conv_endorse(c, key_other, mod_time(),
+	    "unendorse", t->id), 403, "key_banned");
+	refused_st(c, key_other, conv_st(c, key_other, "profile", mod_time(),
+	    json_pack("{s:s}", "name", "Spammer")), 403, "key_banned");
+	refused_st(c, key_other, mod_flag_st(c, key_other, t->id, "spam"),
+	    403, "key_banned");
+	/* A record by a banned curator too. */
+	decide(c, "ban", key_curator->pubkey, 0, "compromised");
+	st = keep_st(c, fixture_record(key_curator, "rec2"));
+	refused_st(c, key_curator, st, 403, "key_banned");
+
+	/* Unbanned: posts again; what the ban hid stays hidden. */
+	decide(c, "unban", key_other->pubkey, 0, NULL);
+	accepted(c, key_other, mod_ann(c, key_other, "back", NULL));
+	assert_string_equal(ann_status(c, h->id), "hidden");
+	assert_string_equal(ann_status(c, a->id), "visible");
+}
+
+/* A locked record or talk takes no new annotations, moderators' either. */
+static void
+test_mod_locked(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*parent;
+
+	parent = mod_ann(c, key_other, "on talk two", json_pack("{s:i}",
+	    "talk", 2));
+	accepted(c, key_other, parent);
+
+	decide(c, "lock", "rec", 0, "closed");
+	refused_st(c, key_other, mod_ann(c, key_other, "late", json_pack(
+	    "{s:i}", "talk", 1)), 403, "locked");
+	refused_st(c, key_other, mod_ann(c, key_other, "late", NULL), 403,
+	    "locked");
+	refused_st(c, mod_key, mod_ann(c, mod_key, "late", NULL), 403,
+	    "locked");
+	decide(c, "unlock", "rec", 0, NULL);
+	accepted(c, key_other, mod_ann(c, key_other, "open again", NULL));
+
+	decide(c, "lock", "rec", 2, NULL);
+	refused_st(c, key_other, mod_ann(c, key_other, "on two", json_pack(
+	    "{s:i}", "talk", 2)), 403, "locked");
+	assert_non_null(strstr(body(c), "talk"));
+	/* At 1:30 with no talk: talk 2 by its time. */
+	refused_st(c, key_other, mod_ann(c, key_other, "at 1:30", json_pack(
+	    "{s:{s:i}}", "at", "start", 90000)), 403, "locked");
+	/* A reply with no place of its own sits on its parent's talk. */
+	refused_st(c, key_other, mod_ann(c, key_other, "a reply", json_pack(
+	    "{s:s}", "reply_to", parent->id)), 403, "locked");
+	accepted(c, key_other, mod_ann(c, key_other, "on one", json_pack(
+	    "{s:i}", "talk", 1)));
+	accepted(c, key_other, mod_ann(c, key_other, "whole record", NULL));
+	accepted(c, key_other, mod_ann(c, key_other, "on three", json_pack(
+	    "{s:i}", "talk", 3)));
+	decide(c, "unlock", "rec", 2, NULL);
+	accepted(c, key_other, mod_ann(c, key_other, "on two", json_pack(
+	    "{s:i}", "talk", 2)));
+}
+
+/*
+ * The refusal says what is closed: an annotation on an open talk of a
+ * locked record is refused because of the record, and says so.
+ */
+static void
+test_mod_locked_message(void **state)
+{
+	struct ctx	*c = *state;
+
+	decide(c, "lock", "rec", 0, "closed");
+	refused_st(c, key_other, mod_ann(c, key_other, "on the record",
+	    NULL), 403, "locked");
+	assert_non_null(strstr(body(c), "record"));
+	refused_st(c, key_other, mod_ann(c, key_other, "on talk one",
+	    json_pack("{s:i}", "talk", 1)), 403, "locked");
+	if (strstr(body(c), "record") == NULL)
+		fail_msg("the record is locked, the answer says: %s",
+		    body(c));
+}
+
+/*
+ * Flags from trusted keys and moderators hide an annotation at the
+ * threshold; new keys' flags do not count; a key's second flag is the
+ * first one again.
+ */
+static void
+test_mod_flags(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*tr1, *tr2, *u[3];
+	struct statement	*t, *f1, *t2;
+	json_t			*q, *flags;
+	int64_t			 before;
+	size_t			 i;
+
+	tr1 = mod_key_new();
+	tr2 = mod_key_new();
+	for (i = 0; i < 3; i++)
+		u[i] = mod_key_new();
+	decide(c, "trust", tr1->pubkey, 0, NULL);
+	decide(c, "trust", tr2->pubkey, 0, NULL);
+	t = mod_ann(c, key_other, "contested", NULL);
+	accepted(c, key_other, t);
+
+	/* Three new keys: nothing. */
+	for (i = 0; i < 3; i++)
+		accepted(c, u[i], mod_flag_st(c, u[i], t->id, "spam"));
+	assert_string_equal(ann_status(c, t->id), "visible");
+	/* The moderator and one trusted key: two. */
+	accepted(c, mod_key, mod_flag_st(c, mod_key, t->id, "abuse"));
+	f1 = mod_flag_st(c, tr1, t->id, "off-topic");
+	accepted(c, tr1, f1);
+	assert_string_equal(ann_status(c, t->id), "visible");
+	/* tr1 again, for another reason: the first flag, nothing stored. */
+	before = store_count(c->gd.store);
+	post_st(c, tr1, mod_flag_st(c, tr1, t->id, "incorrect"), time(NULL));
+	check_status(c, 200);
+	assert_string_equal(jstr(body_json(c), "id"), f1->id);
+	assert_string_equal(jstr(body_json(c), "type"), "flag");
+	assert_int_equal(store_count(c->gd.store), before);
+	assert_string_equal(ann_status(c, t->id), "visible");
+	/* The second trusted key: three, hidden for review. */
+	accepted(c, tr2, mod_flag_st(c, tr2, t->id, "spam"));
+	assert_string_equal(ann_status(c, t->id), "hidden");
+	assert_false(ann_listed(c, t->id));
+	assert_int_equal(rec_count(c), 0);
+	q = mod_queue(c, "/v1/moderation/queue");
+	assert_int_equal(json_array_size(q), 1);
+	assert_string_equal(queued_id(q, 0), t->id);
+	assert_non_null(strstr(jstr(json_array_get(q, 0), "flags"),
+	    "off-topic"));
+	/* Hidden: no more flags. */
+	refused_st(c, u[0], mod_flag_st(c, u[0], t->id, "other"), 409,
+	    "not_visible");
+	refused_st(c, u[0], mod_flag_st(c, u[0], NO_ID, "other"),
+	    422, "unknown_annotation");
+
+	/* The flag list, for moderators only. */
+	get_signed(c, key_other, "/v1/moderation/flags");
+	check_error(c, 403, "not_moderator");
+	get_signed(c, NULL, "/v1/moderation/flags");
+	check_error(c, 401, "auth_required");
+	flags = json_object_get(get_signed_ok(c, mod_key,
+	    "/v1/moderation/flags"), "flags");
+	assert_int_equal(json_array_size(flags), 6);
+	assert_string_equal(jstr(json_array_get(flags, 4), "id"), f1->id);
+	assert_string_equal(jstr(json_array_get(flags, 4), "status"),
+	    "hidden");
+
+	/* A threshold of 1: one trusted flag hides, one new key's does not. */
+	c->gd.cfg.flag_threshold = 1;
+	t2 = mod_ann(c, key_other, "second", NULL);
+	accepted(c, key_other, t2);
+	accepted(c, u[1], mod_flag_st(c, u[1], t2->id, "spam"));
+	assert_string_equal(ann_status(c, t2->id), "visible");
+	accepted(c, tr1, mod_flag_st(c, tr1, t2->id, "spam"));
+	assert_string_equal(ann_status(c, t2->id), "hidden");
+}
+
+/*
+ * Once a moderator has reviewed flagged annotation and restored it, a
+ * flag from a new key (which does not count) must not hide it again.
+ */
+static void
+test_mod_flag_after_restore(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*tr[3], *stranger;
+	struct statement	*t;
+	size_t			 i;
+
+	t = mod_ann(c, key_other, "reviewed and fine", NULL);
+	accepted(c, key_other, t);
+	for (i = 0; i < 3; i++) {
+		tr[i] = mod_key_new();
+		decide(c, "trust", tr[i]->pubkey, 0, NULL);
+		accepted(c, tr[i], mod_flag_st(c, tr[i], t->id, "spam"));
+	}
+	assert_string_equal(ann_status(c, t->id), "hidden");
+	decide(c, "restore", t->id, 0, NULL);
+	assert_string_equal(ann_status(c, t->id), "visible");
+
+	stranger = mod_key_new();
+	accepted(c, stranger, mod_flag_st(c, stranger, t->id, "spam"));
+	assert_string_equal(ann_status(c, t->id), "visible");
+}
+
+/*
+ * A key posts at most its rate: the (N+1)th statement at one moment is
+ * 429 with Retry-After, one more passes per 60000/N ms; others' keys
+ * and importers are not held back.
+ */
+static void
+test_mod_rate_limit(void **state)
+{
+	struct ctx			*c = *state;
+	const struct ratelimit_rule	 rule = { 3, 60000, 3 };
+	struct statement		*st, *old;
+	int64_t				 now_ms = 5000000, before;
+	char				 text[32];
+	int				 i;
+
+	c->gd.rl_key = ratelimit_new(&rule, 1024);
+	assert_non_null(c->gd.rl_key);
+	for (i = 0; i < 3; i++) {
+		st = mod_ann(c, key_other, "quick", NULL);
+		post_ms(c, key_other, st, now_ms);
+		check_accepted(c, st, 201);
+	}
+	before = store_count(c->gd.store);
+	post_ms(c, key_other, mod_ann(c, key_other, "too quick", NULL),
+	    now_ms);
+	check_error(c, 429, "rate_limited");
+	if (c->resp.retry_after < 1 || c->resp.retry_after > 60)
+		fail_msg("Retry-After %d", c->resp.retry_after);
+	assert_int_equal(c->resp.retry_after, 20);
+	/* Any type counts. */
+	post_ms(c, key_other, conv_st(c, key_other, "profile", mod_time(),
+	    json_pack("{s:s}", "name", "Quick")), now_ms + 19999);
+	check_error(c, 429, "rate_limited");
+	assert_int_equal(store_count(c->gd.store), before);
+	/* Another key is not held back. */
+	st = mod_ann(c, key_third, "meanwhile", NULL);
+	post_ms(c, key_third, st, now_ms);
+	check_accepted(c, st, 201);
+
+	/* 60000 / 3 ms later: exactly one more. */
+	st = mod_ann(c, key_other, "later", NULL);
+	post_ms(c, key_other, st, now_ms + 20000);
+	check_accepted(c, st, 201);
+	post_ms(c, key_other, mod_ann(c, key_other, "again", NULL),
+	    now_ms + 20000);
+	check_error(c, 429, "rate_limited");
+
+	/* An importer replays as fast as it likes, moderation included. */
+	c->gd.cfg.importers.keys = xcalloc(1,
+	    sizeof *c->gd.cfg.importers.keys);
+	c->gd.cfg.importers.keys[0] = key_curator->pk;
+	c->gd.cfg.importers.n = 1;
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof text, "imported %d", i);
+		st = mod_ann(c, key_other, text, NULL);
+		post_imported(c, key_other, st, key_curator, "POST",
+		    SPOIL_NONE, time(NULL), time(NULL));
+		check_accepted(c, st, 201);
+	}
+	old = mod_st(c, key_other, "hide", st->id, 0, "replayed");
+	post_imported(c, key_other, old, key_curator, "POST", SPOIL_NONE,
+	    time(NULL), time(NULL));
+	check_accepted(c, old, 201);
+	assert_string_equal(ann_status(c, st->id), "hidden");
+	/* Not so when posted directly. */
+	refused_st(c, key_other, mod_st(c, key_other, "restore", st->id, 0,
+	    NULL), 403, "not_moderator");
+}
+
+/* Whether st, as the log shows it, is the statement and verifies. */
+static void
+check_decision(json_t *item, const struct statement *want)
+{
+	struct statement	*st;
+	struct buf		 b;
+	struct jcs_err		 err;
+	const char		*code = NULL, *minisig;
+	char			*message = NULL;
+	int			 ok;
+
+	assert_string_equal(jstr(item, "id"), want->id);
+	buf_init(&b);
+	assert_int_equal(jcs_serialize(json_object_get(item, "statement"), &b,
+	    &err), 0);
+	assert_int_equal(b.len, want->canonical_len);
+	assert_memory_equal(b.data, want->canonical, b.len);
+	buf_free(&b);
+	st = stmt_from_json(json_incref(json_object_get(item, "statement")),
+	    NULL, &code, &message);
+	assert_non_null(st);
+	minisig = jstr(item, "minisig");
+	ok = stmt_verify(st, minisig, strlen(minisig), &code, &message);
+	free(message);
+	stmt_free(st);
+	assert_int_equal(ok, 0);
+}
+
+/* GET /v1/moderation/log and an annotation's decisions: public, signed. */
+static void
+test_mod_log(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *d[3];
+	json_t			*j, *list;
+	const char		*next;
+	char			*target;
+
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = mod_ann(c, key_other, "decided", NULL);
+	accepted(c, key_other, a);
+	b = mod_ann(c, key_other, "undecided", NULL);
+	accepted(c, key_other, b);
+	d[0] = decide(c, "approve", a->id, 0, NULL);
+	accepted(c, key_third, mod_flag_st(c, key_third, a->id, "spam"));
+	d[1] = decide(c, "hide", a->id, 0, "on second thought");
+	d[2] = decide(c, "ban", key_third->pubkey, 0, "flag spam");
+
+	j = get_ok(c, "/v1/moderation/log");
+	list = json_object_get(j, "decisions");
+	assert_int_equal(json_array_size(list), 3);
+	check_decision(json_array_get(list, 0), d[0]);
+	check_decision(json_array_get(list, 1), d[1]);
+	check_decision(json_array_get(list, 2), d[2]);
+	assert_true(json_is_null(json_object_get(j, "next")));
+
+	/* Pages. */
+	j = get_ok(c, "/v1/moderation/log?limit=2");
+	list = json_object_get(j, "decisions");
+	assert_int_equal(json_array_size(list), 2);
+	next = jstr(j, "next");
+	assert_int_equal(strtoll(next, NULL, 10),
+	    jint(json_array_get(list, 1), "seq"));
+	xasprintf(&target, "/v1/moderation/log?after=%s", next);
+	j = get_ok(c, keep_mem(c, target));
+	list = json_object_get(j, "decisions");
+	assert_int_equal(json_array_size(list), 1);
+	check_decision(json_array_get(list, 0), d[2]);
+	get(c, "/v1/moderation/log?limit=0");
+	check_error(c, 400, "bad_query");
+
+	/* One annotation's decisions. */
+	j = get_ok(c, replace(c, "/v1/annotations/ID/moderation", "ID",
+	    a->id));
+	list = json_object_get(j, "decisions");
+	assert_int_equal(json_array_size(list), 2);
+	check_decision(json_array_get(list, 0), d[0]);
+	check_decision(json_array_get(list, 1), d[1]);
+	j = get_ok(c, replace(c, "/v1/annotations/ID/moderation", "ID",
+	    b->id));
+	assert_int_equal(json_array_size(json_object_get(j, "decisions")), 0);
+	get(c, "/v1/annotations/nope/moderation");
+	check_error(c, 404, "not_found");
+}
+
+/*
+ * A thread is a public listing too: a reply that is hidden or waits for
+ * review must not show its text there (a stub, as for a retracted one,
+ * or nothing).
+ */
+static void
+test_mod_thread(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*p, *h, *w;
+
+	p = mod_ann(c, key_third, "the parent", NULL);
+	accepted(c, key_third, p);
+	h = mod_ann(c, key_other, "an abusive reply", json_pack("{s:s}",
+	    "reply_to", p->id));
+	accepted(c, key_other, h);
+	decide(c, "hide", h->id, 0, "abuse");
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	w = mod_ann(c, mod_key_new(), "a reply under review", json_pack(
+	    "{s:s}", "reply_to", p->id));
+	accepted(c, mod_keys[mod_nkeys - 1], w);
+	assert_int_equal(jint(get_annotation(c, p->id), "replies"), 0);
+
+	get_ok(c, replace(c, "/v1/annotations/ID/thread", "ID", p->id));
+	if (strstr(body(c), "an abusive reply") != NULL)
+		fail_msg("the text of a hidden reply is in the thread");
+	if (strstr(body(c), "a reply under review") != NULL)
+		fail_msg("the text of a pending reply is in the thread");
+}
+
+/*
+ * GET /v1/keys/{key}/annotations: every status, for that key's own
+ * signature only.
+ */
+static void
+test_mod_mine(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *v;
+	const char		*target, *authz;
+	json_t			*list;
+	time_t			 now = time(NULL);
+
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = mod_ann(c, key_other, "waiting", NULL);
+	accepted(c, key_other, a);
+	b = mod_ann(c, key_other, "hidden", NULL);
+	accepted(c, key_other, b);
+	decide(c, "hide", b->id, 0, "x");
+	v = mod_ann(c, key_third, "not mine", NULL);
+	accepted(c, key_third, v);
+
+	target = replace(c, "/v1/keys/KEY/annotations", "KEY",
+	    path_escape(c, key_other->pubkey, 0, 1));
+	list = json_object_get(get_signed_ok(c, key_other, target),
+	    "annotations");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(jstr(json_array_get(list, 0), "id"), a->id);
+	assert_string_equal(jstr(json_array_get(list, 0), "status"),
+	    "pending");
+	assert_string_equal(jstr(json_array_get(list, 1), "id"), b->id);
+	assert_string_equal(jstr(json_array_get(list, 1), "status"),
+	    "hidden");
+
+	get_signed(c, key_third, target);
+	check_error(c, 403, "not_author");
+	get_signed(c, mod_key, target);
+	check_error(c, 403, "not_author");
+	get_signed(c, NULL, target);
+	check_error(c, 401, "auth_required");
+	mod_request(c, HTTP_GET, target, NULL, now, 0, keep_mem(c,
+	    reqsig_sign(key_other->sk, "GET", target, now - REQSIG_WINDOW -
+	    1)));
+	check_error(c, 401, "bad_request_signature");
+	/* A signature over another key's list does not carry over. */
+	mod_request(c, HTTP_GET, target, NULL, now, 0, keep_mem(c,
+	    reqsig_sign(key_other->sk, "GET", replace(c,
+	    "/v1/keys/KEY/annotations", "KEY", path_escape(c,
+	    key_third->pubkey, 0, 1)), now)));
+	check_error(c, 401, "bad_request_signature");
+	/* Used once (get_signed signs at now and earlier: this is later). */
+	authz = keep_mem(c, reqsig_sign(key_other->sk, "GET", target,
+	    now + 1));
+	mod_request(c, HTTP_GET, target, NULL, now, 0, authz);
+	check_status(c, 200);
+	mod_request(c, HTTP_GET, target, NULL, now, 0, authz);
+	check_error(c, 401, "replayed_request");
+	get_signed(c, key_other, "/v1/keys/RWnotakey/annotations");
+	check_error(c, 404, "not_found");
+}
+
 int
 main(void)
 {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define TE(f)	cmocka_unit_test_setup_teardown(f, setup_empty, teardown)
 #define TC(f)	cmocka_unit_test_setup_teardown(f, setup, teardown_conv)
+#define TM(f)	cmocka_unit_test_setup_teardown(f, setup_mod, teardown_mod)
 	const struct CMUnitTest tests[] = {
 		TE(test_record_by_curator),
 		TE(test_record_idempotent),
@@ -2860,10 +3864,25 @@ main(void)
 		TC(test_conv_search),
 		TC(test_conv_importer),
 		TC(test_conv_revision_own_state),
+		TM(test_mod_first),
+		TM(test_mod_all),
+		TM(test_mod_not_moderator),
+		TM(test_mod_no_change),
+		TM(test_mod_unlock_talk_under_record_lock),
+		TM(test_mod_banned),
+		TM(test_mod_locked),
+		TM(test_mod_locked_message),
+		TM(test_mod_flags),
+		TM(test_mod_flag_after_restore),
+		TM(test_mod_rate_limit),
+		TM(test_mod_log),
+		TM(test_mod_thread),
+		TM(test_mod_mine),
 	};
 #undef T
 #undef TE
 #undef TC
+#undef TM
 
 	return cmocka_run_group_tests_name("api", tests, fixture_group_setup,
 	    fixture_group_teardown);

@@ -556,6 +556,219 @@ test_is_curator(void **state)
 	assert_false(config_has_key(&cfg.curators, &pk_one));
 }
 
+/* The moderation keys' defaults: nobody waits, 3 flags, 10/60/6000. */
+static void
+test_moderation_defaults(void **state)
+{
+	struct config	cfg;
+
+	config_defaults(&cfg);
+	assert_int_equal(cfg.moderators.n, 0);
+	assert_null(cfg.moderators.keys);
+	assert_int_equal(cfg.moderation, MODERATION_NONE);
+	assert_int_equal(cfg.nrecord_modes, 0);
+	assert_int_equal(cfg.flag_threshold, 3);
+	assert_int_equal(cfg.rates.key_writes, 10);
+	assert_int_equal(cfg.rates.ip_writes, 60);
+	assert_int_equal(cfg.rates.ip_reads, 6000);
+	assert_null(cfg.trusted_proxy);
+	assert_int_equal(config_moderation(&cfg, "rec"), MODERATION_NONE);
+	config_clear(&cfg);
+	assert_string_equal(config_moderation_name(MODERATION_NONE), "none");
+	assert_string_equal(config_moderation_name(MODERATION_FIRST),
+	    "first");
+	assert_string_equal(config_moderation_name(MODERATION_ALL), "all");
+}
+
+/* Every moderation key set, and its edges accepted. */
+static void
+test_moderation_keys(void **state)
+{
+	struct config	 cfg;
+	char		*text;
+	size_t		 i;
+	static const char *const modes[] = { "none", "first", "all" };
+
+	xasprintf(&text,
+	    "moderator = %s\n"
+	    "moderation = first\n"
+	    "record_moderation = rec all\n"
+	    "flag_threshold = 5\n"
+	    "rate_key_writes = 20\n"
+	    "rate_ip_writes = 30\n"
+	    "rate_ip_reads = 40\n"
+	    "trusted_proxy = 10.0.0.1\n"
+	    "moderator = %s\n", pub_one, pub_two);
+	parse_ok(&cfg, text);
+	free(text);
+	assert_int_equal(cfg.moderators.n, 2);
+	assert_memory_equal(&cfg.moderators.keys[0], &pk_one, sizeof pk_one);
+	assert_memory_equal(&cfg.moderators.keys[1], &pk_two, sizeof pk_two);
+	assert_true(config_has_key(&cfg.moderators, &pk_one));
+	assert_true(config_has_key(&cfg.moderators, &pk_two));
+	assert_false(config_has_key(&cfg.moderators, &pk_three));
+	/* Moderators are not curators, nor the other way round. */
+	assert_int_equal(cfg.curators.n, 0);
+	assert_false(config_has_key(&cfg.curators, &pk_one));
+	assert_int_equal(cfg.moderation, MODERATION_FIRST);
+	assert_int_equal(cfg.nrecord_modes, 1);
+	assert_string_equal(cfg.record_modes[0].rid, "rec");
+	assert_int_equal(cfg.record_modes[0].mode, MODERATION_ALL);
+	assert_int_equal(cfg.flag_threshold, 5);
+	assert_int_equal(cfg.rates.key_writes, 20);
+	assert_int_equal(cfg.rates.ip_writes, 30);
+	assert_int_equal(cfg.rates.ip_reads, 40);
+	assert_string_equal(cfg.trusted_proxy, "10.0.0.1");
+	config_clear(&cfg);
+	assert_null(cfg.moderators.keys);
+	assert_null(cfg.record_modes);
+	assert_null(cfg.trusted_proxy);
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		xasprintf(&text, "moderation = %s\nrecord_moderation = "
+		    "r.e_c-9 %s\n", modes[i], modes[i]);
+		parse_ok(&cfg, text);
+		free(text);
+		assert_int_equal(cfg.moderation, (int)i);
+		assert_int_equal(cfg.record_modes[0].mode, (int)i);
+		assert_string_equal(cfg.record_modes[0].rid, "r.e_c-9");
+		config_clear(&cfg);
+	}
+
+	/* Edges: a threshold of 1 and 1000, rates from 0 (none) to max. */
+	parse_ok(&cfg, "flag_threshold = 1\nrate_key_writes = 0\n"
+	    "rate_ip_writes = 0\nrate_ip_reads = 0\n");
+	assert_int_equal(cfg.flag_threshold, 1);
+	assert_int_equal(cfg.rates.key_writes, 0);
+	assert_int_equal(cfg.rates.ip_writes, 0);
+	assert_int_equal(cfg.rates.ip_reads, 0);
+	config_clear(&cfg);
+	parse_ok(&cfg, "flag_threshold = 1000\nrate_key_writes = 100000\n"
+	    "rate_ip_writes = 100000\nrate_ip_reads = 10000000\n");
+	assert_int_equal(cfg.flag_threshold, 1000);
+	assert_int_equal(cfg.rates.key_writes, 100000);
+	assert_int_equal(cfg.rates.ip_writes, 100000);
+	assert_int_equal(cfg.rates.ip_reads, 10000000);
+	config_clear(&cfg);
+
+	/* A record id of 64 characters; more spaces before the mode. */
+	parse_ok(&cfg, "record_moderation = "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa   first\n");
+	assert_int_equal(strlen(cfg.record_modes[0].rid), GLOSS_RID_MAX);
+	assert_int_equal(cfg.record_modes[0].mode, MODERATION_FIRST);
+	config_clear(&cfg);
+}
+
+/* One past each edge, and every malformed moderation value. */
+static void
+test_moderation_refused(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "moderation = some", "none, first or all" },
+		{ "moderation = First", "none, first or all" },
+		{ "moderation = ALL", "none, first or all" },
+		{ "moderation = first all", "none, first or all" },
+		{ "moderation = 1", "none, first or all" },
+		{ "moderation =", "needs a value" },
+		{ "record_moderation = rec", "record id and none" },
+		{ "record_moderation = first", "record id and none" },
+		{ "record_moderation = rec sometimes", "record id and none" },
+		{ "record_moderation = rec First", "record id and none" },
+		{ "record_moderation = rec first all", "record id and none" },
+		{ "record_moderation = Rec first", "not a record id" },
+		{ "record_moderation = -rec first", "not a record id" },
+		{ "record_moderation = re/c first", "not a record id" },
+		{ "record_moderation = "
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa first",
+		    "record_moderation" },
+		{ "record_moderation =", "needs a value" },
+		{ "flag_threshold = 0", "from 1 to 1000" },
+		{ "flag_threshold = 1001", "from 1 to 1000" },
+		{ "flag_threshold = -1", "from 1 to 1000" },
+		{ "flag_threshold = three", "flag_threshold" },
+		{ "rate_key_writes = -1", "rate_key_writes" },
+		{ "rate_key_writes = 100001", "rate_key_writes" },
+		{ "rate_ip_writes = -1", "rate_ip_writes" },
+		{ "rate_ip_writes = 100001", "rate_ip_writes" },
+		{ "rate_ip_reads = -1", "rate_ip_reads" },
+		{ "rate_ip_reads = 10000001", "rate_ip_reads" },
+		{ "rate_ip_reads = 1.5", "rate_ip_reads" },
+		{ "moderator = RWnot-a-key", "moderator is not a public key" },
+		{ "moderator =", "needs a value" },
+		{ "trusted_proxy =", "needs a value" },
+		{ "moderators = x", "unknown key" },
+		{ "rate_key = 5", "unknown key" },
+	};
+	char	text[256];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "# line one\n%s\n", cases[i].text);
+		parse_refused(text, 2, cases[i].want);
+	}
+}
+
+/* A record's own mode wins over the daemon's; other records get that. */
+static void
+test_config_moderation(void **state)
+{
+	struct config	cfg;
+
+	parse_ok(&cfg, "moderation = first\nrecord_moderation = open none\n"
+	    "record_moderation = strict all\n");
+	assert_int_equal(cfg.nrecord_modes, 2);
+	assert_int_equal(config_moderation(&cfg, "open"), MODERATION_NONE);
+	assert_int_equal(config_moderation(&cfg, "strict"), MODERATION_ALL);
+	assert_int_equal(config_moderation(&cfg, "other"), MODERATION_FIRST);
+	/* Exact ids: no prefixes, no case folding. */
+	assert_int_equal(config_moderation(&cfg, "ope"), MODERATION_FIRST);
+	assert_int_equal(config_moderation(&cfg, "open2"), MODERATION_FIRST);
+	assert_int_equal(config_moderation(&cfg, "Open"), MODERATION_FIRST);
+	config_clear(&cfg);
+
+	/* The daemon's mode may come after the records' and still apply. */
+	parse_ok(&cfg, "record_moderation = open none\nmoderation = all\n");
+	assert_int_equal(config_moderation(&cfg, "open"), MODERATION_NONE);
+	assert_int_equal(config_moderation(&cfg, "x"), MODERATION_ALL);
+	config_clear(&cfg);
+
+	/* A refused record line adds nothing (and leaks nothing). */
+	config_defaults(&cfg);
+	{
+		const char	*bad = "record_moderation = Bad all\n";
+		char		*cause = NULL;
+
+		assert_int_equal(config_parse(&cfg, bad, strlen(bad), NAME,
+		    &cause), -1);
+		free(cause);
+	}
+	assert_int_equal(cfg.nrecord_modes, 0);
+	assert_int_equal(config_moderation(&cfg, "Bad"), MODERATION_NONE);
+	config_clear(&cfg);
+}
+
+/*
+ * A record named twice: the later line wins, as for every other key that
+ * does not accumulate, so a line appended to the file takes effect.
+ */
+static void
+test_record_moderation_repeated(void **state)
+{
+	struct config		cfg;
+	enum config_moderation	mode;
+
+	parse_ok(&cfg, "record_moderation = rec all\n"
+	    "record_moderation = rec none\n");
+	mode = config_moderation(&cfg, "rec");
+	config_clear(&cfg);
+	assert_int_equal(mode, MODERATION_NONE);
+}
+
 int
 main(void)
 {
@@ -579,6 +792,11 @@ main(void)
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_is_curator),
+		cmocka_unit_test(test_moderation_defaults),
+		cmocka_unit_test(test_moderation_keys),
+		cmocka_unit_test(test_moderation_refused),
+		cmocka_unit_test(test_config_moderation),
+		cmocka_unit_test(test_record_moderation_repeated),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, group_setup,

@@ -1881,6 +1881,341 @@ test_profile_url_about(void **state)
 	    INVALID);
 }
 
+/*
+ * The moderation types of issue 4: flag (any key) and moderation (a
+ * moderator's decision).  Each action is tried with each kind of subject,
+ * and every member to its limits and past them.
+ */
+static json_t *
+flag_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "flag", "author", pub_a, "created", CREATED,
+	    "subject", REPLY_TO, "reason", "spam");
+}
+
+/* A moderation statement; reason NULL leaves it out. */
+static json_t *
+moderation(const char *action, const char *subject, const char *reason)
+{
+	json_t	*root;
+
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "moderation", "author", pub_a, "created", CREATED,
+	    "action", action, "subject", subject);
+	assert_non_null(root);
+	if (reason != NULL)
+		with(root, "reason", json_string(reason));
+	return root;
+}
+
+static json_t *
+approve_min(void)
+{
+	return moderation("approve", REPLY_TO, NULL);
+}
+
+static json_t *
+ban_min(void)
+{
+	return moderation("ban", pub_b, "spam");
+}
+
+static json_t *
+lock_min(void)
+{
+	return moderation("lock", RID, NULL);
+}
+
+/* The subject each action takes. */
+static const struct {
+	const char		*name;
+	enum stmt_action	 action;
+	int			 subject;	/* 0 id, 1 key, 2 record */
+	int			 needs_reason;
+} actions[] = {
+	{ "approve", ACTION_APPROVE, 0, 0 },
+	{ "reject", ACTION_REJECT, 0, 1 },
+	{ "hide", ACTION_HIDE, 0, 1 },
+	{ "restore", ACTION_RESTORE, 0, 0 },
+	{ "ban", ACTION_BAN, 1, 1 },
+	{ "unban", ACTION_UNBAN, 1, 0 },
+	{ "trust", ACTION_TRUST, 1, 0 },
+	{ "lock", ACTION_LOCK, 2, 0 },
+	{ "unlock", ACTION_UNLOCK, 2, 0 },
+};
+
+static const char *
+subject_of(int kind)
+{
+	return kind == 0 ? REPLY_TO : kind == 1 ? pub_b : RID;
+}
+
+/* A flag: an annotation id, one of six reasons, an optional note. */
+static void
+test_flag(void **state)
+{
+	static const char *const reasons[] = { "spam", "abuse", "off-topic",
+	    "incorrect", "broken-link", "other" };
+	static const struct variant v[] = {
+		{ "subject", NULL, INVALID },
+		{ "subject", "\"\"", INVALID },
+		{ "subject", "\"nope\"", INVALID },
+		{ "subject", "\"" REPLY_TO "0\"", INVALID },
+		{ "subject", "\"" RID "\"", INVALID },
+		{ "subject", "7", INVALID },
+		{ "reason", NULL, INVALID },
+		{ "reason", "\"\"", INVALID },
+		{ "reason", "\"Spam\"", INVALID },
+		{ "reason", "\"spam \"", INVALID },
+		{ "reason", "\"offtopic\"", INVALID },
+		{ "reason", "\"off_topic\"", INVALID },
+		{ "reason", "\"broken_link\"", INVALID },
+		{ "reason", "\"misleading\"", INVALID },
+		{ "reason", "[\"spam\"]", INVALID },
+		{ "reason", "1", INVALID },
+		{ "note", "\"\"", INVALID },
+		{ "note", "1", INVALID },
+		{ "note", "\"see 12:30\\nand\\tlater\"", NULL },
+		{ "note", "\"bell\\u0007\"", INVALID },
+		{ "note", "\"csi\\u009b\"", INVALID },
+		{ "text", "\"x\"", INVALID },
+		{ "action", "\"hide\"", INVALID },
+		{ "talk", "1", INVALID },
+	};
+	struct statement	*st;
+	size_t			 i;
+
+	for (i = 0; i < nitems(reasons); i++) {
+		st = ACCEPT(with(flag_min(), "reason",
+		    json_string(reasons[i])), &stmt_default_limits);
+		assert_int_equal(st->type, STMT_FLAG);
+		assert_string_equal(stmt_type_name(st->type), "flag");
+		assert_string_equal(st->u.flag.subject, REPLY_TO);
+		assert_string_equal(st->u.flag.reason, reasons[i]);
+		assert_null(st->u.flag.note);
+		stmt_free(st);
+	}
+	/* A note of 1024 bytes, not 1025, with or without the limits. */
+	st = ACCEPT(with(flag_min(), "note", filled("n", 1024, 'x')),
+	    &stmt_default_limits);
+	assert_int_equal(strlen(st->u.flag.note), 1024);
+	stmt_free(st);
+	REFUSE(with(flag_min(), "note", filled("n", 1025, 'x')),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(flag_min(), "note", filled("n", 1025, 'x')), NULL,
+	    INVALID);
+	REFUSE(with(flag_min(), "note", chars_n("\xc3\xa9", 513)),
+	    &stmt_default_limits, INVALID);
+
+	check_variants(flag_min, v, nitems(v));
+}
+
+/* Each action with its own kind of subject, reason given where needed. */
+static void
+test_moderation_actions(void **state)
+{
+	struct statement	*st;
+	enum stmt_action	 a;
+	size_t			 i;
+
+	for (i = 0; i < nitems(actions); i++) {
+		st = ACCEPT(moderation(actions[i].name,
+		    subject_of(actions[i].subject), "because"),
+		    &stmt_default_limits);
+		assert_int_equal(st->type, STMT_MODERATION);
+		assert_string_equal(stmt_type_name(st->type), "moderation");
+		assert_int_equal(st->u.moderation.action, actions[i].action);
+		assert_string_equal(st->u.moderation.subject,
+		    subject_of(actions[i].subject));
+		assert_int_equal(st->u.moderation.talk, 0);
+		assert_string_equal(st->u.moderation.reason, "because");
+		stmt_free(st);
+		assert_string_equal(stmt_action_name(actions[i].action),
+		    actions[i].name);
+		assert_int_equal(stmt_action_from_name(actions[i].name, &a), 0);
+		assert_int_equal(a, actions[i].action);
+	}
+	assert_int_equal(nitems(actions), ACTION__MAX);
+	assert_int_equal(stmt_action_from_name("Approve", &a), -1);
+	assert_int_equal(stmt_action_from_name("approve ", &a), -1);
+	assert_int_equal(stmt_action_from_name("", &a), -1);
+	assert_int_equal(stmt_action_from_name("delete", &a), -1);
+
+	REFUSE(moderation("delete", REPLY_TO, "x"), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("Approve", REPLY_TO, NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("approve ", REPLY_TO, NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("", REPLY_TO, NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(with(approve_min(), "action", json_integer(0)),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(approve_min(), "action", filled("approve", 17, 'x')),
+	    &stmt_default_limits, INVALID);
+	{
+		json_t	*root = approve_min();
+
+		assert_int_equal(json_object_del(root, "action"), 0);
+		REFUSE(root, &stmt_default_limits, INVALID);
+	}
+}
+
+/* A subject of another kind than the action's is refused. */
+static void
+test_moderation_subjects(void **state)
+{
+	char			 what[64];
+	char			 long_rid[GLOSS_RID_MAX + 2];
+	struct statement	*st;
+	json_t			*root;
+	size_t			 i;
+	int			 kind;
+
+	memset(long_rid, 'r', GLOSS_RID_MAX + 1);
+	long_rid[GLOSS_RID_MAX + 1] = '\0';
+	for (i = 0; i < nitems(actions); i++) {
+		for (kind = 0; kind < 3; kind++) {
+			if (kind == actions[i].subject)
+				continue;
+			/* An id is also a well-formed record id. */
+			if (actions[i].subject == 2 && kind == 0)
+				continue;
+			snprintf(what, sizeof what, "%s of kind %d",
+			    actions[i].name, kind);
+			check(moderation(actions[i].name, subject_of(kind),
+			    "x"), &stmt_default_limits, INVALID, what,
+			    __LINE__);
+		}
+		root = moderation(actions[i].name, "x", "x");
+		assert_int_equal(json_object_del(root, "subject"), 0);
+		check(root, &stmt_default_limits, INVALID, actions[i].name,
+		    __LINE__);
+		check(moderation(actions[i].name, "", "x"),
+		    &stmt_default_limits, INVALID, actions[i].name, __LINE__);
+		check(with(moderation(actions[i].name, "x", "x"), "subject",
+		    json_integer(1)), &stmt_default_limits, INVALID,
+		    actions[i].name, __LINE__);
+	}
+	/* Ids and keys exactly; record ids by their grammar and length. */
+	REFUSE(moderation("approve", REPLY_TO "0", NULL),
+	    &stmt_default_limits, INVALID);
+	REFUSE(moderation("hide", "BA7816BF8F01CFEA414140DE5DAE2223"
+	    "B00361A396177A9CB410FF61F20015AD", "x"), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("ban", "RW", "x"), &stmt_default_limits, INVALID);
+	REFUSE(moderation("trust", pub_b + 1, NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("lock", long_rid, NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("lock", "-rec", NULL), &stmt_default_limits,
+	    INVALID);
+	REFUSE(moderation("unlock", "Rec", NULL), &stmt_default_limits,
+	    INVALID);
+	long_rid[GLOSS_RID_MAX] = '\0';
+	st = ACCEPT(moderation("lock", long_rid, NULL), &stmt_default_limits);
+	assert_string_equal(st->u.moderation.subject, long_rid);
+	stmt_free(st);
+	/* A decision names nothing else. */
+	REFUSE(with(ban_min(), "note", json_string("x")),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(approve_min(), "record", json_string(RID)),
+	    &stmt_default_limits, INVALID);
+}
+
+/* reject, hide and ban need a reason; the others may give one. */
+static void
+test_moderation_reason(void **state)
+{
+	struct statement	*st;
+	char			 what[64];
+	size_t			 i;
+
+	for (i = 0; i < nitems(actions); i++) {
+		snprintf(what, sizeof what, "%s without a reason",
+		    actions[i].name);
+		check(moderation(actions[i].name,
+		    subject_of(actions[i].subject), NULL),
+		    &stmt_default_limits, actions[i].needs_reason ? INVALID :
+		    NULL, what, __LINE__);
+	}
+	st = ACCEPT(moderation("unban", pub_b, NULL), &stmt_default_limits);
+	assert_null(st->u.moderation.reason);
+	stmt_free(st);
+
+	st = ACCEPT(moderation("hide", REPLY_TO, "abuse\n\tsee the log"),
+	    &stmt_default_limits);
+	assert_string_equal(st->u.moderation.reason, "abuse\n\tsee the log");
+	stmt_free(st);
+	st = ACCEPT(with(ban_min(), "reason", filled("r", 1024, 'x')),
+	    &stmt_default_limits);
+	assert_int_equal(strlen(st->u.moderation.reason), 1024);
+	stmt_free(st);
+	REFUSE(with(ban_min(), "reason", filled("r", 1025, 'x')),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(ban_min(), "reason", filled("r", 1025, 'x')), NULL,
+	    INVALID);
+	REFUSE(with(approve_min(), "reason", filled("r", 1025, 'x')),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(ban_min(), "reason", json_string("")),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(ban_min(), "reason", json_string("bell\a")),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(ban_min(), "reason", json_string("esc\x1b[2J")),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(ban_min(), "reason", json_null()), &stmt_default_limits,
+	    INVALID);
+	REFUSE(with(approve_min(), "reason", json_integer(1)),
+	    &stmt_default_limits, INVALID);
+}
+
+/* Only lock and unlock name a talk, from 1 to 1000. */
+static void
+test_moderation_talk(void **state)
+{
+	static const struct variant v[] = {
+		{ "talk", "1", NULL },
+		{ "talk", "1000", NULL },
+		{ "talk", "0", INVALID },
+		{ "talk", "1001", INVALID },
+		{ "talk", "\"2\"", INVALID },
+		{ "talk", "null", INVALID },
+		{ "talk", "true", INVALID },
+		{ "talk", "[2]", INVALID },
+	};
+	struct statement	*st;
+	size_t			 i;
+
+	check_variants(lock_min, v, nitems(v));
+	REFUSE(with(lock_min(), "talk", json_integer(-1)),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(lock_min(), "talk", json_real(1.5)),
+	    &stmt_default_limits, INVALID);
+	st = ACCEPT(with(lock_min(), "talk", json_integer(1000)),
+	    &stmt_default_limits);
+	assert_int_equal(st->u.moderation.talk, 1000);
+	stmt_free(st);
+	st = ACCEPT(with(moderation("unlock", RID, NULL), "talk",
+	    json_integer(7)), &stmt_default_limits);
+	assert_int_equal(st->u.moderation.action, ACTION_UNLOCK);
+	assert_int_equal(st->u.moderation.talk, 7);
+	stmt_free(st);
+	REFUSE(with(moderation("unlock", RID, NULL), "talk", json_integer(0)),
+	    &stmt_default_limits, INVALID);
+	REFUSE(with(moderation("unlock", RID, NULL), "talk",
+	    json_integer(1001)), &stmt_default_limits, INVALID);
+	/* Every other action: no talk, not even a valid one. */
+	for (i = 0; i < nitems(actions); i++) {
+		if (actions[i].subject == 2)
+			continue;
+		check(with(moderation(actions[i].name,
+		    subject_of(actions[i].subject), "x"), "talk",
+		    json_integer(1)), &stmt_default_limits, INVALID,
+		    actions[i].name, __LINE__);
+	}
+}
+
 int
 main(void)
 {
@@ -1927,6 +2262,11 @@ main(void)
 		cmocka_unit_test(test_profile_name_length),
 		cmocka_unit_test(test_profile_name_hostile),
 		cmocka_unit_test(test_profile_url_about),
+		cmocka_unit_test(test_flag),
+		cmocka_unit_test(test_moderation_actions),
+		cmocka_unit_test(test_moderation_subjects),
+		cmocka_unit_test(test_moderation_reason),
+		cmocka_unit_test(test_moderation_talk),
 	};
 
 	return cmocka_run_group_tests_name("statement", tests, setup,

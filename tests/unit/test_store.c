@@ -2282,6 +2282,770 @@ test_conv_search(void **state)
 	assert_false(found_has(&f, g.id[0]));
 }
 
+/*
+ * Moderation (migration 0003): key states, flags, decisions, locks, the
+ * queue and an author's own list.  The store does what it is told (the
+ * API decided before), so these tests append decisions directly and
+ * check their effects, above all that every counter follows visibility.
+ */
+
+/* A key made by a test, freed by teardown_mod. */
+static struct fixture_key	*mod_fresh;
+
+static int
+teardown_mod(void **state)
+{
+	fixture_key_free(mod_fresh);
+	mod_fresh = NULL;
+	return teardown_conv(state);
+}
+
+/* A created time one second after the last, so no two ids collide. */
+static const char *
+mod_created(void)
+{
+	static char	created[21];
+	static int	tick;
+
+	timefmt_rfc3339((time_t)1790000000 + tick++, created);
+	return created;
+}
+
+/* A comment by k on rid, pending or visible, maybe a reply; appended. */
+static struct statement *
+mod_ann(struct ctx *c, const struct fixture_key *k, const char *rid,
+    const char *text, int pending, const char *reply_to)
+{
+	struct store_placement	 pl = WHOLE;
+	struct statement	*st;
+
+	pl.pending = pending;
+	st = conv_annotation(k, rid, mod_created(), text, reply_to != NULL ?
+	    json_pack("{s:s}", "reply_to", reply_to) : NULL);
+	must_append(c, k, st, &pl);
+	return st;
+}
+
+/* A decision by k (the store does not check who), appended. */
+static struct statement *
+mod_decide(struct ctx *c, const struct fixture_key *k, const char *action,
+    const char *subject, int talk, const char *reason)
+{
+	struct statement	*st;
+	json_t			*m;
+
+	m = json_pack("{s:s, s:s}", "action", action, "subject", subject);
+	assert_non_null(m);
+	if (talk > 0)
+		json_object_set_new(m, "talk", json_integer(talk));
+	if (reason != NULL)
+		json_object_set_new(m, "reason", json_string(reason));
+	st = conv_st(k, "moderation", mod_created(), m);
+	must_append(c, k, st, NULL);
+	return st;
+}
+
+/* A flag by k on subject, hiding it when hide says the limit is met. */
+static struct statement *
+mod_flag_st(const struct fixture_key *k, const char *subject,
+    const char *reason, const char *note)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s}", "subject", subject, "reason", reason);
+	assert_non_null(m);
+	if (note != NULL)
+		json_object_set_new(m, "note", json_string(note));
+	return conv_st(k, "flag", mod_created(), m);
+}
+
+static struct statement *
+mod_flag(struct ctx *c, const struct fixture_key *k, const char *subject,
+    const char *reason, const char *note, int hide)
+{
+	struct store_placement	 pl = { .hide = hide };
+	struct statement	*st;
+
+	st = mod_flag_st(k, subject, reason, note);
+	must_append(c, k, st, &pl);
+	return st;
+}
+
+static int
+mod_seq_cb(const struct store_statement *ss, void *arg)
+{
+	*(int64_t *)arg = ss->seq;
+	return 0;
+}
+
+static const char *
+mod_state(struct ctx *c, const char *key)
+{
+	static char	state[16];
+
+	assert_int_equal(store_key_state(c->store, key, state), STORE_OK);
+	return state;
+}
+
+/*
+ * Whether talk of rid is closed (by its own lock or the record's).  A
+ * record no test locks ("open") must answer -1, "nothing closes it".
+ */
+static int
+mod_locked(struct ctx *c, const char *rid, int talk)
+{
+	int	closing = -2, exact = -2;
+
+	assert_int_equal(store_locked(c->store, "open", talk, &closing,
+	    &exact), STORE_OK);
+	assert_int_equal(closing, -1);
+	assert_int_equal(exact, 0);
+	assert_int_equal(store_locked(c->store, rid, talk, &closing, &exact),
+	    STORE_OK);
+	assert_int_not_equal(closing, -2);
+	return closing != -1;
+}
+
+/* What store_queue or store_mine yields, copied out. */
+struct queued {
+	size_t	n;
+	int64_t	seq[MAX_SEEN];
+	char	id[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	status[MAX_SEEN][16];
+	char	flags[MAX_SEEN][128];		/* "" when NULL */
+	int	has_flags[MAX_SEEN];
+	int64_t	approved[MAX_SEEN], rejected[MAX_SEEN], first[MAX_SEEN];
+};
+
+static int
+queued_cb(const struct store_annotation *a, void *arg)
+{
+	struct queued	*q = arg;
+
+	assert_true(q->n < MAX_SEEN);
+	q->seq[q->n] = a->seq;
+	copy_str(q->id[q->n], sizeof q->id[q->n], a->id);
+	copy_str(q->status[q->n], sizeof q->status[q->n], a->status);
+	copy_str(q->flags[q->n], sizeof q->flags[q->n], a->flags);
+	q->has_flags[q->n] = a->flags != NULL;
+	q->approved[q->n] = a->approved;
+	q->rejected[q->n] = a->rejected;
+	q->first[q->n] = a->first_received;
+	q->n++;
+	return 0;
+}
+
+static size_t
+queue(struct ctx *c, const char *rid, struct queued *q)
+{
+	memset(q, 0, sizeof *q);
+	assert_int_equal(store_queue(c->store, rid, 0, 100, queued_cb, q),
+	    STORE_OK);
+	return q->n;
+}
+
+static size_t
+mine(struct ctx *c, const char *key, int64_t after, int limit,
+    struct queued *q)
+{
+	memset(q, 0, sizeof *q);
+	assert_int_equal(store_mine(c->store, key, after, limit, queued_cb,
+	    q), STORE_OK);
+	return q->n;
+}
+
+/* How many visible annotations of rid the listing shows. */
+static size_t
+listed(struct ctx *c, const char *rid)
+{
+	struct store_query	q = query_all(rid);
+	struct seen		sn;
+
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(store_annotations(c->store, &q, seen_cb, &sn),
+	    STORE_OK);
+	return sn.n;
+}
+
+/* Migration 0003 is applied and its objects are there. */
+static void
+test_mod_schema(void **state)
+{
+	struct tmpdb	 t;
+	struct store	*s;
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	const char	*errstr = NULL;
+	static const char *const names[] = { "flags", "decisions", "locks",
+	    "annotations_queue", "annotations_mine", "flags_seq",
+	    "decisions_subject", "annotations_counted",
+	    "annotations_unshown", "annotations_shown" };
+	static const char *const gone[] = { "annotations_reply",
+	    "annotations_retracted" };
+	static const struct {
+		const char	*table;
+		const char	*column;
+	} columns[] = {
+		{ "keys", "state" }, { "keys", "approved" },
+		{ "keys", "rejected" }, { "annotations", "flagged" },
+	};
+	size_t		 i;
+
+	assert_true(nmigrations >= 3);
+	assert_int_equal(migrations[2].version, 3);
+	assert_string_equal(migrations[2].name, "moderation");
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_true(store_user_version(s) >= 3);
+	store_close(s);
+
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = ?1", -1, &q, NULL), SQLITE_OK);
+	for (i = 0; i < NITEMS(names); i++) {
+		sqlite3_bind_text(q, 1, names[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		if (sqlite3_column_int(q, 0) != 1)
+			fail_msg("%s is not in the schema", names[i]);
+		sqlite3_reset(q);
+	}
+	for (i = 0; i < NITEMS(gone); i++) {
+		sqlite3_bind_text(q, 1, gone[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		if (sqlite3_column_int(q, 0) != 0)
+			fail_msg("%s is still in the schema", gone[i]);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < NITEMS(columns); i++) {
+		sqlite3_bind_text(q, 1, columns[i].table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, columns[i].column, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		if (sqlite3_column_int(q, 0) != 1)
+			fail_msg("%s.%s is missing", columns[i].table,
+			    columns[i].column);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	tmpdb_remove(&t);
+}
+
+/*
+ * A pending annotation counts nowhere (the record, its parent's
+ * replies, its author's visible ones, search) until approved; hiding
+ * takes it out of every count and restoring puts it back.
+ */
+static void
+test_mod_counters(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*p, *r, *q;
+	struct found		 f;
+
+	add_record(c->store, c->curator, "rec");
+	p = mod_ann(c, c->other, "rec", "the parent", 0, NULL);
+	assert_int_equal(record_count(c, "rec"), 1);
+
+	r = mod_ann(c, key_third, "rec", "a waiting wombat", 1, p->id);
+	assert_string_equal(get_one(c, r->id).status, "pending");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(get_one(c, p->id).replies, 0);
+	assert_int_equal(get_key(c, key_third->pubkey).annotations, 0);
+	assert_int_equal(listed(c, "rec"), 1);
+	assert_int_equal(search(c, "\"wombat\"", NULL, NULL, 10, 0, &f), 0);
+
+	mod_decide(c, c->curator, "approve", r->id, 0, NULL);
+	assert_string_equal(get_one(c, r->id).status, "visible");
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_int_equal(get_one(c, p->id).replies, 1);
+	assert_int_equal(get_key(c, key_third->pubkey).annotations, 1);
+	assert_int_equal(listed(c, "rec"), 2);
+	assert_int_equal(search(c, "\"wombat\"", NULL, NULL, 10, 0, &f), 1);
+
+	mod_decide(c, c->curator, "hide", r->id, 0, "rude");
+	assert_string_equal(get_one(c, r->id).status, "hidden");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(get_one(c, p->id).replies, 0);
+	assert_int_equal(get_key(c, key_third->pubkey).annotations, 0);
+	assert_int_equal(listed(c, "rec"), 1);
+	assert_int_equal(search(c, "\"wombat\"", NULL, NULL, 10, 0, &f), 0);
+
+	mod_decide(c, c->curator, "restore", r->id, 0, NULL);
+	assert_string_equal(get_one(c, r->id).status, "visible");
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_int_equal(get_one(c, p->id).replies, 1);
+	assert_int_equal(search(c, "\"wombat\"", NULL, NULL, 10, 0, &f), 1);
+
+	mod_decide(c, c->curator, "reject", r->id, 0, "off-topic");
+	assert_string_equal(get_one(c, r->id).status, "rejected");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(get_one(c, p->id).replies, 0);
+
+	mod_decide(c, c->curator, "restore", r->id, 0, NULL);
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_int_equal(get_one(c, p->id).replies, 1);
+
+	/* Hidden while pending: no count moves, either way. */
+	q = mod_ann(c, c->other, "rec", "second thoughts", 1, NULL);
+	mod_decide(c, c->curator, "hide", q->id, 0, "dup");
+	assert_int_equal(record_count(c, "rec"), 2);
+	mod_decide(c, c->curator, "approve", q->id, 0, NULL);
+	assert_int_equal(record_count(c, "rec"), 3);
+
+	/* A retraction of a visible reply still uncounts it. */
+	must_append(c, key_third, conv_st(key_third, "retraction",
+	    mod_created(), json_pack("{s:s}", "of", r->id)), NULL);
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_int_equal(get_one(c, p->id).replies, 0);
+	assert_int_equal(listed(c, "rec"), 2);
+}
+
+/*
+ * A ban hides the key's visible and pending annotations and leaves
+ * others' alone; unban lets it post again but shows nothing again.  A
+ * key can be banned before it signs anything.
+ */
+static void
+test_mod_ban(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*v, *p, *h, *x, *rj;
+	struct queued		 q;
+	struct keyrow		 kr;
+
+	add_record(c->store, c->curator, "rec");
+	v = mod_ann(c, c->other, "rec", "visible one", 0, NULL);
+	p = mod_ann(c, c->other, "rec", "pending one", 1, NULL);
+	h = mod_ann(c, c->other, "rec", "hidden one", 0, NULL);
+	rj = mod_ann(c, c->other, "rec", "rejected one", 1, NULL);
+	x = mod_ann(c, key_third, "rec", "someone else", 0, NULL);
+	mod_decide(c, c->curator, "hide", h->id, 0, "x");
+	mod_decide(c, c->curator, "reject", rj->id, 0, "x");
+	assert_int_equal(record_count(c, "rec"), 2);
+	assert_string_equal(mod_state(c, c->other->pubkey), "new");
+
+	mod_decide(c, c->curator, "ban", c->other->pubkey, 0, "spam run");
+	assert_string_equal(mod_state(c, c->other->pubkey), "banned");
+	assert_string_equal(get_one(c, v->id).status, "hidden");
+	assert_string_equal(get_one(c, p->id).status, "hidden");
+	assert_string_equal(get_one(c, h->id).status, "hidden");
+	assert_string_equal(get_one(c, rj->id).status, "rejected");
+	assert_string_equal(get_one(c, x->id).status, "visible");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(listed(c, "rec"), 1);
+	/* Hidden by a ban is not "flagged": the queue does not fill up. */
+	assert_int_equal(queue(c, NULL, &q), 0);
+	assert_string_equal(mod_state(c, key_third->pubkey), "new");
+
+	mod_decide(c, c->curator, "unban", c->other->pubkey, 0, NULL);
+	assert_string_equal(mod_state(c, c->other->pubkey), "new");
+	assert_string_equal(get_one(c, v->id).status, "hidden");
+	assert_string_equal(get_one(c, p->id).status, "hidden");
+	assert_int_equal(record_count(c, "rec"), 1);
+
+	/* A key no statement names yet. */
+	mod_fresh = fixture_key_new();
+	assert_string_equal(mod_state(c, mod_fresh->pubkey), "new");
+	mod_decide(c, c->curator, "ban", mod_fresh->pubkey, 0, "known bad");
+	assert_string_equal(mod_state(c, mod_fresh->pubkey), "banned");
+	kr = get_key(c, mod_fresh->pubkey);
+	assert_int_equal(kr.statements, 0);
+	assert_int_equal(kr.annotations, 0);
+	mod_decide(c, c->curator, "unban", mod_fresh->pubkey, 0, NULL);
+	mod_decide(c, c->curator, "trust", mod_fresh->pubkey, 0, NULL);
+	assert_string_equal(mod_state(c, mod_fresh->pubkey), "trusted");
+	/* Its first statement does not reset its state. */
+	mod_ann(c, mod_fresh, "rec", "hello", 0, NULL);
+	assert_string_equal(mod_state(c, mod_fresh->pubkey), "trusted");
+	assert_int_equal(get_key(c, mod_fresh->pubkey).statements, 1);
+}
+
+/*
+ * Approving a new key's annotation makes the key trusted and counts the
+ * approval; a rejection counts too; the queue shows both with the key's
+ * first time seen.  An approval does not lift a ban.
+ */
+static void
+test_mod_approve_trust(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a1, *a2, *a3, *a4;
+	struct queued		 q;
+
+	add_record(c->store, c->curator, "rec");
+	a1 = mod_ann(c, key_third, "rec", "first", 1, NULL);
+	a2 = mod_ann(c, key_third, "rec", "second", 1, NULL);
+	assert_int_equal(queue(c, NULL, &q), 2);
+	assert_string_equal(q.id[0], a1->id);
+	assert_string_equal(q.id[1], a2->id);
+	assert_string_equal(q.status[0], "pending");
+	assert_int_equal(q.approved[0], 0);
+	assert_int_equal(q.rejected[0], 0);
+	assert_int_equal(q.first[0], 1700000000);
+	assert_false(q.has_flags[0]);
+	assert_string_equal(mod_state(c, key_third->pubkey), "new");
+
+	mod_decide(c, c->curator, "approve", a1->id, 0, NULL);
+	assert_string_equal(mod_state(c, key_third->pubkey), "trusted");
+	assert_int_equal(queue(c, NULL, &q), 1);
+	assert_string_equal(q.id[0], a2->id);
+	assert_int_equal(q.approved[0], 1);
+	assert_int_equal(q.rejected[0], 0);
+	/* The moderator's own history is not touched. */
+	assert_string_equal(mod_state(c, c->curator->pubkey), "new");
+
+	mod_decide(c, c->curator, "reject", a2->id, 0, "spam");
+	assert_string_equal(get_one(c, a2->id).status, "rejected");
+	assert_int_equal(queue(c, NULL, &q), 0);
+	/* Still trusted: a rejection does not take trust away. */
+	assert_string_equal(mod_state(c, key_third->pubkey), "trusted");
+	a3 = mod_ann(c, key_third, "rec", "third", 1, NULL);
+	assert_int_equal(queue(c, NULL, &q), 1);
+	assert_string_equal(q.id[0], a3->id);
+	assert_int_equal(q.approved[0], 1);
+	assert_int_equal(q.rejected[0], 1);
+
+	/* Banned: an approval shows the annotation but keeps the ban. */
+	mod_decide(c, c->curator, "ban", key_third->pubkey, 0, "x");
+	assert_string_equal(get_one(c, a3->id).status, "hidden");
+	mod_decide(c, c->curator, "approve", a3->id, 0, NULL);
+	assert_string_equal(get_one(c, a3->id).status, "visible");
+	assert_string_equal(mod_state(c, key_third->pubkey), "banned");
+	a4 = mod_ann(c, key_third, "rec", "fourth", 1, NULL);
+	assert_int_equal(queue(c, NULL, &q), 1);
+	assert_string_equal(q.id[0], a4->id);
+	assert_int_equal(q.approved[0], 2);
+	assert_int_equal(q.rejected[0], 1);
+	/* The queue of another record is empty. */
+	add_record(c->store, c->curator, "other");
+	assert_int_equal(queue(c, "other", &q), 0);
+	assert_int_equal(queue(c, "rec", &q), 1);
+}
+
+struct flagrows {
+	size_t	n;
+	char	id[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	subject[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	author[MAX_SEEN][GLOSS_PUBKEY_LEN + 1];
+	char	reason[MAX_SEEN][16];
+	char	note[MAX_SEEN][64];
+	int	has_note[MAX_SEEN];
+	char	status[MAX_SEEN][16];
+	int64_t	seq[MAX_SEEN];
+};
+
+static int
+flagrows_cb(const struct store_flag *fl, void *arg)
+{
+	struct flagrows	*r = arg;
+
+	assert_true(r->n < MAX_SEEN);
+	copy_str(r->id[r->n], sizeof r->id[r->n], fl->id);
+	copy_str(r->subject[r->n], sizeof r->subject[r->n], fl->subject);
+	copy_str(r->author[r->n], sizeof r->author[r->n], fl->author);
+	copy_str(r->reason[r->n], sizeof r->reason[r->n], fl->reason);
+	copy_str(r->note[r->n], sizeof r->note[r->n], fl->note);
+	r->has_note[r->n] = fl->note != NULL;
+	copy_str(r->status[r->n], sizeof r->status[r->n], fl->status);
+	r->seq[r->n] = fl->seq;
+	r->n++;
+	return 0;
+}
+
+struct flaggers {
+	size_t	n;
+	char	author[MAX_SEEN][GLOSS_PUBKEY_LEN + 1];
+	char	state[MAX_SEEN][16];
+};
+
+static int
+flaggers_cb(const char *author, const char *state, void *arg)
+{
+	struct flaggers	*f = arg;
+
+	assert_true(f->n < MAX_SEEN);
+	copy_str(f->author[f->n], sizeof f->author[f->n], author);
+	copy_str(f->state[f->n], sizeof f->state[f->n], state);
+	f->n++;
+	return 0;
+}
+
+/* The state flaggers gives key, or NULL if it did not flag. */
+static const char *
+flagger_state(const struct flaggers *f, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->author[i], key) == 0)
+			return f->state[i];
+	}
+	return NULL;
+}
+
+/*
+ * Flags are stored one per key and subject; a flag that reaches the
+ * limit (pl.hide) hides its subject as flagged, which puts it in the
+ * queue with the reasons; an approval clears that.
+ */
+static void
+test_mod_flags(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*t, *u, *f1, *f2, *again;
+	struct flagrows		 fr;
+	struct flaggers		 fg;
+	struct queued		 q;
+	char			 id[GLOSS_ID_LEN + 1];
+	int64_t			 seq;
+
+	add_record(c->store, c->curator, "rec");
+	t = mod_ann(c, c->other, "rec", "flag me", 0, NULL);
+	u = mod_ann(c, c->other, "rec", "still pending", 1, NULL);
+	assert_int_equal(store_flag(c->store, t->id, key_third->pubkey, id),
+	    STORE_NOTFOUND);
+	memset(&fg, 0, sizeof fg);
+	assert_int_equal(store_flaggers(c->store, t->id, flaggers_cb, &fg),
+	    STORE_OK);
+	assert_int_equal(fg.n, 0);
+
+	f1 = mod_flag(c, key_third, t->id, "spam", NULL, 0);
+	assert_string_equal(get_one(c, t->id).status, "visible");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(store_flag(c->store, t->id, key_third->pubkey, id),
+	    STORE_OK);
+	assert_string_equal(id, f1->id);
+	assert_int_equal(queue(c, NULL, &q), 1);	/* only u */
+	assert_string_equal(q.id[0], u->id);
+
+	mod_decide(c, c->curator, "trust", key_third->pubkey, 0, NULL);
+	f2 = mod_flag(c, c->curator, t->id, "abuse", "see 1:02", 1);
+	assert_string_equal(get_one(c, t->id).status, "hidden");
+	assert_int_equal(record_count(c, "rec"), 0);
+	assert_int_equal(listed(c, "rec"), 0);
+	memset(&fg, 0, sizeof fg);
+	assert_int_equal(store_flaggers(c->store, t->id, flaggers_cb, &fg),
+	    STORE_OK);
+	assert_int_equal(fg.n, 2);
+	assert_string_equal(flagger_state(&fg, key_third->pubkey), "trusted");
+	assert_string_equal(flagger_state(&fg, c->curator->pubkey), "new");
+
+	/* In the queue, in seq order, with both reasons. */
+	assert_int_equal(queue(c, NULL, &q), 2);
+	assert_string_equal(q.id[0], t->id);
+	assert_string_equal(q.status[0], "hidden");
+	assert_true(strcmp(q.flags[0], "spam,abuse") == 0 ||
+	    strcmp(q.flags[0], "abuse,spam") == 0);
+	assert_string_equal(q.id[1], u->id);
+	assert_false(q.has_flags[1]);
+
+	/* The flag list: in order, with notes and the subject's status. */
+	memset(&fr, 0, sizeof fr);
+	assert_int_equal(store_flags(c->store, 0, 100, flagrows_cb, &fr),
+	    STORE_OK);
+	assert_int_equal(fr.n, 2);
+	assert_string_equal(fr.id[0], f1->id);
+	assert_string_equal(fr.subject[0], t->id);
+	assert_string_equal(fr.author[0], key_third->pubkey);
+	assert_string_equal(fr.reason[0], "spam");
+	assert_false(fr.has_note[0]);
+	assert_string_equal(fr.status[0], "hidden");
+	assert_string_equal(fr.id[1], f2->id);
+	assert_string_equal(fr.reason[1], "abuse");
+	assert_string_equal(fr.note[1], "see 1:02");
+	assert_true(fr.seq[0] < fr.seq[1]);
+	seq = fr.seq[0];
+	memset(&fr, 0, sizeof fr);
+	assert_int_equal(store_flags(c->store, seq, 100, flagrows_cb, &fr),
+	    STORE_OK);
+	assert_int_equal(fr.n, 1);
+	assert_string_equal(fr.id[0], f2->id);
+	memset(&fr, 0, sizeof fr);
+	assert_int_equal(store_flags(c->store, 0, 1, flagrows_cb, &fr),
+	    STORE_OK);
+	assert_int_equal(fr.n, 1);
+	assert_string_equal(fr.id[0], f1->id);
+
+	/* A second flag by the same key on the same subject: nothing. */
+	again = mod_flag_st(key_third, t->id, "other", NULL);
+	must_fail(c, key_third, again, &(struct store_placement){ .hide = 1 },
+	    STORE_OK);
+
+	/* The limit reached on a pending annotation: it stays pending. */
+	mod_flag(c, key_third, u->id, "spam", NULL, 1);
+	assert_string_equal(get_one(c, u->id).status, "pending");
+	assert_int_equal(queue(c, NULL, &q), 2);
+
+	/* Approved after review: visible, counted, out of the queue. */
+	mod_decide(c, c->curator, "approve", t->id, 0, NULL);
+	assert_string_equal(get_one(c, t->id).status, "visible");
+	assert_int_equal(record_count(c, "rec"), 1);
+	assert_int_equal(queue(c, NULL, &q), 1);
+	assert_string_equal(q.id[0], u->id);
+	/* A hide by a moderator is not "flagged": not in the queue. */
+	mod_decide(c, c->curator, "hide", t->id, 0, "x");
+	assert_int_equal(queue(c, NULL, &q), 1);
+}
+
+/* Decisions by subject and all of them, in log order, paged. */
+static void
+test_mod_decisions(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *d[5];
+	struct ids		 l;
+	int64_t			 seq;
+	size_t			 i;
+
+	add_record(c->store, c->curator, "rec");
+	a = mod_ann(c, c->other, "rec", "a", 0, NULL);
+	b = mod_ann(c, c->other, "rec", "b", 0, NULL);
+	d[0] = mod_decide(c, c->curator, "hide", a->id, 0, "x");
+	mod_flag(c, key_third, b->id, "spam", NULL, 0);
+	d[1] = mod_decide(c, c->curator, "hide", b->id, 0, "y");
+	d[2] = mod_decide(c, c->curator, "restore", a->id, 0, NULL);
+	d[3] = mod_decide(c, c->curator, "ban", key_third->pubkey, 0, "z");
+	d[4] = mod_decide(c, c->curator, "lock", "rec", 2, NULL);
+
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, NULL, 0, 100, ids_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 5);
+	for (i = 0; i < 5; i++) {
+		assert_string_equal(l.id[i], d[i]->id);
+		assert_string_equal(l.type[i], "moderation");
+	}
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, a->id, 0, 100, ids_cb,
+	    &l), STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.id[0], d[0]->id);
+	assert_string_equal(l.id[1], d[2]->id);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, b->id, 0, 100, ids_cb,
+	    &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], d[1]->id);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, key_third->pubkey, 0, 100,
+	    ids_cb, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], d[3]->id);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, "rec", 0, 100, ids_cb,
+	    &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], d[4]->id);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, NO_ID, 0, 100, ids_cb,
+	    &l), STORE_OK);
+	assert_int_equal(l.n, 0);
+
+	/* Pages: after a seq, at most limit. */
+	assert_int_equal(store_statement(c->store, d[0]->id, mod_seq_cb,
+	    &seq), STORE_OK);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, a->id, seq, 100, ids_cb,
+	    &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], d[2]->id);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_decisions(c->store, NULL, seq, 2, ids_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.id[0], d[1]->id);
+	assert_string_equal(l.id[1], d[2]->id);
+}
+
+/* A lock of the record (talk 0) covers its talks; a talk's, only it. */
+static void
+test_mod_locks(void **state)
+{
+	struct ctx	*c = *state;
+	int		 t;
+
+	add_record(c->store, c->curator, "rec");
+	add_record(c->store, c->curator, "other");
+	add_record(c->store, c->curator, "open");
+	for (t = 0; t <= 3; t++)
+		assert_false(mod_locked(c, "rec", t));
+
+	mod_decide(c, c->curator, "lock", "rec", 0, NULL);
+	for (t = 0; t <= 3; t++)
+		assert_true(mod_locked(c, "rec", t));
+	assert_false(mod_locked(c, "other", 0));
+	assert_false(mod_locked(c, "other", 2));
+	mod_decide(c, c->curator, "unlock", "rec", 0, NULL);
+	for (t = 0; t <= 3; t++)
+		assert_false(mod_locked(c, "rec", t));
+
+	mod_decide(c, c->curator, "lock", "rec", 2, NULL);
+	assert_true(mod_locked(c, "rec", 2));
+	assert_false(mod_locked(c, "rec", 0));
+	assert_false(mod_locked(c, "rec", 1));
+	assert_false(mod_locked(c, "rec", 3));
+	assert_false(mod_locked(c, "other", 2));
+	/* Locked again: still locked, the later decision stored. */
+	mod_decide(c, c->curator, "lock", "rec", 2, "again");
+	assert_true(mod_locked(c, "rec", 2));
+	mod_decide(c, c->curator, "unlock", "rec", 2, NULL);
+	assert_false(mod_locked(c, "rec", 2));
+	/* An unlock of what is not locked is stored and changes nothing. */
+	mod_decide(c, c->curator, "unlock", "rec", 2, "again");
+	assert_false(mod_locked(c, "rec", 2));
+	/* An unknown record cannot be locked. */
+	must_fail(c, c->curator, conv_st(c->curator, "moderation",
+	    mod_created(), json_pack("{s:s, s:s}", "action", "lock",
+	    "subject", "nope")), NULL, STORE_OK);
+	assert_false(mod_locked(c, "nope", 0));
+}
+
+/* An author's own list: every status, in order, paged. */
+static void
+test_mod_mine(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a[5], *x;
+	struct queued		 q;
+	static const char *const want[] = { "visible", "pending", "hidden",
+	    "rejected", "retracted" };
+	size_t			 i;
+
+	add_record(c->store, c->curator, "rec");
+	a[0] = mod_ann(c, c->other, "rec", "shown", 0, NULL);
+	a[1] = mod_ann(c, c->other, "rec", "waiting", 1, NULL);
+	a[2] = mod_ann(c, c->other, "rec", "hidden", 0, NULL);
+	a[3] = mod_ann(c, c->other, "rec", "rejected", 1, NULL);
+	x = mod_ann(c, key_third, "rec", "not mine", 0, NULL);
+	a[4] = mod_ann(c, c->other, "rec", "retracted", 0, NULL);
+	mod_decide(c, c->curator, "hide", a[2]->id, 0, "x");
+	mod_decide(c, c->curator, "reject", a[3]->id, 0, "x");
+	must_append(c, c->other, conv_st(c->other, "retraction",
+	    mod_created(), json_pack("{s:s}", "of", a[4]->id)), NULL);
+
+	assert_int_equal(mine(c, c->other->pubkey, 0, 100, &q), 5);
+	for (i = 0; i < 5; i++) {
+		assert_string_equal(q.id[i], a[i]->id);
+		assert_string_equal(q.status[i], want[i]);
+		if (i > 0)
+			assert_true(q.seq[i - 1] < q.seq[i]);
+	}
+	assert_int_equal(mine(c, key_third->pubkey, 0, 100, &q), 1);
+	assert_string_equal(q.id[0], x->id);
+	assert_int_equal(mine(c, c->curator->pubkey, 0, 100, &q), 0);
+	/* Pages. */
+	assert_int_equal(mine(c, c->other->pubkey, 0, 100, &q), 5);
+	assert_int_equal(mine(c, c->other->pubkey, q.seq[1], 2, &q), 2);
+	assert_string_equal(q.id[0], a[2]->id);
+	assert_string_equal(q.id[1], a[3]->id);
+}
+
 int
 main(void)
 {
@@ -2339,6 +3103,22 @@ main(void)
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_conv_search, setup,
 		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_mod_schema, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_counters, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_ban, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_approve_trust, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_flags, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_decisions, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_locks, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_mine, setup,
+		    teardown_mod),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,
