@@ -91,8 +91,8 @@ mod_line(FILE *tty, const char *prompt)
 {
 	char	line[1024];
 
-	fprintf(tty, "%s: ", prompt);
-	fflush(tty);
+	printf("%s: ", prompt);
+	fflush(stdout);
 	if (fgets(line, sizeof line, tty) == NULL)
 		return NULL;
 	line[strcspn(line, "\r\n")] = '\0';
@@ -120,7 +120,11 @@ mod_show_item(struct client *c, json_t *item)
 	    (long long)json_integer_value(json_object_get(h, "rejected")));
 }
 
-/* Walk the queue on the terminal: a, r, h, s or q for each item. */
+/*
+ * Walk the queue on the terminal: a, r, h, s or q for each item.  Keys
+ * come from /dev/tty opened for reading only (a stream that is read and
+ * written may drop what it read ahead); prompts go to stdout, a terminal.
+ */
 static int
 mod_walk(struct client *c, json_t *queue)
 {
@@ -131,23 +135,23 @@ mod_walk(struct client *c, json_t *queue)
 	size_t		 i;
 	int		 ch, rc = EXIT_OK;
 
-	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+	if ((tty = fopen("/dev/tty", "r")) == NULL)
 		return EXIT_USAGE;
 	json_array_foreach(queue, i, item) {
 		mod_show_item(c, item);
 		id = json_string_value(json_object_get(json_object_get(item,
 		    "annotation"), "id"));
-		fprintf(tty, "[a]pprove [r]eject [h]ide [s]kip [q]uit? ");
-		fflush(tty);
+		printf("[a]pprove [r]eject [h]ide [s]kip [q]uit? ");
+		fflush(stdout);
 		ch = mod_keypress(tty);
-		fputc('\n', tty);
+		putchar('\n');
 		if (ch == 'q' || ch == EOF)
 			break;
 		if (ch == 'a')
 			rc = mod_decide(c, "approve", id, 0, NULL);
 		else if (ch == 'r' || ch == 'h') {
 			if ((reason = mod_line(tty, "Reason")) == NULL) {
-				fprintf(tty, "a reason is needed; skipped\n");
+				printf("a reason is needed; skipped\n");
 				continue;
 			}
 			rc = mod_decide(c, ch == 'r' ? "reject" : "hide", id,

@@ -59,7 +59,7 @@ keys_passphrase(const char *prompt, int confirm)
 	struct termios	 old, noecho;
 	const char	*env = getenv("GLOSS_PASSPHRASE");
 	char		*pass, *again = NULL;
-	FILE		*tty;
+	FILE		*tty, *out;
 	size_t		 len;
 	int		 ok = 0;
 
@@ -74,9 +74,13 @@ keys_passphrase(const char *prompt, int confirm)
 		memcpy(pass, env, strlen(env) + 1);
 		return pass;
 	}
-	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
+	/* Two streams: one that is read and written may drop read-ahead. */
+	if ((tty = fopen("/dev/tty", "r")) == NULL ||
+	    (out = fopen("/dev/tty", "w")) == NULL) {
 		fprintf(stderr, "gloss: a passphrase is needed: set "
 		    "GLOSS_PASSPHRASE or run on a terminal\n");
+		if (tty != NULL)
+			fclose(tty);
 		goto fail;
 	}
 	if (tcgetattr(fileno(tty), &old) == 0) {
@@ -86,19 +90,20 @@ keys_passphrase(const char *prompt, int confirm)
 	}
 	if ((again = sodium_malloc(KEYS_PASS_MAX)) == NULL)
 		fatalx("out of secure memory");
-	fprintf(tty, "%s: ", prompt);
-	fflush(tty);
+	fprintf(out, "%s: ", prompt);
+	fflush(out);
 	if (fgets(pass, KEYS_PASS_MAX, tty) != NULL) {
-		fputc('\n', tty);
+		fputc('\n', out);
 		ok = 1;
 		if (confirm) {
-			fprintf(tty, "Again: ");
-			fflush(tty);
+			fprintf(out, "Again: ");
+			fflush(out);
 			ok = fgets(again, KEYS_PASS_MAX, tty) != NULL;
-			fputc('\n', tty);
+			fputc('\n', out);
 		}
 	}
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fclose(out);
 	fclose(tty);
 	if (ok) {
 		pass[strcspn(pass, "\r\n")] = '\0';

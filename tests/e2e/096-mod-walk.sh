@@ -1,0 +1,53 @@
+#!/bin/sh
+# The moderation queue on a terminal: gloss mod queue walks it one item at
+# a time and one key press decides (a reason is asked for a rejection).
+# tmux gives the client a real terminal; the key presses are typed into
+# it up front, as a fast typist would, and tmux wait-for tells when the
+# walk has ended.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "ok 1 - # SKIP tmux is not installed"
+	echo "1..1"
+	exit 0
+fi
+make_keys
+"$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
+start_daemon "moderation = all" "moderator = $(tail -n 1 "$T/mod.pub")"
+import_record
+a=$("$GLOSS" comment "$RID" --talk 2 -m "First in the queue." 2>/dev/null)
+b=$("$GLOSS" comment "$RID" --talk 3 -m "Second in the queue." 2>/dev/null)
+c=$("$GLOSS" comment "$RID" --talk 4 -m "Third in the queue." 2>/dev/null)
+expect 0 "three posts wait" "$GLOSS" list "$RID"
+contains "$T/err" "no annotations match" "none is listed yet"
+
+sock="$T/tmux"
+tmux -S "$sock" new-session -d -x 200 -y 100 \
+    "GLOSS_SERVER=$SERVER XDG_CONFIG_HOME=$XDG_CONFIG_HOME NO_COLOR=1 \
+    '$GLOSS' -k '$T/mod.key' mod queue; tmux -S '$sock' wait-for -S walked; \
+    tmux -S '$sock' wait-for read"
+tmux -S "$sock" send-keys r "Off topic." Enter a s
+tmux -S "$sock" wait-for walked
+tmux -S "$sock" capture-pane -p -S - > "$T/walk"
+tmux -S "$sock" wait-for -S read
+tmux -S "$sock" kill-server 2>/dev/null
+contains "$T/walk" "[a]pprove [r]eject [h]ide [s]kip [q]uit?" \
+    "each item asks for one key"
+contains "$T/walk" "Reason:" "a rejection asks for its reason"
+contains "$T/walk" "First in the queue." "the first item is shown"
+contains "$T/walk" "Third in the queue." "the walk reaches the last item"
+
+expect 0 "list after the walk" "$GLOSS" list "$RID" --json
+lacks "$T/out" "$a" "r rejected the first"
+contains "$T/out" "$b" "a approved the second"
+lacks "$T/out" "$c" "s skipped the third"
+expect 0 "the moderation log" "$GLOSS" mod log
+contains "$T/out" "reject   $a" "the log holds the rejection"
+contains "$T/out" ": Off topic." "with the reason typed at the prompt"
+contains "$T/out" "approve  $b" "and the approval"
+expect 0 "the queue still holds the skipped one" \
+    "$GLOSS" -k "$T/mod.key" mod queue
+contains "$T/out" "Third in the queue." "the skipped item waits"
+lacks "$T/out" "First in the queue." "the decided ones are gone"
+stop_daemon
+done_testing
