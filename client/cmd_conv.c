@@ -186,7 +186,8 @@ conv_tree(struct client *c, json_t *node, int depth)
 	snprintf(indent, sizeof indent, "%*s", depth > 20 ? 40 : depth * 2,
 	    "");
 	if (json_object_get(node, "text") == NULL)
-		printf("%s  (retracted) %s\n", indent,
+		printf("%s  (%s) %s\n", indent,
+		    json_string_value(json_object_get(node, "status")),
 		    json_string_value(json_object_get(node, "id")));
 	else
 		out_entry(c, node, indent);

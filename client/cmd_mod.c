@@ -217,6 +217,9 @@ mod_log(struct client *c, int argc, char **argv)
 		printf("%s  %-8s ", json_string_value(json_object_get(st,
 		    "created")), json_string_value(json_object_get(st,
 		    "action")));
+		if (json_is_integer(json_object_get(st, "talk")))
+			printf("talk %lld of ", (long long)json_integer_value(
+			    json_object_get(st, "talk")));
 		out_field(stdout, "", json_string_value(json_object_get(st,
 		    "subject")));
 		printf("    by ");

@@ -230,6 +230,7 @@ api_fold(struct glossd *gd, struct http_response *resp,
 		place->span_start = t->place.span_start;
 		place->span_end = t->place.span_end;
 	}
+	snprintf(place->rid, sizeof place->rid, "%s", t->rid);
 	place->kind = state.kind;
 	place->at_start = state.at_start;
 	place->at_end = state.at_end;

@@ -25,10 +25,11 @@ api_no_change(struct http_response *resp, const char *what)
 }
 
 /*
- * The checks every statement passes before its own: a banned key posts
- * nothing; a key posts at most its rate (imports aside); an annotation
- * needs an open record and talk, and waits for review when the record's
- * moderation says so.  Returns 0, or -1 with the refusal in resp.
+ * The checks every statement passes after its own: a banned key posts
+ * nothing; an annotation or a revision needs an open record and talk,
+ * and waits for review when the record's moderation says so; a key posts
+ * at most its rate (moderators and imports aside).  Returns 0, or -1 with
+ * the refusal in resp.
  */
 int
 api_check_posting(struct glossd *gd, struct http_request *req,
@@ -49,9 +50,10 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 		http_error(resp, 403, "key_banned", "that key is banned here");
 		return -1;
 	}
-	if (st->type == STMT_ANNOTATION) {
-		rc = store_locked(gd->store, st->u.annotation.record,
-		    place->talk, &closing, &exact);
+	/* A revision is new text: it meets the same locks and review. */
+	if (st->type == STMT_ANNOTATION || st->type == STMT_REVISION) {
+		rc = store_locked(gd->store, place->rid, place->talk, &closing,
+		    &exact);
 		if (rc != STORE_OK) {
 			api_store_error(resp, rc);
 			return -1;
@@ -62,14 +64,19 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 			    "the record");
 			return -1;
 		}
-		mode = config_moderation(&gd->cfg, st->u.annotation.record);
+		mode = config_moderation(&gd->cfg, place->rid);
 		moderator = config_has_key(&gd->cfg.moderators, &st->key);
 		place->pending = !moderator && (mode == MODERATION_ALL ||
 		    (mode == MODERATION_FIRST &&
 		    strcmp(state, "trusted") != 0));
 	}
-	/* Last, so a refusal above costs the key nothing. */
-	if (!import && gd->rl_key != NULL && (wait = ratelimit_take(
+	/*
+	 * Last, so a refusal above costs the key nothing; moderators work
+	 * through queues at their own pace.
+	 */
+	if (!import && gd->rl_key != NULL &&
+	    !config_has_key(&gd->cfg.moderators, &st->key) &&
+	    (wait = ratelimit_take(
 	    gd->rl_key, st->author, req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "that key posts too fast");
 		return -1;

@@ -86,6 +86,7 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		return -1;
 	}
 	ok = policy_annotation(&rec, a, place, &v);
+	snprintf(place->rid, sizeof place->rid, "%s", a->record);
 	store_record_clear(&rec);
 	if (ok == -1)
 		return api_refuse(resp, &v);
@@ -105,8 +106,11 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		return -1;
 	}
 	/* A reply that names no place of its own sits where its parent does. */
-	if (a->talk == 0 && a->at_start == -1)
-		*place = parent.place;
+	if (a->talk == 0 && a->at_start == -1) {
+		place->talk = parent.place.talk;
+		place->span_start = parent.place.span_start;
+		place->span_end = parent.place.span_end;
+	}
 	return 0;
 }
 
@@ -249,6 +253,11 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	switch (rc) {
 	case STORE_OK:
 		api_accepted(resp, 201, st->id, stmt_type_name(st->type), seq);
+		if (place.pending) {
+			/* Reopen the answer: it waits for a moderator. */
+			resp->body.len -= 2;
+			buf_puts(&resp->body, ",\"status\":\"pending\"}\n");
+		}
 		break;
 	case STORE_EXISTS:
 		api_accepted(resp, 200, st->id, stmt_type_name(st->type), seq);

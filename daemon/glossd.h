@@ -152,7 +152,8 @@ struct store_flag {
  * revision also the annotation's whole new state, folded from its chain.
  */
 struct store_placement {
-	int		 pending;	/* a new annotation waits for review */
+	char		 rid[GLOSS_RID_MAX + 1];	/* its record */
+	int		 pending;	/* waits for review (again) */
 	int		 hide;		/* a flag: the subject reaches the limit */
 	int		 talk;		/* 0 = the whole record */
 	int64_t		 span_start;	/* half-open [start, end) */

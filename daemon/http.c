@@ -526,6 +526,24 @@ http_read_allowed(struct glossd *gd, struct http_request *req,
 	return 0;
 }
 
+/* Reason phrases libevent 2.1 does not know ("Client Error" otherwise). */
+static const char *
+http_phrase(int status)
+{
+	switch (status) {
+	case 409:
+		return "Conflict";
+	case 410:
+		return "Gone";
+	case 422:
+		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
+	default:
+		return NULL;
+	}
+}
+
 /* Send resp; a HEAD gets the headers a GET would, without the body. */
 static void
 http_send(struct evhttp_request *ev, enum http_method method,
@@ -546,7 +564,8 @@ http_send(struct evhttp_request *ev, enum http_method method,
 	if (method == HTTP_HEAD) {
 		snprintf(len, sizeof len, "%zu", resp->body.len);
 		evhttp_add_header(out, "Content-Length", len);
-		evhttp_send_reply(ev, resp->status, NULL, NULL);
+		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
+		    NULL);
 		return;
 	}
 	body = evbuffer_new();
@@ -555,7 +574,8 @@ http_send(struct evhttp_request *ev, enum http_method method,
 		log_warnx("http: out of memory for a response");
 		evhttp_send_error(ev, 503, NULL);
 	} else
-		evhttp_send_reply(ev, resp->status, NULL, body);
+		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
+		    body);
 	if (body != NULL)
 		evbuffer_free(body);
 }

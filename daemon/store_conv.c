@@ -111,6 +111,7 @@ store_append_conversation(struct store *s, const struct statement *st,
 		store_bind_int(s, q, 7, pl->span_end);
 		store_bind_text(s, q, 8, pl->text, pl->text_len);
 		store_bind_str(s, q, 9, pl->links);
+		store_bind_int(s, q, 10, pl->pending);
 		return store_changed(s, q);
 	case STMT_RETRACTION:
 		q = SQL_ANNOTATION_RETRACT;

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Moderation meets revisions and rates: an edit is new text, so it waits
+# for review where posts do and cannot move into a locked talk; moderators
+# are not held to the per-key rate.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+make_keys
+"$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
+MOD=$(tail -n 1 "$T/mod.pub")
+start_daemon "moderation = all" "moderator = $MOD" "rate_key_writes = 2"
+import_record
+
+a=$("$GLOSS" comment "$RID" --talk 2 -m "Original words." 2>/dev/null)
+pending=$("$GLOSS" -k "$T/mod.key" --json mod queue | grep -c "\"id\": \"$a\"")
+same "$pending" 1 "under moderation = all a post waits"
+expect 0 "the moderator approves it" "$GLOSS" -k "$T/mod.key" mod approve "$a"
+expect 0 "it is listed" "$GLOSS" list "$RID" --json
+contains "$T/out" "Original words." "with its text"
+
+expect 0 "its author edits it" "$GLOSS" edit "$a" -m "Edited words."
+expect 0 "list after the edit" "$GLOSS" list "$RID" --json
+lacks "$T/out" "Edited words." "the edit waits for review"
+lacks "$T/out" "Original words." "and the annotation waits with it"
+expect 0 "the queue" "$GLOSS" -k "$T/mod.key" mod queue
+contains "$T/out" "Edited words." "the queue shows the edited text"
+expect 0 "approve the edit" "$GLOSS" -k "$T/mod.key" mod approve "$a"
+expect 0 "list after the approval" "$GLOSS" list "$RID" --json
+contains "$T/out" "Edited words." "the edited text is public"
+
+expect 0 "lock talk 5" "$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk 5
+expect 1 "an edit moving the annotation into the locked talk" \
+    "$GLOSS" edit "$a" --talk 5 -m "Moved."
+contains "$T/err" "403 locked" "is refused: 403 locked"
+
+for i in 1 2 3 4; do
+	"$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk "$i" >/dev/null \
+	    2>"$T/err" || break
+done
+same "$i" 4 "a moderator makes more decisions than rate_key_writes allows"
+lacks "$T/err" "rate_limited" "without a 429"
+
+stop_daemon
+done_testing
