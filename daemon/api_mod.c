@@ -276,9 +276,23 @@ api_page_item(struct api_page *p, int64_t seq)
 	return 0;
 }
 
+/* Open a page's answer: {"member":[ */
 static void
-api_page_end(struct api_page *p)
+api_page_begin(struct http_response *resp, const char *member)
 {
+	http_json(resp, 200);
+	buf_printf(&resp->body, "{\"%s\":[", member);
+}
+
+/* Close it with its "next" cursor, or answer the store's failure. */
+static void
+api_page_end(struct http_response *resp, struct api_page *p,
+    enum store_rc rc)
+{
+	if (rc != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
 	buf_puts(p->body, "],\"next\":");
 	if (p->n > p->limit)
 		buf_printf(p->body, "\"%lld\"", (long long)p->last);
@@ -343,14 +357,10 @@ api_get_queue(struct glossd *gd, struct http_request *req,
 		http_error(resp, 400, "bad_query", "record is not a record id");
 		return;
 	}
-	http_json(resp, 200);
-	buf_puts(&resp->body, "{\"queue\":[");
-	if ((rc = store_queue(gd->store, rid, after, p.limit + 1,
-	    api_queue_cb, &p)) != STORE_OK) {
-		api_store_error(resp, rc);
-		return;
-	}
-	api_page_end(&p);
+	api_page_begin(resp, "queue");
+	rc = store_queue(gd->store, rid, after, p.limit + 1,
+	    api_queue_cb, &p);
+	api_page_end(resp, &p, rc);
 }
 
 static int
@@ -383,14 +393,10 @@ api_get_flags(struct glossd *gd, struct http_request *req,
 	    &key) == -1 ||
 	    api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
-	http_json(resp, 200);
-	buf_puts(&resp->body, "{\"flags\":[");
-	if ((rc = store_flags(gd->store, after, p.limit + 1, api_flag_cb,
-	    &p)) != STORE_OK) {
-		api_store_error(resp, rc);
-		return;
-	}
-	api_page_end(&p);
+	api_page_begin(resp, "flags");
+	rc = store_flags(gd->store, after, p.limit + 1, api_flag_cb,
+	    &p);
+	api_page_end(resp, &p, rc);
 }
 
 static int
@@ -420,14 +426,10 @@ api_decisions(struct glossd *gd, struct http_request *req,
 
 	if (api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
-	http_json(resp, 200);
-	buf_puts(&resp->body, "{\"decisions\":[");
-	if ((rc = store_decisions(gd->store, subject, after, p.limit + 1,
-	    api_decision_cb, &p)) != STORE_OK) {
-		api_store_error(resp, rc);
-		return;
-	}
-	api_page_end(&p);
+	api_page_begin(resp, "decisions");
+	rc = store_decisions(gd->store, subject, after, p.limit + 1,
+	    api_decision_cb, &p);
+	api_page_end(resp, &p, rc);
 }
 
 /* GET /v1/moderation/log?after=&limit=: every decision, signed. */
@@ -486,12 +488,8 @@ api_get_mine(struct glossd *gd, struct http_request *req,
 		return;
 	if (api_page_args(gd, req, resp, &p, &after) == -1)
 		return;
-	http_json(resp, 200);
-	buf_puts(&resp->body, "{\"annotations\":[");
-	if ((rc = store_mine(gd->store, k, after, p.limit + 1, api_mine_cb,
-	    &p)) != STORE_OK) {
-		api_store_error(resp, rc);
-		return;
-	}
-	api_page_end(&p);
+	api_page_begin(resp, "annotations");
+	rc = store_mine(gd->store, k, after, p.limit + 1, api_mine_cb,
+	    &p);
+	api_page_end(resp, &p, rc);
 }
