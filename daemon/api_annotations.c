@@ -200,7 +200,7 @@ api_get_revisions(struct glossd *gd, struct http_request *req,
 
 /* A thread, gathered in arrival order so parents come before replies. */
 struct api_node {
-	char		*json;		/* the annotation, or a stub */
+	char		*json;		/* the annotation, or a placeholder */
 	char		 id[GLOSS_ID_LEN + 1];
 	char		 parent[GLOSS_ID_LEN + 1];
 	size_t		*children;
@@ -267,7 +267,8 @@ api_thread_write(struct buf *b, const struct api_thread *t, size_t i)
  * GET /v1/annotations/{id}/thread: the whole thread id belongs to, from
  * its top annotation, each with its replies nested in "thread".
  * Annotations the public may not see (retracted, pending, hidden,
- * rejected) stay as stubs with their status, so the tree keeps its shape.
+ * rejected) stay as placeholders with their status, so the tree keeps
+ * its shape.
  */
 void
 api_get_thread(struct glossd *gd, struct http_request *req,
