@@ -21,9 +21,9 @@ struct httpc {
 	int		 port;
 	struct buf	 in;		/* bytes read, answer first */
 	int		 status;	/* of the last answer */
-	const char	*body;		/* of the last answer, inside in */
+	const char	*body;		/* of the last answer, in in */
 	size_t		 body_len;
-	size_t		 used;		/* bytes of in the last answer took */
+	size_t		 used;		/* bytes the last answer took */
 };
 void	 httpc_init(struct httpc *, int);
 void	 httpc_close(struct httpc *);

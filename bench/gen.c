@@ -34,13 +34,13 @@
 
 #define GEN_MAX_THREADS		64
 #define GEN_MAX_COUNT		100000000LL
-#define GEN_BATCH		8192	/* statements per thread per round */
+#define GEN_BATCH		8192	/* per thread per round */
 #define GEN_TEXT_MIN		300
 #define GEN_TEXT_MAX		600
 #define GEN_CREATED_SPREAD	120	/* seconds before -t, at most */
 
 struct gen_talk {
-	int64_t		 start;		/* ms into the recording */
+	int64_t		 start;	/* ms into the recording */
 	const char	*speaker;
 	const char	*title;
 };
@@ -116,7 +116,7 @@ struct gen_job {
 	long long		 count;
 	struct buf		 out;
 	struct buf		 ids;
-	struct minisig_seckey	*sk;	/* sodium_malloc, reused per key */
+	struct minisig_seckey	*sk;	/* sodium_malloc, reused */
 	long long		 author;	/* whose key sk holds, or -1 */
 	char			 pub[GLOSS_PUBKEY_LEN + 1];
 	const char		*error;

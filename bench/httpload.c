@@ -271,7 +271,8 @@ main(int argc, char **argv)
 	const char		*tag = "-", *bodies = NULL, *paths = NULL;
 	uint32_t		*all;
 	size_t			 nall = 0, n;
-	long long		 reqs = 0, ok = 0, dup = 0, bad = 0, errors = 0;
+	long long		 reqs = 0, ok = 0, dup = 0, bad = 0;
+	long long		 errors = 0;
 	double			 end = 0, secs;
 	char			 statuses[128] = "", one[16];
 	int			 ch, i, j;

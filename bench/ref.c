@@ -8,8 +8,9 @@
  * the two Ed25519 verifies glossd runs per POST) fit in a second, and how
  * many one-row SQLite transactions the disk allows in WAL mode with
  * synchronous=FULL (what glossd uses, one fsync per commit) and NORMAL.
- * Each result is one "name value" line on stdout, for bench/run to parse.
- * Every loop is bounded both in time (-t) and in count.
+ * Each figure is the best of -r rounds of -t seconds, one "name value"
+ * line on stdout for bench/run to parse.  Every loop is bounded both in
+ * time and in count.
  */
 
 #include <sys/types.h>
@@ -62,8 +63,8 @@ struct ref_thread {
 static void GLOSS_DEAD
 usage(void)
 {
-	fprintf(stderr, "usage: ref [-j threads] [-t seconds] [-d dir] "
-	    "[-o verify|sqlite|all]\n");
+	fprintf(stderr, "usage: ref [-d dir] [-j threads] "
+	    "[-o verify|sqlite|all] [-r rounds] [-t seconds]\n");
 	exit(2);
 }
 
@@ -100,6 +101,13 @@ ref_verify_main(void *arg)
 	}
 	t->elapsed = now - start;
 	return NULL;
+}
+
+static void
+ref_best(double *best, double rate)
+{
+	if (rate > *best)
+		*best = rate;
 }
 
 /* Run nthreads verifiers at once; the summed rate per second. */
@@ -240,13 +248,14 @@ main(int argc, char **argv)
 {
 	struct ref_verify	 rv;
 	const char		*dir = ".", *only = "all";
-	double			 secs = 2;
+	double			 secs = 0.7, best[6];
 	long			 n;
-	int			 ch, threads;
+	int			 ch, threads, r, rounds = 3;
+	int			 do_verify, do_sqlite;
 
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = n < 1 ? 1 : n > REF_MAX_THREADS ? REF_MAX_THREADS : (int)n;
-	while ((ch = getopt(argc, argv, "d:j:o:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:j:o:r:t:")) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
@@ -258,6 +267,11 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			only = optarg;
+			break;
+		case 'r':
+			rounds = atoi(optarg);
+			if (rounds < 1 || rounds > 100)
+				usage();
 			break;
 		case 't':
 			secs = strtod(optarg, NULL);
@@ -273,33 +287,44 @@ main(int argc, char **argv)
 	log_init("ref", 1, 1);
 	if (sodium_init() == -1)
 		fatalx("libsodium failed to initialise");
+	do_verify = strcmp(only, "all") == 0 || strcmp(only, "verify") == 0;
+	do_sqlite = strcmp(only, "all") == 0 || strcmp(only, "sqlite") == 0;
+	if (!do_verify && !do_sqlite)
+		usage();
 
-	if (strcmp(only, "all") == 0 || strcmp(only, "verify") == 0) {
-		memset(&rv, 0, sizeof rv);
-		ref_verify_setup(&rv);
-		printf("threads %d\n", threads);
-		rv.kind = REF_ED25519;
-		rv.secs = secs;
-		printf("ed25519_verify_1 %.0f\n", ref_verify_rate(&rv, 1));
-		fflush(stdout);
-		printf("ed25519_verify_all %.0f\n",
-		    ref_verify_rate(&rv, threads));
-		fflush(stdout);
-		rv.kind = REF_MINISIG;
-		printf("minisig_verify_1 %.0f\n", ref_verify_rate(&rv, 1));
-		fflush(stdout);
-		printf("minisig_verify_all %.0f\n",
-		    ref_verify_rate(&rv, threads));
-		fflush(stdout);
-		free(rv.stmt);
+	/*
+	 * A ceiling is best estimated by the best of a few rounds: other
+	 * work on the machine can only lower a round's rate.  The rounds
+	 * are interleaved so a burst of noise hits one round of each.
+	 */
+	memset(best, 0, sizeof best);
+	memset(&rv, 0, sizeof rv);
+	ref_verify_setup(&rv);
+	rv.secs = secs;
+	for (r = 0; r < rounds; r++) {
+		if (do_verify) {
+			rv.kind = REF_ED25519;
+			ref_best(&best[0], ref_verify_rate(&rv, 1));
+			ref_best(&best[1], ref_verify_rate(&rv, threads));
+			rv.kind = REF_MINISIG;
+			ref_best(&best[2], ref_verify_rate(&rv, 1));
+			ref_best(&best[3], ref_verify_rate(&rv, threads));
+		}
+		if (do_sqlite) {
+			ref_best(&best[4], ref_sqlite_rate(dir, "full", secs));
+			ref_best(&best[5], ref_sqlite_rate(dir, "normal",
+			    secs));
+		}
 	}
-	if (strcmp(only, "all") == 0 || strcmp(only, "sqlite") == 0) {
-		printf("sqlite_tx_full %.0f\n", ref_sqlite_rate(dir, "full",
-		    secs));
-		fflush(stdout);
-		printf("sqlite_tx_normal %.0f\n", ref_sqlite_rate(dir,
-		    "normal", secs));
-	}
+	free(rv.stmt);
+	printf("threads %d\nrounds %d\n", threads, rounds);
+	if (do_verify)
+		printf("ed25519_verify_1 %.0f\ned25519_verify_all %.0f\n"
+		    "minisig_verify_1 %.0f\nminisig_verify_all %.0f\n",
+		    best[0], best[1], best[2], best[3]);
+	if (do_sqlite)
+		printf("sqlite_tx_full %.0f\nsqlite_tx_normal %.0f\n",
+		    best[4], best[5]);
 	fflush(stdout);
 	return 0;
 }

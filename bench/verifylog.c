@@ -43,7 +43,7 @@ struct vl_page {
 
 struct vl_queue {
 	pthread_mutex_t	 lock;
-	pthread_cond_t	 more;		/* a page was added, or done */
+	pthread_cond_t	 more;		/* a page was added, or the end */
 	pthread_cond_t	 room;		/* a page was taken */
 	struct vl_page	 pages[VL_QUEUE];
 	size_t		 head;

@@ -44,7 +44,8 @@ function response(status, headers, body)
   if status == 201 then
     lib.count(201, 201)
   elseif status == 200 and body:sub(1, 6) == '{"id":' and
-      body:find('"url":', 1, true) and not body:find('"statement":', 1, true) then
+      body:find('"url":', 1, true) and
+      not body:find('"statement":', 1, true) then
     lib.count(200, 201)        -- a repeated POST
   else
     lib.count(status, 200)
