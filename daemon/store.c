@@ -122,8 +122,9 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
 	 * without one), ?6 1 when a time query must skip whole-record
 	 * annotations (no talk and no time: a time before the first talk
-	 * has no talk but is still timed), ?7 the talk (0 any), ?8 kind
-	 * and ?9 author (NULL any).
+	 * has no talk but is still timed), ?7 the talk (always 0 here:
+	 * SQL_ANNOTATIONS_TALK serves a talk), ?8 kind and ?9 author (NULL
+	 * any).
 	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
 	 * range starts at the cursor, not at ?5 (span_end is not indexed),
 	 * so a late "from" in a record with very many annotations walks the
@@ -135,7 +136,20 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "AND (a.span_start, a.seq) > (?2, ?3) "
 	    "AND a.span_start <= ?4 AND a.span_end > ?5 "
 	    "AND (?6 = 0 OR a.talk > 0 OR a.at_start IS NOT NULL) "
-	    "AND (?7 = 0 OR a.talk = ?7) "
+	    "AND (?8 IS NULL OR a.kind = ?8) "
+	    "AND (?9 IS NULL OR a.author = ?9) "
+	    "ORDER BY a.span_start, a.seq LIMIT ?10",
+	/*
+	 * The same for one talk (?7 > 0): SEARCH a USING INDEX
+	 * annotations_talk_listing (rid=? AND status=? AND talk=? AND
+	 * span_start>? AND span_start<?), entered at the talk's rows.
+	 */
+	[SQL_ANNOTATIONS_TALK] =
+	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "WHERE a.rid = ?1 AND a.status = 'visible' AND a.talk = ?7 "
+	    "AND (a.span_start, a.seq) > (?2, ?3) "
+	    "AND a.span_start <= ?4 AND a.span_end > ?5 "
+	    "AND (?6 = 0 OR a.talk > 0 OR a.at_start IS NOT NULL) "
 	    "AND (?8 IS NULL OR a.kind = ?8) "
 	    "AND (?9 IS NULL OR a.author = ?9) "
 	    "ORDER BY a.span_start, a.seq LIMIT ?10",

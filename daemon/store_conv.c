@@ -220,7 +220,8 @@ enum store_rc
 store_annotations(struct store *s, const struct store_query *qr,
     store_annotation_cb cb, void *arg)
 {
-	const enum store_sql	 q = SQL_ANNOTATIONS;
+	const enum store_sql	 q = qr->talk > 0 ? SQL_ANNOTATIONS_TALK :
+				    SQL_ANNOTATIONS;
 	int			 timed = qr->from >= 0;
 
 	if (qr->limit <= 0)
