@@ -200,6 +200,17 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 		free(message);
 		goto out;
 	}
+	/*
+	 * A key that has spent its rate is refused before the costly
+	 * verification; only a verified statement spends a token (in
+	 * api_check_posting), so nobody can spend another key's.
+	 */
+	if (!import && gd->rl_key != NULL &&
+	    !config_has_key(&gd->cfg.moderators, &st->key) &&
+	    (wait = ratelimit_peek(gd->rl_key, st->author, req->now_ms)) > 0) {
+		http_rate_limited(resp, wait, "that key posts too fast");
+		goto out;
+	}
 	if (stmt_verify(st, minisig, minisig_len, &code, &message) == -1) {
 		http_error(resp, strcmp(code, "malformed_signature") == 0 ?
 		    400 : 401, code, "%s", message);

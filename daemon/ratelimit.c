@@ -298,15 +298,17 @@ ratelimit_slot(struct ratelimit *rl)
 }
 
 /*
- * Take one token for key (a NUL-terminated string of any length: a public
- * key, an address in text) at now_ms, milliseconds on a monotonic clock.
+ * Take one token for key (only look, without take) (a NUL-terminated
+ * string of any length: a public key, an address in text) at now_ms,
+ * milliseconds on a monotonic clock.
  * Time never runs backwards here: a now_ms below the latest seen counts as
  * the latest, and now_ms is clamped to +-RATELIMIT_NOW_MAX.  Returns 0 if
  * the request may go ahead, else the milliseconds until it would (>= 1;
  * round up to seconds for Retry-After).  A refused request takes nothing.
  */
-int64_t
-ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms)
+static int64_t
+ratelimit_run(struct ratelimit *rl, const char *key, int64_t now_ms,
+    int take)
 {
 	struct ratelimit_entry	*e;
 	uint8_t			 id[RATELIMIT_ID_LEN];
@@ -337,6 +339,8 @@ ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms)
 			break;
 	}
 
+	if (idx == RATELIMIT_NIL && !take)
+		return 0;		/* unknown: a full bucket */
 	if (idx == RATELIMIT_NIL) {
 		if (rl->n == rl->max)
 			ratelimit_remove(rl, rl->heap[0]);
@@ -372,9 +376,32 @@ ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms)
 	debt = (tat_ms - now) * (int64_t)rate + tat_frac;
 	if (debt > rl->limit)
 		return (debt - rl->limit + rate - 1) / rate;
+	if (!take)
+		return 0;
 
 	e->tat_ms = tat_ms;
 	e->tat_frac = tat_frac;
 	ratelimit_sift_down(rl, e->heap);
 	return 0;
+}
+
+/*
+ * Take one token for key at now_ms: 0 if allowed, else the milliseconds
+ * until one is available (>= 1); a refusal takes nothing.
+ */
+int64_t
+ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms)
+{
+	return ratelimit_run(rl, key, now_ms, 1);
+}
+
+/*
+ * What ratelimit_take would answer, taking nothing (and remembering no
+ * new key): lets a caller refuse a spent key before costly work, while
+ * only work that succeeded spends its tokens.
+ */
+int64_t
+ratelimit_peek(struct ratelimit *rl, const char *key, int64_t now_ms)
+{
+	return ratelimit_run(rl, key, now_ms, 0);
 }

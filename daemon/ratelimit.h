@@ -40,6 +40,7 @@ int		 ratelimit_rule_check(const struct ratelimit_rule *,
 struct ratelimit *ratelimit_new(const struct ratelimit_rule *, size_t);
 void		 ratelimit_free(struct ratelimit *);
 int64_t		 ratelimit_take(struct ratelimit *, const char *, int64_t);
+int64_t		 ratelimit_peek(struct ratelimit *, const char *, int64_t);
 size_t		 ratelimit_size(const struct ratelimit *);
 
 #endif /* RATELIMIT_H */

@@ -7,7 +7,7 @@
 make_keys
 "$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
 MOD=$(tail -n 1 "$T/mod.pub")
-start_daemon "moderation = all" "moderator = $MOD" "rate_key_writes = 2"
+start_daemon "moderation = all" "moderator = $MOD" "rate_key_writes = 3"
 import_record
 
 a=$("$GLOSS" comment "$RID" --talk 2 -m "Original words." 2>/dev/null)

@@ -533,11 +533,35 @@ test_growth_keeps_state(void **state)
 	done(rl);
 }
 
+/* Peeking takes nothing and remembers no new key. */
+static void
+test_peek(void **state)
+{
+	const struct ratelimit_rule	 rule = { 2, 60000, 2 };
+	struct ratelimit		*rl = table(&rule, 16);
+
+	assert_int_equal(ratelimit_peek(rl, "k", 1000), 0);
+	assert_int_equal(ratelimit_size(rl), 0);
+	assert_int_equal(ratelimit_take(rl, "k", 1000), 0);
+	assert_int_equal(ratelimit_peek(rl, "k", 1000), 0);
+	assert_int_equal(ratelimit_peek(rl, "k", 1000), 0);
+	assert_int_equal(ratelimit_take(rl, "k", 1000), 0);
+	/* Spent: peek says how long, and takes nothing meanwhile. */
+	assert_int_equal(ratelimit_peek(rl, "k", 1000), 30000);
+	assert_int_equal(ratelimit_peek(rl, "k", 1000), 30000);
+	assert_int_equal(ratelimit_take(rl, "k", 1000), 30000);
+	assert_int_equal(ratelimit_peek(rl, "k", 31000), 0);
+	assert_int_equal(ratelimit_take(rl, "k", 31000), 0);
+	assert_int_equal(ratelimit_peek(rl, "k", 31000), 30000);
+	done(rl);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_rule_check, teardown),
+		cmocka_unit_test_teardown(test_peek, teardown),
 		cmocka_unit_test_teardown(test_burst_then_refused, teardown),
 		cmocka_unit_test_teardown(test_recovery_exact, teardown),
 		cmocka_unit_test_teardown(test_fractional_period, teardown),
