@@ -103,6 +103,7 @@ int	 cmd_history(struct client *, int, char **);
 int	 cmd_thread(struct client *, int, char **);
 int	 cmd_search(struct client *, int, char **);
 int	 cmd_import_log(struct client *, int, char **);
+int	 cmd_verify_log(struct client *, int, char **);
 int	 cmd_mod(struct client *, int, char **);
 int	 cmd_flag(struct client *, int, char **);
 int	 cmd_mine(struct client *, int, char **);

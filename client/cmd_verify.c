@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,5 +221,104 @@ out:
 		free(path[i]);
 	free(pub);
 	verified_clear(&v);
+	return rc;
+}
+
+/*
+ * One /v1/log line: its statement's exact bytes (as served, between
+ * "statement": and the last ,"minisig": -- a quote inside S is always
+ * escaped, so that text cannot occur in it) must hash to the line's id
+ * and carry a good signature.  Returns 0, or -1 after saying why.
+ */
+static int
+verify_log_line(const char *line, size_t len, int64_t *seq)
+{
+	static const char	 smark[] = "\"statement\":";
+	static const char	 mmark[] = ",\"minisig\":";
+	struct verified		 v;
+	struct jcs_err		 err;
+	const char		*s, *m, *p, *id, *sig;
+	json_t			*root;
+	int			 rc = -1;
+
+	memset(&v, 0, sizeof v);
+	if ((root = jcs_parse(line, len, &err)) == NULL ||
+	    (id = json_string_value(json_object_get(root, "id"))) == NULL ||
+	    (sig = json_string_value(json_object_get(root, "minisig"))) ==
+	    NULL || (s = memmem(line, len, smark, sizeof smark - 1)) == NULL) {
+		fprintf(stderr, "gloss: invalid: a log line is not "
+		    "{seq, id, statement, minisig}\n");
+		goto out;
+	}
+	*seq = json_integer_value(json_object_get(root, "seq"));
+	s += sizeof smark - 1;
+	for (m = NULL, p = s; (p = memmem(p, line + len - p, mmark,
+	    sizeof mmark - 1)) != NULL; p++)
+		m = p;
+	if (m == NULL)
+		goto out;
+	v.canonical = xstrndup(s, m - s);
+	v.canonical_len = m - s;
+	v.minisig = xstrdup(sig);
+	if ((rc = verify_bytes(&v, id)) == -1)
+		fprintf(stderr, "gloss: log line seq %lld does not verify\n",
+		    (long long)*seq);
+out:
+	verified_clear(&v);
+	json_decref(root);
+	return rc;
+}
+
+/*
+ * gloss verify-log [--after SEQ]: fetch the whole log and check every
+ * statement in it, offline from the server's word.
+ */
+int
+cmd_verify_log(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "after", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct net_response	 resp;
+	char			*path, *p, *nl, *end;
+	int64_t			 after = 0, seq, n = 0;
+	int			 ch, rc = EXIT_OK, lines;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'a')
+			return cmd_usage("verify-log");
+		after = strtoll(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || after < 0)
+			return cmd_usage("verify-log");
+	}
+	if (optind != argc)
+		return cmd_usage("verify-log");
+	do {
+		xasprintf(&path, "/v1/log?after=%lld", (long long)after);
+		if (net_request(c, "GET", path, NULL, 0, &resp) == -1)
+			rc = EXIT_USAGE;
+		else if (resp.status != 200)
+			rc = net_refused(&resp);
+		free(path);
+		lines = 0;
+		for (p = resp.body.data; rc == EXIT_OK && p != NULL &&
+		    p < resp.body.data + resp.body.len; p = nl + 1) {
+			if ((nl = memchr(p, '\n', resp.body.data +
+			    resp.body.len - p)) == NULL)
+				nl = resp.body.data + resp.body.len;
+			if (verify_log_line(p, nl - p, &seq) == -1)
+				rc = EXIT_REFUSED;
+			else {
+				after = seq;
+				lines++;
+				n++;
+			}
+		}
+		net_response_clear(&resp);
+	} while (rc == EXIT_OK && lines > 0);
+	if (rc == EXIT_OK)
+		printf("valid: %lld statements, up to seq %lld\n",
+		    (long long)n, (long long)after);
 	return rc;
 }

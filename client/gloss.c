@@ -51,6 +51,7 @@ static const struct cmd commands[] = {
 	{ "import-log", "import-log SOURCE-URL [--after SEQ]",
 	    cmd_import_log },
 	{ "verify", "verify ID | FILE", cmd_verify },
+	{ "verify-log", "verify-log [--after SEQ]", cmd_verify_log },
 	{ "export", "export ID -o DIR", cmd_export },
 };
 
