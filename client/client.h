@@ -52,6 +52,8 @@ int	 net_refused(const struct net_response *);
 void	 net_close(struct client *);
 char	*net_escape(const char *);
 void	 net_query(struct buf *, const char *, const char *);
+int	 net_log_walk(struct client *, int64_t *, int64_t *,
+	     int (*)(const char *, size_t, int64_t *, void *), void *);
 
 /* files.c */
 char	*file_read(const char *, size_t, size_t *);
@@ -79,6 +81,7 @@ void	 out_fingerprint(const char *, char [10]);
 /* gloss.c */
 int	 cmd_usage(const char *);
 int	 cmd_operands(struct client *, int, char **);
+int	 cmd_after(int, char **, int64_t *);
 
 /* cmd_*.c */
 int	 cmd_keygen(struct client *, int, char **);

@@ -8,10 +8,10 @@
  * into an empty glossd rebuilds every view from the log alone.
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 
@@ -19,10 +19,16 @@
  * POST one /v1/log line to the target.  Returns 0 (accepted or already
  * there), or an exit code after a message.
  */
+struct import_ctx {
+	struct client	*target;
+	int64_t		 added;		/* new there, not repeats */
+};
+
 static int
-import_line(struct client *c, const char *line, size_t len, int64_t *seq,
-    int64_t *added)
+import_line(const char *line, size_t len, int64_t *seq, void *arg)
 {
+	struct import_ctx	*ctx = arg;
+	struct client		*c = ctx->target;
 	struct net_response	 resp;
 	struct jcs_err		 err;
 	struct buf		 body;
@@ -59,7 +65,7 @@ import_line(struct client *c, const char *line, size_t len, int64_t *seq,
 		    (long long)*seq);
 		rc = net_refused(&resp);
 	} else
-		*added += resp.status == 201;
+		ctx->added += resp.status == 201;
 	net_response_clear(&resp);
 out:
 	buf_free(&body);
@@ -70,60 +76,27 @@ out:
 int
 cmd_import_log(struct client *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "after", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct import_ctx	 ctx = { c, 0 };
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
 	struct client		 src;
-	struct net_response	 resp;
-	char			*path, *p, *nl, *end;
-	int64_t			 after = 0, seq, n = 0, added = 0;
-	int			 ch, rc = EXIT_OK, lines;
+	int64_t			 after, n = 0;
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'a')
-			return cmd_usage("import-log");
-		after = strtoll(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || after < 0)
-			return cmd_usage("import-log");
-	}
-	if (optind + 1 != argc)
+	if (cmd_after(argc, argv, &after) != 1)
 		return cmd_usage("import-log");
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;
 	c->signer = sk;
 	memset(&src, 0, sizeof src);
 	src.server = argv[optind];
-	do {
-		xasprintf(&path, "/v1/log?after=%lld", (long long)after);
-		if (net_request(&src, "GET", path, NULL, 0, &resp) == -1)
-			rc = EXIT_USAGE;
-		else if (resp.status != 200)
-			rc = net_refused(&resp);
-		free(path);
-		lines = 0;
-		for (p = resp.body.data; rc == EXIT_OK && p != NULL &&
-		    p < resp.body.data + resp.body.len; p = nl + 1) {
-			if ((nl = memchr(p, '\n', resp.body.data +
-			    resp.body.len - p)) == NULL)
-				nl = resp.body.data + resp.body.len;
-			if ((rc = import_line(c, p, nl - p, &seq,
-			    &added)) == EXIT_OK) {
-				after = seq;
-				lines++;
-				n++;
-			}
-		}
-		net_response_clear(&resp);
-	} while (rc == EXIT_OK && lines > 0);
+	rc = net_log_walk(&src, &after, &n, import_line, &ctx);
 	net_close(&src);
 	c->signer = NULL;
 	minisig_seckey_free(sk);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "read %lld statements up to seq %lld, %lld "
 		    "of them new here\n", (long long)n, (long long)after,
-		    (long long)added);
+		    (long long)ctx.added);
 	return rc;
 }

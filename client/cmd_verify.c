@@ -228,10 +228,11 @@ out:
  * One /v1/log line: its statement's exact bytes (as served, between
  * "statement": and the last ,"minisig": -- a quote inside S is always
  * escaped, so that text cannot occur in it) must hash to the line's id
- * and carry a good signature.  Returns 0, or -1 after saying why.
+ * and carry a good signature.  Returns EXIT_OK, or EXIT_REFUSED after
+ * saying why.
  */
 static int
-verify_log_line(const char *line, size_t len, int64_t *seq)
+verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
 {
 	static const char	 smark[] = "\"statement\":";
 	static const char	 mmark[] = ",\"minisig\":";
@@ -239,7 +240,7 @@ verify_log_line(const char *line, size_t len, int64_t *seq)
 	struct jcs_err		 err;
 	const char		*s, *m, *p, *id, *sig;
 	json_t			*root;
-	int			 rc = -1;
+	int			 rc = EXIT_REFUSED;
 
 	memset(&v, 0, sizeof v);
 	if ((root = jcs_parse(line, len, &err)) == NULL ||
@@ -260,9 +261,11 @@ verify_log_line(const char *line, size_t len, int64_t *seq)
 	v.canonical = xstrndup(s, m - s);
 	v.canonical_len = m - s;
 	v.minisig = xstrdup(sig);
-	if ((rc = verify_bytes(&v, id)) == -1)
+	if (verify_bytes(&v, id) == -1)
 		fprintf(stderr, "gloss: log line seq %lld does not verify\n",
 		    (long long)*seq);
+	else
+		rc = EXIT_OK;
 out:
 	verified_clear(&v);
 	json_decref(root);
@@ -276,48 +279,13 @@ out:
 int
 cmd_verify_log(struct client *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "after", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct net_response	 resp;
-	char			*path, *p, *nl, *end;
-	int64_t			 after = 0, seq, n = 0;
-	int			 ch, rc = EXIT_OK, lines;
+	int64_t	after, n = 0;
+	int	rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'a')
-			return cmd_usage("verify-log");
-		after = strtoll(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || after < 0)
-			return cmd_usage("verify-log");
-	}
-	if (optind != argc)
+	if (cmd_after(argc, argv, &after) != 0)
 		return cmd_usage("verify-log");
-	do {
-		xasprintf(&path, "/v1/log?after=%lld", (long long)after);
-		if (net_request(c, "GET", path, NULL, 0, &resp) == -1)
-			rc = EXIT_USAGE;
-		else if (resp.status != 200)
-			rc = net_refused(&resp);
-		free(path);
-		lines = 0;
-		for (p = resp.body.data; rc == EXIT_OK && p != NULL &&
-		    p < resp.body.data + resp.body.len; p = nl + 1) {
-			if ((nl = memchr(p, '\n', resp.body.data +
-			    resp.body.len - p)) == NULL)
-				nl = resp.body.data + resp.body.len;
-			if (verify_log_line(p, nl - p, &seq) == -1)
-				rc = EXIT_REFUSED;
-			else {
-				after = seq;
-				lines++;
-				n++;
-			}
-		}
-		net_response_clear(&resp);
-	} while (rc == EXIT_OK && lines > 0);
-	if (rc == EXIT_OK)
+	if ((rc = net_log_walk(c, &after, &n, verify_log_line, NULL)) ==
+	    EXIT_OK)
 		printf("valid: %lld statements, up to seq %lld\n",
 		    (long long)n, (long long)after);
 	return rc;

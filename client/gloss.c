@@ -89,6 +89,32 @@ cmd_operands(struct client *c, int argc, char **argv)
 	return argc - optind;
 }
 
+/*
+ * Parse the options of a command that takes --after SEQ (and nothing
+ * else).  Returns the number of operands left at argv[optind], or -1 on
+ * a bad option or value.
+ */
+int
+cmd_after(int argc, char **argv, int64_t *after)
+{
+	static const struct option opts[] = {
+		{ "after", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	*end;
+	int	 ch;
+
+	*after = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'a')
+			return -1;
+		*after = strtoll(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || *after < 0)
+			return -1;
+	}
+	return argc - optind;
+}
+
 static void
 usage(FILE *f)
 {

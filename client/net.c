@@ -256,6 +256,45 @@ net_get_at(struct client *c, const char *prefix, const char *operand,
 	return root;
 }
 
+/*
+ * Walk src's /v1/log from after to its end, calling line_cb(line, len,
+ * &seq, arg) for each NDJSON line; line_cb returns EXIT_OK with the line's
+ * seq, or an exit code that stops the walk.  On return *after is the last
+ * seq walked and *n how many lines were.  Returns an exit code.
+ */
+int
+net_log_walk(struct client *src, int64_t *after, int64_t *n,
+    int (*line_cb)(const char *, size_t, int64_t *, void *), void *arg)
+{
+	struct net_response	 resp;
+	char			*path, *p, *nl, *end;
+	int64_t			 seq;
+	int			 rc = EXIT_OK, lines;
+
+	do {
+		xasprintf(&path, "/v1/log?after=%lld", (long long)*after);
+		if (net_request(src, "GET", path, NULL, 0, &resp) == -1)
+			rc = EXIT_USAGE;
+		else if (resp.status != 200)
+			rc = net_refused(&resp);
+		free(path);
+		lines = 0;
+		end = resp.body.data + resp.body.len;
+		for (p = resp.body.data; rc == EXIT_OK && p != NULL && p < end;
+		    p = nl + 1) {
+			if ((nl = memchr(p, '\n', end - p)) == NULL)
+				nl = end;
+			if ((rc = line_cb(p, nl - p, &seq, arg)) == EXIT_OK) {
+				*after = seq;
+				lines++;
+				(*n)++;
+			}
+		}
+		net_response_clear(&resp);
+	} while (rc == EXIT_OK && lines > 0);
+	return rc;
+}
+
 /* Percent-encode s for a path segment or query value; caller frees. */
 char *
 net_escape(const char *s)
