@@ -861,6 +861,28 @@ store_statement_row(struct store *s, enum store_sql id,
 }
 
 /*
+ * Call cb for each log row statement q yields (SQL_LOG, SQL_REVISIONS,
+ * SQL_DECISIONS), its parameters bound, then reset q.  A cb returning -1
+ * stops the walk; that is still STORE_OK.
+ */
+enum store_rc
+store_statement_rows(struct store *s, enum store_sql q,
+    store_statement_cb cb, void *arg)
+{
+	struct store_statement	ss;
+	enum store_rc		rc;
+	int			row;
+
+	while ((rc = store_step(s, q, &row)) == STORE_OK && row) {
+		store_statement_row(s, q, &ss);
+		if (cb(&ss, arg) == -1)
+			break;
+	}
+	store_reset(s, q);
+	return rc;
+}
+
+/*
  * Call cb once with the log row of statement id (every pointer borrowed
  * for the call; canonical is NUL-terminated, canonical_len its length).
  * cb's return value is ignored.  STORE_NOTFOUND if id is not in the log.
@@ -895,21 +917,11 @@ enum store_rc
 store_log(struct store *s, int64_t after, int limit, store_statement_cb cb,
     void *arg)
 {
-	struct store_statement	ss;
-	enum store_rc		rc;
-	int			row;
-
 	if (limit <= 0)
 		return STORE_OK;
 	store_bind_int(s, SQL_LOG, 1, after);
 	store_bind_int(s, SQL_LOG, 2, limit);
-	while ((rc = store_step(s, SQL_LOG, &row)) == STORE_OK && row) {
-		store_statement_row(s, SQL_LOG, &ss);
-		if (cb(&ss, arg) == -1)
-			break;
-	}
-	store_reset(s, SQL_LOG);
-	return rc;
+	return store_statement_rows(s, SQL_LOG, cb, arg);
 }
 
 /*

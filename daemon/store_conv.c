@@ -307,18 +307,8 @@ enum store_rc
 store_revisions(struct store *s, const char *of, store_statement_cb cb,
     void *arg)
 {
-	struct store_statement	ss;
-	enum store_rc		rc;
-	int			row;
-
 	store_bind_str(s, SQL_REVISIONS, 1, of);
-	while ((rc = store_step(s, SQL_REVISIONS, &row)) == STORE_OK && row) {
-		store_statement_row(s, SQL_REVISIONS, &ss);
-		if (cb(&ss, arg) == -1)
-			break;
-	}
-	store_reset(s, SQL_REVISIONS);
-	return rc;
+	return store_statement_rows(s, SQL_REVISIONS, cb, arg);
 }
 
 /*

@@ -95,6 +95,8 @@ char		*store_dup(struct store *, enum store_sql, int);
 int		 store_copy(char *, size_t, const char *);
 void		 store_statement_row(struct store *, enum store_sql,
 		     struct store_statement *);
+enum store_rc	 store_statement_rows(struct store *, enum store_sql,
+		     store_statement_cb, void *);
 enum store_rc	 store_changed(struct store *, enum store_sql);
 
 /* store_conv.c */

@@ -257,20 +257,10 @@ enum store_rc
 store_decisions(struct store *s, const char *subject, int64_t after,
     int limit, store_statement_cb cb, void *arg)
 {
-	struct store_statement	ss;
-	enum store_rc		rc;
-	int			row;
-
 	store_bind_str(s, SQL_DECISIONS, 1, subject);
 	store_bind_int(s, SQL_DECISIONS, 2, after);
 	store_bind_int(s, SQL_DECISIONS, 3, limit);
-	while ((rc = store_step(s, SQL_DECISIONS, &row)) == STORE_OK && row) {
-		store_statement_row(s, SQL_DECISIONS, &ss);
-		if (cb(&ss, arg) == -1)
-			break;
-	}
-	store_reset(s, SQL_DECISIONS);
-	return rc;
+	return store_statement_rows(s, SQL_DECISIONS, cb, arg);
 }
 
 /* Call cb for each of author's annotations, whatever its status. */
