@@ -60,6 +60,24 @@ api_annotation_json(struct buf *b, const struct store_annotation *a)
 	buf_putc(b, '}');
 }
 
+/*
+ * A stored statement as {"id","seq","statement":S[,"minisig"]}, S being
+ * its exact canonical bytes.
+ */
+void
+api_statement_json(struct buf *b, const struct store_statement *row,
+    int with_minisig)
+{
+	buf_printf(b, "{\"id\":\"%s\",\"seq\":%lld,\"statement\":", row->id,
+	    (long long)row->seq);
+	buf_add(b, row->canonical, row->canonical_len);
+	if (with_minisig) {
+		buf_puts(b, ",\"minisig\":");
+		jcs_write_string(b, row->minisig, strlen(row->minisig));
+	}
+	buf_putc(b, '}');
+}
+
 struct api_one {
 	struct buf	*body;
 	char		 retraction[GLOSS_ID_LEN + 1];
@@ -91,12 +109,9 @@ api_retraction_cb(const struct store_statement *row, void *arg)
 {
 	struct buf	*b = arg;
 
-	buf_printf(b, ",\"retraction\":{\"id\":\"%s\",\"seq\":%lld,"
-	    "\"statement\":", row->id, (long long)row->seq);
-	buf_add(b, row->canonical, row->canonical_len);
-	buf_puts(b, ",\"minisig\":");
-	jcs_write_string(b, row->minisig, strlen(row->minisig));
-	buf_puts(b, "}}\n");
+	buf_puts(b, ",\"retraction\":");
+	api_statement_json(b, row, 1);
+	buf_puts(b, "}\n");
 	return 0;
 }
 
@@ -164,10 +179,9 @@ api_revision_cb(const struct store_statement *row, void *arg)
 {
 	struct api_list	*l = arg;
 
-	buf_printf(l->body, "%s{\"id\":\"%s\",\"seq\":%lld,\"statement\":",
-	    l->n++ > 0 ? "," : "", row->id, (long long)row->seq);
-	buf_add(l->body, row->canonical, row->canonical_len);
-	buf_putc(l->body, '}');
+	if (l->n++ > 0)
+		buf_putc(l->body, ',');
+	api_statement_json(l->body, row, 0);
 	return 0;
 }
 

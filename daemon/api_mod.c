@@ -406,12 +406,7 @@ api_decision_cb(const struct store_statement *row, void *arg)
 
 	if (api_page_item(p, row->seq) == -1)
 		return -1;
-	buf_printf(p->body, "{\"id\":\"%s\",\"seq\":%lld,\"statement\":",
-	    row->id, (long long)row->seq);
-	buf_add(p->body, row->canonical, row->canonical_len);
-	buf_puts(p->body, ",\"minisig\":");
-	jcs_write_string(p->body, row->minisig, strlen(row->minisig));
-	buf_putc(p->body, '}');
+	api_statement_json(p->body, row, 1);
 	return 0;
 }
 

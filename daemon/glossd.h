@@ -368,6 +368,8 @@ void	 api_get_search(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_annotation_json(struct buf *, const struct store_annotation *);
 void	 api_member(struct buf *, const char *, const char *);
+void	 api_statement_json(struct buf *, const struct store_statement *,
+	     int);
 
 /* api_conv.c */
 struct api_target {			/* the annotation a statement names */
