@@ -78,6 +78,10 @@ void	 out_json(json_t *);
 const char *out_color(struct client *, const char *);
 void	 out_fingerprint(const char *, char [10]);
 
+/* tty.c */
+int	 tty_keypress(FILE *);
+char	*tty_line(FILE *, const char *);
+
 /* gloss.c */
 int	 cmd_usage(const char *);
 int	 cmd_operands(struct client *, int, char **);
@@ -110,6 +114,10 @@ int	 cmd_verify_log(struct client *, int, char **);
 int	 cmd_mod(struct client *, int, char **);
 int	 cmd_flag(struct client *, int, char **);
 int	 cmd_mine(struct client *, int, char **);
+int	 cmd_links(struct client *, int, char **);
+int	 cmd_review(struct client *, int, char **);
+int	 cmd_review_link(struct client *, int, char **);
+int	 reading_list(struct client *, int, char **);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -66,39 +65,6 @@ mod_signed_get(struct client *c, const char *path, int *rc)
 	return root;
 }
 
-/* One key press from the terminal, without waiting for a newline. */
-static int
-mod_keypress(FILE *tty)
-{
-	struct termios	old, raw;
-	int		ch;
-
-	if (tcgetattr(fileno(tty), &old) == -1)
-		return fgetc(tty);
-	raw = old;
-	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-	raw.c_cc[VMIN] = 1;
-	raw.c_cc[VTIME] = 0;
-	tcsetattr(fileno(tty), TCSANOW, &raw);
-	ch = fgetc(tty);
-	tcsetattr(fileno(tty), TCSANOW, &old);
-	return ch;
-}
-
-/* A line from the terminal, for a reason; NULL if none was given. */
-static char *
-mod_line(FILE *tty, const char *prompt)
-{
-	char	line[1024];
-
-	printf("%s: ", prompt);
-	fflush(stdout);
-	if (fgets(line, sizeof line, tty) == NULL)
-		return NULL;
-	line[strcspn(line, "\r\n")] = '\0';
-	return line[0] != '\0' ? xstrdup(line) : NULL;
-}
-
 static void
 mod_show_item(struct client *c, json_t *item)
 {
@@ -143,14 +109,14 @@ mod_walk(struct client *c, json_t *queue)
 		    "annotation"), "id"));
 		printf("[a]pprove [r]eject [h]ide [s]kip [q]uit? ");
 		fflush(stdout);
-		ch = mod_keypress(tty);
+		ch = tty_keypress(tty);
 		putchar('\n');
 		if (ch == 'q' || ch == EOF)
 			break;
 		if (ch == 'a')
 			rc = mod_decide(c, "approve", id, 0, NULL);
 		else if (ch == 'r' || ch == 'h') {
-			if ((reason = mod_line(tty, "Reason")) == NULL) {
+			if ((reason = tty_line(tty, "Reason")) == NULL) {
 				printf("a reason is needed; skipped\n");
 				continue;
 			}

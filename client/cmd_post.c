@@ -444,10 +444,19 @@ cmd_critique(struct client *c, int argc, char **argv)
 	return post_run(c, argc, argv, "critique", POST_ANNOTATION);
 }
 
+/* With a --link, gloss reading posts one; without, it lists them. */
 int
 cmd_reading(struct client *c, int argc, char **argv)
 {
-	return post_run(c, argc, argv, "reading", POST_ANNOTATION);
+	int	i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (strncmp(argv[i], "--link", 6) == 0 &&
+		    (argv[i][6] == '\0' || argv[i][6] == '='))
+			return post_run(c, argc, argv, "reading",
+			    POST_ANNOTATION);
+	}
+	return reading_list(c, argc, argv);
 }
 
 int

@@ -25,7 +25,13 @@ static const struct cmd commands[] = {
 	    cmd_post },
 	{ "comment", "comment RID [post options]", cmd_comment },
 	{ "critique", "critique RID [post options]", cmd_critique },
-	{ "reading", "reading RID --link URL [post options]", cmd_reading },
+	{ "reading", "reading RID --link URL [post options] | reading RID "
+	    "[--talk N] [--status S] [--format bibtex|markdown|json]",
+	    cmd_reading },
+	{ "review", "review RID [--talk N] [--status S]", cmd_review },
+	{ "review-link", "review-link ID URL --verdict ok|relevant|irrelevant|"
+	    "broken|moved|paywalled|duplicate|spam [--note TEXT] "
+	    "[--replacement URL]", cmd_review_link },
 	{ "list", "list RID [--talk N] [--at T[-T]] [--kind KIND] "
 	    "[--author KEY] [--limit N]", cmd_list },
 	{ "reply", "reply ID [--kind KIND] [-m TEXT | -F FILE]", cmd_reply },
@@ -41,6 +47,8 @@ static const struct cmd commands[] = {
 	{ "thread", "thread ID", cmd_thread },
 	{ "search", "search QUERY [RID] [--kind KIND] [--limit N]",
 	    cmd_search },
+	{ "links", "links check RID [--talk N] [--concurrency N] "
+	    "[--timeout S] [--post]", cmd_links },
 	{ "flag", "flag ID --reason spam|abuse|off-topic|incorrect|broken-link|"
 	    "other [--note TEXT]", cmd_flag },
 	{ "mod", "mod queue [RID] | mod log | mod approve|reject|hide|restore "

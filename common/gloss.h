@@ -155,6 +155,28 @@ void	 timefmt_format(int64_t, char *, size_t);
 void	 timefmt_rfc3339(time_t, char [21]);
 int	 timefmt_parse_rfc3339(const char *, time_t *);
 
+/* link.c */
+enum link_type {
+	LINK_URL,			/* an http or https URL */
+	LINK_ARXIV,			/* an arXiv identifier */
+	LINK_DOI,			/* a DOI */
+};
+/*
+ * A follow-up link as posted, parsed and normalized.  The posted URL stays
+ * in the signed statement; everything here is derived from it, so a better
+ * normalization only needs the views recomputed (LINK_NORM_VERSION).
+ */
+#define LINK_NORM_VERSION	1
+struct link {
+	enum link_type	 type;
+	char		*key;	/* identity: arxiv:ID, doi:10.x/y, https://... */
+	char		*href;	/* where to fetch it */
+};
+int		 link_parse(const char *, size_t, struct link *, char *,
+		    size_t);
+void		 link_clear(struct link *);
+const char	*link_type_name(enum link_type);
+
 /* statement.c */
 enum stmt_type {
 	STMT_RECORD,
@@ -166,6 +188,7 @@ enum stmt_type {
 	STMT_PROFILE,
 	STMT_FLAG,
 	STMT_MODERATION,
+	STMT_LINK_REVIEW,
 	STMT__MAX
 };
 enum stmt_action {			/* what a moderation statement does */
@@ -235,6 +258,28 @@ struct stmt_moderation {
 	int			 talk;		/* lock/unlock: 0 = record */
 	const char		*reason;	/* NULL if absent */
 };
+enum stmt_verdict {			/* what a link review says */
+	VERDICT_OK,
+	VERDICT_RELEVANT,
+	VERDICT_IRRELEVANT,
+	VERDICT_BROKEN,
+	VERDICT_MOVED,
+	VERDICT_PAYWALLED,
+	VERDICT_DUPLICATE,
+	VERDICT_SPAM,
+	VERDICT__MAX
+};
+struct stmt_link_review {
+	const char		*subject;	/* annotation id */
+	const char		*url;		/* one of its links */
+	enum stmt_verdict	 verdict;
+	const char		*note;		/* NULL if absent */
+	const char		*replacement;	/* moved, duplicate; or NULL */
+	int			 checked;	/* carries a "check" result */
+	int64_t			 check_status;	/* HTTP status, 0 for none */
+	const char		*check_final;	/* NULL if absent */
+	const char		*check_error;	/* NULL if absent */
+};
 struct stmt_record {
 	const char		*rid;
 	const char		*title;
@@ -266,12 +311,15 @@ struct statement {
 		struct stmt_profile	profile;
 		struct stmt_flag	flag;
 		struct stmt_moderation	moderation;
+		struct stmt_link_review	link_review;
 	} u;
 };
 extern const struct stmt_limits stmt_default_limits;
 const char	*stmt_type_name(enum stmt_type);
 const char	*stmt_kind_name(enum stmt_kind);
 const char	*stmt_action_name(enum stmt_action);
+const char	*stmt_verdict_name(enum stmt_verdict);
+int		 stmt_verdict_from_name(const char *, enum stmt_verdict *);
 int		 stmt_action_from_name(const char *, enum stmt_action *);
 int		 stmt_kind_from_name(const char *, enum stmt_kind *);
 int		 stmt_rid_valid(const char *);

@@ -24,6 +24,7 @@
 #define STMT_TALKS_MAX		1000
 #define STMT_LIST_MAX		200
 #define STMT_ABOUT_MAX		1024	/* a profile's about, a reason */
+#define STMT_CHECK_ERROR	200	/* what a link check ran into */
 
 const struct stmt_limits stmt_default_limits = {
 	.max_text = 16384,
@@ -41,11 +42,7 @@ static const char *stmt_type_names[STMT__MAX] = {
 	[STMT_PROFILE] = "profile",
 	[STMT_FLAG] = "flag",
 	[STMT_MODERATION] = "moderation",
-};
-
-/* Types DESIGN.md names that later issues implement. */
-static const char *stmt_future_types[] = {
-	"link-review", NULL
+	[STMT_LINK_REVIEW] = "link-review",
 };
 
 static const char *stmt_action_names[ACTION__MAX] = {
@@ -58,6 +55,17 @@ static const char *stmt_action_names[ACTION__MAX] = {
 	[ACTION_TRUST] = "trust",
 	[ACTION_LOCK] = "lock",
 	[ACTION_UNLOCK] = "unlock",
+};
+
+static const char *stmt_verdict_names[VERDICT__MAX] = {
+	[VERDICT_OK] = "ok",
+	[VERDICT_RELEVANT] = "relevant",
+	[VERDICT_IRRELEVANT] = "irrelevant",
+	[VERDICT_BROKEN] = "broken",
+	[VERDICT_MOVED] = "moved",
+	[VERDICT_PAYWALLED] = "paywalled",
+	[VERDICT_DUPLICATE] = "duplicate",
+	[VERDICT_SPAM] = "spam",
 };
 
 static const char *stmt_flag_reasons[] = {
@@ -86,6 +94,8 @@ static const char *stmt_members[STMT__MAX][16] = {
 	[STMT_PROFILE] = { "name", "url", "about", NULL },
 	[STMT_FLAG] = { "subject", "reason", "note", NULL },
 	[STMT_MODERATION] = { "action", "subject", "talk", "reason", NULL },
+	[STMT_LINK_REVIEW] = { "subject", "url", "verdict", "note",
+	    "replacement", "check", NULL },
 };
 
 struct stmt_ctx {
@@ -127,18 +137,34 @@ stmt_action_name(enum stmt_action action)
 	return stmt_action_names[action];
 }
 
+const char *
+stmt_verdict_name(enum stmt_verdict verdict)
+{
+	return stmt_verdict_names[verdict];
+}
+
+/* The index of name in names[0..n), or -1. */
+static int
+stmt_lookup(const char *const *names, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 int
 stmt_action_from_name(const char *name, enum stmt_action *action)
 {
 	int	i;
 
-	for (i = 0; i < ACTION__MAX; i++) {
-		if (strcmp(name, stmt_action_names[i]) == 0) {
-			*action = i;
-			return 0;
-		}
-	}
-	return -1;
+	if ((i = stmt_lookup(stmt_action_names, ACTION__MAX, name)) == -1)
+		return -1;
+	*action = i;
+	return 0;
 }
 
 int
@@ -146,13 +172,21 @@ stmt_kind_from_name(const char *name, enum stmt_kind *kind)
 {
 	int	i;
 
-	for (i = 0; i < KIND__MAX; i++) {
-		if (strcmp(name, stmt_kind_names[i]) == 0) {
-			*kind = i;
-			return 0;
-		}
-	}
-	return -1;
+	if ((i = stmt_lookup(stmt_kind_names, KIND__MAX, name)) == -1)
+		return -1;
+	*kind = i;
+	return 0;
+}
+
+int
+stmt_verdict_from_name(const char *name, enum stmt_verdict *verdict)
+{
+	int	i;
+
+	if ((i = stmt_lookup(stmt_verdict_names, VERDICT__MAX, name)) == -1)
+		return -1;
+	*verdict = i;
+	return 0;
 }
 
 int
@@ -312,24 +346,30 @@ stmt_only_members(struct stmt_ctx *ctx, json_t *obj, const char *what,
 	return 0;
 }
 
+/*
+ * A link must parse as link.c says (http, https, doi: or arXiv:, nothing
+ * that could deceive); web_only also refuses the typed identifiers, for a
+ * profile's home page.
+ */
 static int
-stmt_url(struct stmt_ctx *ctx, const char *url, size_t len)
+stmt_url(struct stmt_ctx *ctx, const char *url, size_t len, int web_only)
 {
-	size_t	i;
+	struct link	link;
+	char		err[256];
 
 	if (ctx->limits != NULL && len > ctx->limits->max_url)
 		return stmt_fail(ctx, "url_too_long",
 		    "a link is %zu bytes, over the limit of %zu", len,
 		    ctx->limits->max_url);
-	if (strncasecmp(url, "http://", 7) != 0 &&
-	    strncasecmp(url, "https://", 8) != 0)
+	if (link_parse(url, len, &link, err, sizeof err) == -1)
+		return stmt_fail(ctx, "invalid_link", "%s", err);
+	if (web_only && (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0)) {
+		link_clear(&link);
 		return stmt_fail(ctx, "invalid_link",
-		    "links must be http or https URLs");
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
-			return stmt_fail(ctx, "invalid_link",
-			    "a link holds spaces or control characters");
+		    "a home page must be an http or https URL");
 	}
+	link_clear(&link);
 	return 0;
 }
 
@@ -360,7 +400,7 @@ stmt_links(struct stmt_ctx *ctx, struct statement *st, json_t *links)
 			return -1;
 		a->links[i].url = stmt_string(ctx, link, "url", 1, 0, 0, &len);
 		if (a->links[i].url == NULL ||
-		    stmt_url(ctx, a->links[i].url, len) == -1)
+		    stmt_url(ctx, a->links[i].url, len, 0) == -1)
 			return -1;
 		a->links[i].title = stmt_string(ctx, link, "title", 0,
 		    STMT_TITLE_MAX, 0, NULL);
@@ -613,6 +653,80 @@ stmt_moderation(struct stmt_ctx *ctx, struct statement *st)
 	return 0;
 }
 
+/*
+ * What a link checker found: the final HTTP status (0 when none came),
+ * the URL it ended at and what went wrong.  Only a verdict a check can
+ * reach (ok, moved, broken) carries one.
+ */
+static int
+stmt_check(struct stmt_ctx *ctx, struct statement *st, json_t *check)
+{
+	static const char *const allowed[] = { "status", "final", "error",
+	    NULL };
+	struct stmt_link_review	*r = &st->u.link_review;
+	size_t			 len;
+
+	if (!json_is_object(check))
+		return stmt_fail(ctx, "invalid_statement",
+		    "member \"check\" must be an object");
+	if (r->verdict != VERDICT_OK && r->verdict != VERDICT_MOVED &&
+	    r->verdict != VERDICT_BROKEN)
+		return stmt_fail(ctx, "invalid_statement",
+		    "only ok, moved and broken come from a check");
+	if (stmt_only_members(ctx, check, "\"check\"", allowed) == -1 ||
+	    stmt_integer(ctx, check, "status", 0, 999, &r->check_status) == -1)
+		return -1;
+	r->checked = 1;
+	r->check_final = stmt_string(ctx, check, "final", 0, 0, 0, &len);
+	if (r->check_final != NULL &&
+	    stmt_url(ctx, r->check_final, len, 0) == -1)
+		return -1;
+	r->check_error = stmt_string(ctx, check, "error", 0, STMT_CHECK_ERROR,
+	    0, NULL);
+	return ctx->message != NULL ? -1 : 0;
+}
+
+/*
+ * A verdict on one link of an annotation.  The daemon checks that the
+ * link is the annotation's; here only the shape.
+ */
+static int
+stmt_link_review(struct stmt_ctx *ctx, struct statement *st)
+{
+	struct stmt_link_review	*r = &st->u.link_review;
+	const char		*verdict;
+	json_t			*check;
+	size_t			 len;
+
+	if ((r->subject = stmt_ref(ctx, st->root, "subject", 1)) == NULL ||
+	    (r->url = stmt_string(ctx, st->root, "url", 1, 0, 0, &len)) ==
+	    NULL || stmt_url(ctx, r->url, len, 0) == -1 ||
+	    (verdict = stmt_string(ctx, st->root, "verdict", 1, 16, 0,
+	    NULL)) == NULL)
+		return -1;
+	if (stmt_verdict_from_name(verdict, &r->verdict) == -1)
+		return stmt_fail(ctx, "invalid_statement", "verdict must be "
+		    "ok, relevant, irrelevant, broken, moved, paywalled, "
+		    "duplicate or spam");
+	r->note = stmt_string(ctx, st->root, "note", 0, STMT_ABOUT_MAX, 1,
+	    NULL);
+	r->replacement = stmt_string(ctx, st->root, "replacement", 0, 0, 0,
+	    &len);
+	if (ctx->message != NULL)
+		return -1;
+	if (r->replacement != NULL) {
+		if (r->verdict != VERDICT_MOVED &&
+		    r->verdict != VERDICT_DUPLICATE)
+			return stmt_fail(ctx, "invalid_statement",
+			    "only moved and duplicate name a replacement");
+		if (stmt_url(ctx, r->replacement, len, 0) == -1)
+			return -1;
+	}
+	if ((check = json_object_get(st->root, "check")) != NULL)
+		return stmt_check(ctx, st, check);
+	return 0;
+}
+
 static int
 stmt_profile(struct stmt_ctx *ctx, struct statement *st)
 {
@@ -629,7 +743,7 @@ stmt_profile(struct stmt_ctx *ctx, struct statement *st)
 		return stmt_fail(ctx, "invalid_statement",
 		    "a name may not hold bidirectional override characters");
 	p->url = stmt_string(ctx, st->root, "url", 0, 0, 0, NULL);
-	if (p->url != NULL && stmt_url(ctx, p->url, strlen(p->url)) == -1)
+	if (p->url != NULL && stmt_url(ctx, p->url, strlen(p->url), 1) == -1)
 		return -1;
 	p->about = stmt_string(ctx, st->root, "about", 0, STMT_ABOUT_MAX, 1,
 	    NULL);
@@ -769,23 +883,15 @@ static int
 stmt_type(struct stmt_ctx *ctx, struct statement *st)
 {
 	const char	*name;
-	size_t		 i;
+	int		 i;
 
 	if ((name = stmt_string(ctx, st->root, "type", 1, 32, 0, NULL)) == NULL)
 		return -1;
-	for (i = 0; i < STMT__MAX; i++) {
-		if (strcmp(name, stmt_type_names[i]) == 0) {
-			st->type = i;
-			return 0;
-		}
-	}
-	for (i = 0; stmt_future_types[i] != NULL; i++) {
-		if (strcmp(name, stmt_future_types[i]) == 0)
-			return stmt_fail(ctx, "unsupported_type",
-			    "statements of type \"%s\" are not accepted yet",
-			    name);
-	}
-	return stmt_fail(ctx, "invalid_statement", "unknown statement type");
+	if ((i = stmt_lookup(stmt_type_names, STMT__MAX, name)) == -1)
+		return stmt_fail(ctx, "invalid_statement",
+		    "unknown statement type");
+	st->type = i;
+	return 0;
 }
 
 static int
@@ -871,6 +977,9 @@ stmt_from_json(json_t *root, const struct stmt_limits *limits,
 		break;
 	case STMT_MODERATION:
 		rc = stmt_moderation(&ctx, st);
+		break;
+	case STMT_LINK_REVIEW:
+		rc = stmt_link_review(&ctx, st);
 		break;
 	default:
 		rc = stmt_fail(&ctx, "invalid_statement", "unknown type");

@@ -385,6 +385,8 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 	case STMT_MODERATION:
 		return api_check_moderation(gd, resp, st, place, existing,
 		    import);
+	case STMT_LINK_REVIEW:
+		return api_check_link_review(gd, resp, st);
 	default:
 		http_error(resp, 422, "unsupported_type", "that statement type "
 		    "is not accepted");

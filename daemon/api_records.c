@@ -55,7 +55,7 @@ api_get_records(struct glossd *gd, struct http_request *req,
 }
 
 /* The record named by the :rid parameter, or -1 with 404/5xx in resp. */
-static int
+int
 api_find_record(struct glossd *gd, struct http_request *req,
     struct http_response *resp, struct store_record *rec)
 {

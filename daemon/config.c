@@ -47,6 +47,7 @@ static const struct config_key config_keys[] = {
 	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
 	{ "importer", CONFIG_KEY, OFF(importers), 0, 0 },
 	{ "moderator", CONFIG_KEY, OFF(moderators), 0, 0 },
+	{ "reviewer", CONFIG_KEY, OFF(reviewers), 0, 0 },
 	{ "moderation", CONFIG_MODE, OFF(moderation), 0, 0 },
 	{ "record_moderation", CONFIG_RECORD_MODE, 0, 0, 0 },
 	{ "flag_threshold", CONFIG_INT, OFF(flag_threshold), 1, 1000 },
@@ -93,6 +94,7 @@ config_clear(struct config *cfg)
 	free(cfg->curators.keys);
 	free(cfg->importers.keys);
 	free(cfg->moderators.keys);
+	free(cfg->reviewers.keys);
 	free(cfg->record_modes);
 	free(cfg->trusted_proxy);
 	memset(cfg, 0, sizeof *cfg);

@@ -47,6 +47,7 @@ struct config {
 	struct config_keys	 curators;	/* may create records */
 	struct config_keys	 importers;	/* may replay old statements */
 	struct config_keys	 moderators;	/* may decide */
+	struct config_keys	 reviewers;	/* link verdicts that count */
 	enum config_moderation	 moderation;
 	struct config_record_mode *record_modes;
 	size_t			 nrecord_modes;
@@ -137,6 +138,38 @@ struct store_annotation {
 	int64_t		 first_received;
 	const char	*flags;		/* queue only: reasons, comma-separated */
 };
+/* One link of one visible annotation, as reading lists cite it. */
+struct store_citation {
+	const char	*key;		/* link.c's identity */
+	const char	*type;		/* url, arxiv, doi */
+	const char	*href;
+	const char	*url;		/* as the annotation posted it */
+	const char	*title;		/* NULL if none */
+	const char	*annotation;
+	const char	*kind;
+	const char	*author;
+	int		 talk;
+	int64_t		 at_start;	/* -1 if none */
+	int64_t		 at_end;	/* -1 if none */
+	int64_t		 endorsements;
+	int64_t		 seq;
+};
+/* A current link review (latest per key, link and kind); borrowed. */
+struct store_link_review {
+	const char	*key;
+	const char	*id;
+	const char	*subject;
+	const char	*url;
+	const char	*author;
+	const char	*created;
+	const char	*verdict;
+	const char	*note;		/* NULL if none */
+	const char	*replacement;	/* NULL if none */
+	int		 checked;	/* a link checker's result */
+	int64_t		 status;	/* checked: the HTTP status or 0 */
+	const char	*final;		/* checked: NULL if none */
+	const char	*error;		/* checked: NULL if none */
+};
 /* A flag as the moderators' list shows it; pointers borrowed. */
 struct store_flag {
 	const char	*id;
@@ -201,6 +234,9 @@ typedef int (*store_record_cb)(const struct store_record *, void *);
 typedef int (*store_key_cb)(const struct store_key *, void *);
 typedef int (*store_flag_cb)(const struct store_flag *, void *);
 typedef int (*store_flagger_cb)(const char *, const char *, void *);
+typedef int (*store_citation_cb)(const struct store_citation *, void *);
+typedef int (*store_link_review_cb)(const struct store_link_review *,
+		     void *);
 struct store	*store_open(const char *, const char **);
 void		 store_close(struct store *);
 int		 store_user_version(struct store *);
@@ -245,6 +281,11 @@ enum store_rc	 store_decisions(struct store *, const char *, int64_t, int,
 enum store_rc	 store_mine(struct store *, const char *, int64_t, int,
 		     store_annotation_cb, void *);
 int64_t		 store_count(struct store *);
+enum store_rc	 store_citations(struct store *, const char *, int,
+		     store_citation_cb, void *);
+enum store_rc	 store_link_reviews(struct store *, const char *,
+		     store_link_review_cb, void *);
+enum store_rc	 store_cites(struct store *, const char *, const char *);
 
 /* migrations.c (generated from migrations/NNNN_*.sql) */
 struct migration {
@@ -350,6 +391,8 @@ void	 api_get_record(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_annotations(struct glossd *, struct http_request *,
 	     struct http_response *);
+int	 api_find_record(struct glossd *, struct http_request *,
+	     struct http_response *, struct store_record *);
 void	 api_get_log(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_healthz(struct glossd *, struct http_request *,
@@ -404,6 +447,12 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 void	 api_fold_free(struct api_fold *);
 int	 api_not_visible(struct http_response *, const struct api_target *);
 
+/* api_reading.c */
+int	 api_check_link_review(struct glossd *, struct http_response *,
+	     const struct statement *);
+void	 api_get_reading(struct glossd *, struct http_request *,
+	     struct http_response *);
+
 /* api_mod.c */
 int	 api_check_moderation(struct glossd *, struct http_response *,
 	     const struct statement *, struct store_placement *,
@@ -421,6 +470,10 @@ void	 api_get_moderation(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_mine(struct glossd *, struct http_request *,
 	     struct http_response *);
+
+/* reading_fmt.c */
+void	 reading_bibtex(const json_t *, struct buf *);
+void	 reading_markdown(const json_t *, struct buf *);
 
 /* auth.c */
 struct auth;

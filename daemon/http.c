@@ -50,6 +50,7 @@ static const struct http_route http_routes[] = {
 	{ HTTP_GET, "/v1/records", api_get_records },
 	{ HTTP_GET, "/v1/records/:rid", api_get_record },
 	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations },
+	{ HTTP_GET, "/v1/records/:rid/reading", api_get_reading },
 	{ HTTP_GET, "/v1/annotations/:id", api_get_annotation },
 	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions },
 	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread },

@@ -321,6 +321,61 @@ static const char *const store_sqls[SQL__MAX] = {
 	 */
 	[SQL_COUNT] =
 	    "SELECT coalesce(max(seq), 0) FROM statements",
+	/*
+	 * Recomputing what link.c derives, when its LINK_NORM_VERSION is
+	 * not the one the keys were made with (store_links_renormalize).
+	 */
+	[SQL_LINK_NORM] =
+	    "SELECT version FROM link_norm",
+	[SQL_LINK_NORM_SET] =
+	    "UPDATE link_norm SET version = ?1",
+	[SQL_LINKS_CLEAR] =
+	    "DELETE FROM links",
+	[SQL_LINKS_FILL] =
+	    "INSERT INTO links SELECT * FROM link_source",
+	[SQL_LINK_REVIEWS_REKEY] =
+	    "UPDATE link_reviews SET key = coalesce(gloss_link_key(url), key)",
+	[SQL_LINK_REVIEWS_CURRENT] =
+	    "UPDATE link_reviews AS r SET current = NOT EXISTS (SELECT 1 "
+	    "FROM link_reviews AS o WHERE o.rid = r.rid AND o.key = r.key "
+	    "AND o.author = r.author AND o.checked = r.checked "
+	    "AND (o.created, o.id) > (r.created, r.id))",
+	/*
+	 * The record is the subject annotation's; the trigger
+	 * link_reviews_latest keeps one current row per author and link.
+	 */
+	[SQL_LINK_REVIEW_INSERT] =
+	    "INSERT INTO link_reviews (seq, id, rid, subject, url, key, "
+	    "author, created, verdict, note, replacement, checked, status, "
+	    "final, error) VALUES (?1, ?2, (SELECT rid FROM annotations "
+	    "WHERE id = ?3), ?3, ?4, gloss_link_key(?4), ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13)",
+	/*
+	 * SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 * SEARCH l USING PRIMARY KEY (aseq=?)
+	 */
+	[SQL_CITES] =
+	    "SELECT 1 FROM annotations AS a JOIN links AS l ON l.aseq = a.seq "
+	    "WHERE a.id = ?1 AND l.key = gloss_link_key(?2)",
+	/*
+	 * SEARCH l USING INDEX links_reading (rid=?)
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
+	 * USE TEMP B-TREE FOR RIGHT PART OF ORDER BY
+	 */
+	[SQL_CITATIONS] =
+	    "SELECT l.key, l.type, l.href, l.url, l.title, a.id, a.kind, "
+	    "a.author, a.talk, a.at_start, a.at_end, a.endorsements, a.seq "
+	    "FROM links AS l JOIN annotations AS a ON a.seq = l.aseq "
+	    "WHERE l.rid = ?1 AND a.status = 'visible' "
+	    "AND (?2 = 0 OR a.talk = ?2) ORDER BY l.key, a.seq, l.pos",
+	/*
+	 * SEARCH link_reviews USING INDEX link_reviews_reading (rid=?)
+	 * USE TEMP B-TREE FOR RIGHT PART OF ORDER BY
+	 */
+	[SQL_LINK_REVIEWS] =
+	    "SELECT key, id, subject, url, author, created, verdict, note, "
+	    "replacement, checked, status, final, error FROM link_reviews "
+	    "WHERE rid = ?1 AND current = 1 ORDER BY key, created, id",
 };
 
 
@@ -688,6 +743,12 @@ store_open(const char *path, const char **errstr)
 		    s->version, newest);
 		goto fail;
 	}
+	if (store_links_functions(s->db) == -1) {
+		snprintf(store_errbuf, sizeof store_errbuf,
+		    "cannot add the link functions: %s",
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
 	if (store_migrate(s->db, &s->version) == -1)
 		goto fail;
 
@@ -702,6 +763,11 @@ store_open(const char *path, const char **errstr)
 			    "more than one statement");
 			goto fail;
 		}
+	}
+	if (store_links_renormalize(s) != STORE_OK) {
+		snprintf(store_errbuf, sizeof store_errbuf,
+		    "cannot normalize the links: %s", sqlite3_errmsg(s->db));
+		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	return s;

@@ -135,6 +135,8 @@ store_append_conversation(struct store *s, const struct statement *st,
 	case STMT_FLAG:
 	case STMT_MODERATION:
 		return store_append_moderation(s, st, pl, seq, received);
+	case STMT_LINK_REVIEW:
+		return store_append_link_review(s, st, seq);
 	case STMT_PROFILE:
 		/* An older profile than the current one changes nothing. */
 		q = SQL_PROFILE;

@@ -2,9 +2,10 @@
  * store_int.h: what the files of the SQLite store share, and nothing else
  * includes.
  *
- * The store is one module in two files: store.c (the connection, the SQL
- * table, migrations, the log, records) and store_conv.c (annotations and
- * the conversation around them).  All SQL stays in store.c's one table,
+ * The store is one module in several files: store.c (the connection, the
+ * SQL table, migrations, the log, records), store_conv.c (annotations and
+ * the conversation around them), store_mod.c (moderation) and
+ * store_links.c (follow-up links and their reviews).  All SQL stays in store.c's one table,
  * prepared once; both files step it through the same helpers.
  */
 
@@ -64,6 +65,16 @@ enum store_sql {
 	SQL_QUEUE,
 	SQL_MINE,
 	SQL_COUNT,
+	SQL_LINK_NORM,
+	SQL_LINK_NORM_SET,
+	SQL_LINKS_CLEAR,
+	SQL_LINKS_FILL,
+	SQL_LINK_REVIEWS_REKEY,
+	SQL_LINK_REVIEWS_CURRENT,
+	SQL_LINK_REVIEW_INSERT,
+	SQL_CITES,
+	SQL_CITATIONS,
+	SQL_LINK_REVIEWS,
 	SQL__MAX
 };
 
@@ -108,6 +119,12 @@ enum store_rc	 store_append_conversation(struct store *,
 		     int64_t, int64_t);
 enum store_rc	 store_annotation_rows(struct store *, enum store_sql,
 		     store_annotation_cb, void *);
+
+/* store_links.c */
+int		 store_links_functions(sqlite3 *);
+enum store_rc	 store_links_renormalize(struct store *);
+enum store_rc	 store_append_link_review(struct store *,
+		     const struct statement *, int64_t);
 
 /* store_mod.c */
 enum store_rc	 store_append_moderation(struct store *,

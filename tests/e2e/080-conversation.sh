@@ -24,16 +24,6 @@ fingerprint() {
 myfp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
 bobfp=$(fingerprint "$T/bob.pub")
 
-# Statements are dated to the second and a revision chain (or a key's
-# profiles) is ordered by (created, id), so two statements made within
-# one second are ordered by their hashes, not by when they were sent.
-# tick waits until the wall clock shows the next second, so what follows
-# is dated later.  It waits on the clock, not on the daemon.
-tick() {
-	t0=$(date +%s)
-	while [ "$(date +%s)" = "$t0" ]; do sleep 0.05; done
-}
-
 # indent TEXT: the leading blanks of the first line of $T/out that is
 # TEXT once they are stripped.
 indent() {

@@ -24,15 +24,6 @@ mkey=$(tail -n 1 "$T/m.pub")
 start_daemon "skew = 604800"
 A=$SERVER
 
-# Statements are dated to the second, and revisions (and a key's
-# profiles) are ordered by (created, id): tick waits for the wall clock's
-# next second so the next one is dated later and the chain's order is the
-# order they were made in.  It waits on the clock, not on a daemon.
-tick() {
-	t0=$(date +%s)
-	while [ "$(date +%s)" = "$t0" ]; do sleep 0.05; done
-}
-
 # post DESC CMD...: a statement that must be accepted; its id in $id.
 post() {
 	desc=$1

@@ -30,14 +30,6 @@ F1=$(key_of f1)
 F2=$(key_of f2)
 F3=$(key_of f3)
 
-# tick: wait until the wall clock shows the next second.  It waits on the
-# clock, not on a daemon (statements and signed requests are dated to the
-# second).
-tick() {
-	t0=$(date +%s)
-	while [ "$(date +%s)" = "$t0" ]; do sleep 0.05; done
-}
-
 # sread TAG CMD...: run a signed read (gloss mine, gloss mod queue).  The
 # same key reading the same path twice within one second signs the very
 # same header (Ed25519 is deterministic, ts is in seconds), which glossd

@@ -190,6 +190,15 @@ canonical_annotation() {
 	    "$1" "$2" "$RID" "$3"
 }
 
+# tick: wait until the wall clock shows the next second.  Statements and
+# signed requests are dated to the second, and revisions, profiles and
+# link reviews are ordered by (created, id), so what is made after a tick
+# is dated later.  It waits on the clock, not on a daemon.
+tick() {
+	t0=$(date +%s)
+	while [ "$(date +%s)" = "$t0" ]; do sleep 0.05; done
+}
+
 now_utc() {
 	date -u +%Y-%m-%dT%H:%M:%SZ
 }

@@ -1559,7 +1559,7 @@ test_invalid_statement(void **state)
 	s = replace(c, st->canonical, "\"type\":\"annotation\"",
 	    "\"type\":\"link-review\"");
 	refused(c, wire(c, s, strlen(s), sig), time(NULL), 422,
-	    "unsupported_type");
+	    "invalid_statement");
 	s = replace(c, st->canonical, "\"text\":\"XX\",", "");
 	refused(c, wire(c, s, strlen(s), sig), time(NULL), 422,
 	    "invalid_statement");

@@ -29,7 +29,6 @@
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 #define INVALID		"invalid_statement"
-#define UNSUPPORTED	"unsupported_type"
 #define BAD_LINK	"invalid_link"
 #define BAD_RANGE	"bad_time_range"
 #define BAD_SIG		"bad_signature"
@@ -651,7 +650,7 @@ test_refuse_version_type(void **state)
 		{ "type", "\"profile\"", INVALID },
 		{ "type", "\"flag\"", INVALID },
 		{ "type", "\"moderation\"", INVALID },
-		{ "type", "\"link-review\"", UNSUPPORTED },
+		{ "type", "\"link-review\"", INVALID },
 	};
 
 	check_variants(annotation_min, v, nitems(v));
@@ -2011,6 +2010,102 @@ test_flag(void **state)
 	check_variants(flag_min, v, nitems(v));
 }
 
+/*
+ * link-review (issue 5): a verdict on one link of an annotation, with a
+ * link checker's findings for the verdicts a check can reach.
+ */
+static json_t *
+review_min(void)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "v", 1, "type", "link-review", "author", pub_a, "created", CREATED,
+	    "subject", REPLY_TO, "url", "https://arxiv.org/abs/2304.08485",
+	    "verdict", "ok");
+}
+
+static void
+test_link_review(void **state)
+{
+	static const char *const verdicts[] = { "ok", "relevant",
+	    "irrelevant", "broken", "moved", "paywalled", "duplicate",
+	    "spam" };
+	static const struct variant v[] = {
+		{ "subject", NULL, INVALID },
+		{ "subject", "\"" RID "\"", INVALID },
+		{ "url", NULL, INVALID },
+		{ "url", "\"\"", INVALID },
+		{ "url", "\"javascript:alert(1)\"", BAD_LINK },
+		{ "url", "\"https://user:pw@example.org/\"", BAD_LINK },
+		{ "url", "\"arXiv:2304.08485\"", NULL },
+		{ "url", "\"doi:10.1145/3290605.3300233\"", NULL },
+		{ "verdict", NULL, INVALID },
+		{ "verdict", "\"OK\"", INVALID },
+		{ "verdict", "\"fine\"", INVALID },
+		{ "verdict", "1", INVALID },
+		{ "note", "\"\"", INVALID },
+		{ "note", "\"read section 3\"", NULL },
+		{ "replacement", "\"https://example.org/\"", INVALID },
+		{ "check", "1", INVALID },
+		{ "check", "{}", INVALID },
+		{ "check", "{\"status\":200}", NULL },
+		{ "check", "{\"status\":0,\"error\":\"timed out\"}", NULL },
+		{ "check", "{\"status\":1000}", INVALID },
+		{ "check", "{\"status\":200,\"final\":\"ftp://x/\"}",
+		    BAD_LINK },
+		{ "check", "{\"status\":200,\"when\":1}", INVALID },
+		{ "text", "\"x\"", INVALID },
+	};
+	struct statement	*st;
+	json_t			*root;
+	size_t			 i;
+
+	for (i = 0; i < nitems(verdicts); i++) {
+		st = ACCEPT(with(review_min(), "verdict",
+		    json_string(verdicts[i])), &stmt_default_limits);
+		assert_int_equal(st->type, STMT_LINK_REVIEW);
+		assert_string_equal(stmt_type_name(st->type), "link-review");
+		assert_string_equal(stmt_verdict_name(
+		    st->u.link_review.verdict), verdicts[i]);
+		assert_string_equal(st->u.link_review.subject, REPLY_TO);
+		assert_false(st->u.link_review.checked);
+		stmt_free(st);
+	}
+	check_variants(review_min, v, nitems(v));
+
+	/* A replacement for moved and duplicate only, and a valid URL. */
+	root = with(review_min(), "verdict", json_string("moved"));
+	st = ACCEPT(with(root, "replacement",
+	    json_string("https://example.org/new")), &stmt_default_limits);
+	assert_string_equal(st->u.link_review.replacement,
+	    "https://example.org/new");
+	stmt_free(st);
+	root = with(review_min(), "verdict", json_string("duplicate"));
+	REFUSE(with(root, "replacement", json_string("file:///x")),
+	    &stmt_default_limits, BAD_LINK);
+
+	/* A check only with ok, moved or broken; what it found is kept. */
+	root = with(review_min(), "verdict", json_string("broken"));
+	st = ACCEPT(with(root, "check", json_pack("{s:i, s:s}", "status",
+	    404, "error", "not found")), &stmt_default_limits);
+	assert_true(st->u.link_review.checked);
+	assert_int_equal(st->u.link_review.check_status, 404);
+	assert_string_equal(st->u.link_review.check_error, "not found");
+	assert_null(st->u.link_review.check_final);
+	stmt_free(st);
+	root = with(review_min(), "verdict", json_string("relevant"));
+	REFUSE(with(root, "check", json_pack("{s:i}", "status", 200)),
+	    &stmt_default_limits, INVALID);
+	/* An error of 200 bytes, not 201. */
+	root = with(review_min(), "check", json_pack("{s:i}", "status", 0));
+	json_object_set_new(json_object_get(root, "check"), "error",
+	    filled("e", 200, 'x'));
+	stmt_free(ACCEPT(root, &stmt_default_limits));
+	root = with(review_min(), "check", json_pack("{s:i}", "status", 0));
+	json_object_set_new(json_object_get(root, "check"), "error",
+	    filled("e", 201, 'x'));
+	REFUSE(root, &stmt_default_limits, INVALID);
+}
+
 /* Each action with its own kind of subject, reason given where needed. */
 static void
 test_moderation_actions(void **state)
@@ -2267,6 +2362,7 @@ main(void)
 		cmocka_unit_test(test_moderation_subjects),
 		cmocka_unit_test(test_moderation_reason),
 		cmocka_unit_test(test_moderation_talk),
+		cmocka_unit_test(test_link_review),
 	};
 
 	return cmocka_run_group_tests_name("statement", tests, setup,

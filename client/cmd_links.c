@@ -1,0 +1,362 @@
+/*
+ * cmd_links.c: gloss links check: does every follow-up link of a record
+ * still lead where it did?
+ *
+ * The reading list (one entry per normalized link, however many
+ * annotations cite it) comes from glossd, linkcheck.c asks each link's
+ * server, and the verdicts print one line per link.  With --post they go
+ * back, once every check is over, as link-review statements signed by the
+ * user's key: one per link, naming the first annotation that cited it.
+ * An "unsure" (a 403, a 503) is for a person to look at, never posted.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "linkcheck.h"
+
+#define LINKS_CONCURRENCY	8
+#define LINKS_CONCURRENCY_MAX	64
+#define LINKS_TIMEOUT		10	/* seconds */
+#define LINKS_TIMEOUT_MAX	300
+#define LINKS_PROGRESS_URL	60	/* bytes of URL in the progress line */
+
+struct links_args {
+	long	talk;
+	long	concurrency;
+	long	timeout;
+	int	post;
+};
+
+/* s as a number from min to max, or -1. */
+static long
+links_number(const char *s, long min, long max)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n < min || n > max)
+		return -1;
+	return n;
+}
+
+/* The options of links check; -1 on a usage error, else RID at optind. */
+static int
+links_options(struct client *c, int argc, char **argv, struct links_args *la)
+{
+	static const struct option opts[] = {
+		{ "talk", required_argument, NULL, 't' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "post", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if ((la->talk = links_number(optarg, 1, 1000)) == -1)
+				return -1;
+			break;
+		case 'c':
+			if ((la->concurrency = links_number(optarg, 1,
+			    LINKS_CONCURRENCY_MAX)) == -1)
+				return -1;
+			break;
+		case 'T':
+			if ((la->timeout = links_number(optarg, 1,
+			    LINKS_TIMEOUT_MAX)) == -1)
+				return -1;
+			break;
+		case 'p':
+			la->post = 1;
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind + 1 == argc ? 0 : -1;
+}
+
+/*
+ * Every entry of rid's reading list (of one talk if talk > 0), page by
+ * page until the total; NULL with *rc after a message.
+ */
+static json_t *
+links_entries(struct client *c, const char *rid, long talk, int *rc)
+{
+	struct buf	 path;
+	json_t		*all = json_array(), *page, *entries;
+	json_int_t	 total;
+	char		*e = net_escape(rid);
+	size_t		 got;
+
+	do {
+		buf_init(&path);
+		buf_printf(&path, "/v1/records/%s/reading?status=all", e);
+		if (talk > 0)
+			buf_printf(&path, "&talk=%ld", talk);
+		buf_printf(&path, "&offset=%zu", json_array_size(all));
+		page = net_get_json(c, path.data, rc);
+		buf_free(&path);
+		if (page == NULL) {
+			json_decref(all);
+			all = NULL;
+			break;
+		}
+		entries = json_object_get(page, "entries");
+		got = json_array_size(entries);
+		json_array_extend(all, entries);
+		total = json_integer_value(json_object_get(page, "total"));
+		json_decref(page);
+	} while (got > 0 && (json_int_t)json_array_size(all) < total);
+	free(e);
+	return all;
+}
+
+/* The annotation that first cited entry e, which a review names. */
+static json_t *
+links_citation(json_t *e)
+{
+	json_t	*cite = json_array_get(json_object_get(e, "citations"), 0);
+
+	if (!json_is_string(json_object_get(cite, "annotation")) ||
+	    !json_is_string(json_object_get(cite, "url")))
+		return NULL;
+	return cite;
+}
+
+static void
+links_progress(size_t done, size_t n, const char *what, const char *url)
+{
+	size_t	len = strlen(url);
+
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s ", done, n, what);
+	out_text(stderr, url, len < LINKS_PROGRESS_URL ? len :
+	    LINKS_PROGRESS_URL, NULL);
+}
+
+static void
+links_checking_cb(size_t done, size_t n, const char *url, void *arg)
+{
+	links_progress(done, n, "checking", url);
+}
+
+/* "moved   200  URL -> FINAL" or "broken    -  URL  (ERROR)". */
+static void
+links_print(const struct linkcheck_link *l)
+{
+	char	status[16] = "-";
+
+	if (l->status != 0)
+		snprintf(status, sizeof status, "%d", l->status);
+	printf("%-6s  %3s  ", linkcheck_verdict_name(l->verdict), status);
+	out_text(stdout, l->href, strlen(l->href), NULL);
+	if (l->verdict == LINKCHECK_MOVED) {
+		fputs(" -> ", stdout);
+		out_text(stdout, l->final, strlen(l->final), NULL);
+	}
+	if (l->error != NULL) {
+		fputs("  (", stdout);
+		out_text(stdout, l->error, strlen(l->error), NULL);
+		fputc(')', stdout);
+	}
+	putchar('\n');
+}
+
+static json_t *
+links_result(const struct linkcheck_link *l)
+{
+	json_t	*r;
+
+	r = json_pack("{s:s, s:s, s:i, s:s, s:I}", "href", l->href,
+	    "verdict", linkcheck_verdict_name(l->verdict), "status",
+	    l->status, "final", l->final, "ms", (json_int_t)l->ms);
+	if (l->error != NULL)
+		json_object_set_new(r, "error", json_string(l->error));
+	return r;
+}
+
+static int
+links_is_link(const char *url)
+{
+	struct link	link;
+
+	if (link_parse(url, strlen(url), &link, NULL, 0) == -1)
+		return 0;
+	link_clear(&link);
+	return 1;
+}
+
+/*
+ * The link-review statement for l, entry e's link, without v, type,
+ * author and created.  The final URL goes in when it differs from the
+ * href and is a link glossd would take.
+ */
+static json_t *
+links_review(json_t *e, const struct linkcheck_link *l)
+{
+	json_t	*cite = links_citation(e), *check, *root;
+
+	check = json_pack("{s:i}", "status", l->status);
+	if (strcmp(l->final, l->href) != 0 && links_is_link(l->final))
+		json_object_set_new(check, "final", json_string(l->final));
+	if (l->error != NULL)
+		json_object_set_new(check, "error", json_string(l->error));
+	root = json_pack("{s:O, s:O, s:s, s:o}", "subject",
+	    json_object_get(cite, "annotation"), "url", json_object_get(cite,
+	    "url"), "verdict", linkcheck_verdict_name(l->verdict), "check",
+	    check);
+	if (l->verdict == LINKCHECK_MOVED)
+		json_object_set_new(root, "replacement", json_string(l->final));
+	return root;
+}
+
+/*
+ * Sign and post the review of every link a check could judge (not
+ * "unsure"), with the key loaded once for all of them; each id joins its
+ * result.  Returns the worst exit code; stops at network trouble.
+ */
+static int
+links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
+    json_t *results, int progress)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	json_t			*root;
+	char			 author[GLOSS_PUBKEY_LEN + 1];
+	char			 id[GLOSS_ID_LEN + 1];
+	size_t			 i, n = json_array_size(entries);
+	int			 rc = EXIT_OK, prc;
+
+	if ((sk = keys_load_secret(c, &pk)) == NULL)
+		return EXIT_USAGE;
+	minisig_pubkey_format(&pk, author);
+	for (i = 0; i < n && rc != EXIT_USAGE; i++) {
+		if (l[i].verdict == LINKCHECK_UNSURE)
+			continue;
+		if (progress)
+			links_progress(i, n, "posting", l[i].href);
+		root = links_review(json_array_get(entries, i), &l[i]);
+		json_object_set_new(root, "v", json_integer(1));
+		json_object_set_new(root, "type", json_string("link-review"));
+		json_object_set_new(root, "author", json_string(author));
+		json_object_set_new(root, "created", post_created(&pk));
+		if ((prc = post_statement(c, root, sk, id)) != EXIT_OK) {
+			rc = prc > rc ? prc : rc;
+			continue;
+		}
+		json_object_set_new(json_array_get(results, i), "review",
+		    json_string(id));
+		if (!c->json)
+			printf("%s\n", id);
+	}
+	if (progress)
+		fputs("\r\033[K", stderr);
+	minisig_seckey_free(sk);
+	return rc;
+}
+
+/*
+ * Check the links of entries (each one already validated) and report;
+ * returns the exit code.
+ */
+static int
+links_run(struct client *c, const char *rid, json_t *entries,
+    const struct links_args *la)
+{
+	struct linkcheck_options opt;
+	struct linkcheck_link	*links;
+	json_t			*results, *e;
+	const char		*errstr;
+	size_t			 i, n = json_array_size(entries);
+	int			 rc = EXIT_OK, prc, progress;
+
+	progress = isatty(STDERR_FILENO);
+	opt.concurrency = (int)la->concurrency;
+	opt.timeout = (int)la->timeout;
+	opt.progress_cb = progress ? links_checking_cb : NULL;
+	opt.arg = NULL;
+	links = xcalloc(n, sizeof *links);
+	json_array_foreach(entries, i, e)
+		links[i].href = json_string_value(json_object_get(e, "href"));
+	if (linkcheck_run(links, n, &opt, &errstr) == -1) {
+		fprintf(stderr, "gloss: %s\n", errstr);
+		free(links);
+		return EXIT_USAGE;
+	}
+	if (progress)
+		fputs("\r\033[K", stderr);
+	results = json_array();
+	for (i = 0; i < n; i++) {
+		if (links[i].verdict != LINKCHECK_OK &&
+		    links[i].verdict != LINKCHECK_MOVED)
+			rc = EXIT_REFUSED;
+		if (!c->json)
+			links_print(&links[i]);
+		json_array_append_new(results, links_result(&links[i]));
+	}
+	fflush(stdout);
+	if (la->post && (prc = links_post(c, entries, links, results,
+	    progress)) > rc)
+		rc = prc;
+	if (c->json) {
+		e = json_pack("{s:s, s:o}", "record", rid, "links", results);
+		out_json(e);
+		json_decref(e);
+	} else
+		json_decref(results);
+	for (i = 0; i < n; i++)
+		linkcheck_clear(&links[i]);
+	free(links);
+	return rc;
+}
+
+static int
+links_check(struct client *c, int argc, char **argv)
+{
+	struct links_args	 la = { 0, LINKS_CONCURRENCY, LINKS_TIMEOUT, 0 };
+	json_t			*entries, *e;
+	const char		*rid;
+	size_t			 i;
+	int			 rc;
+
+	if (links_options(c, argc, argv, &la) == -1)
+		return cmd_usage("links");
+	rid = argv[optind];
+	if ((entries = links_entries(c, rid, la.talk, &rc)) == NULL)
+		return rc;
+	json_array_foreach(entries, i, e) {
+		if (!json_is_string(json_object_get(e, "href")) ||
+		    links_citation(e) == NULL) {
+			fprintf(stderr, "gloss: the server sent a reading list "
+			    "without links or citations\n");
+			json_decref(entries);
+			return EXIT_USAGE;
+		}
+	}
+	if (json_array_size(entries) == 0 && !c->json)
+		fprintf(stderr, "gloss: %s has no follow-up links%s\n", rid,
+		    la.talk > 0 ? " in that talk" : "");
+	rc = links_run(c, rid, entries, &la);
+	json_decref(entries);
+	return rc;
+}
+
+int
+cmd_links(struct client *c, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "check") != 0)
+		return cmd_usage("links");
+	return links_check(c, argc - 1, argv + 1);
+}

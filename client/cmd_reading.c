@@ -1,0 +1,365 @@
+/*
+ * cmd_reading.c: follow-up reading from the terminal: gloss reading RID
+ * (the reading list, or its BibTeX or Markdown export), gloss review-link
+ * and gloss review.
+ *
+ * The daemon does the work (de-duplication, ranking, the exports); these
+ * commands ask and show.  gloss review walks the unreviewed links one at
+ * a time on a terminal, showing each link with the annotations that cite
+ * it and its last check, and one key press signs a verdict.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+/* The verdicts and the key that gives each in gloss review. */
+static const struct {
+	int		 key;
+	const char	*verdict;
+} review_keys[] = {
+	{ 'o', "ok" }, { 'r', "relevant" }, { 'i', "irrelevant" },
+	{ 'b', "broken" }, { 'm', "moved" }, { 'p', "paywalled" },
+	{ 'd', "duplicate" }, { 'x', "spam" },
+};
+
+struct reading_args {
+	long		 talk;
+	const char	*format;
+	const char	*status;
+};
+
+/* --talk, --format, --status and --json; -1 on a usage error. */
+static int
+reading_options(struct client *c, int argc, char **argv,
+    struct reading_args *ra, int formats)
+{
+	static const struct option opts[] = {
+		{ "talk", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "status", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	*end;
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			ra->talk = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || ra->talk < 1 ||
+			    ra->talk > 1000)
+				return -1;
+			break;
+		case 'f':
+			if (!formats)
+				return -1;
+			ra->format = optarg;
+			break;
+		case 's':
+			ra->status = optarg;
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind + 1 == argc ? 0 : -1;
+}
+
+/* The path of rid's reading list. */
+static char *
+reading_path(const char *rid, const struct reading_args *ra,
+    const char *format)
+{
+	struct buf	 path;
+	char		*e = net_escape(rid), n[32];
+
+	buf_init(&path);
+	buf_printf(&path, "/v1/records/%s/reading", e);
+	free(e);
+	if (ra->talk > 0) {
+		snprintf(n, sizeof n, "%ld", ra->talk);
+		net_query(&path, "talk", n);
+	}
+	net_query(&path, "status", ra->status);
+	net_query(&path, "format", format);
+	return buf_take(&path);
+}
+
+/* "1:09:29, 1:12:00" for the times the citations give, at most four. */
+static void
+reading_times(json_t *citations, char *out, size_t len)
+{
+	json_t	*cite, *at;
+	char	 t[32];
+	size_t	 i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(citations, i, cite) {
+		at = json_object_get(json_object_get(cite, "at"), "start");
+		if (!json_is_integer(at) || n == 4)
+			continue;
+		timefmt_format(json_integer_value(at), t, sizeof t);
+		snprintf(out + strlen(out), len - strlen(out), "%s%s",
+		    n++ > 0 ? ", " : "", t);
+	}
+}
+
+static void
+reading_show_entry(struct client *c, json_t *e, size_t rank)
+{
+	const char	*title = json_string_value(json_object_get(e, "title"));
+	const char	*status = json_string_value(json_object_get(e,
+			    "status"));
+	const char	*key, *v;
+	json_t		*reviews = json_object_get(e, "reviews"), *n;
+	json_t		*check = json_object_get(e, "check");
+	char		 times[128];
+
+	key = json_string_value(json_object_get(e, "key"));
+	printf("%3zu. %s", rank, out_color(c, "\033[1m"));
+	if (title == NULL)
+		title = json_string_value(json_object_get(e, "url"));
+	out_text(stdout, title, strlen(title), NULL);
+	printf("%s  %s%s%s\n", out_color(c, "\033[0m"), out_color(c,
+	    strcmp(status, "unreviewed") == 0 ? "\033[2m" : "\033[32m"),
+	    status, out_color(c, "\033[0m"));
+	printf("     ");
+	if (strcmp(json_string_value(json_object_get(e, "type")), "url") != 0)
+		printf("%s  ", key);
+	v = json_string_value(json_object_get(e, "href"));
+	out_text(stdout, v, strlen(v), NULL);
+	fputc('\n', stdout);
+	reading_times(json_object_get(e, "citations"), times, sizeof times);
+	printf("     cited %lld%s%s", (long long)json_integer_value(
+	    json_object_get(e, "cited")), times[0] != '\0' ? " at " : "",
+	    times);
+	if (json_integer_value(json_object_get(e, "endorsements")) > 0)
+		printf(", %lld endorsements", (long long)json_integer_value(
+		    json_object_get(e, "endorsements")));
+	json_object_foreach(reviews, v, n)
+		printf(", %s %lld", v, (long long)json_integer_value(n));
+	if (json_is_object(check))
+		printf(", checked %s (%lld)", json_string_value(
+		    json_object_get(check, "verdict")),
+		    (long long)json_integer_value(json_object_get(check,
+		    "status")));
+	fputc('\n', stdout);
+	if ((v = json_string_value(json_object_get(e, "replacement"))) !=
+	    NULL)
+		out_field(stdout, "     now at ", v);
+}
+
+/*
+ * gloss reading RID [--talk N] [--status S] [--format F]: bibtex and
+ * markdown are the daemon's exports, printed as they come; json is the
+ * answer as it comes; otherwise one ranked entry after another.
+ */
+int
+reading_list(struct client *c, int argc, char **argv)
+{
+	struct reading_args	 ra = { 0, NULL, NULL };
+	struct net_response	 resp;
+	json_t			*root, *e;
+	char			*path;
+	size_t			 i;
+	int			 rc;
+
+	if (reading_options(c, argc, argv, &ra, 1) == -1)
+		return cmd_usage("reading");
+	if (ra.format != NULL && strcmp(ra.format, "json") != 0 &&
+	    strcmp(ra.format, "bibtex") != 0 &&
+	    strcmp(ra.format, "markdown") != 0) {
+		fprintf(stderr, "gloss: --format is bibtex, markdown or "
+		    "json\n");
+		return EXIT_USAGE;
+	}
+	if (ra.format != NULL || c->json) {
+		path = reading_path(argv[optind], &ra, ra.format);
+		rc = net_request(c, "GET", path, NULL, 0, &resp);
+		free(path);
+		if (rc == -1)
+			return EXIT_USAGE;
+		rc = resp.status == 200 ? EXIT_OK : net_refused(&resp);
+		if (rc == EXIT_OK)
+			fwrite(resp.body.data, 1, resp.body.len, stdout);
+		net_response_clear(&resp);
+		return rc;
+	}
+	path = reading_path(argv[optind], &ra, NULL);
+	root = net_get_json(c, path, &rc);
+	free(path);
+	if (root == NULL)
+		return rc;
+	if (json_array_size(json_object_get(root, "entries")) == 0)
+		fprintf(stderr, "gloss: no follow-up reading yet\n");
+	json_array_foreach(json_object_get(root, "entries"), i, e)
+		reading_show_entry(c, e, i + 1);
+	json_decref(root);
+	return EXIT_OK;
+}
+
+/* Sign and post one verdict on url as annotation id cites it. */
+static int
+review_post(struct client *c, const char *id, const char *url,
+    const char *verdict, const char *note, const char *replacement)
+{
+	json_t	*root;
+
+	root = json_pack("{s:s,s:s,s:s}", "subject", id, "url", url,
+	    "verdict", verdict);
+	if (note != NULL)
+		json_object_set_new(root, "note", json_string(note));
+	if (replacement != NULL)
+		json_object_set_new(root, "replacement",
+		    json_string(replacement));
+	return post_signed(c, "link-review", root);
+}
+
+/* gloss review-link ID URL --verdict V [--note T] [--replacement URL] */
+int
+cmd_review_link(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verdict", required_argument, NULL, 'v' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "replacement", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*verdict = NULL, *note = NULL, *replacement = NULL;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'v')
+			verdict = optarg;
+		else if (ch == 'n')
+			note = optarg;
+		else if (ch == 'r')
+			replacement = optarg;
+		else if (ch == 'j')
+			c->json = 1;
+		else
+			return cmd_usage("review-link");
+	}
+	if (optind + 2 != argc || verdict == NULL)
+		return cmd_usage("review-link");
+	return review_post(c, argv[optind], argv[optind + 1], verdict, note,
+	    replacement);
+}
+
+/* The link with the annotations that cite it (three at most). */
+static void
+review_show(struct client *c, json_t *e, size_t rank)
+{
+	json_t	*cite, *a;
+	size_t	 i;
+	int	 rc;
+
+	reading_show_entry(c, e, rank);
+	json_array_foreach(json_object_get(e, "citations"), i, cite) {
+		if (i == 3)
+			break;
+		a = net_get_at(c, "/v1/annotations/", json_string_value(
+		    json_object_get(cite, "annotation")), "", &rc);
+		if (a != NULL)
+			out_entry(c, a, "    ");
+		json_decref(a);
+	}
+}
+
+/* The verdict key ch gives, or NULL. */
+static const char *
+review_verdict(int ch)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof review_keys / sizeof review_keys[0]; i++) {
+		if (review_keys[i].key == ch)
+			return review_keys[i].verdict;
+	}
+	return NULL;
+}
+
+/* Walk the entries on the terminal: one key press each. */
+static int
+review_walk(struct client *c, json_t *entries)
+{
+	json_t		*e, *cite;
+	const char	*verdict;
+	char		*replacement;
+	FILE		*tty;
+	size_t		 i;
+	int		 ch, rc = EXIT_OK;
+
+	if ((tty = fopen("/dev/tty", "r")) == NULL)
+		return EXIT_USAGE;
+	json_array_foreach(entries, i, e) {
+		review_show(c, e, i + 1);
+		printf("[o]k [r]elevant [i]rrelevant [b]roken [m]oved "
+		    "[p]aywalled [d]uplicate spam[x] [s]kip [q]uit? ");
+		fflush(stdout);
+		ch = tty_keypress(tty);
+		putchar('\n');
+		if (ch == 'q' || ch == EOF)
+			break;
+		if ((verdict = review_verdict(ch)) == NULL)
+			continue;
+		replacement = NULL;
+		if (ch == 'm' || ch == 'd')
+			replacement = tty_line(tty, "Replacement URL (empty "
+			    "for none)");
+		cite = json_array_get(json_object_get(e, "citations"), 0);
+		rc = review_post(c, json_string_value(json_object_get(cite,
+		    "annotation")), json_string_value(json_object_get(cite,
+		    "url")), verdict, NULL, replacement);
+		free(replacement);
+		if (rc != EXIT_OK)
+			break;
+	}
+	fclose(tty);
+	return rc;
+}
+
+/*
+ * gloss review RID [--talk N] [--status S]: the reviewers' queue, the
+ * unreviewed links unless --status says otherwise.
+ */
+int
+cmd_review(struct client *c, int argc, char **argv)
+{
+	struct reading_args	 ra = { 0, NULL, "unreviewed" };
+	json_t			*root, *entries, *e;
+	char			*path;
+	size_t			 i;
+	int			 rc;
+
+	if (reading_options(c, argc, argv, &ra, 0) == -1)
+		return cmd_usage("review");
+	path = reading_path(argv[optind], &ra, NULL);
+	root = net_get_json(c, path, &rc);
+	free(path);
+	if (root == NULL)
+		return rc;
+	rc = EXIT_OK;
+	entries = json_object_get(root, "entries");
+	if (c->json)
+		out_json(root);
+	else if (json_array_size(entries) == 0)
+		fprintf(stderr, "gloss: no links to review\n");
+	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = review_walk(c, entries);
+	else
+		json_array_foreach(entries, i, e)
+			reading_show_entry(c, e, i + 1);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,199 @@
+#!/bin/sh
+# Link checking (issue 5), end to end: gloss links check against
+# linkserv, a web server whose routes fare every way a link can (found,
+# gone, failing, moved by redirects of each kind, looping, redirecting
+# too often, never answering, refusing HEAD), over HTTP and then over
+# HTTPS with a certificate made here and trusted only through
+# SSL_CERT_FILE; and the signed link reviews --post leaves, as the
+# reading list shows them.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+LINKSERV=$top_builddir/tests/e2e/linkserv
+servers=
+trap 'for p in $servers; do kill -9 "$p" 2>/dev/null; done; cleanup' EXIT
+
+# start_linkserv NAME [ARGS...]: a linkserv logging to $T/NAME.log; its
+# port is in $T/NAME.port.
+start_linkserv() {
+	name=$1
+	shift
+	"$LINKSERV" -P "$T/$name.port" "$@" 2>"$T/$name.log" &
+	servers="$servers $!"
+	if ! wait_for "$!" "$T/$name.port"; then
+		echo "Bail out! linkserv did not start: $(cat "$T/$name.log")"
+		exit 99
+	fi
+}
+
+# line URL: the line of $T/out about URL, blanks squeezed.
+line() {
+	awk -v u="$1" '$3 == u { $1 = $1; print }' "$T/out"
+}
+
+# check URL FILTER: jq FILTER on the "check" of URL's reading entry.
+check() {
+	jq -r --arg u "$1" ".entries[] | select(.href == \$u) | .check |
+	    $2" "$T/list"
+}
+
+ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+start_daemon
+import_record
+start_linkserv http
+L=http://127.0.0.1:$(cat "$T/http.port")
+REFUSED=http://127.0.0.1:1/
+
+set --
+for route in ok missing gone error r1 moved loop-a chain/5 chain/6 slow \
+    nohead tracking; do
+	set -- "$@" --link "$L/$route"
+done
+expect 0 "a reading citing twelve linkserv routes and a closed port" \
+    "$GLOSS" reading "$RID" --talk 2 "$@" --link "$REFUSED" \
+    -m "Everything a link can do."
+first=$(cat "$T/out")
+expect 0 "a second reading citing two of the same links" \
+    "$GLOSS" reading "$RID" --talk 2 --link "$L/ok" --link "$L/missing" \
+    -m "Two of them again."
+
+# --- Checking -----------------------------------------------------------
+
+t0=$(ms)
+expect 1 "links check exits 1 when a link is broken" \
+    "$GLOSS" links check "$RID" --talk 2 --timeout 2
+elapsed=$(($(ms) - t0))
+same "$(wc -l < "$T/out")" 13 "one line per link, however often it is cited"
+same "$(line "$L/ok")" "ok 200 $L/ok" "200 is ok"
+same "$(line "$L/missing")" "broken 404 $L/missing" "404 is broken"
+same "$(line "$L/gone")" "broken 410 $L/gone" "410 is broken"
+same "$(line "$L/error")" "unsure 503 $L/error" "503 is unsure"
+same "$(line "$L/r1")" "moved 200 $L/r1 -> $L/final" \
+    "301, 302 to ./r3 and 307 to //host/final: moved to where they end"
+same "$(line "$L/moved")" "moved 200 $L/moved -> $L/new-home" \
+    "a permanent redirect to another page is a move"
+same "$(line "$L/tracking")" "ok 200 $L/tracking" \
+    "a redirect that only adds utm_source is not a move"
+same "$(line "$L/chain/5")" "moved 200 $L/chain/5 -> $L/chain/0" \
+    "five redirects are followed"
+same "$(line "$L/chain/6")" "broken 302 $L/chain/6 (too many redirects)" \
+    "a sixth redirect is too many"
+same "$(line "$L/loop-a")" "broken 302 $L/loop-a (redirect loop)" \
+    "a URL seen twice is a redirect loop"
+same "$(line "$L/slow")" "broken - $L/slow (timeout after 2 s)" \
+    "a server that never answers times out"
+same "$(line "$L/nohead")" "ok 200 $L/nohead" "a server refusing HEAD is asked with GET"
+same "$(line "$REFUSED")" "broken - $REFUSED (connection refused)" \
+    "a closed port is broken"
+[ "$elapsed" -lt 5000 ] && ok "the checks run side by side ($elapsed ms)" ||
+    not_ok "the checks run side by side" "took $elapsed ms"
+lacks "$T/err" "checking" "no progress line when stderr is not a terminal"
+contains "$T/http.log" "HEAD /nohead 405 gloss-linkcheck/" \
+    "/nohead was asked with HEAD first"
+contains "$T/http.log" "GET /nohead 200 gloss-linkcheck/" \
+    "and then with GET, as gloss-linkcheck"
+lacks "$T/http.log" "GET /ok" "a link that answers HEAD is not fetched"
+
+expect 1 "links check --json" "$GLOSS" --json links check "$RID" --talk 2 \
+    --timeout 2 --concurrency 1
+slow=$(jq --arg u "$L/slow" '.links[] | select(.href == $u) | .ms' "$T/out")
+[ "$slow" -ge 2000 ] && [ "$slow" -lt 3000 ] &&
+    ok "/slow gives up after the 2 s of --timeout ($slow ms)" ||
+    not_ok "/slow gives up after the 2 s of --timeout" "took $slow ms"
+same "$(jq -r --arg u "$L/r1" '.links[] | select(.href == $u) |
+    "\(.verdict) \(.status) \(.final)"' "$T/out")" "moved 200 $L/final" \
+    "the JSON holds the verdict, status and final URL"
+
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$GLOSS\" links check $RID --talk 2 --timeout 1" \
+	    /dev/null > "$T/tty" 2>&1
+	contains "$T/tty" "] checking $L/" "a progress line on a terminal"
+	same "$(grep -c "$(printf '\r\033\\[K')broken" "$T/tty")" 1 \
+	    "and it is cleared before the results"
+else
+	ok "# SKIP script(1) is not installed"
+	ok "# SKIP script(1) is not installed"
+fi
+
+expect 2 "--concurrency 65 is refused" "$GLOSS" links check "$RID" \
+    --concurrency 65
+expect 2 "--timeout 0 is refused" "$GLOSS" links check "$RID" --timeout 0
+expect 2 "links needs check" "$GLOSS" links "$RID"
+expect 1 "an unknown record is refused" "$GLOSS" links check no-such-record
+
+# --- Posting the results ----------------------------------------------
+
+expect 1 "links check --post" "$GLOSS" links check "$RID" --talk 2 \
+    --timeout 2 --post
+same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 12 \
+    "twelve reviews are posted: one per link, none for unsure"
+curl -s "$SERVER/v1/log?limit=500" | grep -c '"link-review"' > "$T/n"
+same "$(cat "$T/n")" 12 "the log holds twelve link reviews"
+curl -s -o "$T/list" "$SERVER/v1/records/$RID/reading?talk=2&status=all"
+same "$(check "$L/missing" '"\(.verdict) \(.status)"')" "broken 404" \
+    "/missing: broken, 404"
+same "$(check "$L/ok" '"\(.verdict) \(.status) \(.final)"')" "ok 200 null" \
+    "/ok: ok, 200, no final URL as it did not change"
+same "$(check "$L/moved" '"\(.verdict) \(.replacement) \(.final)"')" \
+    "moved $L/new-home $L/new-home" "/moved: moved, with its replacement"
+same "$(check "$L/tracking" '"\(.verdict) \(.final)"')" \
+    "ok $L/tracking?utm_source=x" "/tracking: ok, ending at its own key"
+same "$(check "$L/slow" '"\(.verdict) \(.status) \(.error)"')" \
+    "broken 0 timeout after 2 s" "/slow: broken, no status, timed out"
+same "$(check "$L/chain/6" '"\(.status) \(.final) \(.error)"')" \
+    "302 $L/chain/1 too many redirects" "/chain/6: where it stopped, and why"
+same "$(check "$L/error" '.')" "null" "/error (unsure) is not posted"
+same "$(check "$L/ok" '.annotation')" "$first" \
+    "a review names the first annotation that cited the link"
+review=$(check "$L/loop-a" '.id')
+expect 0 "a posted review verifies" "$GLOSS" verify "$review"
+
+# --- HTTPS ------------------------------------------------------------
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1 ||
+    not_ok "make a certificate for 127.0.0.1"
+start_linkserv tls --tls "$T/cert.pem" "$T/key.pem"
+TP=$(cat "$T/tls.port")
+S=https://127.0.0.1:$TP
+expect 0 "a reading citing an HTTPS link" "$GLOSS" reading "$RID" \
+    --talk 3 --link "$S/ok" --link "$S/moved" -m "Over TLS."
+expect 0 "a reading citing it by a name the certificate lacks" \
+    "$GLOSS" reading "$RID" --talk 4 --link "https://localhost:$TP/ok" \
+    -m "Over TLS, by another name."
+
+expect 1 "an untrusted certificate is broken" env -u SSL_CERT_FILE \
+    -u SSL_CERT_DIR "$GLOSS" links check "$RID" --talk 3
+contains "$T/out" "broken    -  $S/ok  (certificate: " \
+    "with the certificate error"
+lacks "$T/tls.log" "HEAD /ok" "nothing was asked over the untrusted channel"
+SSL_CERT_FILE=$T/cert.pem
+export SSL_CERT_FILE
+expect 0 "trusted through SSL_CERT_FILE, the links are fine" \
+    "$GLOSS" links check "$RID" --talk 3
+same "$(line "$S/ok")" "ok 200 $S/ok" "the HTTPS link is ok"
+same "$(line "$S/moved")" "moved 200 $S/moved -> $S/new-home" \
+    "and its redirect is followed over HTTPS"
+expect 1 "a certificate for another host is broken" \
+    "$GLOSS" links check "$RID" --talk 4
+same "$(line "https://localhost:$TP/ok")" \
+    "broken - https://localhost:$TP/ok (certificate: hostname mismatch)" \
+    "the host name is verified"
+unset SSL_CERT_FILE
+
+for p in $servers; do
+	kill -TERM "$p"
+	wait "$p"
+	same "$?" 0 "linkserv exits 0 on SIGTERM"
+done
+servers=
+if grep -qE 'Sanitizer|runtime error' "$T/http.log" "$T/tls.log"; then
+	not_ok "linkserv logs are free of sanitizer reports"
+else
+	ok "linkserv logs are free of sanitizer reports"
+fi
+stop_daemon
+done_testing
