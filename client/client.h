@@ -78,6 +78,26 @@ void	 out_json(json_t *);
 const char *out_color(struct client *, const char *);
 void	 out_fingerprint(const char *, char [10]);
 
+/* cmd_verify.c, shared with the bundle commands */
+struct verified {
+	char			*canonical;
+	size_t			 canonical_len;
+	char			*minisig;
+	struct statement	*st;
+};
+void	 verified_clear(struct verified *);
+int	 verify_bytes(struct verified *, const char *);
+int	 verify_line(const char *, size_t, struct verified *, int64_t *);
+
+/* cmd_bundle.c */
+struct bundle_walk {			/* called for each good statement */
+	int	(*cb)(const struct verified *, void *);	/* 0 or stop */
+	void	 *arg;
+	int	  stopped;		/* cb failed: the walk ended */
+};
+int	 bundle_export(struct client *, const char *, const char *);
+int	 bundle_check(const char *, struct bundle_walk *, int64_t *);
+
 /* tty.c */
 int	 tty_keypress(FILE *);
 char	*tty_line(FILE *, const char *);
@@ -86,6 +106,7 @@ char	*tty_line(FILE *, const char *);
 int	 cmd_usage(const char *);
 int	 cmd_operands(struct client *, int, char **);
 int	 cmd_after(int, char **, int64_t *);
+long	 cmd_number(const char *, long, long);
 
 /* cmd_*.c */
 int	 cmd_keygen(struct client *, int, char **);
@@ -116,8 +137,12 @@ int	 cmd_flag(struct client *, int, char **);
 int	 cmd_mine(struct client *, int, char **);
 int	 cmd_links(struct client *, int, char **);
 int	 cmd_review(struct client *, int, char **);
+int	 cmd_verify_bundle(struct client *, int, char **);
+int	 cmd_import(struct client *, int, char **);
 int	 cmd_review_link(struct client *, int, char **);
 int	 reading_list(struct client *, int, char **);
+json_t	*reading_entries(struct client *, const char *, long, const char *,
+	     int *);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,
@@ -125,6 +150,9 @@ int	 post_statement(struct client *, json_t *,
 int	 post_resolve_at(struct client *, const char *, const char *, int,
 	     int64_t *, int64_t *);
 int	 post_signed(struct client *, const char *, json_t *);
+int	 post_as(struct client *, const char *, json_t *,
+	     const struct minisig_seckey *, const struct minisig_pubkey *,
+	     char [GLOSS_ID_LEN + 1]);
 json_t	*post_created(const struct minisig_pubkey *);
 
 #endif /* CLIENT_H */

@@ -32,19 +32,6 @@ struct links_args {
 	int	post;
 };
 
-/* s as a number from min to max, or -1. */
-static long
-links_number(const char *s, long min, long max)
-{
-	char	*end;
-	long	 n;
-
-	n = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || n < min || n > max)
-		return -1;
-	return n;
-}
-
 /* The options of links check; -1 on a usage error, else RID at optind. */
 static int
 links_options(struct client *c, int argc, char **argv, struct links_args *la)
@@ -62,16 +49,16 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			if ((la->talk = links_number(optarg, 1, 1000)) == -1)
+			if ((la->talk = cmd_number(optarg, 1, 1000)) == -1)
 				return -1;
 			break;
 		case 'c':
-			if ((la->concurrency = links_number(optarg, 1,
+			if ((la->concurrency = cmd_number(optarg, 1,
 			    LINKS_CONCURRENCY_MAX)) == -1)
 				return -1;
 			break;
 		case 'T':
-			if ((la->timeout = links_number(optarg, 1,
+			if ((la->timeout = cmd_number(optarg, 1,
 			    LINKS_TIMEOUT_MAX)) == -1)
 				return -1;
 			break;
@@ -86,42 +73,6 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 		}
 	}
 	return optind + 1 == argc ? 0 : -1;
-}
-
-/*
- * Every entry of rid's reading list (of one talk if talk > 0), page by
- * page until the total; NULL with *rc after a message.
- */
-static json_t *
-links_entries(struct client *c, const char *rid, long talk, int *rc)
-{
-	struct buf	 path;
-	json_t		*all = json_array(), *page, *entries;
-	json_int_t	 total;
-	char		*e = net_escape(rid);
-	size_t		 got;
-
-	do {
-		buf_init(&path);
-		buf_printf(&path, "/v1/records/%s/reading?status=all", e);
-		if (talk > 0)
-			buf_printf(&path, "&talk=%ld", talk);
-		buf_printf(&path, "&offset=%zu", json_array_size(all));
-		page = net_get_json(c, path.data, rc);
-		buf_free(&path);
-		if (page == NULL) {
-			json_decref(all);
-			all = NULL;
-			break;
-		}
-		entries = json_object_get(page, "entries");
-		got = json_array_size(entries);
-		json_array_extend(all, entries);
-		total = json_integer_value(json_object_get(page, "total"));
-		json_decref(page);
-	} while (got > 0 && (json_int_t)json_array_size(all) < total);
-	free(e);
-	return all;
 }
 
 /* The annotation that first cited entry e, which a review names. */
@@ -234,25 +185,20 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
 	json_t			*root;
-	char			 author[GLOSS_PUBKEY_LEN + 1];
 	char			 id[GLOSS_ID_LEN + 1];
 	size_t			 i, n = json_array_size(entries);
 	int			 rc = EXIT_OK, prc;
 
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;
-	minisig_pubkey_format(&pk, author);
 	for (i = 0; i < n && rc != EXIT_USAGE; i++) {
 		if (l[i].verdict == LINKCHECK_UNSURE)
 			continue;
 		if (progress)
 			links_progress(i, n, "posting", l[i].href);
 		root = links_review(json_array_get(entries, i), &l[i]);
-		json_object_set_new(root, "v", json_integer(1));
-		json_object_set_new(root, "type", json_string("link-review"));
-		json_object_set_new(root, "author", json_string(author));
-		json_object_set_new(root, "created", post_created(&pk));
-		if ((prc = post_statement(c, root, sk, id)) != EXIT_OK) {
+		if ((prc = post_as(c, "link-review", root, sk, &pk, id)) !=
+		    EXIT_OK) {
 			rc = prc > rc ? prc : rc;
 			continue;
 		}
@@ -325,7 +271,8 @@ links_run(struct client *c, const char *rid, json_t *entries,
 static int
 links_check(struct client *c, int argc, char **argv)
 {
-	struct links_args	 la = { 0, LINKS_CONCURRENCY, LINKS_TIMEOUT, 0 };
+	struct links_args	 la = { .concurrency = LINKS_CONCURRENCY,
+				    .timeout = LINKS_TIMEOUT };
 	json_t			*entries, *e;
 	const char		*rid;
 	size_t			 i;
@@ -334,7 +281,8 @@ links_check(struct client *c, int argc, char **argv)
 	if (links_options(c, argc, argv, &la) == -1)
 		return cmd_usage("links");
 	rid = argv[optind];
-	if ((entries = links_entries(c, rid, la.talk, &rc)) == NULL)
+	if ((entries = reading_entries(c, rid, la.talk, "all", &rc)) ==
+	    NULL)
 		return rc;
 	json_array_foreach(entries, i, e) {
 		if (!json_is_string(json_object_get(e, "href")) ||

@@ -7,6 +7,7 @@
  */
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,6 @@ cmd_list(struct client *c, int argc, char **argv)
 	struct list_args	 a;
 	struct buf		 q;
 	json_t			*rec = NULL, *all = NULL, *item, *out;
-	char			*end;
 	json_int_t		 talk, shown = -1;
 	size_t			 i;
 	int			 ch, rc = EXIT_USAGE;
@@ -149,8 +149,7 @@ cmd_list(struct client *c, int argc, char **argv)
 			a.author = optarg;
 			break;
 		case 'n':
-			a.limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || a.limit < 1) {
+			if ((a.limit = cmd_number(optarg, 1, LONG_MAX)) == -1) {
 				fprintf(stderr, "gloss: --limit takes a "
 				    "positive number\n");
 				return cmd_usage("list");

@@ -212,7 +212,6 @@ mod_action(struct client *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*reason = NULL;
-	char		*end;
 	long		 talk = 0;
 	size_t		 i;
 	int		 ch;
@@ -229,10 +228,8 @@ mod_action(struct client *c, int argc, char **argv)
 			reason = optarg;
 			break;
 		case 't':
-			talk = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || talk < 1 ||
-			    talk > 1000 || strcmp(mod_actions[i].operand,
-			    "RID") != 0)
+			if ((talk = cmd_number(optarg, 1, 1000)) == -1 ||
+			    strcmp(mod_actions[i].operand, "RID") != 0)
 				return cmd_usage("mod");
 			break;
 		case 'j':

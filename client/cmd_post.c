@@ -220,15 +220,30 @@ post_text(const char *message, const char *file, const char *current)
 }
 
 /*
- * Complete root as a statement of type by the user's key (v, type,
- * author, created), sign it and post it; print its id.  Takes root.
+ * Complete root as a statement of type by the key pk (v, type, author,
+ * created), sign it with sk and post it; id gets its id.  Takes root.
  */
+int
+post_as(struct client *c, const char *type, json_t *root,
+    const struct minisig_seckey *sk, const struct minisig_pubkey *pk,
+    char id[GLOSS_ID_LEN + 1])
+{
+	char	author[GLOSS_PUBKEY_LEN + 1];
+
+	minisig_pubkey_format(pk, author);
+	json_object_set_new(root, "v", json_integer(1));
+	json_object_set_new(root, "type", json_string(type));
+	json_object_set_new(root, "author", json_string(author));
+	json_object_set_new(root, "created", post_created(pk));
+	return post_statement(c, root, sk, id);
+}
+
+/* post_as by the user's key; print the new statement's id. */
 int
 post_signed(struct client *c, const char *type, json_t *root)
 {
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
-	char			 author[GLOSS_PUBKEY_LEN + 1];
 	char			 id[GLOSS_ID_LEN + 1];
 	int			 rc;
 
@@ -236,12 +251,7 @@ post_signed(struct client *c, const char *type, json_t *root)
 		json_decref(root);
 		return EXIT_USAGE;
 	}
-	minisig_pubkey_format(&pk, author);
-	json_object_set_new(root, "v", json_integer(1));
-	json_object_set_new(root, "type", json_string(type));
-	json_object_set_new(root, "author", json_string(author));
-	json_object_set_new(root, "created", post_created(&pk));
-	if ((rc = post_statement(c, root, sk, id)) == EXIT_OK)
+	if ((rc = post_as(c, type, root, sk, &pk, id)) == EXIT_OK)
 		printf(c->json ? "{\"id\":\"%s\"}\n" : "%s\n", id);
 	minisig_seckey_free(sk);
 	return rc;
@@ -280,7 +290,6 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*errstr = NULL;
-	char		*end;
 	json_t		*last = NULL;
 	int		 ch;
 
@@ -292,9 +301,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			pa->kind = optarg;
 			break;
 		case 't':
-			pa->talk = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || pa->talk < 1 ||
-			    pa->talk > 1000)
+			if ((pa->talk = cmd_number(optarg, 1, 1000)) == -1)
 				errstr = "--talk takes a talk number";
 			break;
 		case 'a':

@@ -45,15 +45,12 @@ reading_options(struct client *c, int argc, char **argv,
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char	*end;
-	int	 ch;
+	int	ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			ra->talk = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || ra->talk < 1 ||
-			    ra->talk > 1000)
+			if ((ra->talk = cmd_number(optarg, 1, 1000)) == -1)
 				return -1;
 			break;
 		case 'f':
@@ -74,10 +71,10 @@ reading_options(struct client *c, int argc, char **argv,
 	return optind + 1 == argc ? 0 : -1;
 }
 
-/* The path of rid's reading list. */
+/* The path of a page of rid's reading list, from offset. */
 static char *
-reading_path(const char *rid, const struct reading_args *ra,
-    const char *format)
+reading_path(const char *rid, long talk, const char *status,
+    const char *format, size_t offset)
 {
 	struct buf	 path;
 	char		*e = net_escape(rid), n[32];
@@ -85,13 +82,49 @@ reading_path(const char *rid, const struct reading_args *ra,
 	buf_init(&path);
 	buf_printf(&path, "/v1/records/%s/reading", e);
 	free(e);
-	if (ra->talk > 0) {
-		snprintf(n, sizeof n, "%ld", ra->talk);
+	if (talk > 0) {
+		snprintf(n, sizeof n, "%ld", talk);
 		net_query(&path, "talk", n);
 	}
-	net_query(&path, "status", ra->status);
+	net_query(&path, "status", status);
 	net_query(&path, "format", format);
+	if (offset > 0) {
+		snprintf(n, sizeof n, "%zu", offset);
+		net_query(&path, "offset", n);
+	}
 	return buf_take(&path);
+}
+
+/*
+ * Every entry of rid's reading list (of one talk if talk > 0, with
+ * status, NULL for the default), page by page up to the total; NULL with
+ * *rc after a message.
+ */
+json_t *
+reading_entries(struct client *c, const char *rid, long talk,
+    const char *status, int *rc)
+{
+	json_t		*all = json_array(), *page, *entries;
+	json_int_t	 total;
+	size_t		 got;
+	char		*path;
+
+	do {
+		path = reading_path(rid, talk, status, NULL,
+		    json_array_size(all));
+		page = net_get_json(c, path, rc);
+		free(path);
+		if (page == NULL) {
+			json_decref(all);
+			return NULL;
+		}
+		entries = json_object_get(page, "entries");
+		got = json_array_size(entries);
+		json_array_extend(all, entries);
+		total = json_integer_value(json_object_get(page, "total"));
+		json_decref(page);
+	} while (got > 0 && (json_int_t)json_array_size(all) < total);
+	return all;
 }
 
 /* "1:09:29, 1:12:00" for the times the citations give, at most four. */
@@ -142,9 +175,10 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 	printf("     cited %lld%s%s", (long long)json_integer_value(
 	    json_object_get(e, "cited")), times[0] != '\0' ? " at " : "",
 	    times);
-	if (json_integer_value(json_object_get(e, "endorsements")) > 0)
-		printf(", %lld endorsements", (long long)json_integer_value(
-		    json_object_get(e, "endorsements")));
+	n = json_object_get(e, "endorsements");
+	if (json_integer_value(n) > 0)
+		printf(", %lld endorsement%s", (long long)json_integer_value(n),
+		    json_integer_value(n) == 1 ? "" : "s");
 	json_object_foreach(reviews, v, n)
 		printf(", %s %lld", v, (long long)json_integer_value(n));
 	if (json_is_object(check))
@@ -168,7 +202,7 @@ reading_list(struct client *c, int argc, char **argv)
 {
 	struct reading_args	 ra = { 0, NULL, NULL };
 	struct net_response	 resp;
-	json_t			*root, *e;
+	json_t			*entries, *e;
 	char			*path;
 	size_t			 i;
 	int			 rc;
@@ -183,7 +217,8 @@ reading_list(struct client *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (ra.format != NULL || c->json) {
-		path = reading_path(argv[optind], &ra, ra.format);
+		path = reading_path(argv[optind], ra.talk, ra.status,
+		    ra.format, 0);
 		rc = net_request(c, "GET", path, NULL, 0, &resp);
 		free(path);
 		if (rc == -1)
@@ -194,16 +229,14 @@ reading_list(struct client *c, int argc, char **argv)
 		net_response_clear(&resp);
 		return rc;
 	}
-	path = reading_path(argv[optind], &ra, NULL);
-	root = net_get_json(c, path, &rc);
-	free(path);
-	if (root == NULL)
+	if ((entries = reading_entries(c, argv[optind], ra.talk, ra.status,
+	    &rc)) == NULL)
 		return rc;
-	if (json_array_size(json_object_get(root, "entries")) == 0)
+	if (json_array_size(entries) == 0)
 		fprintf(stderr, "gloss: no follow-up reading yet\n");
-	json_array_foreach(json_object_get(root, "entries"), i, e)
+	json_array_foreach(entries, i, e)
 		reading_show_entry(c, e, i + 1);
-	json_decref(root);
+	json_decref(entries);
 	return EXIT_OK;
 }
 
@@ -337,22 +370,18 @@ int
 cmd_review(struct client *c, int argc, char **argv)
 {
 	struct reading_args	 ra = { 0, NULL, "unreviewed" };
-	json_t			*root, *entries, *e;
-	char			*path;
+	json_t			*entries, *e;
 	size_t			 i;
 	int			 rc;
 
 	if (reading_options(c, argc, argv, &ra, 0) == -1)
 		return cmd_usage("review");
-	path = reading_path(argv[optind], &ra, NULL);
-	root = net_get_json(c, path, &rc);
-	free(path);
-	if (root == NULL)
+	if ((entries = reading_entries(c, argv[optind], ra.talk, ra.status,
+	    &rc)) == NULL)
 		return rc;
 	rc = EXIT_OK;
-	entries = json_object_get(root, "entries");
 	if (c->json)
-		out_json(root);
+		out_json(entries);
 	else if (json_array_size(entries) == 0)
 		fprintf(stderr, "gloss: no links to review\n");
 	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
@@ -360,6 +389,6 @@ cmd_review(struct client *c, int argc, char **argv)
 	else
 		json_array_foreach(entries, i, e)
 			reading_show_entry(c, e, i + 1);
-	json_decref(root);
+	json_decref(entries);
 	return rc;
 }

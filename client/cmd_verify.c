@@ -19,14 +19,7 @@
 
 #define VERIFY_FILE_MAX	(1024 * 1024)
 
-struct verified {
-	char			*canonical;
-	size_t			 canonical_len;
-	char			*minisig;
-	struct statement	*st;
-};
-
-static void
+void
 verified_clear(struct verified *v)
 {
 	free(v->canonical);
@@ -39,7 +32,7 @@ verified_clear(struct verified *v)
  * Check v->canonical and v->minisig; id, when not NULL, is the id they
  * must carry.  Returns 0, or -1 after saying why on stderr.
  */
-static int
+int
 verify_bytes(struct verified *v, const char *id)
 {
 	struct jcs_err	 err;
@@ -191,6 +184,8 @@ cmd_export(struct client *c, int argc, char **argv)
 	}
 	if (dir == NULL || optind + 1 != argc)
 		return cmd_usage("export");
+	if (!stmt_id_valid(argv[optind]) && stmt_rid_valid(argv[optind]))
+		return bundle_export(c, argv[optind], dir);
 	memset(&v, 0, sizeof v);
 	memset(path, 0, sizeof path);
 	if ((rc = verify_remote(c, argv[optind], &v)) != EXIT_OK)
@@ -225,50 +220,45 @@ out:
 }
 
 /*
- * One /v1/log line: its statement's exact bytes (as served, between
- * "statement": and the last ,"minisig": -- a quote inside S is always
- * escaped, so that text cannot occur in it) must hash to the line's id
- * and carry a good signature.  Returns EXIT_OK, or EXIT_REFUSED after
+ * Take one /v1/log line apart into v (logline.c) and check its bytes
+ * against the line's id; *seq is the line's.  Returns 0, or -1 after
  * saying why.
  */
-static int
-verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
+int
+verify_line(const char *line, size_t len, struct verified *v, int64_t *seq)
 {
-	static const char	 smark[] = "\"statement\":";
-	static const char	 mmark[] = ",\"minisig\":";
-	struct verified		 v;
-	struct jcs_err		 err;
-	const char		*s, *m, *p, *id, *sig;
-	json_t			*root;
-	int			 rc = EXIT_REFUSED;
+	struct logline	 ll;
+	const char	*errstr;
+	int		 rc = -1;
 
-	memset(&v, 0, sizeof v);
-	if ((root = jcs_parse(line, len, &err)) == NULL ||
-	    (id = json_string_value(json_object_get(root, "id"))) == NULL ||
-	    (sig = json_string_value(json_object_get(root, "minisig"))) ==
-	    NULL || (s = memmem(line, len, smark, sizeof smark - 1)) == NULL) {
-		fprintf(stderr, "gloss: invalid: a log line is not "
-		    "{seq, id, statement, minisig}\n");
-		goto out;
+	if (logline_parse(line, len, &ll, &errstr) == -1) {
+		fprintf(stderr, "gloss: invalid: %s\n", errstr);
+		return -1;
 	}
-	*seq = json_integer_value(json_object_get(root, "seq"));
-	s += sizeof smark - 1;
-	for (m = NULL, p = s; (p = memmem(p, line + len - p, mmark,
-	    sizeof mmark - 1)) != NULL; p++)
-		m = p;
-	if (m == NULL)
-		goto out;
-	v.canonical = xstrndup(s, m - s);
-	v.canonical_len = m - s;
-	v.minisig = xstrdup(sig);
-	if (verify_bytes(&v, id) == -1)
+	*seq = ll.seq;
+	v->canonical = xstrndup(ll.canonical, ll.canonical_len);
+	v->canonical_len = ll.canonical_len;
+	v->minisig = ll.minisig;
+	ll.minisig = NULL;
+	if (verify_bytes(v, ll.id) == -1)
 		fprintf(stderr, "gloss: log line seq %lld does not verify\n",
 		    (long long)*seq);
 	else
-		rc = EXIT_OK;
-out:
+		rc = 0;
+	logline_clear(&ll);
+	return rc;
+}
+
+/* One line of verify-log's walk. */
+static int
+verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
+{
+	struct verified	v;
+	int		rc;
+
+	memset(&v, 0, sizeof v);
+	rc = verify_line(line, len, &v, seq) == 0 ? EXIT_OK : EXIT_REFUSED;
 	verified_clear(&v);
-	json_decref(root);
 	return rc;
 }
 

@@ -60,7 +60,9 @@ static const struct cmd commands[] = {
 	    cmd_import_log },
 	{ "verify", "verify ID | FILE", cmd_verify },
 	{ "verify-log", "verify-log [--after SEQ]", cmd_verify_log },
-	{ "export", "export ID -o DIR", cmd_export },
+	{ "export", "export ID|RID -o DIR", cmd_export },
+	{ "verify-bundle", "verify-bundle DIR", cmd_verify_bundle },
+	{ "import", "import DIR", cmd_import },
 };
 
 /* Print one command's usage line; returns EXIT_USAGE for the caller. */
@@ -95,6 +97,19 @@ cmd_operands(struct client *c, int argc, char **argv)
 		c->json = 1;
 	}
 	return argc - optind;
+}
+
+/* s as a whole number from min to max, or -1. */
+long
+cmd_number(const char *s, long min, long max)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n < min || n > max)
+		return -1;
+	return n;
 }
 
 /*

@@ -19,9 +19,14 @@
  * resolver redirects by design, so a paper cannot move.
  */
 
-#include <arpa/inet.h>
+#include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +61,10 @@ struct lc_check {
 	char			*seen[LINKCHECK_REDIRECTS + 1];
 	int			 hops;		/* seen[hops] is being asked */
 	enum evhttp_cmd_type	 method;
-	struct evhttp_connection *conn;		/* this hop's */
+	struct evhttp_uri	*uri;		/* this hop's */
+	char			*name;		/* its host, no brackets */
+	struct evdns_getaddrinfo_request *lookup;
+	struct evhttp_connection *conn;
 	struct event		*deadline;
 	struct event		*step;		/* what to do after a hop */
 	struct timespec		 start;
@@ -79,6 +87,7 @@ struct linkcheck {
 	size_t			 n;
 	size_t			 started;
 	size_t			 finished;
+	int			 cancelled;	/* lookups yet to say so */
 };
 
 static const char *lc_verdict_names[LINKCHECK__MAX] = {
@@ -167,18 +176,6 @@ lc_remove_dots(const char *path)
 	return out;
 }
 
-/* The path a relative path ref names under base's directory. */
-static char *
-lc_merge(const char *base, const char *ref)
-{
-	const char	*slash = strrchr(base, '/');
-	char		*merged;
-
-	xasprintf(&merged, "%.*s/%s", slash != NULL ? (int)(slash - base) : 0,
-	    base, ref);
-	return merged;
-}
-
 /*
  * Make r, a reference without a scheme, absolute against b (RFC 3986
  * section 5.2.2).  Returns 0, or -1 if evhttp refuses a part.
@@ -187,8 +184,8 @@ static int
 lc_absolute(struct evhttp_uri *r, const struct evhttp_uri *b)
 {
 	const char	*path = evhttp_uri_get_path(r);
-	const char	*bpath = evhttp_uri_get_path(b);
-	char		*merged = NULL;
+	const char	*bpath = evhttp_uri_get_path(b), *slash;
+	char		*merged;
 	int		 rc = 0;
 
 	if (path == NULL)
@@ -207,7 +204,10 @@ lc_absolute(struct evhttp_uri *r, const struct evhttp_uri *b)
 		if (rc == 0 && evhttp_uri_get_query(r) == NULL)
 			rc = evhttp_uri_set_query(r, evhttp_uri_get_query(b));
 	} else if (*path != '/') {
-		merged = lc_merge(bpath, path);
+		/* A relative path goes under the base's directory. */
+		slash = strrchr(bpath, '/');
+		xasprintf(&merged, "%.*s/%s", slash != NULL ?
+		    (int)(slash - bpath) : 0, bpath, path);
 		rc = evhttp_uri_set_path(r, merged);
 		free(merged);
 	}
@@ -249,13 +249,26 @@ out:
 	return result;
 }
 
-/* Free this hop's connection and what it got. */
+/*
+ * Drop this hop: its lookup (whose callback still comes, to say it was
+ * cancelled), its connection and what it got.
+ */
 static void
 lc_hangup(struct lc_check *chk)
 {
+	if (chk->lookup != NULL) {
+		evdns_getaddrinfo_cancel(chk->lookup);
+		chk->lc->cancelled++;
+	}
+	chk->lookup = NULL;
 	if (chk->conn != NULL)
 		evhttp_connection_free(chk->conn);
 	chk->conn = NULL;
+	if (chk->uri != NULL)
+		evhttp_uri_free(chk->uri);
+	chk->uri = NULL;
+	free(chk->name);
+	chk->name = NULL;
 	free(chk->location);
 	chk->location = NULL;
 }
@@ -375,33 +388,64 @@ lc_verify_cb(int ok, X509_STORE_CTX *store)
 	return 0;
 }
 
+/* End the check as broken with errno e's text, in lower case. */
+static void
+lc_fail_errno(struct lc_check *chk, int e)
+{
+	char	text[LINKCHECK_ERROR_MAX];
+
+	snprintf(text, sizeof text, "%s", strerror(e));
+	text[0] = (char)tolower((unsigned char)text[0]);
+	lc_fail(chk, LINKCHECK_BROKEN, "%s", text);
+}
+
 /*
- * A hop with no answer: say why, from what the resolver, OpenSSL and
- * evhttp left.  evhttp reports no error when it could not connect at
- * all (the name did not resolve, or nothing listens there).
+ * OpenSSL's last error on bev, 0 if none; *any tells whether TLS failed
+ * at all, as libevent also queues SSL_get_error()'s bare code, such as
+ * SSL_ERROR_SYSCALL when the connection was refused or closed.
+ */
+static unsigned long
+lc_tls_error(struct bufferevent *bev, int *any)
+{
+	unsigned long	e, last = 0;
+
+	*any = 0;
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		*any = 1;
+		if (ERR_GET_LIB(e) != 0)
+			last = e;
+	}
+	return last;
+}
+
+/*
+ * A hop with no answer: say why, from what OpenSSL and evhttp left.
+ * evhttp reports no error when nothing listens, and errno means
+ * something only for what went wrong with the connection itself: after
+ * a plain end of file it is stale.
  */
 static void
 lc_unreachable(struct lc_check *chk)
 {
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
-				    chk->conn);
-	unsigned long		 sslerr;
-	const char		*reason;
-	int			 dnserr;
+	const char	*reason;
+	unsigned long	 sslerr;
+	int		 e = chk->syserr, tls;
 
-	if ((dnserr = bufferevent_socket_get_dns_error(bev)) != 0)
-		lc_fail(chk, LINKCHECK_BROKEN, "DNS: %s",
-		    evutil_gai_strerror(dnserr));
-	else if (chk->tlserr[0] != '\0')
+	sslerr = lc_tls_error(evhttp_connection_get_bufferevent(chk->conn),
+	    &tls);
+	if (chk->tlserr[0] != '\0')
 		lc_fail(chk, LINKCHECK_BROKEN, "%s", chk->tlserr);
-	else if ((sslerr = bufferevent_get_openssl_error(bev)) != 0) {
-		reason = ERR_reason_error_string(sslerr);
-		lc_fail(chk, LINKCHECK_BROKEN, "TLS: %s", reason != NULL ?
-		    reason : "handshake failed");
-	} else if (!chk->failed)
+	else if ((reason = ERR_reason_error_string(sslerr)) != NULL)
+		lc_fail(chk, LINKCHECK_BROKEN, "TLS: %s", reason);
+	else if (tls)
+		lc_fail(chk, LINKCHECK_BROKEN, "TLS: connection refused or "
+		    "closed");
+	else if (!chk->failed)
 		lc_fail(chk, LINKCHECK_BROKEN, "connection refused");
-	else if (chk->reqerr == EVREQ_HTTP_EOF && chk->syserr != 0)
-		lc_fail(chk, LINKCHECK_BROKEN, "%s", strerror(chk->syserr));
+	else if (chk->reqerr == EVREQ_HTTP_EOF && (e == ECONNREFUSED ||
+	    e == ECONNRESET || e == EHOSTUNREACH || e == ENETUNREACH ||
+	    e == ETIMEDOUT))
+		lc_fail_errno(chk, e);
 	else if (chk->reqerr == EVREQ_HTTP_INVALID_HEADER ||
 	    chk->reqerr == EVREQ_HTTP_DATA_TOO_LONG)
 		lc_fail(chk, LINKCHECK_BROKEN, "not an HTTP answer");
@@ -409,6 +453,7 @@ lc_unreachable(struct lc_check *chk)
 		lc_fail(chk, LINKCHECK_BROKEN, "closed without an answer");
 }
 
+/* Follow the redirect, unless it leads nowhere a check can follow. */
 static void
 lc_redirect(struct lc_check *chk)
 {
@@ -419,20 +464,22 @@ lc_redirect(struct lc_check *chk)
 		lc_fail(chk, LINKCHECK_BROKEN, "redirect to an invalid URL");
 		return;
 	}
-	for (i = 0; i <= chk->hops; i++) {
-		if (strcmp(chk->seen[i], next) == 0) {
-			free(next);
-			lc_fail(chk, LINKCHECK_BROKEN, "redirect loop");
-			return;
-		}
-	}
-	if (chk->hops == LINKCHECK_REDIRECTS) {
-		free(next);
+	for (i = 0; i <= chk->hops && strcmp(chk->seen[i], next) != 0; i++)
+		/* nothing */;
+	if (strncasecmp(next, "http://", 7) != 0 &&
+	    strncasecmp(next, "https://", 8) != 0)
+		lc_fail(chk, LINKCHECK_UNSURE, "redirect to a URL that is not "
+		    "http or https");
+	else if (i <= chk->hops)
+		lc_fail(chk, LINKCHECK_BROKEN, "redirect loop");
+	else if (chk->hops == LINKCHECK_REDIRECTS)
 		lc_fail(chk, LINKCHECK_BROKEN, "too many redirects");
+	else {
+		chk->seen[++chk->hops] = next;
+		lc_ask(chk, EVHTTP_REQ_HEAD);
 		return;
 	}
-	chk->seen[++chk->hops] = next;
-	lc_ask(chk, EVHTTP_REQ_HEAD);
+	free(next);
 }
 
 /* After a hop, outside evhttp: follow, retry with GET, or conclude. */
@@ -523,95 +570,125 @@ lc_tls(struct lc_check *chk, const char *name)
 	return bev;
 }
 
-/*
- * Open this hop's connection to uri's server; NULL (with the check
- * ended) if that cannot even begin.
- */
-static struct evhttp_connection *
-lc_connect(struct lc_check *chk, const struct evhttp_uri *uri)
+/* The request for this hop's URI, with its headers. */
+static struct evhttp_request *
+lc_request(struct lc_check *chk)
 {
-	struct evhttp_connection *conn;
+	struct evhttp_request	*req;
+	struct evkeyvalq	*hdrs;
+	char			*host;
+
+	if ((req = evhttp_request_new(lc_done_cb, chk)) == NULL)
+		fatalx("out of memory");
+	evhttp_request_set_header_cb(req, lc_header_cb);
+	evhttp_request_set_error_cb(req, lc_error_cb);
+	hdrs = evhttp_request_get_output_headers(req);
+	if (evhttp_uri_get_port(chk->uri) == -1)
+		host = xstrdup(evhttp_uri_get_host(chk->uri));
+	else
+		xasprintf(&host, "%s:%d", evhttp_uri_get_host(chk->uri),
+		    evhttp_uri_get_port(chk->uri));
+	evhttp_add_header(hdrs, "Host", host);
+	evhttp_add_header(hdrs, "User-Agent", "gloss-linkcheck/" GLOSS_VERSION);
+	evhttp_add_header(hdrs, "Accept", "*/*");
+	evhttp_add_header(hdrs, "Connection", "close");
+	free(host);
+	return req;
+}
+
+/* Connect to addr, the address of this hop's host, and send the request. */
+static void
+lc_send(struct lc_check *chk, const char *addr)
+{
 	struct bufferevent	*bev;
-	const char		*scheme = evhttp_uri_get_scheme(uri);
-	const char		*host = evhttp_uri_get_host(uri);
-	char			*name;
+	const char		*path = evhttp_uri_get_path(chk->uri);
+	const char		*query = evhttp_uri_get_query(chk->uri);
+	char			*target;
 	int			 https, port;
 
-	if (scheme == NULL || host == NULL || *host == '\0') {
-		lc_fail(chk, LINKCHECK_UNSURE, "not a URL to fetch");
-		return NULL;
-	}
-	https = strcasecmp(scheme, "https") == 0;
-	if (!https && strcasecmp(scheme, "http") != 0) {
-		lc_fail(chk, LINKCHECK_UNSURE, "leads to a %.16s: URL", scheme);
-		return NULL;
-	}
-	if ((port = evhttp_uri_get_port(uri)) == -1)
+	https = strcasecmp(evhttp_uri_get_scheme(chk->uri), "https") == 0;
+	if ((port = evhttp_uri_get_port(chk->uri)) == -1)
 		port = https ? 443 : 80;
-	/* An IPv6 literal is bracketed in a URL, not for the resolver. */
-	name = *host == '[' ? xstrndup(host + 1, strlen(host) - 2) :
-	    xstrdup(host);
-	bev = https ? lc_tls(chk, name) : bufferevent_socket_new(
+	bev = https ? lc_tls(chk, chk->name) : bufferevent_socket_new(
 	    chk->lc->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	conn = bev == NULL ? NULL : evhttp_connection_base_bufferevent_new(
-	    chk->lc->base, chk->lc->dns, bev, name, (unsigned short)port);
-	free(name);
-	if (conn == NULL) {
+	if (bev == NULL || (chk->conn = evhttp_connection_base_bufferevent_new(
+	    chk->lc->base, NULL, bev, addr, (unsigned short)port)) == NULL) {
 		if (bev != NULL)
 			bufferevent_free(bev);
 		lc_fail(chk, LINKCHECK_UNSURE, "cannot set up a connection");
-		return NULL;
+		return;
 	}
-	evhttp_connection_set_max_headers_size(conn, LC_HEADERS_MAX);
-	return conn;
+	/* Longer than what is left of the check's own deadline. */
+	evhttp_connection_set_timeout(chk->conn, chk->lc->opt->timeout);
+	evhttp_connection_set_max_headers_size(chk->conn, LC_HEADERS_MAX);
+	xasprintf(&target, "%s%s%s", path != NULL && *path != '\0' ? path :
+	    "/", query != NULL ? "?" : "", query != NULL ? query : "");
+	if (evhttp_make_request(chk->conn, lc_request(chk), chk->method,
+	    target) == -1)
+		lc_fail(chk, LINKCHECK_BROKEN, "cannot send the request");
+	free(target);
+}
+
+/*
+ * The host's addresses are in (the first will do), or it has none.  The
+ * lookups are the checker's own, not evhttp's, so that a deadline can
+ * cancel one and wait for it to be gone.
+ */
+static void
+lc_resolved_cb(int error, struct evutil_addrinfo *ai, void *arg)
+{
+	struct lc_check	*chk = arg;
+	char		 addr[NI_MAXHOST];
+
+	if (error == EVUTIL_EAI_CANCEL) {
+		chk->lc->cancelled--;
+		return;
+	}
+	chk->lookup = NULL;
+	if (error == 0 && (error = getnameinfo(ai->ai_addr, ai->ai_addrlen,
+	    addr, sizeof addr, NULL, 0, NI_NUMERICHOST)) != 0)
+		error = EVUTIL_EAI_FAIL;
+	if (ai != NULL)
+		evutil_freeaddrinfo(ai);
+	if (error != 0)
+		lc_fail(chk, LINKCHECK_BROKEN, "DNS: %s",
+		    evutil_gai_strerror(error));
+	else
+		lc_send(chk, addr);
 }
 
 /* Ask for seen[hops] with method, on a connection of its own. */
 static void
 lc_ask(struct lc_check *chk, enum evhttp_cmd_type method)
 {
-	struct evhttp_uri	*uri;
-	struct evhttp_request	*req;
-	struct evkeyvalq	*hdrs;
-	const char		*path, *query, *url = chk->seen[chk->hops];
-	char			*target, *host;
+	struct evdns_getaddrinfo_request *lookup;
+	struct evutil_addrinfo	 hints;
+	const char		*scheme, *host;
 
 	lc_hangup(chk);
 	chk->method = method;
 	chk->status = chk->failed = chk->syserr = 0;
 	chk->tlserr[0] = '\0';
-	if ((uri = evhttp_uri_parse_with_flags(url,
-	    EVHTTP_URI_NONCONFORMANT)) == NULL) {
-		lc_fail(chk, LINKCHECK_UNSURE, "not a URL to fetch");
+	if ((chk->uri = evhttp_uri_parse_with_flags(chk->seen[chk->hops],
+	    EVHTTP_URI_NONCONFORMANT)) == NULL ||
+	    (scheme = evhttp_uri_get_scheme(chk->uri)) == NULL ||
+	    (strcasecmp(scheme, "http") != 0 &&
+	    strcasecmp(scheme, "https") != 0) ||
+	    (host = evhttp_uri_get_host(chk->uri)) == NULL || *host == '\0') {
+		lc_fail(chk, LINKCHECK_UNSURE, "not an http or https URL");
 		return;
 	}
-	if ((chk->conn = lc_connect(chk, uri)) == NULL) {
-		evhttp_uri_free(uri);
-		return;
-	}
-	if ((req = evhttp_request_new(lc_done_cb, chk)) == NULL)
-		fatalx("out of memory");
-	evhttp_request_set_header_cb(req, lc_header_cb);
-	evhttp_request_set_error_cb(req, lc_error_cb);
-	hdrs = evhttp_request_get_output_headers(req);
-	if (evhttp_uri_get_port(uri) == -1)
-		host = xstrdup(evhttp_uri_get_host(uri));
-	else
-		xasprintf(&host, "%s:%d", evhttp_uri_get_host(uri),
-		    evhttp_uri_get_port(uri));
-	evhttp_add_header(hdrs, "Host", host);
-	evhttp_add_header(hdrs, "User-Agent", "gloss-linkcheck/" GLOSS_VERSION);
-	evhttp_add_header(hdrs, "Accept", "*/*");
-	evhttp_add_header(hdrs, "Connection", "close");
-	path = evhttp_uri_get_path(uri);
-	query = evhttp_uri_get_query(uri);
-	xasprintf(&target, "%s%s%s", path != NULL && *path != '\0' ? path :
-	    "/", query != NULL ? "?" : "", query != NULL ? query : "");
-	if (evhttp_make_request(chk->conn, req, method, target) == -1)
-		lc_fail(chk, LINKCHECK_BROKEN, "cannot send the request");
-	free(target);
-	free(host);
-	evhttp_uri_free(uri);
+	/* An IPv6 literal is bracketed in a URL, not for the resolver. */
+	chk->name = *host == '[' ? xstrndup(host + 1, strlen(host) - 2) :
+	    xstrdup(host);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	/* NULL when the answer came at once (an address, /etc/hosts). */
+	if ((lookup = evdns_getaddrinfo(chk->lc->dns, chk->name, NULL, &hints,
+	    lc_resolved_cb, chk)) != NULL)
+		chk->lookup = lookup;
 }
 
 /* Names from resolv.conf and /etc/hosts; just the latter if that fails. */
@@ -722,11 +799,8 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 		lc_start_next(&lc);
 	if (lc.finished < n)
 		event_base_dispatch(lc.base);
-	/*
-	 * A lookup cancelled by a deadline lets go of its connection in a
-	 * deferred callback: run what is left to run before freeing.
-	 */
-	event_base_loop(lc.base, EVLOOP_NONBLOCK);
+	while (lc.cancelled > 0 && event_base_loop(lc.base, EVLOOP_ONCE) == 0)
+		/* until every cancelled lookup has let go */;
 	rc = 0;
 out:
 	lc_free(&lc);

@@ -177,6 +177,18 @@ int		 link_parse(const char *, size_t, struct link *, char *,
 void		 link_clear(struct link *);
 const char	*link_type_name(enum link_type);
 
+/* logline.c */
+struct logline {
+	int64_t		 seq;
+	char		 id[GLOSS_ID_LEN + 1];
+	const char	*canonical;	/* S, borrowed from the line */
+	size_t		 canonical_len;
+	char		*minisig;	/* owned */
+};
+int		 logline_parse(const char *, size_t, struct logline *,
+		    const char **);
+void		 logline_clear(struct logline *);
+
 /* statement.c */
 enum stmt_type {
 	STMT_RECORD,

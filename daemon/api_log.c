@@ -12,8 +12,9 @@
 
 #define API_LOG_DEFAULT	100
 
-static int
-api_log_cb(const struct store_statement *row, void *arg)
+/* row as one /v1/log line; a store_statement_cb with a struct buf. */
+int
+api_log_line(const struct store_statement *row, void *arg)
 {
 	struct buf	*b = arg;
 	char		 received[21];
@@ -45,7 +46,7 @@ api_get_log(struct glossd *gd, struct http_request *req,
 		return;
 	http_json(resp, 200);
 	resp->content_type = "application/x-ndjson; charset=utf-8";
-	if ((rc = store_log(gd->store, after, (int)limit, api_log_cb,
+	if ((rc = store_log(gd->store, after, (int)limit, api_log_line,
 	    &resp->body)) != STORE_OK)
 		api_store_error(resp, rc);
 }

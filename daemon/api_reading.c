@@ -101,10 +101,10 @@ api_citation_cb(const struct store_citation *c, void *arg)
 		return 0;
 	e->cited++;
 	e->endorsements += c->endorsements;
-	cite = json_pack("{s:s, s:s, s:i, s:s, s:o, s:s}", "annotation",
-	    c->annotation, "kind", c->kind, "talk", c->talk,
-	    "url", c->url, "title", api_str_or_null(c->title), "author",
-	    c->author);
+	cite = json_pack("{s:s, s:s, s:o, s:s, s:o, s:s}", "annotation",
+	    c->annotation, "kind", c->kind, "talk", c->talk > 0 ?
+	    json_integer(c->talk) : json_null(), "url", c->url, "title",
+	    api_str_or_null(c->title), "author", c->author);
 	if (c->at_start != -1) {
 		at = json_pack("{s:I}", "start", (json_int_t)c->at_start);
 		if (c->at_end != -1)
@@ -144,8 +144,9 @@ api_review_cb(const struct store_link_review *rv, void *arg)
 	json_t			*obj, *count;
 	int			 authoritative;
 
-	e = bsearch(rv->key, r->entries, r->n, sizeof *r->entries,
-	    api_entry_key_cmp);
+	/* bsearch and qsort take no NULL array, even an empty one. */
+	e = r->n == 0 ? NULL : bsearch(rv->key, r->entries, r->n,
+	    sizeof *r->entries, api_entry_key_cmp);
 	if (e == NULL || stmt_verdict_from_name(rv->verdict, &v) == -1)
 		return 0;	/* cited only where this list does not look */
 	authoritative = api_reviewer(r->gd, rv->author);
@@ -229,7 +230,9 @@ api_entry_rank_cmp(const void *a, const void *b)
 		return x->endorsements < y->endorsements ? 1 : -1;
 	if (x->cited != y->cited)
 		return x->cited < y->cited ? 1 : -1;
-	return x->first_seq < y->first_seq ? -1 : x->first_seq > y->first_seq;
+	if (x->first_seq != y->first_seq)
+		return x->first_seq < y->first_seq ? -1 : 1;
+	return strcmp(x->key, y->key);
 }
 
 /* Fill in what the walks gathered; the entry's obj is then complete. */
@@ -342,7 +345,8 @@ api_get_reading(struct glossd *gd, struct http_request *req,
 	}
 	for (i = 0; i < r.n; i++)
 		api_entry_finish(&r.entries[i]);
-	qsort(r.entries, r.n, sizeof *r.entries, api_entry_rank_cmp);
+	if (r.n > 0)
+		qsort(r.entries, r.n, sizeof *r.entries, api_entry_rank_cmp);
 
 	list = json_array();
 	for (i = 0; i < r.n; i++) {

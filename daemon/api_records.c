@@ -75,6 +75,39 @@ api_find_record(struct glossd *gd, struct http_request *req,
 	return rc == STORE_OK ? 0 : -1;
 }
 
+/*
+ * The talk named by the :n parameter of rec (1-based), or -1 with 404 in
+ * resp.
+ */
+int
+api_find_talk(struct http_request *req, struct http_response *resp,
+    const struct store_record *rec)
+{
+	const char	*s = http_param(req, "n");
+	int		 n = 0;
+
+	/* Digits, no leading zero; stop once past the last talk. */
+	if (*s != '0')
+		for (; *s >= '0' && *s <= '9' && n <= (int)rec->ntalks; s++)
+			n = n * 10 + (*s - '0');
+	if (*s != '\0' || n < 1 || n > (int)rec->ntalks) {
+		http_error(resp, 404, "unknown_talk", "record %s has no such "
+		    "talk", rec->rid);
+		return -1;
+	}
+	return n;
+}
+
+static void
+api_talk_json(struct buf *b, const struct store_talk *t)
+{
+	buf_printf(b, "{\"n\":%d,\"start\":%lld,\"end\":%lld", t->n,
+	    (long long)t->start, (long long)t->end);
+	api_member(b, "speaker", t->speaker);
+	api_member(b, "title", t->title);
+	buf_putc(b, '}');
+}
+
 /* GET /v1/records/{rid} */
 void
 api_get_record(struct glossd *gd, struct http_request *req,
@@ -90,14 +123,35 @@ api_get_record(struct glossd *gd, struct http_request *req,
 	api_record_head(b, &rec);
 	buf_puts(b, ",\"talks\":[");
 	for (i = 0; i < rec.ntalks; i++) {
-		buf_printf(b, "%s{\"n\":%d,\"start\":%lld,\"end\":%lld",
-		    i > 0 ? "," : "", rec.talks[i].n,
-		    (long long)rec.talks[i].start, (long long)rec.talks[i].end);
-		api_member(b, "speaker", rec.talks[i].speaker);
-		api_member(b, "title", rec.talks[i].title);
-		buf_putc(b, '}');
+		if (i > 0)
+			buf_putc(b, ',');
+		api_talk_json(b, &rec.talks[i]);
 	}
 	buf_puts(b, "]}\n");
+	store_record_clear(&rec);
+}
+
+/*
+ * GET /v1/records/{rid}/talks/{n}: one talk, what the W3C annotations on
+ * it name as their target.
+ */
+void
+api_get_talk(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct store_record	rec;
+	int			n;
+
+	if (api_find_record(gd, req, resp, &rec) == -1)
+		return;
+	if ((n = api_find_talk(req, resp, &rec)) != -1) {
+		http_json(resp, 200);
+		buf_puts(&resp->body, "{\"record\":");
+		jcs_write_string(&resp->body, rec.rid, strlen(rec.rid));
+		buf_puts(&resp->body, ",\"talk\":");
+		api_talk_json(&resp->body, &rec.talks[n - 1]);
+		buf_puts(&resp->body, "}\n");
+	}
 	store_record_clear(&rec);
 }
 

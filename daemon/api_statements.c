@@ -23,16 +23,27 @@ api_store_error(struct http_response *resp, enum store_rc rc)
 		    "the server failed; nothing was changed");
 }
 
-/* The answer to an accepted (201) or repeated (200) statement. */
+/* Note what a POST stored now (201) or had stored before (200). */
 static void
-api_accepted(struct http_response *resp, int status, const char *id,
-    const char *type, int64_t seq)
+api_posted(struct api_posted *p, int status, const char *id,
+    const struct statement *st, int64_t seq)
 {
-	http_json(resp, status);
+	p->status = status;
+	snprintf(p->id, sizeof p->id, "%s", id);
+	p->type = stmt_type_name(st->type);
+	p->seq = seq;
+}
+
+/* The /v1 answer to an accepted (201) or repeated (200) statement. */
+static void
+api_accepted(struct http_response *resp, const struct api_posted *p)
+{
+	http_json(resp, p->status);
 	snprintf(resp->location, sizeof resp->location, "/v1/statements/%s",
-	    id);
+	    p->id);
 	buf_printf(&resp->body, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-	    "\"url\":\"%s\"}\n", id, (long long)seq, type, resp->location);
+	    "\"url\":\"%s\"%s}\n", p->id, (long long)p->seq, p->type,
+	    resp->location, p->pending ? ",\"status\":\"pending\"" : "");
 }
 
 /* The wire form {"statement":{...},"minisig":"..."}, strictly. */
@@ -122,12 +133,13 @@ api_seq_cb(const struct store_statement *row, void *arg)
 }
 
 /*
- * A request signed by an importer key (DESIGN.md §3) replays statements
- * another glossd accepted: their created time is past and their record's
- * curator is that glossd's.  The signed URI carries ?body=<SHA-256 of the
- * body>, so a captured header cannot carry another body.  Returns 1 for
- * an importer, 0 for an unsigned request, -1 with 401/403 in resp for a
- * bad or foreign one.
+ * A request signed by an importer or curator key (DESIGN.md §3), like a
+ * statement the mirror pulled, replays statements another glossd
+ * accepted: their created time is past and their record's curator is
+ * that glossd's.  The signed URI carries ?body=<SHA-256 of the body>, so
+ * a captured header cannot carry another body.  Returns 1 for a replay,
+ * 0 for an unsigned request, -1 with 401/403 in resp for a bad or
+ * foreign one.
  */
 static int
 api_importer(struct glossd *gd, struct http_request *req,
@@ -137,6 +149,8 @@ api_importer(struct glossd *gd, struct http_request *req,
 	const char		*errstr, *hash = http_query(req, "body");
 	char			 want[GLOSS_ID_LEN + 1];
 
+	if (req->replay)
+		return 1;
 	if (req->authz == NULL)
 		return 0;
 	stmt_sha256_hex(req->body, req->body_len, want);
@@ -150,7 +164,8 @@ api_importer(struct glossd *gd, struct http_request *req,
 		http_error(resp, 401, "bad_request_signature", "%s", errstr);
 		return -1;
 	}
-	if (!config_has_key(&gd->cfg.importers, &key)) {
+	if (!config_has_key(&gd->cfg.importers, &key) &&
+	    !config_has_key(&gd->cfg.curators, &key)) {
 		http_error(resp, 403, "not_importer", "that key may not "
 		    "import statements here");
 		return -1;
@@ -158,9 +173,19 @@ api_importer(struct glossd *gd, struct http_request *req,
 	return 1;
 }
 
-void
-api_post_statement(struct glossd *gd, struct http_request *req,
-    struct http_response *resp)
+/*
+ * Run a POST through the whole chain (the top of this file) and store what
+ * passes.  The wire form {"statement":{...},"minisig":"..."} is the body
+ * itself, or with member set that member of the body (a W3C annotation
+ * carries it so; without it the body is unsigned, 401).  With rid set
+ * only an annotation of that record is taken.  Returns 0 with p filled
+ * (201: stored now; 200: stored before, p->id naming what stands), or -1
+ * with the refusal in resp.
+ */
+int
+api_post(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, const char *member, const char *rid,
+    struct api_posted *p)
 {
 	struct statement	*st = NULL;
 	struct store_placement	 place = { 0 };
@@ -168,28 +193,42 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	struct api_fold		 fold;
 	char			 existing[GLOSS_ID_LEN + 1];
 	struct jcs_err		 err;
-	json_t			*wire, *stmt;
+	json_t			*body, *wire, *stmt;
 	const char		*minisig, *code;
 	char			*message;
 	size_t			 minisig_len;
 	int64_t			 seq, wait;
 	enum store_rc		 rc;
-	int			 import;
+	int			 import, done = -1;
 
+	memset(p, 0, sizeof *p);
 	memset(&fold, 0, sizeof fold);
+	if (gd->cfg.mirror != NULL && !req->replay) {
+		http_error(resp, 403, "read_only", "this glossd mirrors %s: "
+		    "post there", gd->cfg.mirror);
+		return -1;
+	}
 	if ((import = api_importer(gd, req, resp)) == -1)
-		return;
+		return -1;
 	if (!import && gd->rl_ip_writes != NULL && (wait = ratelimit_take(
 	    gd->rl_ip_writes, req->client, req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "too many writes from that "
 		    "address");
-		return;
+		return -1;
 	}
-	if ((wire = jcs_parse(req->body, req->body_len, &err)) == NULL) {
+	if ((body = jcs_parse(req->body, req->body_len, &err)) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
 		    err.code == JCS_E_UTF8 ? 400 : 422,
 		    jcs_error_code(err.code), "%s", err.message);
-		return;
+		return -1;
+	}
+	wire = member == NULL ? body : json_object_get(body, member);
+	if (wire == NULL && json_is_object(body)) {
+		http_error(resp, 401, "signature_required", "only signed "
+		    "annotations are taken: sign a gloss statement with `gloss "
+		    "post` or see docs/api.md: put {statement, minisig} in the "
+		    "\"%s\" member", member);
+		goto out;
 	}
 	if (api_wire(resp, wire, &stmt, &minisig, &minisig_len) == -1)
 		goto out;
@@ -198,6 +237,12 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	if (st == NULL) {
 		http_error(resp, 422, code, "%s", message);
 		free(message);
+		goto out;
+	}
+	if (rid != NULL && (st->type != STMT_ANNOTATION ||
+	    strcmp(st->u.annotation.record, rid) != 0)) {
+		http_error(resp, 422, "wrong_container", "this container takes "
+		    "the annotations of record %s only", rid);
 		goto out;
 	}
 	/*
@@ -219,7 +264,8 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	}
 	rc = store_statement(gd->store, st->id, api_seq_cb, &seq);
 	if (rc == STORE_OK) {
-		api_accepted(resp, 200, st->id, stmt_type_name(st->type), seq);
+		api_posted(p, 200, st->id, st, seq);
+		done = 0;
 		goto out;
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -251,9 +297,10 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 			if ((rc = store_statement(gd->store, existing,
 			    api_seq_cb, &seq)) != STORE_OK)
 				api_store_error(resp, rc);
-			else
-				api_accepted(resp, 200, existing,
-				    stmt_type_name(st->type), seq);
+			else {
+				api_posted(p, 200, existing, st, seq);
+				done = 0;
+			}
 			goto out;
 		}
 		break;
@@ -263,15 +310,13 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 	rc = store_append(gd->store, st, minisig, req->now, &place, &seq);
 	switch (rc) {
 	case STORE_OK:
-		api_accepted(resp, 201, st->id, stmt_type_name(st->type), seq);
-		if (place.pending) {
-			/* Reopen the answer: it waits for a moderator. */
-			resp->body.len -= 2;
-			buf_puts(&resp->body, ",\"status\":\"pending\"}\n");
-		}
+		api_posted(p, 201, st->id, st, seq);
+		p->pending = place.pending;
+		done = 0;
 		break;
 	case STORE_EXISTS:
-		api_accepted(resp, 200, st->id, stmt_type_name(st->type), seq);
+		api_posted(p, 200, st->id, st, seq);
+		done = 0;
 		break;
 	case STORE_CONFLICT:
 		http_error(resp, 409, "record_exists", "a record with id %s "
@@ -284,7 +329,19 @@ api_post_statement(struct glossd *gd, struct http_request *req,
 out:
 	api_fold_free(&fold);
 	stmt_free(st);
-	json_decref(wire);
+	json_decref(body);
+	return done;
+}
+
+/* POST /v1/statements */
+void
+api_post_statement(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct api_posted	p;
+
+	if (api_post(gd, req, resp, NULL, NULL, &p) == 0)
+		api_accepted(resp, &p);
 }
 
 enum api_form {

@@ -18,6 +18,7 @@
 
 enum config_kind {
 	CONFIG_STRING,
+	CONFIG_URL,
 	CONFIG_SIZE,
 	CONFIG_INT,
 	CONFIG_KEY,
@@ -44,6 +45,9 @@ static const struct config_key config_keys[] = {
 	{ "listen", CONFIG_STRING, OFF(listen), 0, 0 },
 	{ "port", CONFIG_INT, OFF(port), 0, 65535 },
 	{ "database", CONFIG_STRING, OFF(database), 0, 0 },
+	{ "base_url", CONFIG_URL, OFF(base_url), 0, 0 },
+	{ "mirror", CONFIG_URL, OFF(mirror), 0, 0 },
+	{ "mirror_interval", CONFIG_INT, OFF(mirror_interval), 1, 3600 },
 	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
 	{ "importer", CONFIG_KEY, OFF(importers), 0, 0 },
 	{ "moderator", CONFIG_KEY, OFF(moderators), 0, 0 },
@@ -81,6 +85,7 @@ config_defaults(struct config *cfg)
 	cfg->limits.skew = 600;
 	cfg->limits.stmt = stmt_default_limits;
 	cfg->flag_threshold = 3;
+	cfg->mirror_interval = 5;
 	cfg->rates.key_writes = 10;
 	cfg->rates.ip_writes = 60;
 	cfg->rates.ip_reads = 6000;
@@ -91,6 +96,8 @@ config_clear(struct config *cfg)
 {
 	free(cfg->listen);
 	free(cfg->database);
+	free(cfg->base_url);
+	free(cfg->mirror);
 	free(cfg->curators.keys);
 	free(cfg->importers.keys);
 	free(cfg->moderators.keys);
@@ -185,6 +192,15 @@ config_set(struct config *cfg, const struct config_key *key,
 		}
 		cfg->nrecord_modes++;
 		return 0;
+	case CONFIG_URL:
+		if ((strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) ||
+		    strpbrk(value, " \t\"<>") != NULL) {
+			xasprintf(cause, "%s must be an http or https URL",
+			    key->name);
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case CONFIG_STRING:
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);

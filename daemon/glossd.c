@@ -67,9 +67,29 @@ glossd_limits(struct glossd *gd)
 }
 
 /*
+ * The base of the absolute IRIs glossd writes (W3C annotations, feeds):
+ * base_url as configured (config.c checked it), without a trailing '/',
+ * or where glossd listens.
+ */
+static void
+glossd_base_url(struct config *cfg, int port)
+{
+	size_t	len;
+
+	if (cfg->base_url == NULL) {
+		xasprintf(&cfg->base_url, strchr(cfg->listen, ':') != NULL ?
+		    "http://[%s]:%d" : "http://%s:%d", cfg->listen, port);
+		return;
+	}
+	len = strlen(cfg->base_url);
+	while (len > 8 && cfg->base_url[len - 1] == '/')
+		cfg->base_url[--len] = '\0';
+}
+
+/*
  * SIGHUP: read the configuration again and take its keys, policies and
- * limits.  Where glossd listens and its database stay as they are.  A
- * configuration with an error changes nothing.
+ * limits.  Where glossd listens, its database and the glossd it mirrors
+ * stay as they are.  A configuration with an error changes nothing.
  */
 static void
 glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
@@ -95,6 +115,15 @@ glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
 	cfg.listen = gd->cfg.listen;
 	cfg.database = gd->cfg.database;
 	cfg.port = gd->cfg.port;
+	if (cfg.base_url == NULL) {
+		cfg.base_url = gd->cfg.base_url;
+		gd->cfg.base_url = NULL;
+	}
+	/* What is followed is fixed at start-up, like the database. */
+	free(cfg.mirror);
+	cfg.mirror = gd->cfg.mirror;
+	gd->cfg.mirror = NULL;
+	glossd_base_url(&cfg, cfg.port);
 	gd->cfg.listen = gd->cfg.database = NULL;
 	config_clear(&gd->cfg);
 	gd->cfg = cfg;
@@ -234,6 +263,7 @@ main(int argc, char **argv)
 	if (srv == NULL)
 		fatalx("cannot listen on %s port %d: %s", gd.cfg.listen,
 		    gd.cfg.port, errstr);
+	glossd_base_url(&gd.cfg, bound);
 	if (portfile != NULL)
 		glossd_write_portfile(portfile, bound);
 	log_info("listening on %s port %d, database %s", gd.cfg.listen, bound,
@@ -244,6 +274,7 @@ main(int argc, char **argv)
 			fatal("daemon");
 	}
 	gd.started = time(NULL);
+	gd.mirror = mirror_start(&gd, base);
 
 	sigterm = evsignal_new(base, SIGTERM, glossd_signal_cb, base);
 	sigint = evsignal_new(base, SIGINT, glossd_signal_cb, base);
@@ -256,6 +287,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 
 	http_stop(srv);
+	mirror_free(gd.mirror);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

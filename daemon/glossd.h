@@ -44,6 +44,9 @@ struct config {
 	char			*listen;
 	int			 port;
 	char			*database;
+	char			*base_url;	/* absolute IRIs start here */
+	char			*mirror;	/* the glossd followed, or NULL */
+	int			 mirror_interval; /* seconds between polls */
 	struct config_keys	 curators;	/* may create records */
 	struct config_keys	 importers;	/* may replay old statements */
 	struct config_keys	 moderators;	/* may decide */
@@ -133,6 +136,7 @@ struct store_annotation {
 	const char	*retraction;	/* NULL unless retracted */
 	const char	*name;		/* the author's profile name or NULL */
 	const char	*snippet;	/* search only */
+	const char	*updated;	/* feed only: created or last revised */
 	int64_t		 approved;	/* queue only: the author's history */
 	int64_t		 rejected;
 	int64_t		 first_received;
@@ -253,6 +257,8 @@ void		 store_record_clear(struct store_record *);
 enum store_rc	 store_records(struct store *, store_record_cb, void *);
 enum store_rc	 store_annotations(struct store *, const struct store_query *,
 		     store_annotation_cb, void *);
+enum store_rc	 store_feed(struct store *, const struct store_query *,
+		     store_annotation_cb, void *);
 enum store_rc	 store_annotation(struct store *, const char *,
 		     store_annotation_cb, void *);
 enum store_rc	 store_thread(struct store *, const char *, int,
@@ -281,6 +287,9 @@ enum store_rc	 store_decisions(struct store *, const char *, int64_t, int,
 enum store_rc	 store_mine(struct store *, const char *, int64_t, int,
 		     store_annotation_cb, void *);
 int64_t		 store_count(struct store *);
+enum store_rc	 store_mirror_after(struct store *, const char *,
+		     int64_t *);
+enum store_rc	 store_mirror_set(struct store *, const char *, int64_t);
 enum store_rc	 store_citations(struct store *, const char *, int,
 		     store_citation_cb, void *);
 enum store_rc	 store_link_reviews(struct store *, const char *,
@@ -315,13 +324,19 @@ enum http_method {
 	HTTP_GET,
 	HTTP_HEAD,
 	HTTP_POST,
+	HTTP_OPTIONS,
 	HTTP_OTHER,
 };
 #define HTTP_MAX_PARAMS	4
 #define HTTP_MAX_QUERY	16
+#define HTTP_MAX_HEADERS 12	/* extra response headers */
 struct http_kv {
 	char	*key;
 	char	*value;
+};
+struct http_header {
+	const char	*name;		/* a literal */
+	char		*value;		/* owned; never client input */
 };
 struct http_request {
 	enum http_method	 method;
@@ -330,7 +345,10 @@ struct http_request {
 	size_t			 body_len;
 	const char		*accept;	/* Accept header or NULL */
 	const char		*authz;		/* Authorization or NULL */
+	const char		*prefer;	/* Prefer or NULL */
+	const char		*if_none_match;	/* If-None-Match or NULL */
 	const char		*target;	/* the URI as sent */
+	int			 replay;	/* from the mirror, not a peer */
 	time_t			 now;
 	int64_t			 now_ms;	/* monotonic, for rates */
 	char			 client[64];	/* address, for rates */
@@ -342,9 +360,11 @@ struct http_request {
 struct http_response {
 	int		 status;
 	int		 retry_after;	/* seconds, for 429 and 503 */
-	const char	*content_type;
+	const char	*content_type;	/* NULL: none (an empty body) */
 	char		 location[128];
 	struct buf	 body;
+	struct http_header headers[HTTP_MAX_HEADERS];
+	size_t		 nheaders;
 };
 struct glossd;
 typedef void (*http_handler)(struct glossd *, struct http_request *,
@@ -374,6 +394,8 @@ void		 http_response_init(struct http_response *);
 void		 http_response_clear(struct http_response *);
 void		 http_error(struct http_response *, int, const char *,
 		     const char *, ...) GLOSS_PRINTF(4, 5);
+void		 http_header(struct http_response *, const char *,
+		     const char *, ...) GLOSS_PRINTF(3, 4);
 void		 http_json(struct http_response *, int);
 void		 http_rate_limited(struct http_response *, int64_t,
 		     const char *);
@@ -381,6 +403,16 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 		     struct http_response *);
 
 /* api_statements.c, api_records.c, api_log.c */
+struct api_posted {			/* what a POST stored, or had */
+	int		 status;	/* 201 stored now, 200 before */
+	char		 id[GLOSS_ID_LEN + 1];
+	const char	*type;
+	int64_t		 seq;
+	int		 pending;	/* waits for a moderator */
+};
+int	 api_post(struct glossd *, struct http_request *,
+	     struct http_response *, const char *, const char *,
+	     struct api_posted *);
 void	 api_post_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_statement(struct glossd *, struct http_request *,
@@ -393,7 +425,14 @@ void	 api_get_annotations(struct glossd *, struct http_request *,
 	     struct http_response *);
 int	 api_find_record(struct glossd *, struct http_request *,
 	     struct http_response *, struct store_record *);
+int	 api_find_talk(struct http_request *, struct http_response *,
+	     const struct store_record *);
+void	 api_get_talk(struct glossd *, struct http_request *,
+	     struct http_response *);
 void	 api_get_log(struct glossd *, struct http_request *,
+	     struct http_response *);
+int	 api_log_line(const struct store_statement *, void *);
+void	 api_get_bundle(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_healthz(struct glossd *, struct http_request *,
 	     struct http_response *);
@@ -447,6 +486,14 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 void	 api_fold_free(struct api_fold *);
 int	 api_not_visible(struct http_response *, const struct api_target *);
 
+/* mirror.c */
+struct mirror;
+struct event_base;
+struct mirror	*mirror_start(struct glossd *, struct event_base *);
+void		 mirror_free(struct mirror *);
+void		 api_get_mirror(struct glossd *, struct http_request *,
+		     struct http_response *);
+
 /* api_reading.c */
 int	 api_check_link_review(struct glossd *, struct http_response *,
 	     const struct statement *);
@@ -471,6 +518,52 @@ void	 api_get_moderation(struct glossd *, struct http_request *,
 void	 api_get_mine(struct glossd *, struct http_request *,
 	     struct http_response *);
 
+/* api_atom.c */
+void	 api_get_feed(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_xml_escape(struct buf *, const char *, size_t);
+void	 api_atom_entry(struct buf *, const char *,
+	     const struct store_record *, const struct store_annotation *);
+
+/* api_w3c.c */
+enum api_prefer {			/* Prefer: return=representation */
+	PREFER_MINIMAL = 0x1,		/* ldp#PreferMinimalContainer */
+	PREFER_IRIS = 0x2,		/* oa#PreferContainedIRIs */
+	PREFER_DESCRIPTIONS = 0x4,	/* oa#PreferContainedDescriptions */
+};
+int	 api_w3c_prefer(const char *);
+int	 api_w3c_acceptable(const char *);
+void	 api_w3c_get_container(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_w3c_get_annotation(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_w3c_post(struct glossd *, struct http_request *,
+	     struct http_response *);
+void	 api_w3c_options(struct glossd *, struct http_request *,
+	     struct http_response *);
+
+/* w3c_jsonld.c */
+#define W3C_CONTEXT	"http://www.w3.org/ns/anno.jsonld"
+struct w3c {				/* one W3C request's view */
+	struct glossd	*gd;
+	const char	*base;		/* cfg.base_url: every IRI's start */
+	const char	*rid;		/* the record */
+	int		 talk;		/* a talk's container, or 0 */
+	int		 iris;		/* a page's items as IRIs */
+	int		 limit;		/* annotations per page */
+	int		 limit_default;
+};
+enum w3c_found {			/* what the public may see of an id */
+	W3C_HIDDEN,			/* nothing: 404 */
+	W3C_GONE,			/* a retracted annotation: 410 */
+	W3C_SHOWN,			/* its JSON-LD, written */
+};
+void		 w3c_iri(struct buf *, const struct w3c *, const char *, ...)
+		     GLOSS_PRINTF(3, 4);
+void		 w3c_npt(int64_t, char *, size_t);
+enum store_rc	 w3c_write(const struct w3c *, struct buf *, const char *,
+		     int, enum w3c_found *);
+
 /* reading_fmt.c */
 void	 reading_bibtex(const json_t *, struct buf *);
 void	 reading_markdown(const json_t *, struct buf *);
@@ -493,6 +586,7 @@ struct glossd {
 	struct ratelimit *rl_ip_writes;	/* POSTs per client address */
 	struct ratelimit *rl_ip_reads;	/* GETs per client address */
 	const char	*conffile;	/* reread on SIGHUP */
+	struct mirror	*mirror;	/* NULL unless following a glossd */
 	int64_t		 started;
 };
 void	 glossd_limits(struct glossd *);

@@ -51,6 +51,9 @@ static const struct http_route http_routes[] = {
 	{ HTTP_GET, "/v1/records/:rid", api_get_record },
 	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations },
 	{ HTTP_GET, "/v1/records/:rid/reading", api_get_reading },
+	{ HTTP_GET, "/v1/records/:rid/talks/:n", api_get_talk },
+	{ HTTP_GET, "/v1/records/:rid/feed.atom", api_get_feed },
+	{ HTTP_GET, "/v1/records/:rid/bundle", api_get_bundle },
 	{ HTTP_GET, "/v1/annotations/:id", api_get_annotation },
 	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions },
 	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread },
@@ -62,13 +65,22 @@ static const struct http_route http_routes[] = {
 	{ HTTP_GET, "/v1/moderation/log", api_get_modlog },
 	{ HTTP_GET, "/v1/search", api_get_search },
 	{ HTTP_GET, "/v1/log", api_get_log },
+	{ HTTP_GET, "/v1/mirror", api_get_mirror },
 	{ HTTP_GET, "/healthz", api_get_healthz },
+	{ HTTP_GET, "/annotations/:rid/", api_w3c_get_container },
+	{ HTTP_POST, "/annotations/:rid/", api_w3c_post },
+	{ HTTP_OPTIONS, "/annotations/:rid/", api_w3c_options },
+	{ HTTP_GET, "/annotations/:rid/talks/:n/", api_w3c_get_container },
+	{ HTTP_OPTIONS, "/annotations/:rid/talks/:n/", api_w3c_options },
+	{ HTTP_GET, "/annotations/:rid/:id", api_w3c_get_annotation },
+	{ HTTP_OPTIONS, "/annotations/:rid/:id", api_w3c_options },
 };
 
 static const char *http_method_names[] = {
 	[HTTP_GET] = "GET",
 	[HTTP_HEAD] = "HEAD",
 	[HTTP_POST] = "POST",
+	[HTTP_OPTIONS] = "OPTIONS",
 	[HTTP_OTHER] = "?",
 };
 
@@ -81,10 +93,53 @@ http_response_init(struct http_response *resp)
 	buf_init(&resp->body);
 }
 
+/* Drop the extra headers. */
+static void
+http_headers_clear(struct http_response *resp)
+{
+	while (resp->nheaders > 0)
+		free(resp->headers[--resp->nheaders].value);
+}
+
 void
 http_response_clear(struct http_response *resp)
 {
 	buf_free(&resp->body);
+	http_headers_clear(resp);
+}
+
+/*
+ * Add header name (a literal) with a printf-built value to resp.  Values
+ * are built from glossd's own data, never from what a client sent; one
+ * holding a control character (which could split the header) is dropped
+ * and logged.  The number of headers is fixed by the handlers' code, so
+ * running out of room is a bug.
+ */
+void
+http_header(struct http_response *resp, const char *name, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*value;
+	size_t	 i;
+
+	if (resp->nheaders == HTTP_MAX_HEADERS)
+		fatalx("http: more than %d headers", HTTP_MAX_HEADERS);
+	va_start(ap, fmt);
+	if (vasprintf(&value, fmt, ap) == -1)
+		fatalx("http: out of memory");
+	va_end(ap);
+	for (i = 0; value[i] != '\0'; i++) {
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f) {
+			log_warnx("http: %s holds a control character; not "
+			    "sent", name);
+			free(value);
+			return;
+		}
+	}
+	resp->headers[resp->nheaders].name = name;
+	resp->headers[resp->nheaders].value = value;
+	resp->nheaders++;
 }
 
 void
@@ -125,7 +180,8 @@ http_json(struct http_response *resp, int status)
 
 /*
  * Replace the response with the one error shape:
- * {"error":{"code":"snake_case","message":"one sentence"}}.
+ * {"error":{"code":"snake_case","message":"one sentence"}}, dropping
+ * Location, Retry-After and the extra headers a handler had added.
  */
 void
 http_error(struct http_response *resp, int status, const char *code,
@@ -140,6 +196,7 @@ http_error(struct http_response *resp, int status, const char *code,
 	buf_reset(&resp->body);
 	resp->location[0] = '\0';
 	resp->retry_after = 0;
+	http_headers_clear(resp);
 	http_json(resp, status);
 	buf_puts(&resp->body, "{\"error\":{\"code\":");
 	jcs_write_string(&resp->body, code, strlen(code));
@@ -374,7 +431,7 @@ http_dispatch(struct glossd *gd, struct http_request *req,
 
 	if (req->method == HTTP_OTHER) {
 		http_error(resp, 405, "method_not_allowed",
-		    "only GET, HEAD and POST are served");
+		    "only GET, HEAD, POST and OPTIONS are served");
 		return;
 	}
 	if ((r = http_route_find(req->method, req->path, req,
@@ -401,6 +458,8 @@ http_method_of(struct evhttp_request *ev)
 		return HTTP_HEAD;
 	case EVHTTP_REQ_POST:
 		return HTTP_POST;
+	case EVHTTP_REQ_OPTIONS:
+		return HTTP_OPTIONS;
 	default:
 		return HTTP_OTHER;
 	}
@@ -452,6 +511,23 @@ http_client(struct http_server *srv, struct evhttp_request *ev,
 		    (int)strcspn(last, " "), last);
 }
 
+/* Whether a Content-Type names JSON: application/json or JSON-LD. */
+static int
+http_json_type(const char *ctype)
+{
+	static const char *const types[] = { "application/json",
+	    "application/ld+json" };
+	size_t			 i, len;
+
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		len = strlen(types[i]);
+		if (strncasecmp(ctype, types[i], len) == 0 &&
+		    strchr("; \t", ctype[len]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Fill req from ev, checking what arrives against the limits.  Returns 0,
  * or -1 with the error already in resp.
@@ -475,6 +551,8 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	req->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	req->accept = evhttp_find_header(hdrs, "Accept");
 	req->authz = evhttp_find_header(hdrs, "Authorization");
+	req->prefer = evhttp_find_header(hdrs, "Prefer");
+	req->if_none_match = evhttp_find_header(hdrs, "If-None-Match");
 	req->target = evhttp_request_get_uri(ev);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path != '/') {
@@ -497,11 +575,9 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	}
 	if (req->method == HTTP_POST) {
 		ctype = evhttp_find_header(hdrs, "Content-Type");
-		if (ctype != NULL &&
-		    (strncasecmp(ctype, "application/json", 16) != 0 ||
-		    strchr("; \t", ctype[16]) == NULL)) {
+		if (ctype != NULL && !http_json_type(ctype)) {
 			http_error(resp, 415, "unsupported_media_type",
-			    "send application/json");
+			    "send application/json or application/ld+json");
 			return -1;
 		}
 	}
@@ -553,9 +629,14 @@ http_send(struct evhttp_request *ev, enum http_method method,
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(ev);
 	struct evbuffer		*body;
 	char			 len[32];
+	size_t			 i;
 
-	evhttp_add_header(out, "Content-Type", resp->content_type);
+	if (resp->content_type != NULL)
+		evhttp_add_header(out, "Content-Type", resp->content_type);
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	for (i = 0; i < resp->nheaders; i++)
+		evhttp_add_header(out, resp->headers[i].name,
+		    resp->headers[i].value);
 	if (resp->location[0] != '\0')
 		evhttp_add_header(out, "Location", resp->location);
 	if (resp->retry_after > 0) {
@@ -563,8 +644,11 @@ http_send(struct evhttp_request *ev, enum http_method method,
 		evhttp_add_header(out, "Retry-After", len);
 	}
 	if (method == HTTP_HEAD) {
-		snprintf(len, sizeof len, "%zu", resp->body.len);
-		evhttp_add_header(out, "Content-Length", len);
+		/* A 304 has no length of its own to tell. */
+		if (resp->status != 304) {
+			snprintf(len, sizeof len, "%zu", resp->body.len);
+			evhttp_add_header(out, "Content-Length", len);
+		}
 		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
 		    NULL);
 		return;
@@ -653,6 +737,8 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 	evhttp_set_max_body_size(srv->http,
 	    lim->max_body * HTTP_HARD_BODY_FACTOR);
 	evhttp_set_timeout(srv->http, lim->timeout);
+	/* An empty answer (OPTIONS, 304) carries no type, not text/html. */
+	evhttp_set_default_content_type(srv->http, NULL);
 	evhttp_set_gencb(srv->http, http_request_cb, srv);
 	srv->sock = evhttp_bind_socket_with_handle(srv->http, addr,
 	    (ev_uint16_t)port);

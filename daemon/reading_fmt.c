@@ -47,7 +47,7 @@ static const struct reading_status reading_statuses[] = {
 
 /* Citations of one entry, as the notes summarise them. */
 struct reading_cites {
-	size_t	 n;		/* citations */
+	size_t	 n;		/* citations, listed or not */
 	int64_t	*times;		/* distinct seconds, ascending */
 	size_t	 ntimes;
 	int64_t	*talks;		/* distinct talks, ascending */
@@ -215,9 +215,12 @@ reading_cites_get(const json_t *e, struct reading_cites *rc)
 	json_int_t	 talk;
 
 	cites = json_object_get(e, "citations");
-	rc->n = json_array_size(cites);
-	rc->times = xcalloc(rc->n, sizeof *rc->times);
-	rc->talks = xcalloc(rc->n, sizeof *rc->talks);
+	rc->times = xcalloc(json_array_size(cites) + 1, sizeof *rc->times);
+	rc->talks = xcalloc(json_array_size(cites) + 1, sizeof *rc->talks);
+	/* "cited" counts them all; at most the first 50 are listed. */
+	rc->n = json_is_integer(json_object_get(e, "cited")) ?
+	    (size_t)json_integer_value(json_object_get(e, "cited")) :
+	    json_array_size(cites);
 	rc->ntimes = rc->ntalks = 0;
 	json_array_foreach(cites, i, c) {
 		start = json_object_get(json_object_get(c, "at"), "start");

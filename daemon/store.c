@@ -321,6 +321,12 @@ static const char *const store_sqls[SQL__MAX] = {
 	 */
 	[SQL_COUNT] =
 	    "SELECT coalesce(max(seq), 0) FROM statements",
+	/* SEARCH mirror USING PRIMARY KEY (upstream=?) */
+	[SQL_MIRROR_AFTER] =
+	    "SELECT after FROM mirror WHERE upstream = ?1",
+	[SQL_MIRROR_SET] =
+	    "INSERT INTO mirror (upstream, after) VALUES (?1, ?2) "
+	    "ON CONFLICT (upstream) DO UPDATE SET after = ?2",
 	/*
 	 * Recomputing what link.c derives, when its LINK_NORM_VERSION is
 	 * not the one the keys were made with (store_links_renormalize).
@@ -376,6 +382,24 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "SELECT key, id, subject, url, author, created, verdict, note, "
 	    "replacement, checked, status, final, error FROM link_reviews "
 	    "WHERE rid = ?1 AND current = 1 ORDER BY key, created, id",
+	/*
+	 * An Atom feed: newest first by updated, the later of created and
+	 * its revisions' (a revision may be dated a little earlier).
+	 * SEARCH a USING INDEX annotations_talk_listing (rid=? AND
+	 *     status=?)
+	 * SEARCH k USING PRIMARY KEY (key=?) LEFT-JOIN
+	 * CORRELATED SCALAR SUBQUERY: SEARCH r USING COVERING INDEX
+	 *     revisions_of (of=?)
+	 * USE TEMP B-TREE FOR ORDER BY (a top-?4 sort of the record's
+	 * visible rows: no index can hold a revision's date)
+	 */
+	[SQL_FEED] =
+	    "SELECT " ANNOTATION_COLUMNS ", max(a.created, coalesce((SELECT "
+	    "max(r.created) FROM revisions AS r WHERE r.of = a.id), '')) "
+	    "AS updated FROM " ANNOTATION_SOURCE
+	    "WHERE a.rid = ?1 AND a.status = 'visible' "
+	    "AND (?2 = 0 OR a.talk = ?2) AND (?3 IS NULL OR a.kind = ?3) "
+	    "ORDER BY updated DESC, a.seq DESC LIMIT ?4",
 };
 
 
@@ -1120,4 +1144,27 @@ store_count(struct store *s)
 		n = store_int(s, SQL_COUNT, 0);
 	store_reset(s, SQL_COUNT);
 	return n;
+}
+
+/* Where mirroring upstream stopped: the last seq applied, 0 if none. */
+enum store_rc
+store_mirror_after(struct store *s, const char *upstream, int64_t *after)
+{
+	enum store_rc	rc;
+	int		row;
+
+	*after = 0;
+	store_bind_str(s, SQL_MIRROR_AFTER, 1, upstream);
+	if ((rc = store_step(s, SQL_MIRROR_AFTER, &row)) == STORE_OK && row)
+		*after = store_int(s, SQL_MIRROR_AFTER, 0);
+	store_reset(s, SQL_MIRROR_AFTER);
+	return rc;
+}
+
+enum store_rc
+store_mirror_set(struct store *s, const char *upstream, int64_t after)
+{
+	store_bind_str(s, SQL_MIRROR_SET, 1, upstream);
+	store_bind_int(s, SQL_MIRROR_SET, 2, after);
+	return store_changed(s, SQL_MIRROR_SET);
 }

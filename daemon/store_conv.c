@@ -157,7 +157,8 @@ store_append_conversation(struct store *s, const struct statement *st,
 /*
  * Call cb for each row statement q yields (its columns are
  * ANNOTATION_COLUMNS, then for SQL_SEARCH the snippet, for SQL_QUEUE the
- * author's history and the flag reasons), then reset q.
+ * author's history and the flag reasons, for SQL_FEED when it was last
+ * updated), then reset q.
  * A cb returning -1 stops the walk; that is still STORE_OK.
  */
 enum store_rc
@@ -194,6 +195,8 @@ store_annotation_rows(struct store *s, enum store_sql q,
 		a.name = store_text(s, q, 20);
 		if (q == SQL_SEARCH)
 			a.snippet = store_text(s, q, 21);
+		if (q == SQL_FEED)
+			a.updated = store_text(s, q, 21);
 		if (q == SQL_QUEUE) {
 			a.approved = store_int(s, q, 21);
 			a.rejected = store_int(s, q, 22);
@@ -239,6 +242,23 @@ store_annotations(struct store *s, const struct store_query *qr,
 	store_bind_str(s, q, 9, qr->author);
 	store_bind_int(s, q, 10, qr->limit);
 	return store_annotation_rows(s, q, cb, arg);
+}
+
+/*
+ * Call cb for each visible annotation of q->rid, on talk q->talk (0 any)
+ * and of kind q->kind (NULL any), newest first by updated (then by seq),
+ * at most q->limit.  The other members of q are not used.  Walks as
+ * store_annotations does.
+ */
+enum store_rc
+store_feed(struct store *s, const struct store_query *qr,
+    store_annotation_cb cb, void *arg)
+{
+	store_bind_str(s, SQL_FEED, 1, qr->rid);
+	store_bind_int(s, SQL_FEED, 2, qr->talk);
+	store_bind_str(s, SQL_FEED, 3, qr->kind);
+	store_bind_int(s, SQL_FEED, 4, qr->limit);
+	return store_annotation_rows(s, SQL_FEED, cb, arg);
 }
 
 struct store_found {

@@ -6,11 +6,7 @@
 # walk has ended.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "ok 1 - # SKIP tmux is not installed"
-	echo "1..1"
-	exit 0
-fi
+need tmux
 make_keys
 "$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
 start_daemon "moderation = all" "moderator = $(tail -n 1 "$T/mod.pub")"

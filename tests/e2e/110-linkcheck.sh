@@ -84,7 +84,8 @@ same "$(line "$L/loop-a")" "broken 302 $L/loop-a (redirect loop)" \
     "a URL seen twice is a redirect loop"
 same "$(line "$L/slow")" "broken - $L/slow (timeout after 2 s)" \
     "a server that never answers times out"
-same "$(line "$L/nohead")" "ok 200 $L/nohead" "a server refusing HEAD is asked with GET"
+same "$(line "$L/nohead")" "ok 200 $L/nohead" \
+    "a server refusing HEAD is asked with GET"
 same "$(line "$REFUSED")" "broken - $REFUSED (connection refused)" \
     "a closed port is broken"
 [ "$elapsed" -lt 5000 ] && ok "the checks run side by side ($elapsed ms)" ||
@@ -99,7 +100,8 @@ lacks "$T/http.log" "GET /ok" "a link that answers HEAD is not fetched"
 expect 1 "links check --json" "$GLOSS" --json links check "$RID" --talk 2 \
     --timeout 2 --concurrency 1
 slow=$(jq --arg u "$L/slow" '.links[] | select(.href == $u) | .ms' "$T/out")
-[ "$slow" -ge 2000 ] && [ "$slow" -lt 3000 ] &&
+# libevent's timers run on a coarse clock: a few ms early is on time.
+[ "$slow" -ge 1950 ] && [ "$slow" -lt 3000 ] &&
     ok "/slow gives up after the 2 s of --timeout ($slow ms)" ||
     not_ok "/slow gives up after the 2 s of --timeout" "took $slow ms"
 same "$(jq -r --arg u "$L/r1" '.links[] | select(.href == $u) |
@@ -110,8 +112,8 @@ if command -v script >/dev/null 2>&1; then
 	script -qec "\"$GLOSS\" links check $RID --talk 2 --timeout 1" \
 	    /dev/null > "$T/tty" 2>&1
 	contains "$T/tty" "] checking $L/" "a progress line on a terminal"
-	same "$(grep -c "$(printf '\r\033\\[K')broken" "$T/tty")" 1 \
-	    "and it is cleared before the results"
+	same "$(grep -cE "$(printf '\033')\\[K(ok|moved|broken|unsure) " \
+	    "$T/tty")" 1 "and it is cleared before the results"
 else
 	ok "# SKIP script(1) is not installed"
 	ok "# SKIP script(1) is not installed"

@@ -110,6 +110,15 @@ wait_for() {
 	done
 }
 
+# need CMD: a test that cannot run without CMD is skipped, said as such.
+need() {
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "ok 1 - # SKIP $1 is not installed"
+		echo "1..1"
+		exit 0
+	fi
+}
+
 # A curator key and a user key, both unencrypted (the encrypted path has
 # its own test in 010-keys.sh).
 make_keys() {

@@ -9,6 +9,10 @@
  * with --tls CERT KEY speaks only HTTPS.  Each request is logged on
  * stderr as "METHOD PATH STATUS USER-AGENT" for the test to read; SIGTERM
  * stops it, with everything freed, so a sanitizer report fails the test.
+ *
+ * With --log FILE it is also a fake glossd for the mirror's test: GET
+ * /v1/log (whatever the query) answers FILE's bytes, so a test can serve
+ * a log it has tampered with.
  */
 
 #include <sys/socket.h>
@@ -34,11 +38,8 @@
 struct ls_server {
 	const char	*scheme;
 	int		 port;
+	const char	*logfile;	/* served at /v1/log, or NULL */
 };
-
-struct ls_route;
-typedef void	(*ls_serve)(struct ls_server *, struct evhttp_request *,
-		    const struct ls_route *);
 
 enum ls_target {
 	LS_NONE,
@@ -49,7 +50,8 @@ enum ls_target {
 
 struct ls_route {
 	const char	*path;		/* ending in '/': every path under it */
-	ls_serve	 serve;
+	void		(*serve)(struct ls_server *, struct evhttp_request *,
+			    const struct ls_route *);
 	int		 status;
 	enum ls_target	 where;
 	const char	*target;
@@ -88,8 +90,8 @@ static const struct ls_route ls_routes[] = {
 static void
 ls_log(struct evhttp_request *req, const char *path, const char *status)
 {
-	const char	*ua = evhttp_find_header(
-			    evhttp_request_get_input_headers(req), "User-Agent");
+	struct evkeyvalq	*hdrs = evhttp_request_get_input_headers(req);
+	const char		*ua = evhttp_find_header(hdrs, "User-Agent");
 
 	fprintf(stderr, "%s %s %s %s\n", evhttp_request_get_command(req) ==
 	    EVHTTP_REQ_HEAD ? "HEAD" : "GET", path, status,
@@ -194,6 +196,29 @@ ls_slow(struct ls_server *srv, struct evhttp_request *req,
 	ls_log(req, evhttp_request_get_uri(req), "held");
 }
 
+/* The fake glossd's log: the file as it is, or 404 if it is gone. */
+static void
+ls_serve_log(struct ls_server *srv, struct evhttp_request *req)
+{
+	struct evbuffer	*out = evhttp_request_get_output_buffer(req);
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(srv->logfile, "r")) == NULL) {
+		ls_log(req, "/v1/log", "404");
+		evhttp_send_error(req, 404, NULL);
+		return;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		evbuffer_add(out, chunk, n);
+	fclose(f);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/x-ndjson");
+	ls_log(req, "/v1/log", "200");
+	evhttp_send_reply(req, 200, "OK", NULL);
+}
+
 static void
 ls_route_cb(struct evhttp_request *req, void *arg)
 {
@@ -202,6 +227,11 @@ ls_route_cb(struct evhttp_request *req, void *arg)
 	size_t			 i, len, plen;
 
 	len = strcspn(uri, "?");
+	if (srv->logfile != NULL && len == 7 &&
+	    strncmp(uri, "/v1/log", 7) == 0) {
+		ls_serve_log(srv, req);
+		return;
+	}
 	for (i = 0; i < sizeof ls_routes / sizeof ls_routes[0]; i++) {
 		plen = strlen(ls_routes[i].path);
 		if (ls_routes[i].path[plen - 1] == '/' ?
@@ -264,7 +294,8 @@ ls_stop_cb(evutil_socket_t sig, short what, void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key]\n");
+	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
+	    "[--log file]\n");
 	exit(2);
 }
 
@@ -273,9 +304,10 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "tls", required_argument, NULL, 't' },
+		{ "log", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ls_server		 srv = { "http", 0 };
+	struct ls_server		 srv = { "http", 0, NULL };
 	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
@@ -290,6 +322,9 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'P':
 			portfile = optarg;
+			break;
+		case 'l':
+			srv.logfile = optarg;
 			break;
 		case 't':
 			if (optind >= argc)

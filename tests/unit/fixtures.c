@@ -158,6 +158,51 @@ fixture_sign(const struct fixture_key *k, const struct statement *st)
 	return sig;
 }
 
+/*
+ * A statement of type by k created at t, with the members of extra
+ * (stolen) besides v, type, author and created.  For stmt_free.
+ */
+struct statement *
+fixture_dated(const struct fixture_key *k, const char *type, time_t t,
+    json_t *extra)
+{
+	json_t	*root;
+	char	 created[21];
+
+	timefmt_rfc3339(t, created);
+	root = json_pack("{s:i, s:s, s:s, s:s}", "v", 1, "type", type,
+	    "author", k->pubkey, "created", created);
+	if (root == NULL || extra == NULL ||
+	    json_object_update(root, extra) == -1) {
+		json_decref(root);
+		json_decref(extra);
+		fail_msg("fixture: json_pack failed (a bug in the fixture)");
+		return NULL;
+	}
+	json_decref(extra);
+	return fixture_statement(root);
+}
+
+/*
+ * The body that posts st signed by k, {"statement":S,"minisig":"..."},
+ * for free().
+ */
+char *
+fixture_wire(const struct fixture_key *k, const struct statement *st)
+{
+	struct buf	 b;
+	char		*sig = fixture_sign(k, st);
+
+	buf_init(&b);
+	buf_puts(&b, "{\"statement\":");
+	buf_add(&b, st->canonical, st->canonical_len);
+	buf_puts(&b, ",\"minisig\":");
+	jcs_write_string(&b, sig, strlen(sig));
+	buf_putc(&b, '}');
+	free(sig);
+	return buf_take(&b);
+}
+
 struct fixture_key	*key_curator, *key_other, *key_third;
 
 /* cmocka group setup: libsodium, quiet logs, and the three keys. */

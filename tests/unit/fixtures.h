@@ -36,5 +36,9 @@ struct statement	*fixture_annotation(const struct fixture_key *,
 			    const char *);
 char			*fixture_sign(const struct fixture_key *,
 			    const struct statement *);
+struct statement	*fixture_dated(const struct fixture_key *,
+			    const char *, time_t, json_t *);
+char			*fixture_wire(const struct fixture_key *,
+			    const struct statement *);
 
 #endif /* FIXTURES_H */

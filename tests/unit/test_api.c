@@ -357,6 +357,14 @@ escape(struct ctx *c, const char *s)
 	return keep_mem(c, buf_take(&b));
 }
 
+/* Add k to the configured key list ks (config_clear frees it). */
+static void
+keys_add(struct config_keys *ks, const struct fixture_key *k)
+{
+	ks->keys = xreallocarray(ks->keys, ks->n + 1, sizeof *ks->keys);
+	ks->keys[ks->n++] = k->pk;
+}
+
 static int
 setup_empty(void **state)
 {
@@ -365,9 +373,7 @@ setup_empty(void **state)
 
 	c = xcalloc(1, sizeof *c);
 	config_defaults(&c->gd.cfg);
-	c->gd.cfg.curators.keys = xcalloc(1, sizeof *c->gd.cfg.curators.keys);
-	c->gd.cfg.curators.keys[0] = key_curator->pk;
-	c->gd.cfg.curators.n = 1;
+	keys_add(&c->gd.cfg.curators, key_curator);
 	if ((c->gd.store = store_open(":memory:", &errstr)) == NULL) {
 		fprintf(stderr, "store_open: %s\n", errstr);
 		config_clear(&c->gd.cfg);
@@ -2675,9 +2681,6 @@ test_conv_importer(void **state)
 	post_imported(c, key_other, old, key_other, "POST", SPOIL_NONE, now,
 	    now);
 	check_error(c, 403, "not_importer");
-	post_imported(c, key_other, old, key_curator, "POST", SPOIL_NONE, now,
-	    now);
-	check_error(c, 403, "not_importer");
 	/* Bad signatures: another path, query, method, time; garbage. */
 	post_imported(c, key_other, old, key_third, "POST", SPOIL_PATH, now,
 	    now);
@@ -2746,6 +2749,11 @@ test_conv_importer(void **state)
 	    keep_mem(c, fixture_sign(key_third, old))), now, NULL,
 	    "/v1/statements");
 	check_error(c, 401, "key_mismatch");
+	/* A curator may import too (gloss import of a bundle). */
+	old = conv_ann(c, key_other, then, "also said in 2020", NULL);
+	post_imported(c, key_other, old, key_curator, "POST", SPOIL_NONE, now,
+	    now);
+	check_accepted(c, old, 201);
 }
 
 /*
@@ -2844,10 +2852,7 @@ setup_mod(void **state)
 	mod_sigs = 0;
 	mod_key = mod_key_new();
 	c->gd.auth = auth_new();
-	c->gd.cfg.moderators.keys = xcalloc(1,
-	    sizeof *c->gd.cfg.moderators.keys);
-	c->gd.cfg.moderators.keys[0] = mod_key->pk;
-	c->gd.cfg.moderators.n = 1;
+	keys_add(&c->gd.cfg.moderators, mod_key);
 	return 0;
 }
 
@@ -3808,6 +3813,807 @@ test_mod_mine(void **state)
 	check_error(c, 404, "not_found");
 }
 
+/*
+ * Follow-up reading (issue 5).  A link review names a visible annotation
+ * and one of its links, in any form with the same key; GET
+ * /v1/records/{rid}/reading lists one entry per key, its status decided
+ * by reviewer keys alone, ranked, filtered and paged, as JSON, BibTeX or
+ * Markdown.  These run under setup_mod (a moderator, to hide, approve and
+ * ban) with created times from mod_time; a reviewer is a key made by
+ * reviewer_new, as a "reviewer =" line would make it.
+ */
+
+#define ARXIV_KEY	"arxiv:2304.08485"
+#define ARXIV_HREF	"https://arxiv.org/abs/2304.08485"
+#define CHI_KEY		"doi:10.1145/3290605.3300233"
+#define CHI_HREF	"https://doi.org/10.1145/3290605.3300233"
+#define PAGE_KEY	"https://example.org/a"
+
+#define ARXIV_ABS	"https://arxiv.org/abs/2304.08485"
+#define ARXIV_PDF	"http://arxiv.org/pdf/2304.08485v2"
+#define CHI_DOI		"doi:10.1145/3290605.3300233"
+#define PAGE_URL	"https://Example.org:443/a?utm_source=x#f"
+
+/* A new key that is a reviewer in c's config (freed by teardown_mod). */
+static struct fixture_key *
+reviewer_new(struct ctx *c)
+{
+	struct fixture_key	*k = mod_key_new();
+
+	keys_add(&c->gd.cfg.reviewers, k);
+	return k;
+}
+
+/* An annotation of kind by k about talk (0: none) citing links (stolen). */
+static struct statement *
+cite_ann(struct ctx *c, const struct fixture_key *k, const char *kind,
+    int talk, json_t *links)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:o}", "kind", kind, "links", links);
+	assert_non_null(m);
+	if (talk > 0)
+		json_object_set_new(m, "talk", json_integer(talk));
+	return mod_ann(c, k, "cites", m);
+}
+
+/* The same with one link, stored. */
+static struct statement *
+cite_one(struct ctx *c, const struct fixture_key *k, const char *url)
+{
+	struct statement	*st;
+
+	st = cite_ann(c, k, "comment", 0, json_pack("[{s:s}]", "url", url));
+	accepted(c, k, st);
+	return st;
+}
+
+/* A link review by k of url in subject, extra members or NULL. */
+static struct statement *
+review_st(struct ctx *c, const struct fixture_key *k, const char *subject,
+    const char *url, const char *verdict, json_t *extra)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s, s:s}", "subject", subject, "url", url,
+	    "verdict", verdict);
+	assert_non_null(m);
+	if (extra != NULL) {
+		assert_int_equal(json_object_update(m, extra), 0);
+		json_decref(extra);
+	}
+	return conv_st(c, k, "link-review", mod_time(), m);
+}
+
+/* The same, which must be stored. */
+static struct statement *
+review(struct ctx *c, const struct fixture_key *k, const char *subject,
+    const char *url, const char *verdict, json_t *extra)
+{
+	struct statement	*st;
+
+	st = review_st(c, k, subject, url, verdict, extra);
+	accepted(c, k, st);
+	return st;
+}
+
+/* GET rec's reading list with query (NULL: none): 200 and JSON. */
+static json_t *
+reading(struct ctx *c, const char *query)
+{
+	json_t	*j;
+
+	getf(c, "/v1/records/rec/reading%s%s", query != NULL ? "?" : "",
+	    query != NULL ? query : "");
+	check_status(c, 200);
+	assert_string_equal(c->resp.content_type,
+	    "application/json; charset=utf-8");
+	j = body_json(c);
+	assert_true(json_is_array(json_object_get(j, "entries")));
+	return j;
+}
+
+/* The keys of a list's entries in order, one space apart. */
+static const char *
+reading_keys(struct ctx *c, json_t *doc)
+{
+	struct buf	 b;
+	json_t		*e;
+	size_t		 i;
+
+	buf_init(&b);
+	json_array_foreach(json_object_get(doc, "entries"), i, e)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", jstr(e, "key"));
+	return keep_mem(c, buf_take(&b));
+}
+
+/* The entry with key, which must be listed. */
+static json_t *
+reading_entry(json_t *doc, const char *key)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(doc, "entries"), i, e) {
+		if (strcmp(jstr(e, "key"), key) == 0)
+			return e;
+	}
+	fail_msg("no entry %s", key);
+	return NULL;
+}
+
+/* How many verdicts entry e counts as v (0 when none). */
+static json_int_t
+reviews_of(json_t *e, const char *v)
+{
+	json_t	*n = json_object_get(json_object_get(e, "reviews"), v);
+
+	return n != NULL ? json_integer_value(n) : 0;
+}
+
+/*
+ * A link review: stored for a link of a visible annotation, in any form
+ * with its key; refused for a link it does not cite, a subject that is
+ * no visible annotation, and a banned key; a repeat is a 200.
+ */
+static void
+test_reading_review_post(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *h, *p, *r, *rv, *late;
+	json_t			*j, *e;
+	int64_t			 seq, before;
+
+	a = cite_ann(c, key_other, "reading", 0, json_pack("[{s:s, s:s}, "
+	    "{s:s}]", "url", ARXIV_ABS, "title", "Visual Instruction Tuning",
+	    "url", CHI_DOI));
+	accepted(c, key_other, a);
+	r = review_st(c, key_third, a->id, ARXIV_PDF, "ok", json_pack(
+	    "{s:s}", "note", "the paper"));
+	seq = accepted(c, key_third, r);
+	/* The exact statement again: 200 with its seq, nothing stored. */
+	before = store_count(c->gd.store);
+	post_st(c, key_third, r, time(NULL));
+	assert_int_equal(check_accepted(c, r, 200), seq);
+	assert_int_equal(store_count(c->gd.store), before);
+	/* The DOI as a doi.org URL, by the author of the annotation. */
+	review(c, key_other, a->id,
+	    "https://dx.doi.org/10.1145/3290605.3300233", "paywalled", NULL);
+	j = reading(c, NULL);
+	e = reading_entry(j, ARXIV_KEY);
+	assert_int_equal(reviews_of(e, "ok"), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(e,
+	    "verdicts"), 0), "id"), r->id);
+	assert_string_equal(jstr(json_array_get(json_object_get(e,
+	    "verdicts"), 0), "note"), "the paper");
+	assert_int_equal(reviews_of(reading_entry(j, CHI_KEY), "paywalled"),
+	    1);
+
+	/* Links the annotation does not cite. */
+	refused_st(c, key_third, review_st(c, key_third, a->id,
+	    "https://arxiv.org/abs/2304.08486", "ok", NULL), 422,
+	    "link_not_cited");
+	refused_st(c, key_third, review_st(c, key_third, a->id,
+	    "https://example.org/", "ok", NULL), 422, "link_not_cited");
+	b = cite_ann(c, key_third, "comment", 0, json_pack("[{s:s}]", "url",
+	    PAGE_URL));
+	accepted(c, key_third, b);
+	refused_st(c, key_other, review_st(c, key_other, a->id,
+	    "http://example.org/a", "ok", NULL), 422, "link_not_cited");
+	accepted(c, key_other, review_st(c, key_other, b->id,
+	    "http://example.org/a", "ok", NULL));
+
+	/* Subjects that are no annotation. */
+	refused_st(c, key_third, review_st(c, key_third, NO_ID, ARXIV_ABS,
+	    "ok", NULL), 422, "unknown_annotation");
+	refused_st(c, key_third, review_st(c, key_third, r->id, ARXIV_ABS,
+	    "ok", NULL), 422, "unknown_annotation");
+	rv = conv_rev(c, key_other, mod_time(), a->id, "revised", NULL);
+	accepted(c, key_other, rv);
+	refused_st(c, key_third, review_st(c, key_third, rv->id, ARXIV_ABS,
+	    "ok", NULL), 422, "revision_of_revision");
+	/* The revision kept a's links (none named): still cited. */
+	accepted(c, key_third, review_st(c, key_third, a->id, ARXIV_ABS,
+	    "relevant", NULL));
+
+	/* Retracted, hidden, pending: 409. */
+	accepted(c, key_third, conv_retract(c, key_third, mod_time(), b->id,
+	    NULL));
+	refused_st(c, key_other, review_st(c, key_other, b->id, PAGE_URL,
+	    "ok", NULL), 409, "retracted");
+	h = cite_ann(c, key_third, "comment", 0, json_pack("[{s:s}]", "url",
+	    "https://example.org/hidden"));
+	accepted(c, key_third, h);
+	decide(c, "hide", h->id, 0, "off-topic");
+	refused_st(c, key_other, review_st(c, key_other, h->id,
+	    "https://example.org/hidden", "ok", NULL), 409, "not_visible");
+	c->gd.cfg.moderation = MODERATION_ALL;
+	p = cite_ann(c, key_third, "comment", 0, json_pack("[{s:s}]", "url",
+	    "https://example.org/pending"));
+	accepted(c, key_third, p);
+	c->gd.cfg.moderation = MODERATION_NONE;
+	assert_string_equal(ann_status(c, p->id), "pending");
+	late = review_st(c, key_other, p->id, "https://example.org/pending",
+	    "ok", NULL);
+	refused_st(c, key_other, late, 409, "not_visible");
+	/* Approved, the same statement is stored. */
+	decide(c, "approve", p->id, 0, NULL);
+	accepted(c, key_other, late);
+
+	/* A banned key reviews nothing. */
+	decide(c, "ban", key_third->pubkey, 0, "spam run");
+	refused_st(c, key_third, review_st(c, key_third, a->id, ARXIV_ABS,
+	    "spam", NULL), 403, "key_banned");
+	j = reading(c, NULL);
+	assert_int_equal(reviews_of(reading_entry(j, ARXIV_KEY), "spam"), 0);
+}
+
+/*
+ * The list's shape: one entry per key however many annotations of
+ * whatever kind cite it, each citation once per annotation, the title
+ * most citations give; it follows endorsements, retractions, hiding and
+ * the talk filter.
+ */
+static void
+test_reading_shape(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a1, *a2, *a3, *a4;
+	json_t			*j, *e, *ci, *at;
+
+	/* a1 cites the paper twice: its first title is its only one. */
+	a1 = mod_ann(c, key_other, "a1", json_pack("{s:s, s:i, s:{s:i, s:i}, "
+	    "s:[{s:s, s:s}, {s:s, s:s}]}", "kind", "reading", "talk", 1, "at",
+	    "start", 30000, "end", 40000, "links", "url", ARXIV_ABS, "title",
+	    "Visual Instruction Tuning", "url", ARXIV_PDF, "title", "LLaVA"));
+	accepted(c, key_other, a1);
+	a2 = cite_ann(c, key_third, "critique", 2, json_pack("[{s:s, s:s}, "
+	    "{s:s}]", "url", "arXiv:2304.08485", "title", "LLaVA", "url",
+	    CHI_DOI));
+	accepted(c, key_third, a2);
+	a3 = cite_ann(c, key_other, "comment", 0, json_pack("[{s:s, s:s}]",
+	    "url", PAGE_URL, "title", "A page"));
+	accepted(c, key_other, a3);
+
+	j = reading(c, NULL);
+	assert_int_equal(json_object_size(j), 5);
+	assert_string_equal(jstr(j, "record"), "rec");
+	assert_string_equal(jstr(j, "title"), "Test record");
+	assert_null(json_object_get(j, "talk"));
+	assert_int_equal(jint(j, "total"), 3);
+	assert_int_equal(jint(j, "offset"), 0);
+	/* Unreviewed alike: more citations first, then first cited. */
+	assert_string_equal(reading_keys(c, j),
+	    ARXIV_KEY " " CHI_KEY " " PAGE_KEY);
+
+	e = reading_entry(j, ARXIV_KEY);
+	assert_int_equal(json_object_size(e), 12);
+	assert_string_equal(jstr(e, "type"), "arxiv");
+	assert_string_equal(jstr(e, "href"), ARXIV_HREF);
+	assert_string_equal(jstr(e, "url"), ARXIV_ABS);
+	/* One title each way (a1's second does not count): the earliest. */
+	assert_string_equal(jstr(e, "title"), "Visual Instruction Tuning");
+	assert_string_equal(jstr(e, "status"), "unreviewed");
+	assert_int_equal(jint(e, "endorsements"), 0);
+	assert_int_equal(jint(e, "cited"), 2);
+	assert_true(json_is_object(json_object_get(e, "reviews")));
+	assert_int_equal(json_object_size(json_object_get(e, "reviews")), 0);
+	assert_true(json_is_array(json_object_get(e, "verdicts")));
+	assert_int_equal(json_array_size(json_object_get(e, "verdicts")), 0);
+	assert_true(json_is_null(json_object_get(e, "check")));
+	assert_int_equal(json_array_size(json_object_get(e, "citations")), 2);
+	ci = json_array_get(json_object_get(e, "citations"), 0);
+	assert_int_equal(json_object_size(ci), 7);
+	assert_string_equal(jstr(ci, "annotation"), a1->id);
+	assert_string_equal(jstr(ci, "kind"), "reading");
+	assert_int_equal(jint(ci, "talk"), 1);
+	assert_string_equal(jstr(ci, "url"), ARXIV_ABS);
+	assert_string_equal(jstr(ci, "title"), "Visual Instruction Tuning");
+	assert_string_equal(jstr(ci, "author"), key_other->pubkey);
+	at = json_object_get(ci, "at");
+	assert_int_equal(json_object_size(at), 2);
+	assert_int_equal(jint(at, "start"), 30000);
+	assert_int_equal(jint(at, "end"), 40000);
+	ci = json_array_get(json_object_get(e, "citations"), 1);
+	assert_int_equal(json_object_size(ci), 6);
+	assert_string_equal(jstr(ci, "annotation"), a2->id);
+	assert_string_equal(jstr(ci, "kind"), "critique");
+	assert_int_equal(jint(ci, "talk"), 2);
+	assert_string_equal(jstr(ci, "url"), "arXiv:2304.08485");
+	assert_string_equal(jstr(ci, "author"), key_third->pubkey);
+	assert_null(json_object_get(ci, "at"));
+
+	e = reading_entry(j, CHI_KEY);
+	assert_string_equal(jstr(e, "type"), "doi");
+	assert_string_equal(jstr(e, "href"), CHI_HREF);
+	assert_string_equal(jstr(e, "url"), CHI_DOI);
+	assert_true(json_is_null(json_object_get(e, "title")));
+	assert_int_equal(jint(e, "cited"), 1);
+	assert_true(json_is_null(json_object_get(json_array_get(
+	    json_object_get(e, "citations"), 0), "title")));
+	e = reading_entry(j, PAGE_KEY);
+	assert_string_equal(jstr(e, "type"), "url");
+	assert_string_equal(jstr(e, "href"), PAGE_KEY);
+	assert_string_equal(jstr(e, "url"), PAGE_URL);
+	assert_string_equal(jstr(e, "title"), "A page");
+	assert_string_equal(jstr(json_array_get(json_object_get(e,
+	    "citations"), 0), "annotation"), a3->id);
+
+	/* One talk's list. */
+	j = reading(c, "talk=2");
+	assert_int_equal(jint(j, "talk"), 2);
+	assert_int_equal(jint(j, "total"), 2);
+	assert_string_equal(reading_keys(c, j), ARXIV_KEY " " CHI_KEY);
+	e = reading_entry(j, ARXIV_KEY);
+	assert_int_equal(jint(e, "cited"), 1);
+	assert_string_equal(jstr(e, "url"), "arXiv:2304.08485");
+	assert_string_equal(jstr(e, "title"), "LLaVA");
+
+	/* A second "LLaVA" makes it the title most citations give. */
+	a4 = cite_ann(c, key_curator, "reading", 0, json_pack("[{s:s, s:s}]",
+	    "url", "https://arxiv.org/abs/2304.08485v1", "title", "LLaVA"));
+	accepted(c, key_curator, a4);
+	e = reading_entry(reading(c, NULL), ARXIV_KEY);
+	assert_int_equal(jint(e, "cited"), 3);
+	assert_string_equal(jstr(e, "title"), "LLaVA");
+
+	/* Endorsements of the citing annotations count before citations. */
+	accepted(c, key_third, conv_endorse(c, key_third, mod_time(),
+	    "endorse", a3->id));
+	accepted(c, key_curator, conv_endorse(c, key_curator, mod_time(),
+	    "endorse", a3->id));
+	j = reading(c, NULL);
+	assert_int_equal(jint(reading_entry(j, PAGE_KEY), "endorsements"), 2);
+	assert_string_equal(reading_keys(c, j),
+	    PAGE_KEY " " ARXIV_KEY " " CHI_KEY);
+
+	/* A retracted annotation cites nothing any more. */
+	accepted(c, key_third, conv_retract(c, key_third, mod_time(), a2->id,
+	    NULL));
+	j = reading(c, NULL);
+	assert_int_equal(jint(j, "total"), 2);
+	assert_string_equal(reading_keys(c, j), PAGE_KEY " " ARXIV_KEY);
+	assert_int_equal(jint(reading_entry(j, ARXIV_KEY), "cited"), 2);
+	/* Nor does a hidden one. */
+	decide(c, "hide", a4->id, 0, "off-topic");
+	e = reading_entry(reading(c, NULL), ARXIV_KEY);
+	assert_int_equal(jint(e, "cited"), 1);
+	assert_string_equal(jstr(e, "title"), "Visual Instruction Tuning");
+}
+
+/*
+ * Ranking and the status filter: reviewers' word first (good, then
+ * unreviewed, then broken; irrelevant, duplicate and spam left out by
+ * default), then everybody's verdicts, endorsements, citations and the
+ * first citation.  Only a reviewer key's verdict is an entry's status.
+ */
+static void
+test_reading_rank(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*rev = reviewer_new(c);
+	struct statement	*ok, *score, *endorsed, *neg, *broken, *irr;
+	struct statement	*spam, *dup, *third_spam, *rev_ok;
+	json_t			*j, *e, *v;
+
+#define U(x)	"https://example.org/" x
+	ok = cite_one(c, key_other, U("ok"));
+	score = cite_one(c, key_other, U("score"));
+	endorsed = cite_one(c, key_other, U("endorsed"));
+	/* Posted first, sorted last: first cited, not key order, decides. */
+	cite_one(c, key_other, U("z-first"));
+	cite_one(c, key_other, U("a-later"));
+	/* Cited after those, but twice. */
+	cite_one(c, key_other, U("cited"));
+	neg = cite_one(c, key_other, U("neg"));
+	broken = cite_one(c, key_other, U("broken"));
+	irr = cite_one(c, key_other, U("irrelevant"));
+	spam = cite_one(c, key_other, U("spam"));
+	dup = cite_one(c, key_other, U("dup"));
+	cite_one(c, key_third, U("cited"));
+
+	/* The reviewer changes its mind; somebody else says spam. */
+	review(c, rev, ok->id, U("ok"), "spam", NULL);
+	third_spam = review(c, key_third, ok->id, U("ok"), "spam", NULL);
+	rev_ok = review(c, rev, ok->id, U("ok"), "ok", NULL);
+	/* Two say relevant and a moderator says spam: not a status. */
+	review(c, key_third, score->id, U("score"), "relevant", NULL);
+	review(c, key_curator, score->id, U("score"), "relevant", NULL);
+	review(c, mod_key, score->id, U("score"), "spam", NULL);
+	accepted(c, key_third, conv_endorse(c, key_third, mod_time(),
+	    "endorse", endorsed->id));
+	accepted(c, key_curator, conv_endorse(c, key_curator, mod_time(),
+	    "endorse", endorsed->id));
+	review(c, key_third, neg->id, U("neg"), "broken", NULL);
+	review(c, rev, broken->id, U("broken"), "broken", NULL);
+	review(c, rev, irr->id, U("irrelevant"), "irrelevant", NULL);
+	review(c, rev, spam->id, U("spam"), "spam", NULL);
+	review(c, rev, dup->id, U("dup"), "duplicate", json_pack("{s:s}",
+	    "replacement", U("ok")));
+
+	j = reading(c, NULL);
+	assert_int_equal(jint(j, "total"), 8);
+	assert_string_equal(reading_keys(c, j), U("ok") " " U("score") " "
+	    U("endorsed") " " U("cited") " " U("z-first") " " U("a-later")
+	    " " U("neg") " " U("broken"));
+
+	e = reading_entry(j, U("ok"));
+	assert_string_equal(jstr(e, "status"), "ok");
+	assert_int_equal(json_object_size(json_object_get(e, "reviews")), 2);
+	assert_int_equal(reviews_of(e, "ok"), 1);
+	assert_int_equal(reviews_of(e, "spam"), 1);
+	v = json_object_get(e, "verdicts");
+	assert_int_equal(json_array_size(v), 2);
+	assert_string_equal(jstr(json_array_get(v, 0), "id"), third_spam->id);
+	assert_false(json_is_true(json_object_get(json_array_get(v, 0),
+	    "authoritative")));
+	assert_string_equal(jstr(json_array_get(v, 1), "id"), rev_ok->id);
+	assert_true(json_is_true(json_object_get(json_array_get(v, 1),
+	    "authoritative")));
+	assert_string_equal(jstr(json_array_get(v, 1), "verdict"), "ok");
+	assert_string_equal(jstr(json_array_get(v, 1), "author"), rev->pubkey);
+	assert_string_equal(jstr(json_array_get(v, 1), "annotation"), ok->id);
+	assert_string_equal(jstr(json_array_get(v, 1), "created"),
+	    rev_ok->created_text);
+	assert_null(json_object_get(e, "replacement"));
+	e = reading_entry(j, U("score"));
+	assert_string_equal(jstr(e, "status"), "unreviewed");
+	assert_int_equal(reviews_of(e, "relevant"), 2);
+	assert_int_equal(reviews_of(e, "spam"), 1);
+	assert_int_equal(jint(reading_entry(j, U("endorsed")),
+	    "endorsements"), 2);
+	assert_int_equal(jint(reading_entry(j, U("cited")), "cited"), 2);
+	assert_string_equal(jstr(reading_entry(j, U("neg")), "status"),
+	    "unreviewed");
+	assert_string_equal(jstr(reading_entry(j, U("broken")), "status"),
+	    "broken");
+
+	/* Everything, the left-out ones last, in the order first cited. */
+	j = reading(c, "status=all");
+	assert_int_equal(jint(j, "total"), 11);
+	assert_string_equal(reading_keys(c, j), U("ok") " " U("score") " "
+	    U("endorsed") " " U("cited") " " U("z-first") " " U("a-later")
+	    " " U("neg") " " U("broken") " " U("irrelevant") " " U("spam")
+	    " " U("dup"));
+	e = reading_entry(j, U("dup"));
+	assert_string_equal(jstr(e, "status"), "duplicate");
+	assert_string_equal(jstr(e, "replacement"), U("ok"));
+
+	j = reading(c, "status=unreviewed");
+	assert_int_equal(jint(j, "total"), 6);
+	assert_string_equal(reading_keys(c, j), U("score") " " U("endorsed")
+	    " " U("cited") " " U("z-first") " " U("a-later") " " U("neg"));
+	j = reading(c, "status=reviewed");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_string_equal(reading_keys(c, j), U("ok") " " U("broken") " "
+	    U("irrelevant") " " U("spam") " " U("dup"));
+	j = reading(c, "status=ok");
+	assert_string_equal(reading_keys(c, j), U("ok"));
+	/* Relevant, by non-reviewers only: no entry has that status. */
+	j = reading(c, "status=relevant");
+	assert_int_equal(jint(j, "total"), 0);
+	j = reading(c, "status=spam");
+	assert_string_equal(reading_keys(c, j), U("spam"));
+	j = reading(c, "status=broken");
+	assert_string_equal(reading_keys(c, j), U("broken"));
+	j = reading(c, "status=duplicate");
+	assert_string_equal(reading_keys(c, j), U("dup"));
+	j = reading(c, "status=paywalled");
+	assert_int_equal(jint(j, "total"), 0);
+
+	/*
+	 * A reviewer's later word brings it back, among the good ones and
+	 * before ok, whose score the other key's spam brings to 0.
+	 */
+	review(c, rev, spam->id, U("spam"), "paywalled", NULL);
+	j = reading(c, NULL);
+	assert_int_equal(jint(j, "total"), 9);
+	assert_string_equal(jstr(reading_entry(j, U("spam")), "status"),
+	    "paywalled");
+	assert_string_equal(reading_keys(c, j), U("spam") " " U("ok") " "
+	    U("score") " " U("endorsed") " " U("cited") " " U("z-first") " "
+	    U("a-later") " " U("neg") " " U("broken"));
+
+	/* Of two reviewers the later decides, replacement and all. */
+	review(c, reviewer_new(c), dup->id, U("dup"), "irrelevant", NULL);
+	j = reading(c, "status=all");
+	e = reading_entry(j, U("dup"));
+	assert_string_equal(jstr(e, "status"), "irrelevant");
+	assert_null(json_object_get(e, "replacement"));
+	assert_int_equal(reviews_of(e, "duplicate"), 1);
+	assert_int_equal(reviews_of(e, "irrelevant"), 1);
+	assert_int_equal(jint(reading(c, "status=duplicate"), "total"), 0);
+#undef U
+}
+
+/*
+ * A link check (a review with "check") is shown under "check", the
+ * latest of any key; it is no verdict, so it neither sets the status
+ * nor counts in "reviews" or the ranking, and a key's check and its
+ * verdict do not replace each other.
+ */
+static void
+test_reading_check(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*rev = reviewer_new(c);
+	struct statement	*a, *c1, *c2, *c3, *h;
+	json_t			*j, *e, *chk;
+
+	a = cite_ann(c, key_other, "reading", 0, json_pack("[{s:s, s:s}]",
+	    "url", ARXIV_ABS, "title", "Visual Instruction Tuning"));
+	accepted(c, key_other, a);
+	cite_one(c, key_other, PAGE_URL);
+
+	c1 = review(c, key_third, a->id, ARXIV_PDF, "ok", json_pack(
+	    "{s:{s:i, s:s}}", "check", "status", 200, "final",
+	    "https://arxiv.org/abs/2304.08485v2"));
+	e = reading_entry(reading(c, NULL), ARXIV_KEY);
+	chk = json_object_get(e, "check");
+	assert_true(json_is_object(chk));
+	assert_string_equal(jstr(chk, "id"), c1->id);
+	assert_string_equal(jstr(chk, "author"), key_third->pubkey);
+	assert_string_equal(jstr(chk, "verdict"), "ok");
+	assert_string_equal(jstr(chk, "annotation"), a->id);
+	assert_string_equal(jstr(chk, "created"), c1->created_text);
+	assert_int_equal(jint(chk, "status"), 200);
+	assert_string_equal(jstr(chk, "final"),
+	    "https://arxiv.org/abs/2304.08485v2");
+	assert_null(json_object_get(chk, "error"));
+	assert_true(json_is_false(json_object_get(chk, "authoritative")));
+	assert_int_equal(json_object_size(json_object_get(e, "reviews")), 0);
+	assert_int_equal(json_array_size(json_object_get(e, "verdicts")), 0);
+	assert_string_equal(jstr(e, "status"), "unreviewed");
+
+	/* A reviewer's failed check: shown, the latest, still no status. */
+	c2 = review(c, rev, a->id, ARXIV_ABS, "broken", json_pack(
+	    "{s:{s:i, s:s}}", "check", "status", 404, "error", "not found"));
+	j = reading(c, NULL);
+	e = reading_entry(j, ARXIV_KEY);
+	chk = json_object_get(e, "check");
+	assert_string_equal(jstr(chk, "id"), c2->id);
+	assert_int_equal(jint(chk, "status"), 404);
+	assert_string_equal(jstr(chk, "error"), "not found");
+	assert_null(json_object_get(chk, "final"));
+	assert_true(json_is_true(json_object_get(chk, "authoritative")));
+	assert_string_equal(jstr(e, "status"), "unreviewed");
+	assert_int_equal(json_object_size(json_object_get(e, "reviews")), 0);
+	/* Not broken for the default list, nor below the page it outranks. */
+	assert_string_equal(reading_keys(c, j), ARXIV_KEY " " PAGE_KEY);
+	assert_int_equal(jint(reading(c, "status=broken"), "total"), 0);
+
+	/* A verdict by the first checker is counted; the check stays. */
+	h = review(c, key_third, a->id, ARXIV_ABS, "relevant", NULL);
+	e = reading_entry(reading(c, NULL), ARXIV_KEY);
+	assert_int_equal(reviews_of(e, "relevant"), 1);
+	assert_int_equal(json_array_size(json_object_get(e, "verdicts")), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(e,
+	    "verdicts"), 0), "id"), h->id);
+	assert_string_equal(jstr(json_object_get(e, "check"), "id"), c2->id);
+	/* Its next check replaces its check and the reviewer's as latest. */
+	c3 = review(c, key_third, a->id, ARXIV_ABS, "moved", json_pack(
+	    "{s:s, s:{s:i, s:s}}", "replacement",
+	    "https://arxiv.org/abs/2304.08485v3", "check", "status", 301,
+	    "final", "https://arxiv.org/abs/2304.08485v3"));
+	e = reading_entry(reading(c, NULL), ARXIV_KEY);
+	chk = json_object_get(e, "check");
+	assert_string_equal(jstr(chk, "id"), c3->id);
+	assert_string_equal(jstr(chk, "verdict"), "moved");
+	assert_string_equal(jstr(chk, "replacement"),
+	    "https://arxiv.org/abs/2304.08485v3");
+	assert_null(json_object_get(e, "replacement"));
+	assert_int_equal(reviews_of(e, "relevant"), 1);
+	assert_int_equal(reviews_of(e, "moved"), 0);
+	assert_string_equal(jstr(e, "status"), "unreviewed");
+}
+
+/* limit and offset page the filtered, ranked list; total counts it. */
+static void
+test_reading_pages(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*rev = reviewer_new(c);
+	struct statement	*u3;
+	json_t			*j;
+
+#define U(x)	"https://example.org/u" x
+	cite_one(c, key_other, U("1"));
+	cite_one(c, key_other, U("2"));
+	u3 = cite_one(c, key_other, U("3"));
+	cite_one(c, key_other, U("4"));
+	cite_one(c, key_other, U("5"));
+
+	j = reading(c, "limit=2");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_int_equal(jint(j, "offset"), 0);
+	assert_string_equal(reading_keys(c, j), U("1") " " U("2"));
+	j = reading(c, "limit=2&offset=2");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_int_equal(jint(j, "offset"), 2);
+	assert_string_equal(reading_keys(c, j), U("3") " " U("4"));
+	j = reading(c, "offset=4&limit=2");
+	assert_string_equal(reading_keys(c, j), U("5"));
+	j = reading(c, "offset=5");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_int_equal(jint(j, "offset"), 5);
+	assert_string_equal(reading_keys(c, j), "");
+	j = reading(c, "offset=100000");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_string_equal(reading_keys(c, j), "");
+
+	/* Pages of the filtered list: spam is not counted or skipped to. */
+	review(c, rev, u3->id, U("3"), "spam", NULL);
+	j = reading(c, "offset=2&limit=1");
+	assert_int_equal(jint(j, "total"), 4);
+	assert_string_equal(reading_keys(c, j), U("4"));
+	j = reading(c, "status=all&offset=4");
+	assert_int_equal(jint(j, "total"), 5);
+	assert_string_equal(reading_keys(c, j), U("3"));
+	j = reading(c, "status=unreviewed&limit=1&offset=3");
+	assert_int_equal(jint(j, "total"), 4);
+	assert_string_equal(reading_keys(c, j), U("5"));
+
+	/* Without limit, a page is page_max entries. */
+	c->gd.cfg.limits.page_max = 3;
+	j = reading(c, NULL);
+	assert_int_equal(jint(j, "total"), 4);
+	assert_string_equal(reading_keys(c, j), U("1") " " U("2") " "
+	    U("4"));
+	j = reading(c, "limit=3&offset=3");
+	assert_string_equal(reading_keys(c, j), U("5"));
+	get(c, "/v1/records/rec/reading?limit=4");
+	check_error(c, 400, "bad_query");
+#undef U
+}
+
+/* The string s occurs in the body n times. */
+static void
+body_has(struct ctx *c, const char *s, int n)
+{
+	const char	*p = body(c);
+	int		 found = 0;
+
+	while ((p = strstr(p, s)) != NULL) {
+		found++;
+		p += strlen(s);
+	}
+	if (found != n)
+		fail_msg("%s: \"%s\" %d times, wanted %d: %s", c->target, s,
+		    found, n, body(c));
+}
+
+/* ?format= renders the same list as BibTeX or Markdown. */
+static void
+test_reading_formats(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a;
+
+	a = cite_ann(c, key_other, "reading", 2, json_pack("[{s:s, s:s}, "
+	    "{s:s}]", "url", ARXIV_ABS, "title", "Visual Instruction Tuning",
+	    "url", CHI_DOI));
+	accepted(c, key_other, a);
+
+	get(c, "/v1/records/rec/reading?format=bibtex");
+	check_status(c, 200);
+	assert_string_equal(c->resp.content_type,
+	    "application/x-bibtex; charset=utf-8");
+	assert_int_equal(strncmp(body(c), "% Reading list for Test record "
+	    "(rec), from gloss\n", 45), 0);
+	body_has(c, "@misc{", 2);
+	body_has(c, "@misc{arXiv:2304.08485,\n", 1);
+	body_has(c, "  title = {Visual Instruction Tuning},\n", 1);
+	body_has(c, "  eprint = {2304.08485},\n", 1);
+	body_has(c, "  archivePrefix = {arXiv},\n", 1);
+	body_has(c, "  doi = {10.1145/3290605.3300233},\n", 1);
+	body_has(c, "  url = {" CHI_HREF "},\n", 1);
+	get(c, "/v1/records/rec/reading?format=bibtex&talk=2");
+	check_status(c, 200);
+	assert_int_equal(strncmp(body(c), "% Reading list for Test record "
+	    "(rec), talk 2, from gloss\n", 53), 0);
+	body_has(c, "@misc{", 2);
+
+	get(c, "/v1/records/rec/reading?format=markdown&talk=2");
+	check_status(c, 200);
+	assert_string_equal(c->resp.content_type,
+	    "text/markdown; charset=utf-8");
+	assert_int_equal(strncmp(body(c), "# Reading list: Test record — "
+	    "talk 2\n\n", 38), 0);
+	body_has(c, "\n- ", 2);
+	body_has(c, "- [Visual Instruction Tuning](<" ARXIV_HREF ">)", 1);
+	body_has(c, "(<" CHI_HREF ">)", 1);
+	/* The filter applies before rendering. */
+	get(c, "/v1/records/rec/reading?format=markdown&status=spam");
+	check_status(c, 200);
+	body_has(c, "No follow-up reading yet.", 1);
+
+	/* json is the default, and may be asked for. */
+	assert_int_equal(jint(reading(c, "format=json"), "total"), 2);
+}
+
+/* Each query one past its edge is a 400; an unknown record a 404. */
+static void
+test_reading_bad_query(void **state)
+{
+	static const char *bad[] = {
+		"talk=0", "talk=4", "talk=-1", "talk=x", "talk=",
+		"limit=0", "limit=501", "limit=-1", "limit=x", "limit=",
+		"offset=100001", "offset=-1", "offset=x", "offset=",
+		"status=bogus", "status=", "status=OK", "status=Unreviewed",
+		"status=ok,spam",
+		"format=pdf", "format=", "format=JSON", "format=bib",
+	};
+	static const char *good[] = {
+		"talk=1", "talk=3", "limit=1", "limit=500", "offset=0",
+		"offset=100000", "status=all", "status=unreviewed",
+		"status=reviewed", "status=ok", "status=relevant",
+		"status=irrelevant", "status=broken", "status=moved",
+		"status=paywalled", "status=duplicate", "status=spam",
+		"format=json",
+	};
+	struct ctx	*c = *state;
+	size_t		 i;
+
+	/* One link on every talk (see test_reading_empty). */
+	for (i = 1; i <= 3; i++)
+		accepted(c, key_other, cite_ann(c, key_other, "comment",
+		    (int)i, json_pack("[{s:s}]", "url", ARXIV_ABS)));
+	assert_int_equal(c->gd.cfg.limits.page_max, 500);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		getf(c, "/v1/records/rec/reading?%s", bad[i]);
+		check_error(c, 400, "bad_query");
+	}
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		reading(c, good[i]);
+	c->gd.cfg.limits.page_max = 5;
+	reading(c, "limit=5");
+	get(c, "/v1/records/rec/reading?limit=6");
+	check_error(c, 400, "bad_query");
+
+	get(c, "/v1/records/nope/reading");
+	check_error(c, 404, "unknown_record");
+	get(c, "/v1/records/nope/reading?talk=x&format=pdf");
+	check_error(c, 404, "unknown_record");
+}
+
+/*
+ * An empty reading list, of a record or of a talk without links (once
+ * qsort and bsearch were handed a NULL array for it, which a sanitizer
+ * build aborts on).
+ */
+static void
+test_reading_empty(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a;
+	json_t			*j;
+
+	j = reading(c, NULL);
+	assert_int_equal(json_object_size(j), 5);
+	assert_int_equal(jint(j, "total"), 0);
+	assert_int_equal(jint(j, "offset"), 0);
+	assert_string_equal(reading_keys(c, j), "");
+	getf(c, "/v1/records/rec/reading?format=markdown");
+	check_status(c, 200);
+	assert_string_equal(body(c), "# Reading list: Test record\n\n"
+	    "No follow-up reading yet.\n");
+	getf(c, "/v1/records/rec/reading?format=bibtex");
+	check_status(c, 200);
+	assert_string_equal(body(c), "% Reading list for Test record (rec), "
+	    "from gloss\n");
+	/* A talk without links, in a record that has some, and reviews. */
+	a = cite_ann(c, key_other, "comment", 1, json_pack("[{s:s}]", "url",
+	    ARXIV_ABS));
+	accepted(c, key_other, a);
+	j = reading(c, "talk=3");
+	assert_int_equal(jint(j, "talk"), 3);
+	assert_int_equal(jint(j, "total"), 0);
+	review(c, key_third, a->id, ARXIV_ABS, "ok", NULL);
+	assert_int_equal(jint(reading(c, "talk=3"), "total"), 0);
+	assert_int_equal(jint(reading(c, "talk=1"), "total"), 1);
+}
+
 int
 main(void)
 {
@@ -3881,6 +4687,14 @@ main(void)
 		TM(test_mod_log),
 		TM(test_mod_thread),
 		TM(test_mod_mine),
+		TM(test_reading_review_post),
+		TM(test_reading_shape),
+		TM(test_reading_rank),
+		TM(test_reading_check),
+		TM(test_reading_pages),
+		TM(test_reading_formats),
+		TM(test_reading_bad_query),
+		TM(test_reading_empty),
 	};
 #undef T
 #undef TE

@@ -769,6 +769,74 @@ test_record_moderation_repeated(void **state)
 	assert_int_equal(mode, MODERATION_NONE);
 }
 
+/*
+ * Reviewer keys (whose link verdicts set a reading entry's status)
+ * accumulate line by line, apart from every other key list.
+ */
+static void
+test_reviewer_keys(void **state)
+{
+	struct config	 cfg;
+	char		*text, *cause = NULL;
+
+	config_defaults(&cfg);
+	assert_int_equal(cfg.reviewers.n, 0);
+	assert_null(cfg.reviewers.keys);
+	assert_false(config_has_key(&cfg.reviewers, &pk_one));
+	config_clear(&cfg);
+
+	xasprintf(&text,
+	    "reviewer = %s\n"
+	    "moderator = %s\n"
+	    "# a comment between\n"
+	    "reviewer =   %s  \n", pub_one, pub_one, pub_two);
+	parse_ok(&cfg, text);
+	free(text);
+	assert_int_equal(cfg.reviewers.n, 2);
+	assert_memory_equal(&cfg.reviewers.keys[0], &pk_one, sizeof pk_one);
+	assert_memory_equal(&cfg.reviewers.keys[1], &pk_two, sizeof pk_two);
+	assert_true(config_has_key(&cfg.reviewers, &pk_one));
+	assert_true(config_has_key(&cfg.reviewers, &pk_two));
+	assert_false(config_has_key(&cfg.reviewers, &pk_three));
+	/* Reviewers are neither curators nor moderators by that. */
+	assert_int_equal(cfg.curators.n, 0);
+	assert_int_equal(cfg.moderators.n, 1);
+	assert_false(config_has_key(&cfg.moderators, &pk_two));
+	config_clear(&cfg);
+	assert_null(cfg.reviewers.keys);
+	assert_int_equal(cfg.reviewers.n, 0);
+
+	/* Parsed again over the same struct: the lists add up. */
+	xasprintf(&text, "reviewer = %s\n", pub_two);
+	parse_ok(&cfg, text);
+	assert_int_equal(config_parse(&cfg, text, strlen(text), NAME,
+	    &cause), 0);
+	free(text);
+	assert_null(cause);
+	assert_int_equal(cfg.reviewers.n, 2);
+	assert_true(config_has_key(&cfg.reviewers, &pk_two));
+	config_clear(&cfg);
+}
+
+/* A reviewer line that is not a public key names its line. */
+static void
+test_reviewer_refused(void **state)
+{
+	char	text[256];
+
+	parse_refused("reviewer = RWnotakey\n", 1,
+	    "reviewer is not a public key");
+	parse_refused("# line one\nreviewer =\n", 2, "needs a value");
+	parse_refused("reviewers = x\n", 1, "unknown key");
+	/* A real key with one character dropped, on the third line. */
+	snprintf(text, sizeof text, "reviewer = %s\n\nreviewer = %.*s\n",
+	    pub_one, GLOSS_PUBKEY_LEN - 1, pub_one);
+	parse_refused(text, 3, "reviewer");
+	/* Two keys on one line are not a key. */
+	snprintf(text, sizeof text, "reviewer = %s %s\n", pub_one, pub_two);
+	parse_refused(text, 1, "reviewer");
+}
+
 int
 main(void)
 {
@@ -797,6 +865,8 @@ main(void)
 		cmocka_unit_test(test_moderation_refused),
 		cmocka_unit_test(test_config_moderation),
 		cmocka_unit_test(test_record_moderation_repeated),
+		cmocka_unit_test(test_reviewer_keys),
+		cmocka_unit_test(test_reviewer_refused),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, group_setup,

@@ -307,6 +307,77 @@ test_route_find_404(void **state)
 	http_request_clear(&req);
 }
 
+/* The route of method and path must be handler, with param = value. */
+static void
+found(enum http_method method, const char *path, http_handler handler,
+    const char *param, const char *value)
+{
+	const struct http_route	*r;
+	struct http_request	 req;
+	const char		*got;
+	int			 allowed;
+
+	/* Other methods' routes may come first: allowed is not checked. */
+	req_init(&req, method, path);
+	r = http_route_find(method, path, &req, &allowed);
+	if (r == NULL || r->handler != handler) {
+		http_request_clear(&req);
+		fail_msg("%s %s: not the expected handler", method ==
+		    HTTP_OPTIONS ? "OPTIONS" : "GET/HEAD/POST", path);
+	}
+	got = param != NULL ? http_param(&req, param) : NULL;
+	if (param != NULL && (got == NULL || strcmp(got, value) != 0)) {
+		http_request_clear(&req);
+		fail_msg("%s: :%s is not %s", path, param, value);
+	}
+	http_request_clear(&req);
+}
+
+/*
+ * The W3C routes: a container ends in '/', GET (so HEAD), POST on the
+ * record's container only, OPTIONS everywhere; and a talk's v1 IRI.
+ */
+static void
+test_route_find_w3c(void **state)
+{
+	struct http_request	req;
+
+	found(HTTP_GET, "/annotations/rec/", api_w3c_get_container, "rid",
+	    "rec");
+	found(HTTP_HEAD, "/annotations/rec/", api_w3c_get_container, "rid",
+	    "rec");
+	found(HTTP_POST, "/annotations/rec/", api_w3c_post, "rid", "rec");
+	found(HTTP_OPTIONS, "/annotations/rec/", api_w3c_options, "rid",
+	    "rec");
+	found(HTTP_GET, "/annotations/rec/talks/5/", api_w3c_get_container,
+	    "n", "5");
+	found(HTTP_OPTIONS, "/annotations/rec/talks/5/", api_w3c_options,
+	    "n", "5");
+	found(HTTP_GET, "/annotations/rec/abc", api_w3c_get_annotation, "id",
+	    "abc");
+	found(HTTP_HEAD, "/annotations/rec/abc", api_w3c_get_annotation,
+	    "id", "abc");
+	found(HTTP_OPTIONS, "/annotations/rec/abc", api_w3c_options, "id",
+	    "abc");
+	found(HTTP_GET, "/v1/records/rec/talks/2", api_get_talk, "n", "2");
+
+	/* Read-only: no POST to a talk's container or an annotation. */
+	assert_null(find(HTTP_POST, "/annotations/rec/talks/5/", &req, 1));
+	http_request_clear(&req);
+	assert_null(find(HTTP_POST, "/annotations/rec/abc", &req, 1));
+	http_request_clear(&req);
+	/* OPTIONS is only where the W3C routes are. */
+	assert_null(find(HTTP_OPTIONS, "/v1/records", &req, 1));
+	http_request_clear(&req);
+	/* A container without its '/', or a talk's: no such resource. */
+	assert_null(find(HTTP_GET, "/annotations/rec", &req, 0));
+	http_request_clear(&req);
+	assert_null(find(HTTP_GET, "/annotations/rec/talks/5", &req, 0));
+	http_request_clear(&req);
+	assert_null(find(HTTP_GET, "/annotations/", &req, 0));
+	http_request_clear(&req);
+}
+
 /*
  * Looking a path up under the wrong method must not cost the request its
  * query: a route table with two methods on one path (the POST first) would
@@ -686,6 +757,46 @@ test_error_escaping(void **state)
 	http_response_clear(&resp);
 }
 
+/*
+ * Extra headers: kept in order, freed with the response, dropped by an
+ * error (they described the answer it replaces), and never one whose
+ * value could split the header or start another.
+ */
+static void
+test_response_headers(void **state)
+{
+	struct http_response	resp;
+	int			i;
+
+	http_response_init(&resp);
+	assert_int_equal(resp.nheaders, 0);
+	http_header(&resp, "ETag", "\"%s\"", "abc");
+	http_header(&resp, "Vary", "Accept, Prefer");
+	assert_int_equal(resp.nheaders, 2);
+	assert_string_equal(resp.headers[0].name, "ETag");
+	assert_string_equal(resp.headers[0].value, "\"abc\"");
+	assert_string_equal(resp.headers[1].name, "Vary");
+	assert_string_equal(resp.headers[1].value, "Accept, Prefer");
+
+	http_header(&resp, "Location", "http://x/%s", "a\r\nSet-Cookie: x=1");
+	http_header(&resp, "Location", "%s", "a\nb");
+	http_header(&resp, "Location", "%s", "tab\there");
+	http_header(&resp, "Location", "%s", "nul\x01");
+	http_header(&resp, "Location", "%s", "del\x7f");
+	assert_int_equal(resp.nheaders, 2);
+
+	http_error(&resp, 404, "not_found", "no such thing");
+	assert_int_equal(resp.nheaders, 0);
+
+	/* Room for exactly HTTP_MAX_HEADERS; the rest are freed on clear. */
+	for (i = 0; i < HTTP_MAX_HEADERS; i++)
+		http_header(&resp, "X-N", "%d", i);
+	assert_int_equal(resp.nheaders, HTTP_MAX_HEADERS);
+	assert_string_equal(resp.headers[HTTP_MAX_HEADERS - 1].value, "11");
+	http_response_clear(&resp);
+	assert_int_equal(resp.nheaders, 0);
+}
+
 static void
 test_dispatch_other_method(void **state)
 {
@@ -736,6 +847,15 @@ test_dispatch_404_405(void **state)
 	assert_non_null(strstr(resp.body.data, "HEAD is not allowed"));
 	http_response_clear(&resp);
 	http_request_clear(&req);
+
+	/* OPTIONS is a method now, served on the W3C routes only. */
+	req_init(&req, HTTP_OPTIONS, "/healthz");
+	http_response_init(&resp);
+	http_dispatch(NULL, &req, &resp);
+	assert_int_equal(resp.status, 405);
+	assert_non_null(strstr(resp.body.data, "OPTIONS is not allowed"));
+	http_response_clear(&resp);
+	http_request_clear(&req);
 }
 
 int
@@ -754,6 +874,7 @@ main(void)
 		cmocka_unit_test(test_route_find_405),
 		cmocka_unit_test(test_route_find_404),
 		cmocka_unit_test(test_route_find_keeps_query),
+		cmocka_unit_test(test_route_find_w3c),
 		cmocka_unit_test(test_query_decoding),
 		cmocka_unit_test(test_query_empty),
 		cmocka_unit_test(test_query_duplicate),
@@ -769,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_response_init),
 		cmocka_unit_test(test_error_shape),
 		cmocka_unit_test(test_error_escaping),
+		cmocka_unit_test(test_response_headers),
 		cmocka_unit_test(test_dispatch_other_method),
 		cmocka_unit_test(test_dispatch_404_405),
 	};

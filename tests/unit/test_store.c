@@ -1505,6 +1505,62 @@ test_conv_schema(void **state)
 }
 
 /*
+ * A new database at t (made here) holding migrations 1..version only, as
+ * an older glossd left it, open on a plain connection: no link functions,
+ * so only what needs none may be touched through it.
+ */
+static sqlite3 *
+raw_db_at(struct tmpdb *t, int version)
+{
+	sqlite3	*db;
+	char	 sql[64];
+	int	 i;
+
+	assert_true(version >= 1 && version <= (int)nmigrations);
+	tmpdb_make(t);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	for (i = 0; i < version; i++) {
+		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			fail_msg("migration %d: %s", i + 1, sqlite3_errmsg(db));
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+/*
+ * The log rows of sts[0..n) as seq 1..n, received 10 s apart from
+ * 1700000000, on a plain connection (raw_db_at).
+ */
+static void
+raw_statements(sqlite3 *db, struct statement *const *sts, size_t n)
+{
+	sqlite3_stmt	*q;
+	size_t		 i;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO statements "
+	    "(seq, id, type, author, created, canonical, minisig, received) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sig', ?7)", -1, &q, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(q, 1, (int64_t)i + 1);
+		sqlite3_bind_text(q, 2, sts[i]->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, stmt_type_name(sts[i]->type), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, sts[i]->author, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, sts[i]->created_text, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(q, 6, sts[i]->canonical,
+		    (int)sts[i]->canonical_len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 7, 1700000000 + (int64_t)i * 10);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+}
+
+/*
  * A database at schema 1 with a thread in it is brought to 2 with its
  * derived columns filled: roots, reply counts, keys, the search index.
  */
@@ -1517,12 +1573,9 @@ test_conv_migrate_from_1(void **state)
 	struct statement	*rec, *a, *b, *d;
 	struct found		 f;
 	sqlite3			*db;
-	sqlite3_stmt		*q;
 	const char		*errstr = NULL;
 	char			*sql;
 	struct statement	*all[4];
-	int64_t			 seqs[4] = { 1, 2, 3, 4 };
-	size_t			 i;
 
 	rec = conv_keep(fixture_record(c->curator, "rec"));
 	a = conv_annotation(c->curator, "rec", C_2026("01-01"),
@@ -1536,31 +1589,8 @@ test_conv_migrate_from_1(void **state)
 	all[2] = b;
 	all[3] = d;
 
-	tmpdb_make(&t);
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, migrations[0].sql, NULL, NULL,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL,
-	    NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO statements "
-	    "(seq, id, type, author, created, canonical, minisig, received) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sig', ?7)", -1, &q, NULL),
-	    SQLITE_OK);
-	for (i = 0; i < 4; i++) {
-		sqlite3_bind_int64(q, 1, seqs[i]);
-		sqlite3_bind_text(q, 2, all[i]->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, stmt_type_name(all[i]->type), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, all[i]->author, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, all[i]->created_text, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_blob(q, 6, all[i]->canonical,
-		    (int)all[i]->canonical_len, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 7, 1700000000 + (int64_t)i * 10);
-		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
-		sqlite3_reset(q);
-	}
-	sqlite3_finalize(q);
+	db = raw_db_at(&t, 1);
+	raw_statements(db, all, NITEMS(all));
 	xasprintf(&sql, "INSERT INTO records (rid, seq, title, duration, "
 	    "annotations) VALUES ('rec', 1, 'Test record', 600000, 3);"
 	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
@@ -3046,6 +3076,886 @@ test_mod_mine(void **state)
 	assert_string_equal(q.id[1], a[3]->id);
 }
 
+/*
+ * Follow-up reading (migration 0005): the links view the triggers keep
+ * from every annotation's current links, store_cites, link reviews with
+ * one current row per (record, key, author, checked), and store_open
+ * recomputing what link.c derives when its LINK_NORM_VERSION is not the
+ * one the stored keys were made with.  Statements come from conv_st and
+ * are appended as the API would, created times from mod_created.
+ */
+
+#define ARXIV_KEY	"arxiv:2304.08485"
+#define ARXIV_HREF	"https://arxiv.org/abs/2304.08485"
+#define CHI_KEY		"doi:10.1145/3290605.3300233"
+#define CHI_HREF	"https://doi.org/10.1145/3290605.3300233"
+#define PAGE_KEY	"https://example.org/a"
+
+/* The URLs of one paper, one DOI and one page as people post them. */
+#define ARXIV_ABS	"https://arxiv.org/abs/2304.08485"
+#define ARXIV_PDF	"http://arxiv.org/pdf/2304.08485v2"
+#define CHI_DOI		"doi:10.1145/3290605.3300233"
+#define PAGE_URL	"https://Example.org:443/a?utm_source=x#f"
+
+/* store_citations' rows, copied out of the borrowed ones. */
+struct cites {
+	size_t	n;
+	char	key[MAX_SEEN][128];
+	char	type[MAX_SEEN][16];
+	char	href[MAX_SEEN][128];
+	char	url[MAX_SEEN][128];
+	char	title[MAX_SEEN][128];		/* "" when NULL */
+	int	has_title[MAX_SEEN];
+	char	annotation[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	kind[MAX_SEEN][16];
+	char	author[MAX_SEEN][GLOSS_PUBKEY_LEN + 1];
+	int	talk[MAX_SEEN];
+	int64_t	at_start[MAX_SEEN], at_end[MAX_SEEN];
+	int64_t	endorsements[MAX_SEEN], seq[MAX_SEEN];
+};
+
+static int
+cites_cb(const struct store_citation *ci, void *arg)
+{
+	struct cites	*cs = arg;
+	size_t		 i = cs->n;
+
+	assert_true(i < MAX_SEEN);
+	copy_str(cs->key[i], sizeof cs->key[i], ci->key);
+	copy_str(cs->type[i], sizeof cs->type[i], ci->type);
+	copy_str(cs->href[i], sizeof cs->href[i], ci->href);
+	copy_str(cs->url[i], sizeof cs->url[i], ci->url);
+	copy_str(cs->title[i], sizeof cs->title[i], ci->title);
+	cs->has_title[i] = ci->title != NULL;
+	copy_str(cs->annotation[i], sizeof cs->annotation[i], ci->annotation);
+	copy_str(cs->kind[i], sizeof cs->kind[i], ci->kind);
+	copy_str(cs->author[i], sizeof cs->author[i], ci->author);
+	cs->talk[i] = ci->talk;
+	cs->at_start[i] = ci->at_start;
+	cs->at_end[i] = ci->at_end;
+	cs->endorsements[i] = ci->endorsements;
+	cs->seq[i] = ci->seq;
+	cs->n++;
+	return 0;
+}
+
+/* The citations of rid (of talk, unless 0); returns how many. */
+static size_t
+citations(struct ctx *c, const char *rid, int talk, struct cites *cs)
+{
+	memset(cs, 0, sizeof *cs);
+	assert_int_equal(store_citations(c->store, rid, talk, cites_cb, cs),
+	    STORE_OK);
+	return cs->n;
+}
+
+/* Row i of cs must be the link url (title NULL: none) of annotation. */
+static void
+expect_cite(const struct cites *cs, size_t i, const char *key,
+    const char *type, const char *href, const char *url, const char *title,
+    const char *annotation)
+{
+	assert_true(i < cs->n);
+	assert_string_equal(cs->key[i], key);
+	assert_string_equal(cs->type[i], type);
+	assert_string_equal(cs->href[i], href);
+	assert_string_equal(cs->url[i], url);
+	assert_int_equal(cs->has_title[i], title != NULL);
+	if (title != NULL)
+		assert_string_equal(cs->title[i], title);
+	assert_string_equal(cs->annotation[i], annotation);
+}
+
+/* store_link_reviews' rows, copied out. */
+struct review_rows {
+	size_t	n;
+	char	key[MAX_SEEN][128];
+	char	id[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	subject[MAX_SEEN][GLOSS_ID_LEN + 1];
+	char	url[MAX_SEEN][128];
+	char	author[MAX_SEEN][GLOSS_PUBKEY_LEN + 1];
+	char	created[MAX_SEEN][21];
+	char	verdict[MAX_SEEN][16];
+	char	note[MAX_SEEN][128];		/* "" when NULL, and so on */
+	char	replacement[MAX_SEEN][128];
+	int	has_note[MAX_SEEN], has_replacement[MAX_SEEN];
+	int	checked[MAX_SEEN];
+	int64_t	status[MAX_SEEN];
+	char	final[MAX_SEEN][128];
+	char	error[MAX_SEEN][128];
+	int	has_final[MAX_SEEN], has_error[MAX_SEEN];
+};
+
+static int
+reviews_cb(const struct store_link_review *rv, void *arg)
+{
+	struct review_rows	*r = arg;
+	size_t			 i = r->n;
+
+	assert_true(i < MAX_SEEN);
+	copy_str(r->key[i], sizeof r->key[i], rv->key);
+	copy_str(r->id[i], sizeof r->id[i], rv->id);
+	copy_str(r->subject[i], sizeof r->subject[i], rv->subject);
+	copy_str(r->url[i], sizeof r->url[i], rv->url);
+	copy_str(r->author[i], sizeof r->author[i], rv->author);
+	copy_str(r->created[i], sizeof r->created[i], rv->created);
+	copy_str(r->verdict[i], sizeof r->verdict[i], rv->verdict);
+	copy_str(r->note[i], sizeof r->note[i], rv->note);
+	copy_str(r->replacement[i], sizeof r->replacement[i],
+	    rv->replacement);
+	r->has_note[i] = rv->note != NULL;
+	r->has_replacement[i] = rv->replacement != NULL;
+	r->checked[i] = rv->checked;
+	r->status[i] = rv->status;
+	copy_str(r->final[i], sizeof r->final[i], rv->final);
+	copy_str(r->error[i], sizeof r->error[i], rv->error);
+	r->has_final[i] = rv->final != NULL;
+	r->has_error[i] = rv->error != NULL;
+	r->n++;
+	return 0;
+}
+
+/* The current reviews of rid's links; returns how many. */
+static size_t
+reviews(struct ctx *c, const char *rid, struct review_rows *r)
+{
+	memset(r, 0, sizeof *r);
+	assert_int_equal(store_link_reviews(c->store, rid, reviews_cb, r),
+	    STORE_OK);
+	return r->n;
+}
+
+/* The current reviews of rid must be exactly want[0..n), in order. */
+static void
+expect_reviews(struct ctx *c, const char *rid,
+    const struct statement *const *want, size_t n)
+{
+	struct review_rows	r;
+	size_t			i;
+
+	if (reviews(c, rid, &r) != n) {
+		for (i = 0; i < r.n; i++)
+			print_message("current: %s %s %s %s\n", r.key[i],
+			    r.created[i], r.verdict[i], r.id[i]);
+		fail_msg("%zu current reviews, wanted %zu", r.n, n);
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(r.id[i], want[i]->id) != 0)
+			fail_msg("review %zu is %s (%s), wanted %s", i,
+			    r.id[i], r.verdict[i], want[i]->id);
+	}
+}
+
+/* Where the fixture record's talk n (0: the whole record) lies. */
+static struct store_placement
+talk_place(int talk)
+{
+	static const int64_t	 start[] = { 0, 0, 60000, 300000 };
+	static const int64_t	 end[] = { FIXTURE_DURATION, 60000, 300000,
+				    FIXTURE_DURATION };
+	struct store_placement	 pl;
+
+	assert_true(talk >= 0 && talk <= 3);
+	memset(&pl, 0, sizeof pl);
+	pl.talk = talk;
+	pl.span_start = start[talk];
+	pl.span_end = end[talk];
+	pl.at_start = pl.at_end = -1;
+	return pl;
+}
+
+/*
+ * An annotation of kind by k on rid about talk (0: none) citing links (a
+ * JSON array, stolen), appended visible or pending.
+ */
+static struct statement *
+cite_ann(struct ctx *c, const struct fixture_key *k, const char *rid,
+    const char *kind, int talk, int pending, json_t *links)
+{
+	struct store_placement	 pl = talk_place(talk);
+	struct statement	*st;
+	json_t			*m;
+
+	m = json_pack("{s:s, s:o}", "kind", kind, "links", links);
+	assert_non_null(m);
+	if (talk > 0)
+		json_object_set_new(m, "talk", json_integer(talk));
+	st = conv_annotation(k, rid, mod_created(), "cites", m);
+	pl.pending = pending;
+	must_append(c, k, st, &pl);
+	return st;
+}
+
+/*
+ * A revision of a by its author k that cites links (stolen) instead,
+ * appended with the placement the API folds: a's kind, talk 0.
+ */
+static struct statement *
+cite_revise(struct ctx *c, const struct fixture_key *k,
+    const struct statement *a, json_t *links)
+{
+	struct store_placement	 pl = talk_place(0);
+	struct statement	*r;
+	struct jcs_err		 err;
+	struct buf		 b;
+
+	r = conv_st(k, "revision", mod_created(), json_pack("{s:s, s:s, "
+	    "s:o}", "of", a->id, "text", "revised", "links", links));
+	buf_init(&b);
+	assert_int_equal(jcs_serialize(json_object_get(r->root, "links"), &b,
+	    &err), 0);
+	pl.kind = a->u.annotation.kind;
+	pl.text = r->u.annotation.text;
+	pl.text_len = r->u.annotation.text_len;
+	pl.links = b.data;
+	must_append(c, k, r, &pl);
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * A link review by k of url in annotation subject, created at created
+ * (NULL: the next mod_created), with extra members (or NULL); not
+ * appended.
+ */
+static struct statement *
+review_st(const struct fixture_key *k, const char *created,
+    const char *subject, const char *url, const char *verdict,
+    json_t *extra)
+{
+	json_t	*m;
+
+	m = json_pack("{s:s, s:s, s:s}", "subject", subject, "url", url,
+	    "verdict", verdict);
+	assert_non_null(m);
+	if (extra != NULL) {
+		assert_int_equal(json_object_update(m, extra), 0);
+		json_decref(extra);
+	}
+	return conv_st(k, "link-review", created != NULL ? created :
+	    mod_created(), m);
+}
+
+/* The same, appended. */
+static struct statement *
+review(struct ctx *c, const struct fixture_key *k, const char *created,
+    const char *subject, const char *url, const char *verdict,
+    json_t *extra)
+{
+	struct statement	*st;
+
+	st = review_st(k, created, subject, url, verdict, extra);
+	must_append(c, k, st, NULL);
+	return st;
+}
+
+/* The four forms of three targets, with two titles. */
+static json_t *
+four_links(void)
+{
+	return json_pack("[{s:s, s:s}, {s:s}, {s:s, s:s}, {s:s, s:s}]",
+	    "url", ARXIV_ABS, "title", "Visual Instruction Tuning",
+	    "url", ARXIV_PDF,
+	    "url", CHI_DOI, "title", "Guidelines for Human-AI Interaction",
+	    "url", PAGE_URL, "title", "A page");
+}
+
+/*
+ * The links view: each link of each visible annotation, normalized, in
+ * key order; it follows revisions, retractions, every status change and
+ * the talk filter.
+ */
+static void
+test_links_citations(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *d;
+	struct store_placement	 pl;
+	struct cites		 cs;
+	size_t			 i;
+
+	add_record(c->store, c->curator, "rec");
+	add_record(c->store, c->curator, "rec2");
+	assert_int_equal(citations(c, "rec", 0, &cs), 0);
+
+	a = cite_ann(c, c->other, "rec", "reading", 1, 0, four_links());
+	assert_int_equal(citations(c, "rec", 0, &cs), 4);
+	/* Key order: arxiv: < doi: < https:, then the annotation's order. */
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_ABS,
+	    "Visual Instruction Tuning", a->id);
+	expect_cite(&cs, 1, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_PDF, NULL,
+	    a->id);
+	expect_cite(&cs, 2, CHI_KEY, "doi", CHI_HREF, CHI_DOI,
+	    "Guidelines for Human-AI Interaction", a->id);
+	expect_cite(&cs, 3, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, "A page",
+	    a->id);
+	for (i = 0; i < 4; i++) {
+		assert_string_equal(cs.kind[i], "reading");
+		assert_string_equal(cs.author[i], c->other->pubkey);
+		assert_int_equal(cs.talk[i], 1);
+		assert_int_equal(cs.at_start[i], -1);
+		assert_int_equal(cs.at_end[i], -1);
+		assert_int_equal(cs.endorsements[i], 0);
+		assert_int_equal(cs.seq[i], 3);
+	}
+
+	/* The same paper another way, at 1:30: a row with its key. */
+	b = conv_annotation(c->curator, "rec", mod_created(), "at 1:30",
+	    json_pack("{s:s, s:i, s:{s:i}, s:[{s:s, s:s}]}", "kind",
+	    "critique", "talk", 2, "at", "start", 90000, "links", "url",
+	    "arXiv:2304.08485v1", "title", "LLaVA"));
+	pl = talk_place(2);
+	must_append(c, c->curator, b, &pl);
+	must_append(c, c->other, conv_st(c->other, "endorse", mod_created(),
+	    json_pack("{s:s}", "subject", b->id)), NULL);
+	assert_int_equal(citations(c, "rec", 0, &cs), 5);
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_ABS,
+	    "Visual Instruction Tuning", a->id);
+	expect_cite(&cs, 1, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_PDF, NULL,
+	    a->id);
+	expect_cite(&cs, 2, ARXIV_KEY, "arxiv", ARXIV_HREF,
+	    "arXiv:2304.08485v1", "LLaVA", b->id);
+	assert_string_equal(cs.kind[2], "critique");
+	assert_string_equal(cs.author[2], c->curator->pubkey);
+	assert_int_equal(cs.talk[2], 2);
+	assert_int_equal(cs.at_start[2], 90000);
+	assert_int_equal(cs.at_end[2], -1);
+	assert_int_equal(cs.endorsements[2], 1);
+	assert_int_equal(cs.seq[2], 4);
+	expect_cite(&cs, 3, CHI_KEY, "doi", CHI_HREF, CHI_DOI,
+	    "Guidelines for Human-AI Interaction", a->id);
+	expect_cite(&cs, 4, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, "A page",
+	    a->id);
+
+	/* The talk filter, and another record's links stay its own. */
+	assert_int_equal(citations(c, "rec", 2, &cs), 1);
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF,
+	    "arXiv:2304.08485v1", "LLaVA", b->id);
+	assert_int_equal(citations(c, "rec", 1, &cs), 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(cs.annotation[i], a->id);
+	assert_int_equal(citations(c, "rec", 3, &cs), 0);
+	d = cite_ann(c, c->other, "rec2", "comment", 0, 0, json_pack(
+	    "[{s:s}]", "url", CHI_DOI));
+	assert_int_equal(citations(c, "rec2", 0, &cs), 1);
+	expect_cite(&cs, 0, CHI_KEY, "doi", CHI_HREF, CHI_DOI, NULL, d->id);
+	assert_int_equal(cs.talk[0], 0);
+	assert_int_equal(citations(c, "rec", 0, &cs), 5);
+	assert_int_equal(citations(c, "nope", 0, &cs), 0);
+
+	/*
+	 * A revision that drops the DOI and the page for another page:
+	 * a's old rows are gone, its new ones in, b's untouched.
+	 */
+	cite_revise(c, c->other, a, json_pack("[{s:s}, {s:s, s:s}]",
+	    "url", "https://example.net/new?fbclid=1", "url", ARXIV_PDF,
+	    "title", "v2"));
+	assert_int_equal(citations(c, "rec", 0, &cs), 3);
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_PDF, "v2",
+	    a->id);
+	expect_cite(&cs, 1, ARXIV_KEY, "arxiv", ARXIV_HREF,
+	    "arXiv:2304.08485v1", "LLaVA", b->id);
+	expect_cite(&cs, 2, "https://example.net/new", "url",
+	    "https://example.net/new", "https://example.net/new?fbclid=1",
+	    NULL, a->id);
+	for (i = 0; i < cs.n; i++)
+		assert_string_not_equal(cs.key[i], CHI_KEY);
+	/* The revision placed a on the whole record. */
+	assert_int_equal(cs.talk[0], 0);
+	assert_int_equal(citations(c, "rec", 1, &cs), 0);
+	/* Revised to no links at all: none of a's rows is left. */
+	cite_revise(c, c->other, a, json_pack("[]"));
+	assert_int_equal(citations(c, "rec", 0, &cs), 1);
+	assert_string_equal(cs.annotation[0], b->id);
+	cite_revise(c, c->other, a, json_pack("[{s:s}]", "url", PAGE_URL));
+	assert_int_equal(citations(c, "rec", 0, &cs), 2);
+	expect_cite(&cs, 1, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, NULL, a->id);
+
+	/* Hidden, then restored: out of the list and back. */
+	mod_decide(c, c->curator, "hide", a->id, 0, "off-topic");
+	assert_int_equal(citations(c, "rec", 0, &cs), 1);
+	assert_string_equal(cs.annotation[0], b->id);
+	mod_decide(c, c->curator, "restore", a->id, 0, NULL);
+	assert_int_equal(citations(c, "rec", 0, &cs), 2);
+	/* Pending is not visible either, until approved. */
+	d = cite_ann(c, key_third, "rec", "reading", 3, 1, json_pack("[{s:s}]",
+	    "url", "https://doi.org/10.1145/3290605.3300233"));
+	assert_int_equal(citations(c, "rec", 0, &cs), 2);
+	assert_int_equal(citations(c, "rec", 3, &cs), 0);
+	mod_decide(c, c->curator, "approve", d->id, 0, NULL);
+	assert_int_equal(citations(c, "rec", 3, &cs), 1);
+	expect_cite(&cs, 0, CHI_KEY, "doi", CHI_HREF,
+	    "https://doi.org/10.1145/3290605.3300233", NULL, d->id);
+	/* Retracted: gone for good. */
+	must_append(c, c->curator, conv_st(c->curator, "retraction",
+	    mod_created(), json_pack("{s:s}", "of", b->id)), NULL);
+	assert_int_equal(citations(c, "rec", 0, &cs), 2);
+	expect_cite(&cs, 0, CHI_KEY, "doi", CHI_HREF,
+	    "https://doi.org/10.1145/3290605.3300233", NULL, d->id);
+	expect_cite(&cs, 1, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, NULL, a->id);
+	assert_int_equal(citations(c, "rec", 2, &cs), 0);
+}
+
+/* store_cites: by key, of the annotation's current links only. */
+static void
+test_links_cites(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b;
+
+	add_record(c->store, c->curator, "rec");
+	a = cite_ann(c, c->other, "rec", "reading", 0, 0, four_links());
+	b = cite_ann(c, key_third, "rec", "comment", 0, 0, json_pack(
+	    "[{s:s}]", "url", "arXiv:2304.08485"));
+
+	/* Every form of each link, as posted or written another way. */
+	assert_int_equal(store_cites(c->store, a->id, ARXIV_ABS), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id, ARXIV_PDF), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "https://export.arxiv.org/abs/2304.08485v7"), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id, CHI_DOI), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "http://dx.doi.org/10.1145/3290605.3300233"), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id, PAGE_URL), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "http://example.org/a"), STORE_OK);
+	assert_int_equal(store_cites(c->store, b->id, ARXIV_ABS), STORE_OK);
+
+	/* Not its links, not a link, not an annotation. */
+	assert_int_equal(store_cites(c->store, b->id, CHI_DOI),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "https://arxiv.org/abs/2304.08486"), STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "https://example.org/a?page=2"), STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id,
+	    "https://example.org:8443/a"), STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id, "ftp://example.org/a"),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id, ""), STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, NO_ID, ARXIV_ABS),
+	    STORE_NOTFOUND);
+	/* A record's id is not an annotation's. */
+	assert_int_equal(store_cites(c->store, "rec", ARXIV_ABS),
+	    STORE_NOTFOUND);
+
+	/* After a revision only the new links count. */
+	cite_revise(c, c->other, a, json_pack("[{s:s}]", "url", CHI_DOI));
+	assert_int_equal(store_cites(c->store, a->id, CHI_HREF), STORE_OK);
+	assert_int_equal(store_cites(c->store, a->id, ARXIV_ABS),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id, PAGE_URL),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, b->id, ARXIV_PDF), STORE_OK);
+}
+
+/*
+ * Link reviews: the latest (created, id) of each (record, key, author,
+ * checked) is the one current row, however they arrive.
+ */
+static void
+test_links_reviews_current(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *b, *late, *third, *chk1, *chk2;
+	struct statement	*viab, *doi, *t1, *t2, *lo, *hi, *x;
+	struct review_rows	 r;
+
+	add_record(c->store, c->curator, "rec");
+	a = cite_ann(c, c->curator, "rec", "reading", 0, 0, four_links());
+	b = cite_ann(c, key_third, "rec", "comment", 0, 0, json_pack(
+	    "[{s:s}]", "url", "arXiv:2304.08485"));
+	assert_int_equal(reviews(c, "rec", &r), 0);
+
+	/* The later one first, then an earlier one: the later stays. */
+	late = review(c, c->other, C_2026("01-05"), a->id, ARXIV_PDF, "ok",
+	    json_pack("{s:s}", "note", "the paper"));
+	assert_int_equal(reviews(c, "rec", &r), 1);
+	assert_string_equal(r.key[0], ARXIV_KEY);
+	assert_string_equal(r.id[0], late->id);
+	assert_string_equal(r.subject[0], a->id);
+	assert_string_equal(r.url[0], ARXIV_PDF);
+	assert_string_equal(r.author[0], c->other->pubkey);
+	assert_string_equal(r.created[0], C_2026("01-05"));
+	assert_string_equal(r.verdict[0], "ok");
+	assert_string_equal(r.note[0], "the paper");
+	assert_false(r.has_replacement[0]);
+	assert_false(r.checked[0]);
+	assert_int_equal(r.status[0], -1);
+	assert_false(r.has_final[0]);
+	assert_false(r.has_error[0]);
+	review(c, c->other, C_2026("01-02"), a->id, ARXIV_ABS,
+	    "irrelevant", NULL);
+	expect_reviews(c, "rec", (const struct statement *[]){ late }, 1);
+	/* Stored all the same. */
+	assert_int_equal(store_count(c->store), 5);
+
+	/* Another author keeps a current review of its own; key order,
+	 * then oldest first. */
+	third = review(c, key_third, C_2026("01-03"), a->id,
+	    "arXiv:2304.08485", "relevant", NULL);
+	expect_reviews(c, "rec", (const struct statement *[]){ third, late },
+	    2);
+
+	/* A check and a verdict by one key are both current. */
+	chk1 = review(c, c->other, C_2026("01-04"), a->id, ARXIV_ABS, "ok",
+	    json_pack("{s:{s:i, s:s}}", "check", "status", 200, "final",
+	    "https://arxiv.org/abs/2304.08485v2"));
+	expect_reviews(c, "rec", (const struct statement *[]){ third, chk1,
+	    late }, 3);
+	assert_int_equal(reviews(c, "rec", &r), 3);
+	assert_true(r.checked[1]);
+	assert_int_equal(r.status[1], 200);
+	assert_string_equal(r.final[1], "https://arxiv.org/abs/2304.08485v2");
+	assert_false(r.has_error[1]);
+	assert_false(r.has_note[1]);
+	/* A later check replaces the check, not the verdict. */
+	chk2 = review(c, c->other, C_2026("01-06"), a->id, ARXIV_ABS,
+	    "broken", json_pack("{s:{s:i, s:s}}", "check", "status", 0,
+	    "error", "connection refused"));
+	expect_reviews(c, "rec", (const struct statement *[]){ third, late,
+	    chk2 }, 3);
+	assert_int_equal(reviews(c, "rec", &r), 3);
+	assert_true(r.checked[2]);
+	assert_int_equal(r.status[2], 0);
+	assert_string_equal(r.error[2], "connection refused");
+	assert_false(r.has_final[2]);
+	assert_false(r.checked[1]);
+
+	/* Through another annotation citing the same key: one group. */
+	viab = review(c, key_third, C_2026("01-07"), b->id, ARXIV_ABS, "spam",
+	    NULL);
+	expect_reviews(c, "rec", (const struct statement *[]){ late, chk2,
+	    viab }, 3);
+	assert_int_equal(reviews(c, "rec", &r), 3);
+	assert_string_equal(r.subject[2], b->id);
+	assert_string_equal(r.key[2], ARXIV_KEY);
+	/* ... where an older one arriving late changes nothing. */
+	review(c, c->other, C_2026("01-01"), b->id, ARXIV_ABS, "spam",
+	    NULL);
+	expect_reviews(c, "rec", (const struct statement *[]){ late, chk2,
+	    viab }, 3);
+
+	/* Another key of the same annotation is another group. */
+	doi = review(c, c->other, C_2026("01-01"), a->id,
+	    "https://doi.org/10.1145/3290605.3300233", "moved", json_pack(
+	    "{s:s}", "replacement", "https://dl.acm.org/doi/10.1145/x"));
+	expect_reviews(c, "rec", (const struct statement *[]){ late, chk2,
+	    viab, doi }, 4);
+	assert_int_equal(reviews(c, "rec", &r), 4);
+	assert_string_equal(r.key[3], CHI_KEY);
+	assert_string_equal(r.replacement[3],
+	    "https://dl.acm.org/doi/10.1145/x");
+
+	/* The same created: the greater id wins, appended first or last. */
+	t1 = review_st(c->curator, C_2026("02-01"), a->id, PAGE_URL, "ok",
+	    json_pack("{s:s}", "note", "one"));
+	t2 = review_st(c->curator, C_2026("02-01"), a->id, PAGE_URL, "broken",
+	    json_pack("{s:s}", "note", "two"));
+	lo = strcmp(t1->id, t2->id) < 0 ? t1 : t2;
+	hi = lo == t1 ? t2 : t1;
+	must_append(c, c->curator, hi, NULL);
+	must_append(c, c->curator, lo, NULL);
+	expect_reviews(c, "rec", (const struct statement *[]){ late, chk2,
+	    viab, doi, hi }, 5);
+	assert_int_equal(reviews(c, "rec", &r), 5);
+	assert_string_equal(r.key[4], PAGE_KEY);
+
+	/* Reviews of another record's links are not this one's. */
+	add_record(c->store, c->curator, "rec2");
+	x = cite_ann(c, c->other, "rec2", "comment", 0, 0, json_pack("[{s:s}]",
+	    "url", ARXIV_ABS));
+	review(c, c->other, C_2026("12-01"), x->id, ARXIV_ABS, "spam", NULL);
+	assert_int_equal(reviews(c, "rec2", &r), 1);
+	assert_string_equal(r.subject[0], x->id);
+	expect_reviews(c, "rec", (const struct statement *[]){ late, chk2,
+	    viab, doi, hi }, 5);
+	assert_int_equal(reviews(c, "nope", &r), 0);
+}
+
+/* A review of nothing stores nothing: its record is its subject's. */
+static void
+test_links_review_unknown(void **state)
+{
+	struct ctx	*c = *state;
+
+	add_record(c->store, c->curator, "rec");
+	must_fail(c, c->other, review_st(c->other, NULL, NO_ID, ARXIV_ABS,
+	    "ok", NULL), NULL, STORE_OK);
+	assert_int_equal(store_count(c->store), 1);
+}
+
+/* Open path, which must open; the store goes into c. */
+static void
+reopen(struct ctx *c, const char *path)
+{
+	struct store	*s;
+	const char	*errstr = NULL;
+
+	store_close(c->store);
+	c->store = NULL;
+	if ((s = store_open(path, &errstr)) == NULL)
+		fail_msg("store_open: %s", errstr);
+	c->store = s;
+}
+
+/* Run sql on a plain connection to path (no link functions there). */
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* The one integer sql selects on a plain connection to path. */
+static int64_t
+raw_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	int64_t		 v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return v;
+}
+
+/* The citations and current reviews as they must be before and after. */
+static void
+expect_renormalized(struct ctx *c, const struct statement *a,
+    const struct statement *b, const struct statement *late,
+    const struct statement *chk, const struct statement *third)
+{
+	struct cites	cs;
+
+	assert_int_equal(citations(c, "rec", 0, &cs), 5);
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_ABS,
+	    "Visual Instruction Tuning", a->id);
+	expect_cite(&cs, 1, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_PDF, NULL,
+	    a->id);
+	expect_cite(&cs, 2, ARXIV_KEY, "arxiv", ARXIV_HREF,
+	    "arXiv:2304.08485", NULL, b->id);
+	expect_cite(&cs, 3, CHI_KEY, "doi", CHI_HREF, CHI_DOI,
+	    "Guidelines for Human-AI Interaction", a->id);
+	expect_cite(&cs, 4, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, "A page",
+	    a->id);
+	assert_int_equal(cs.talk[2], 2);
+	/* Key order, then oldest first: the check is older than late. */
+	expect_reviews(c, "rec", (const struct statement *[]){ chk, late,
+	    third }, 3);
+	assert_int_equal(store_cites(c->store, b->id, ARXIV_PDF), STORE_OK);
+}
+
+/*
+ * Derived link data gone stale behind the store's back (as a new
+ * LINK_NORM_VERSION makes it) is recomputed by store_open from the
+ * posted URLs when, and only when, link_norm's version is not
+ * LINK_NORM_VERSION.
+ */
+static void
+test_links_renormalize(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*a, *b, *late, *chk, *third;
+	struct cites		 cs;
+	struct review_rows	 r;
+	char			 sql[128];
+
+	tmpdb_make(&t);
+	reopen(c, t.path);
+	assert_int_equal(raw_int(t.path, "SELECT version FROM link_norm"),
+	    LINK_NORM_VERSION);
+	add_record(c->store, c->curator, "rec");
+	a = cite_ann(c, c->other, "rec", "reading", 0, 0, four_links());
+	b = cite_ann(c, key_third, "rec", "comment", 2, 0, json_pack("[{s:s}]",
+	    "url", "arXiv:2304.08485"));
+	review(c, c->curator, C_2026("01-01"), a->id, ARXIV_ABS, "ok", NULL);
+	late = review(c, c->curator, C_2026("01-03"), b->id, ARXIV_PDF,
+	    "irrelevant", NULL);
+	chk = review(c, c->curator, C_2026("01-02"), a->id, ARXIV_ABS, "ok",
+	    json_pack("{s:{s:i}}", "check", "status", 200));
+	third = review(c, key_third, C_2026("01-04"), a->id, PAGE_URL,
+	    "relevant", NULL);
+	expect_renormalized(c, a, b, late, chk, third);
+	store_close(c->store);
+	c->store = NULL;
+	/* One link_norm row, at the version this binary computes. */
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM link_norm"),
+	    1);
+	assert_int_equal(raw_int(t.path, "SELECT version FROM link_norm"),
+	    LINK_NORM_VERSION);
+
+	/* At the current version a damaged view is trusted as it is... */
+	raw_exec(t.path, "DELETE FROM links");
+	reopen(c, t.path);
+	assert_int_equal(citations(c, "rec", 0, &cs), 0);
+	store_close(c->store);
+	c->store = NULL;
+
+	/* ... and at another one every derived part is recomputed. */
+	raw_exec(t.path, "UPDATE link_norm SET version = 0; "
+	    "UPDATE link_reviews SET key = 'garbage', current = 1");
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM link_reviews "
+	    "WHERE current = 1"), 4);
+	reopen(c, t.path);
+	expect_renormalized(c, a, b, late, chk, third);
+	assert_int_equal(reviews(c, "rec", &r), 3);
+	assert_string_equal(r.key[0], ARXIV_KEY);
+	assert_string_equal(r.key[2], PAGE_KEY);
+	store_close(c->store);
+	c->store = NULL;
+	assert_int_equal(raw_int(t.path, "SELECT version FROM link_norm"),
+	    LINK_NORM_VERSION);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM link_reviews "
+	    "WHERE key = 'garbage'"), 0);
+
+	/* Rows that should not be there go too: a newer version number. */
+	snprintf(sql, sizeof sql, "UPDATE link_norm SET version = %d; "
+	    "INSERT INTO links SELECT aseq, pos + 10, rid, 'stale', type, "
+	    "href, url, title FROM links", LINK_NORM_VERSION + 1);
+	raw_exec(t.path, sql);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM links"), 10);
+	reopen(c, t.path);
+	expect_renormalized(c, a, b, late, chk, third);
+
+	/* The recomputed store goes on: a review appended now is current. */
+	late = review(c, c->curator, C_2026("01-09"), a->id, ARXIV_ABS,
+	    "relevant", NULL);
+	expect_renormalized(c, a, b, late, chk, third);
+	store_close(c->store);
+	c->store = NULL;
+	tmpdb_remove(&t);
+}
+
+/*
+ * A database at schema 4, with annotations whose links were stored
+ * before migration 0005, gets its links view filled when it is opened.
+ */
+static void
+test_links_migrate_from_4(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*rec, *a, *b, *d, *e, *all[5], *rv;
+	struct cites		 cs;
+	struct review_rows	 r;
+	sqlite3			*db;
+	sqlite3_stmt		*q;
+	struct buf		 lb;
+	struct jcs_err		 err;
+	size_t			 i;
+
+	rec = conv_keep(fixture_record(c->curator, "rec"));
+	a = conv_annotation(c->other, "rec", C_2026("01-01"), "four links",
+	    json_pack("{s:s, s:o}", "kind", "reading", "links",
+	    four_links()));
+	b = conv_annotation(key_third, "rec", C_2026("01-02"), "one link",
+	    json_pack("{s:[{s:s, s:s}]}", "links", "url", "arXiv:2304.08485",
+	    "title", "LLaVA"));
+	d = conv_annotation(key_third, "rec", C_2026("01-03"), "no links",
+	    NULL);
+	e = conv_annotation(c->other, "rec", C_2026("01-04"), "old rules",
+	    json_pack("{s:[{s:s}]}", "links", "url",
+	    "https://example.net/kept"));
+	all[0] = rec;
+	all[1] = a;
+	all[2] = b;
+	all[3] = d;
+	all[4] = e;
+
+	db = raw_db_at(&t, 4);
+	raw_statements(db, all, NITEMS(all));
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO records (rid, seq, "
+	    "title, duration, annotations) VALUES ('rec', 1, 'Test record', "
+	    "600000, 0)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO annotations "
+	    "(seq, id, rid, kind, author, created, span_start, span_end, "
+	    "text, links, root) VALUES (?1, ?2, 'rec', ?3, ?4, ?5, 0, 600000, "
+	    "?6, ?7, ?2)", -1, &q, NULL), SQLITE_OK);
+	for (i = 1; i < NITEMS(all); i++) {
+		buf_init(&lb);
+		if (all[i] == e)	/* one URL older rules let through */
+			buf_puts(&lb, "[{\"url\":\"ftp://example.org/old\"},"
+			    "{\"url\":\"https://example.net/kept\"}]");
+		else if (json_object_get(all[i]->root, "links") != NULL)
+			assert_int_equal(jcs_serialize(json_object_get(
+			    all[i]->root, "links"), &lb, &err), 0);
+		sqlite3_bind_int64(q, 1, (int64_t)i + 1);
+		sqlite3_bind_text(q, 2, all[i]->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3,
+		    stmt_kind_name(all[i]->u.annotation.kind), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, all[i]->author, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, all[i]->created_text, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, all[i]->u.annotation.text,
+		    (int)all[i]->u.annotation.text_len, SQLITE_STATIC);
+		if (lb.len > 0)
+			sqlite3_bind_text(q, 7, lb.data, (int)lb.len,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(q, 7);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+		buf_free(&lb);
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	reopen(c, t.path);
+	assert_int_equal(store_user_version(c->store), newest_version());
+	assert_int_equal(citations(c, "rec", 0, &cs), 6);
+	expect_cite(&cs, 0, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_ABS,
+	    "Visual Instruction Tuning", a->id);
+	expect_cite(&cs, 1, ARXIV_KEY, "arxiv", ARXIV_HREF, ARXIV_PDF, NULL,
+	    a->id);
+	expect_cite(&cs, 2, ARXIV_KEY, "arxiv", ARXIV_HREF,
+	    "arXiv:2304.08485", "LLaVA", b->id);
+	expect_cite(&cs, 3, CHI_KEY, "doi", CHI_HREF, CHI_DOI,
+	    "Guidelines for Human-AI Interaction", a->id);
+	/* The ftp link has no row; the one after it keeps its place. */
+	expect_cite(&cs, 4, "https://example.net/kept", "url",
+	    "https://example.net/kept", "https://example.net/kept", NULL,
+	    e->id);
+	expect_cite(&cs, 5, PAGE_KEY, "url", PAGE_KEY, PAGE_URL, "A page",
+	    a->id);
+	assert_string_equal(cs.kind[0], "reading");
+	assert_string_equal(cs.kind[2], "comment");
+	assert_int_equal(cs.seq[2], 3);
+	assert_int_equal(raw_int(t.path, "SELECT pos FROM links WHERE url = "
+	    "'https://example.net/kept'"), 1);
+	assert_int_equal(store_cites(c->store, e->id,
+	    "ftp://example.org/old"), STORE_NOTFOUND);
+	assert_int_equal(store_cites(c->store, a->id, "arXiv:2304.08485"),
+	    STORE_OK);
+
+	/* The migrated store takes reviews and annotations like a new one. */
+	rv = review(c, c->curator, NULL, b->id, ARXIV_ABS, "relevant", NULL);
+	assert_int_equal(reviews(c, "rec", &r), 1);
+	assert_string_equal(r.id[0], rv->id);
+	assert_string_equal(r.key[0], ARXIV_KEY);
+	cite_ann(c, c->curator, "rec", "comment", 3, 0, json_pack("[{s:s}]",
+	    "url", CHI_HREF));
+	assert_int_equal(citations(c, "rec", 3, &cs), 1);
+	assert_string_equal(cs.key[0], CHI_KEY);
+	store_close(c->store);
+	c->store = NULL;
+	assert_int_equal(raw_int(t.path, "SELECT version FROM link_norm"),
+	    LINK_NORM_VERSION);
+	tmpdb_remove(&t);
+	(void)d;
+}
+
 int
 main(void)
 {
@@ -3119,6 +4029,18 @@ main(void)
 		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_mine, setup,
 		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_links_citations, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_links_cites, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_links_reviews_current,
+		    setup, teardown_conv),
+		cmocka_unit_test_setup_teardown(test_links_review_unknown,
+		    setup, teardown_conv),
+		cmocka_unit_test_setup_teardown(test_links_renormalize, setup,
+		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_links_migrate_from_4,
+		    setup, teardown_conv),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,

@@ -1,0 +1,379 @@
+/*
+ * cmd_bundle.c: a record's commentary as a directory anyone can verify
+ * offline: gloss export RID -o DIR writes it, gloss verify-bundle DIR
+ * checks it (gloss import DIR loads it elsewhere, in cmd_import.c).
+ *
+ * The format asks nothing of its reader but sha256sum and the stock
+ * minisign: SHA256SUMS is sha256sum -c's own input, and STATEMENTS lists
+ * each statement's id, type and author key id in log order, so
+ *
+ *	sha256sum -c SHA256SUMS
+ *	while read id type key; do minisign -Vm $id.json -p $key.pub; done \
+ *	    < STATEMENTS
+ *
+ * verifies all of it.  Every file name in a bundle is made here from ids
+ * and key ids (hex), never taken from the server's words.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+#define BUNDLE_FILE_MAX		(1024 * 1024)
+#define BUNDLE_LIST_MAX		(256 * 1024 * 1024)
+
+static const char bundle_readme[] =
+    "A gloss bundle: every statement about one record, each signed by its\n"
+    "author with minisign.  To verify it with nothing but sha256sum and\n"
+    "minisign:\n"
+    "\n"
+    "    sha256sum -c SHA256SUMS\n"
+    "    while read id type key; do\n"
+    "        minisign -Vm \"$id.json\" -p \"$key.pub\" || echo \"BAD $id\"\n"
+    "    done < STATEMENTS\n"
+    "\n"
+    "STATEMENTS lists the statements in the order the server accepted\n"
+    "them; each trusted comment must read \"gloss/1 id=<id>\", and each\n"
+    "<id> is the SHA-256 of <id>.json.  gloss verify-bundle does all of\n"
+    "this; gloss import loads the bundle into another glossd.\n";
+
+struct bundle_out {
+	const char	*dir;
+	struct buf	 sums;		/* SHA256SUMS */
+	struct buf	 list;		/* STATEMENTS */
+	json_t		*keys;		/* key ids written */
+	int64_t		 n;
+};
+
+/* Write dir/name and add its line to SHA256SUMS. */
+static int
+bundle_write(struct bundle_out *b, const char *name, const void *data,
+    size_t len)
+{
+	char	*path, hex[GLOSS_ID_LEN + 1];
+	int	 rc;
+
+	xasprintf(&path, "%s/%s", b->dir, name);
+	rc = file_write(path, data, len, 0644);
+	free(path);
+	stmt_sha256_hex(data, len, hex);
+	buf_printf(&b->sums, "%s  %s\n", hex, name);
+	return rc;
+}
+
+/* One verified statement: ID.json, ID.json.minisig, its author's .pub. */
+static int
+bundle_statement(struct bundle_out *b, const struct verified *v)
+{
+	char	name[GLOSS_ID_LEN + 32], hex[17], *pub;
+	int	rc = 0;
+
+	minisig_keyid(&v->st->key, hex);
+	snprintf(name, sizeof name, "%s.json", v->st->id);
+	if (bundle_write(b, name, v->canonical, v->canonical_len) == -1)
+		return -1;
+	snprintf(name, sizeof name, "%s.json.minisig", v->st->id);
+	if (bundle_write(b, name, v->minisig, strlen(v->minisig)) == -1)
+		return -1;
+	if (json_object_get(b->keys, hex) == NULL) {
+		json_object_set_new(b->keys, hex, json_true());
+		pub = minisig_pubkey_file(&v->st->key);
+		snprintf(name, sizeof name, "%s.pub", hex);
+		rc = bundle_write(b, name, pub, strlen(pub));
+		free(pub);
+	}
+	buf_printf(&b->list, "%s %s %s\n", v->st->id,
+	    stmt_type_name(v->st->type), hex);
+	b->n++;
+	return rc;
+}
+
+/* A directory to write a bundle into: new, or empty. */
+static int
+bundle_dir(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 empty = 1;
+
+	if (file_mkdirs(dir, 0755) == -1)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "gloss: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	if (!empty)
+		fprintf(stderr, "gloss: %s is not empty\n", dir);
+	return empty ? 0 : -1;
+}
+
+/*
+ * gloss export RID -o DIR: fetch the record's bundle, verify every line
+ * as verify-log does, and write it out.
+ */
+int
+bundle_export(struct client *c, const char *rid, const char *dir)
+{
+	struct bundle_out	 b;
+	struct net_response	 resp;
+	struct verified		 v;
+	json_t			*meta;
+	char			*path, *e, *text;
+	const char		*p, *end, *nl;
+	int64_t			 seq;
+	int			 rc;
+
+	e = net_escape(rid);
+	xasprintf(&path, "/v1/records/%s/bundle", e);
+	free(e);
+	rc = net_request(c, "GET", path, NULL, 0, &resp);
+	free(path);
+	if (rc == -1)
+		return EXIT_USAGE;
+	if (resp.status != 200) {
+		rc = net_refused(&resp);
+		net_response_clear(&resp);
+		return rc;
+	}
+	memset(&b, 0, sizeof b);
+	b.dir = dir;
+	buf_init(&b.sums);
+	buf_init(&b.list);
+	b.keys = json_object();
+	rc = bundle_dir(dir) == -1 ? EXIT_USAGE : EXIT_OK;
+	p = resp.body.data;
+	end = p + resp.body.len;
+	for (; rc == EXIT_OK && p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		memset(&v, 0, sizeof v);
+		if (verify_line(p, nl - p, &v, &seq) == -1)
+			rc = EXIT_REFUSED;
+		else if (bundle_statement(&b, &v) == -1)
+			rc = EXIT_USAGE;
+		verified_clear(&v);
+	}
+	if (rc == EXIT_OK) {
+		meta = json_pack("{s:s, s:s, s:s, s:I}", "format",
+		    "gloss-bundle/1", "record", rid, "source", c->server,
+		    "statements", (json_int_t)b.n);
+		text = json_dumps(meta, JSON_SORT_KEYS | JSON_INDENT(2));
+		json_decref(meta);
+		if (bundle_write(&b, "bundle.json", text, strlen(text)) == -1 ||
+		    bundle_write(&b, "README", bundle_readme,
+		    sizeof bundle_readme - 1) == -1 ||
+		    bundle_write(&b, "STATEMENTS", b.list.data, b.list.len) ==
+		    -1)
+			rc = EXIT_USAGE;
+		free(text);
+		xasprintf(&path, "%s/SHA256SUMS", dir);
+		if (rc == EXIT_OK &&
+		    file_write(path, b.sums.data, b.sums.len, 0644) == -1)
+			rc = EXIT_USAGE;
+		free(path);
+	}
+	if (rc == EXIT_OK)
+		printf("%s: %lld statements of %s\n", dir, (long long)b.n,
+		    rid);
+	buf_free(&b.sums);
+	buf_free(&b.list);
+	json_decref(b.keys);
+	net_response_clear(&resp);
+	return rc;
+}
+
+/* A name a bundle may hold: no path, nothing hidden. */
+static int
+bundle_name_ok(const char *name)
+{
+	return name[0] != '\0' && name[0] != '.' &&
+	    strchr(name, '/') == NULL;
+}
+
+/* dir/name's bytes, or NULL after saying why. */
+static char *
+bundle_read(const char *dir, const char *name, size_t *len)
+{
+	char	*path, *data;
+
+	xasprintf(&path, "%s/%s", dir, name);
+	data = file_read(path, BUNDLE_FILE_MAX, len);
+	free(path);
+	return data;
+}
+
+/*
+ * Check every line of SHA256SUMS; the names it lists with a good sum go
+ * into ok.  Returns the number of failures.
+ */
+static int
+bundle_check_sums(const char *dir, json_t *ok)
+{
+	char	*sums, *line, *next, *data, hex[GLOSS_ID_LEN + 1];
+	size_t	 len;
+	int	 failed = 0;
+
+	xasprintf(&line, "%s/SHA256SUMS", dir);
+	sums = file_read(line, BUNDLE_LIST_MAX, &len);
+	free(line);
+	if (sums == NULL)
+		return 1;
+	for (line = sums; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			next = line + strlen(line);
+		else
+			*next++ = '\0';
+		if (strlen(line) < GLOSS_ID_LEN + 3 ||
+		    strncmp(line + GLOSS_ID_LEN, "  ", 2) != 0 ||
+		    !bundle_name_ok(line + GLOSS_ID_LEN + 2)) {
+			fprintf(stderr, "gloss: SHA256SUMS: a bad line\n");
+			failed++;
+			continue;
+		}
+		line[GLOSS_ID_LEN] = '\0';
+		if ((data = bundle_read(dir, line + GLOSS_ID_LEN + 2,
+		    &len)) == NULL) {
+			failed++;
+			continue;
+		}
+		stmt_sha256_hex(data, len, hex);
+		free(data);
+		if (strcmp(hex, line) != 0) {
+			fprintf(stderr, "gloss: %s: its SHA-256 is not the "
+			    "one SHA256SUMS gives\n", line + GLOSS_ID_LEN + 2);
+			failed++;
+		} else
+			json_object_set_new(ok, line + GLOSS_ID_LEN + 2,
+			    json_true());
+	}
+	free(sums);
+	return failed;
+}
+
+/* Failures of one STATEMENTS line: "ID TYPE KEYID". */
+static int
+bundle_check_statement(const char *dir, json_t *ok, const char *id,
+    const char *type, const char *keyid, struct bundle_walk *walk)
+{
+	struct minisig_pubkey	 pk;
+	struct verified		 v;
+	const char		*errstr, *key;
+	char			 name[GLOSS_ID_LEN + 32], hex[17], *pub;
+	size_t			 len;
+	int			 failed = 0;
+
+	memset(&v, 0, sizeof v);
+	snprintf(name, sizeof name, "%s.json", id);
+	if (json_object_get(ok, name) == NULL ||
+	    (v.canonical = bundle_read(dir, name, &v.canonical_len)) ==
+	    NULL)
+		failed++;
+	snprintf(name, sizeof name, "%s.json.minisig", id);
+	if (json_object_get(ok, name) == NULL ||
+	    (v.minisig = bundle_read(dir, name, &len)) == NULL)
+		failed++;
+	if (failed == 0 && verify_bytes(&v, id) == -1)
+		failed++;
+	if (failed == 0 && strcmp(stmt_type_name(v.st->type), type) != 0) {
+		fprintf(stderr, "gloss: %s: STATEMENTS says %s, it is a %s\n",
+		    id, type, stmt_type_name(v.st->type));
+		failed++;
+	}
+	snprintf(name, sizeof name, "%s.pub", keyid);
+	pub = json_object_get(ok, name) != NULL ?
+	    bundle_read(dir, name, &len) : NULL;
+	key = pub != NULL ? strchr(pub, '\n') : NULL;
+	if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
+	    "\r\n"), &pk, &errstr) == -1) {
+		fprintf(stderr, "gloss: %s: no good %s listed\n", id, name);
+		failed++;
+	} else if (failed == 0) {
+		minisig_keyid(&v.st->key, hex);
+		if (strcmp(hex, keyid) != 0 || memcmp(&pk, &v.st->key,
+		    sizeof pk) != 0) {
+			fprintf(stderr, "gloss: %s: signed by %s, not by the "
+			    "key in %s\n", id, hex, name);
+			failed++;
+		}
+	}
+	if (failed == 0 && walk != NULL && walk->cb(&v, walk->arg) != 0) {
+		walk->stopped = 1;
+		failed++;
+	}
+	free(pub);
+	verified_clear(&v);
+	return failed;
+}
+
+/*
+ * Check the bundle in dir: every sum, every statement, every key; walk,
+ * when not NULL, is called for each good statement in log order, and the
+ * first time it fails stops the check.
+ * Returns the number of failures (each reported on stderr) and the
+ * statements seen in *n.
+ */
+int
+bundle_check(const char *dir, struct bundle_walk *walk, int64_t *n)
+{
+	json_t	*ok = json_object();
+	char	*list, *line, *next, id[GLOSS_ID_LEN + 1], type[32], keyid[17];
+	size_t	 len;
+	int	 failed;
+
+	*n = 0;
+	failed = bundle_check_sums(dir, ok);
+	if (json_object_get(ok, "STATEMENTS") == NULL ||
+	    (list = bundle_read(dir, "STATEMENTS", &len)) == NULL) {
+		fprintf(stderr, "gloss: %s: no good STATEMENTS\n", dir);
+		json_decref(ok);
+		return failed + 1;
+	}
+	for (line = list; *line != '\0' && (walk == NULL || !walk->stopped);
+	    line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			next = line + strlen(line);
+		else
+			*next++ = '\0';
+		(*n)++;
+		if (sscanf(line, "%64[0-9a-f] %31[a-z-] %16[0-9A-F]", id, type,
+		    keyid) != 3 || !stmt_id_valid(id)) {
+			fprintf(stderr, "gloss: STATEMENTS: a bad line\n");
+			failed++;
+			continue;
+		}
+		failed += bundle_check_statement(dir, ok, id, type, keyid,
+		    walk);
+	}
+	free(list);
+	json_decref(ok);
+	return failed;
+}
+
+/* gloss verify-bundle DIR */
+int
+cmd_verify_bundle(struct client *c, int argc, char **argv)
+{
+	int64_t	n;
+	int	failed;
+
+	if (cmd_operands(c, argc, argv) != 1)
+		return cmd_usage("verify-bundle");
+	failed = bundle_check(argv[optind], NULL, &n);
+	if (failed > 0) {
+		fprintf(stderr, "gloss: %s: %d problem%s in %lld statements\n",
+		    argv[optind], failed, failed == 1 ? "" : "s",
+		    (long long)n);
+		return EXIT_REFUSED;
+	}
+	printf("valid: %lld statements in %s\n", (long long)n, argv[optind]);
+	return EXIT_OK;
+}

@@ -1,0 +1,162 @@
+/*
+ * api_bundle.c: every statement about one record, as /v1/log lines.
+ *
+ * A bundle is what another glossd, or anyone with sha256sum and minisign,
+ * needs to rebuild a record's commentary: the record, its annotations and
+ * everything said about them (revisions, retractions, endorsements, flags,
+ * link reviews, moderation decisions, locks), and the profiles of and
+ * decisions about the keys that said it, so the listings read the same.
+ *
+ * What a statement is about is only known from the statements before it
+ * (a revision names an annotation, a retraction may name an endorsement),
+ * so the log is read twice in order: once to learn the record's
+ * statements and authors, once to write them with the profiles and key
+ * decisions, in log order.  That reads the whole log; a record-keyed
+ * index would be the next step if bundles of very large logs matter.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+#define API_BUNDLE_PAGE	1000
+
+struct api_bundle {
+	const char	*rid;
+	json_t		*about;		/* statement ids about the record */
+	json_t		*authors;	/* keys that wrote one of them */
+	struct buf	*out;		/* NULL in the first pass */
+	int64_t		 after;
+	int		 rows;
+	int		 failed;
+};
+
+static int
+api_bundle_has(json_t *set, const char *key)
+{
+	return key != NULL && json_object_get(set, key) != NULL;
+}
+
+/* Whether st is about the record, given what came before it. */
+static int
+api_bundle_about(const struct api_bundle *b, const struct statement *st)
+{
+	const struct stmt_moderation	*m = &st->u.moderation;
+
+	switch (st->type) {
+	case STMT_RECORD:
+		return strcmp(st->u.record.rid, b->rid) == 0;
+	case STMT_ANNOTATION:
+		return strcmp(st->u.annotation.record, b->rid) == 0;
+	case STMT_REVISION:
+		return api_bundle_has(b->about, st->u.annotation.of);
+	case STMT_RETRACTION:
+		return api_bundle_has(b->about, st->u.retraction.of);
+	case STMT_ENDORSE:
+	case STMT_UNENDORSE:
+		return api_bundle_has(b->about, st->u.endorse.subject);
+	case STMT_FLAG:
+		return api_bundle_has(b->about, st->u.flag.subject);
+	case STMT_LINK_REVIEW:
+		return api_bundle_has(b->about, st->u.link_review.subject);
+	case STMT_MODERATION:
+		if (m->action == ACTION_LOCK || m->action == ACTION_UNLOCK)
+			return strcmp(m->subject, b->rid) == 0;
+		return api_bundle_has(b->about, m->subject);
+	default:
+		return 0;
+	}
+}
+
+/* A key's profile or a decision about a key: about its author set. */
+static int
+api_bundle_about_author(const struct api_bundle *b,
+    const struct statement *st)
+{
+	if (st->type == STMT_PROFILE)
+		return api_bundle_has(b->authors, st->author);
+	return st->type == STMT_MODERATION &&
+	    (st->u.moderation.action == ACTION_BAN ||
+	    st->u.moderation.action == ACTION_UNBAN ||
+	    st->u.moderation.action == ACTION_TRUST) &&
+	    api_bundle_has(b->authors, st->u.moderation.subject);
+}
+
+static int
+api_bundle_cb(const struct store_statement *row, void *arg)
+{
+	struct api_bundle	*b = arg;
+	struct statement	*st;
+	struct jcs_err		 err;
+	json_t			*root;
+	const char		*code;
+	char			*message;
+
+	b->after = row->seq;
+	b->rows++;
+	if (b->out != NULL && api_bundle_has(b->about, row->id))
+		return api_log_line(row, b->out);
+	if (b->out != NULL && strcmp(row->type, "profile") != 0 &&
+	    strcmp(row->type, "moderation") != 0)
+		return 0;
+	if ((root = jcs_parse(row->canonical, row->canonical_len, &err)) ==
+	    NULL || (st = stmt_from_json(root, NULL, &code, &message)) ==
+	    NULL) {
+		log_warnx("stored statement %s no longer parses", row->id);
+		if (root != NULL)
+			free(message);
+		b->failed = 1;
+		return -1;
+	}
+	if (b->out == NULL && api_bundle_about(b, st)) {
+		json_object_set_new(b->about, st->id, json_true());
+		json_object_set_new(b->authors, st->author, json_true());
+	} else if (b->out != NULL && api_bundle_about_author(b, st))
+		api_log_line(row, b->out);
+	stmt_free(st);
+	return 0;
+}
+
+/* One pass over the whole log, a page at a time. */
+static enum store_rc
+api_bundle_pass(struct glossd *gd, struct api_bundle *b)
+{
+	enum store_rc	rc;
+
+	b->after = 0;
+	do {
+		b->rows = 0;
+		rc = store_log(gd->store, b->after, API_BUNDLE_PAGE,
+		    api_bundle_cb, b);
+	} while (rc == STORE_OK && !b->failed && b->rows == API_BUNDLE_PAGE);
+	return b->failed ? STORE_ERROR : rc;
+}
+
+/* GET /v1/records/{rid}/bundle */
+void
+api_get_bundle(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct api_bundle	 b;
+	struct store_record	 rec;
+	enum store_rc		 rc;
+
+	if (api_find_record(gd, req, resp, &rec) == -1)
+		return;
+	memset(&b, 0, sizeof b);
+	b.rid = rec.rid;
+	b.about = json_object();
+	b.authors = json_object();
+	http_json(resp, 200);
+	resp->content_type = "application/x-ndjson; charset=utf-8";
+	if ((rc = api_bundle_pass(gd, &b)) == STORE_OK) {
+		b.out = &resp->body;
+		rc = api_bundle_pass(gd, &b);
+	}
+	if (rc != STORE_OK)
+		api_store_error(resp, rc);
+	json_decref(b.about);
+	json_decref(b.authors);
+	store_record_clear(&rec);
+}
