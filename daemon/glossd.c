@@ -128,6 +128,8 @@ glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
 	config_clear(&gd->cfg);
 	gd->cfg = cfg;
 	glossd_limits(gd);
+	/* Answers may depend on what changed (reviewer keys, base_url). */
+	cache_clear(gd->cache);
 	log_info("SIGHUP: reloaded %s: %zu curator(s), %zu moderator(s), "
 	    "moderation %s", gd->conffile, gd->cfg.curators.n,
 	    gd->cfg.moderators.n, config_moderation_name(gd->cfg.moderation));
@@ -274,6 +276,7 @@ main(int argc, char **argv)
 			fatal("daemon");
 	}
 	gd.started = time(NULL);
+	gd.cache = cache_new();
 	gd.mirror = mirror_start(&gd, base);
 
 	sigterm = evsignal_new(base, SIGTERM, glossd_signal_cb, base);
@@ -288,6 +291,7 @@ main(int argc, char **argv)
 
 	http_stop(srv);
 	mirror_free(gd.mirror);
+	cache_free(gd.cache);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

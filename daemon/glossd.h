@@ -45,8 +45,8 @@ struct config {
 	int			 port;
 	char			*database;
 	char			*base_url;	/* absolute IRIs start here */
-	char			*mirror;	/* the glossd followed, or NULL */
-	int			 mirror_interval; /* seconds between polls */
+	char			*mirror;	/* the glossd it follows */
+	int			 mirror_interval; /* seconds */
 	struct config_keys	 curators;	/* may create records */
 	struct config_keys	 importers;	/* may replay old statements */
 	struct config_keys	 moderators;	/* may decide */
@@ -287,6 +287,7 @@ enum store_rc	 store_decisions(struct store *, const char *, int64_t, int,
 enum store_rc	 store_mine(struct store *, const char *, int64_t, int,
 		     store_annotation_cb, void *);
 int64_t		 store_count(struct store *);
+uint64_t	 store_generation(struct store *);
 enum store_rc	 store_mirror_after(struct store *, const char *,
 		     int64_t *);
 enum store_rc	 store_mirror_set(struct store *, const char *, int64_t);
@@ -373,6 +374,7 @@ struct http_route {
 	enum http_method	 method;
 	const char		*pattern;	/* "/v1/records/:rid" */
 	http_handler		 handler;
+	int			 cached;	/* public: cache.c may keep it */
 };
 struct http_server;
 struct event_base;
@@ -486,6 +488,16 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 void	 api_fold_free(struct api_fold *);
 int	 api_not_visible(struct http_response *, const struct api_target *);
 
+/* cache.c */
+struct cache;
+struct cache	*cache_new(void);
+void		 cache_free(struct cache *);
+void		 cache_clear(struct cache *);
+int		 cache_get(struct cache *, const char *, uint64_t,
+		     struct http_response *);
+void		 cache_put(struct cache *, const char *, uint64_t,
+		     const struct http_response *);
+
 /* mirror.c */
 struct mirror;
 struct event_base;
@@ -587,6 +599,7 @@ struct glossd {
 	struct ratelimit *rl_ip_reads;	/* GETs per client address */
 	const char	*conffile;	/* reread on SIGHUP */
 	struct mirror	*mirror;	/* NULL unless following a glossd */
+	struct cache	*cache;		/* public answers; NULL: none */
 	int64_t		 started;
 };
 void	 glossd_limits(struct glossd *);

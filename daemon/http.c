@@ -45,35 +45,35 @@ struct http_server {
 };
 
 static const struct http_route http_routes[] = {
-	{ HTTP_POST, "/v1/statements", api_post_statement },
-	{ HTTP_GET, "/v1/statements/:id", api_get_statement },
-	{ HTTP_GET, "/v1/records", api_get_records },
-	{ HTTP_GET, "/v1/records/:rid", api_get_record },
-	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations },
-	{ HTTP_GET, "/v1/records/:rid/reading", api_get_reading },
-	{ HTTP_GET, "/v1/records/:rid/talks/:n", api_get_talk },
-	{ HTTP_GET, "/v1/records/:rid/feed.atom", api_get_feed },
-	{ HTTP_GET, "/v1/records/:rid/bundle", api_get_bundle },
-	{ HTTP_GET, "/v1/annotations/:id", api_get_annotation },
-	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions },
-	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread },
-	{ HTTP_GET, "/v1/keys/:key", api_get_key },
-	{ HTTP_GET, "/v1/keys/:key/annotations", api_get_mine },
-	{ HTTP_GET, "/v1/annotations/:id/moderation", api_get_moderation },
-	{ HTTP_GET, "/v1/moderation/queue", api_get_queue },
-	{ HTTP_GET, "/v1/moderation/flags", api_get_flags },
-	{ HTTP_GET, "/v1/moderation/log", api_get_modlog },
-	{ HTTP_GET, "/v1/search", api_get_search },
-	{ HTTP_GET, "/v1/log", api_get_log },
-	{ HTTP_GET, "/v1/mirror", api_get_mirror },
-	{ HTTP_GET, "/healthz", api_get_healthz },
-	{ HTTP_GET, "/annotations/:rid/", api_w3c_get_container },
-	{ HTTP_POST, "/annotations/:rid/", api_w3c_post },
-	{ HTTP_OPTIONS, "/annotations/:rid/", api_w3c_options },
-	{ HTTP_GET, "/annotations/:rid/talks/:n/", api_w3c_get_container },
-	{ HTTP_OPTIONS, "/annotations/:rid/talks/:n/", api_w3c_options },
-	{ HTTP_GET, "/annotations/:rid/:id", api_w3c_get_annotation },
-	{ HTTP_OPTIONS, "/annotations/:rid/:id", api_w3c_options },
+	{ HTTP_POST, "/v1/statements", api_post_statement, 0 },
+	{ HTTP_GET, "/v1/statements/:id", api_get_statement, 1 },
+	{ HTTP_GET, "/v1/records", api_get_records, 1 },
+	{ HTTP_GET, "/v1/records/:rid", api_get_record, 1 },
+	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations, 1 },
+	{ HTTP_GET, "/v1/records/:rid/reading", api_get_reading, 1 },
+	{ HTTP_GET, "/v1/records/:rid/talks/:n", api_get_talk, 1 },
+	{ HTTP_GET, "/v1/records/:rid/feed.atom", api_get_feed, 1 },
+	{ HTTP_GET, "/v1/records/:rid/bundle", api_get_bundle, 1 },
+	{ HTTP_GET, "/v1/annotations/:id", api_get_annotation, 1 },
+	{ HTTP_GET, "/v1/annotations/:id/revisions", api_get_revisions, 1 },
+	{ HTTP_GET, "/v1/annotations/:id/thread", api_get_thread, 1 },
+	{ HTTP_GET, "/v1/keys/:key", api_get_key, 1 },
+	{ HTTP_GET, "/v1/keys/:key/annotations", api_get_mine, 0 },
+	{ HTTP_GET, "/v1/annotations/:id/moderation", api_get_moderation, 1 },
+	{ HTTP_GET, "/v1/moderation/queue", api_get_queue, 0 },
+	{ HTTP_GET, "/v1/moderation/flags", api_get_flags, 0 },
+	{ HTTP_GET, "/v1/moderation/log", api_get_modlog, 1 },
+	{ HTTP_GET, "/v1/search", api_get_search, 1 },
+	{ HTTP_GET, "/v1/log", api_get_log, 1 },
+	{ HTTP_GET, "/v1/mirror", api_get_mirror, 0 },
+	{ HTTP_GET, "/healthz", api_get_healthz, 0 },
+	{ HTTP_GET, "/annotations/:rid/", api_w3c_get_container, 0 },
+	{ HTTP_POST, "/annotations/:rid/", api_w3c_post, 0 },
+	{ HTTP_OPTIONS, "/annotations/:rid/", api_w3c_options, 0 },
+	{ HTTP_GET, "/annotations/:rid/talks/:n/", api_w3c_get_container, 0 },
+	{ HTTP_OPTIONS, "/annotations/:rid/talks/:n/", api_w3c_options, 0 },
+	{ HTTP_GET, "/annotations/:rid/:id", api_w3c_get_annotation, 0 },
+	{ HTTP_OPTIONS, "/annotations/:rid/:id", api_w3c_options, 0 },
 };
 
 static const char *http_method_names[] = {
@@ -427,6 +427,7 @@ http_dispatch(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	const struct http_route	*r;
+	uint64_t		 generation;
 	int			 allowed;
 
 	if (req->method == HTTP_OTHER) {
@@ -443,6 +444,15 @@ http_dispatch(struct glossd *gd, struct http_request *req,
 		else
 			http_error(resp, 404, "not_found",
 			    "no such resource");
+		return;
+	}
+	if (r->cached && gd->cache != NULL && req->authz == NULL &&
+	    req->target != NULL) {
+		generation = store_generation(gd->store);
+		if (cache_get(gd->cache, req->target, generation, resp) == 0)
+			return;
+		r->handler(gd, req, resp);
+		cache_put(gd->cache, req->target, generation, resp);
 		return;
 	}
 	r->handler(gd, req, resp);

@@ -37,7 +37,7 @@ struct mirror {
 	int				 port;
 	int64_t				 after;		/* last seq applied */
 	int64_t				 applied;	/* since start-up */
-	int				 backoff;	/* seconds, 0 when well */
+	int				 backoff;	/* seconds; 0: well */
 	int				 caught_up;
 	char				 error[256];	/* the last trouble */
 	struct {

@@ -925,6 +925,7 @@ store_append(struct store *s, const struct statement *st,
 	}
 	if (rc != STORE_OK || (rc = store_run(s, SQL_COMMIT)) != STORE_OK)
 		goto fail;
+	s->generation++;
 	*seq = newseq;
 	return STORE_OK;
 
@@ -1167,4 +1168,14 @@ store_mirror_set(struct store *s, const char *upstream, int64_t after)
 	store_bind_str(s, SQL_MIRROR_SET, 1, upstream);
 	store_bind_int(s, SQL_MIRROR_SET, 2, after);
 	return store_changed(s, SQL_MIRROR_SET);
+}
+
+/*
+ * A number that moves on with every statement stored: an answer computed
+ * at one generation is still right while it stays the same (cache.c).
+ */
+uint64_t
+store_generation(struct store *s)
+{
+	return s->generation;
 }

@@ -85,6 +85,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmts[SQL__MAX];
 	int		 version;	/* user_version after migrating */
+	uint64_t	 generation;	/* moves on with every append */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 };
 

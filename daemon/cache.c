@@ -1,0 +1,128 @@
+/*
+ * cache.c: answers to public reads, kept until the next write.
+ *
+ * Reads outnumber writes by far, and most read the same few listings (the
+ * talk being watched), so glossd keeps the bytes of recent answers and
+ * serves them again while nothing has changed.  "Nothing has changed" is
+ * exact, not a time-to-live: every answer is stamped with a generation
+ * that moves on with every statement stored and every configuration
+ * reload, and an answer of an older generation is never served.  The
+ * cache is direct-mapped (a slot per hash of the request URI) with a
+ * bound on each answer and on all of them, so memory stays small
+ * whatever is asked.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossd.h"
+
+#define CACHE_SLOTS		512
+#define CACHE_ENTRY_MAX		(256 * 1024)
+#define CACHE_TOTAL_MAX		(32 * 1024 * 1024)
+
+struct cache_entry {
+	char		*key;		/* the request URI; NULL: empty */
+	uint64_t	 generation;
+	int		 status;
+	const char	*content_type;	/* static strings only */
+	char		*body;
+	size_t		 len;
+};
+
+struct cache {
+	struct cache_entry	 slot[CACHE_SLOTS];
+	size_t			 bytes;
+};
+
+struct cache *
+cache_new(void)
+{
+	return xcalloc(1, sizeof (struct cache));
+}
+
+static void
+cache_drop(struct cache *c, struct cache_entry *e)
+{
+	c->bytes -= e->len;
+	free(e->key);
+	free(e->body);
+	memset(e, 0, sizeof *e);
+}
+
+/* Forget every answer (the configuration changed under them). */
+void
+cache_clear(struct cache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		cache_drop(c, &c->slot[i]);
+}
+
+void
+cache_free(struct cache *c)
+{
+	if (c == NULL)
+		return;
+	cache_clear(c);
+	free(c);
+}
+
+/* FNV-1a of the URI: a collision costs a miss, never a wrong answer. */
+static struct cache_entry *
+cache_slot(struct cache *c, const char *key)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return &c->slot[h % CACHE_SLOTS];
+}
+
+/*
+ * Fill resp with the answer kept for key at generation; 0 on a hit, -1
+ * on a miss.
+ */
+int
+cache_get(struct cache *c, const char *key, uint64_t generation,
+    struct http_response *resp)
+{
+	struct cache_entry	*e = cache_slot(c, key);
+
+	if (e->key == NULL || e->generation != generation ||
+	    strcmp(e->key, key) != 0)
+		return -1;
+	resp->status = e->status;
+	resp->content_type = e->content_type;
+	buf_reset(&resp->body);
+	buf_add(&resp->body, e->body, e->len);
+	return 0;
+}
+
+/*
+ * Keep resp as the answer for key at generation, if it is a plain one (a
+ * 200 with no header of its own) and small enough.
+ */
+void
+cache_put(struct cache *c, const char *key, uint64_t generation,
+    const struct http_response *resp)
+{
+	struct cache_entry	*e = cache_slot(c, key);
+
+	if (resp->status != 200 || resp->nheaders != 0 ||
+	    resp->location[0] != '\0' || resp->body.len > CACHE_ENTRY_MAX)
+		return;
+	cache_drop(c, e);
+	if (c->bytes + resp->body.len > CACHE_TOTAL_MAX)
+		return;
+	e->key = xstrdup(key);
+	e->generation = generation;
+	e->status = resp->status;
+	e->content_type = resp->content_type;
+	e->body = xmalloc(resp->body.len + 1);
+	if (resp->body.len > 0)
+		memcpy(e->body, resp->body.data, resp->body.len);
+	e->len = resp->body.len;
+	c->bytes += e->len;
+}
