@@ -117,20 +117,72 @@ bundle_dir(const char *dir)
 }
 
 /*
- * gloss export RID -o DIR: fetch the record's bundle, verify every line
- * as verify-log does, and write it out.
+ * Verify every line of a bundle as verify-log does, into *vs (*n of
+ * them).  Returns the number of lines that do not verify, each reported.
+ */
+static int
+bundle_verify_lines(const struct buf *body, struct verified **vs,
+    size_t *n)
+{
+	const char	*p = body->data, *end = body->data + body->len, *nl;
+	int64_t		 seq;
+	int		 failed = 0;
+
+	*vs = NULL;
+	*n = 0;
+	for (; p != NULL && p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		*vs = xreallocarray(*vs, *n + 1, sizeof **vs);
+		memset(&(*vs)[*n], 0, sizeof **vs);
+		if (verify_line(p, nl - p, &(*vs)[*n], &seq) == -1) {
+			verified_clear(&(*vs)[*n]);
+			failed++;
+		} else
+			(*n)++;
+	}
+	return failed;
+}
+
+/* bundle.json, README, STATEMENTS, then SHA256SUMS over all of it. */
+static int
+bundle_finish(struct bundle_out *b, const char *rid, const char *server)
+{
+	json_t	*meta;
+	char	*text, *path;
+	int	 rc = 0;
+
+	meta = json_pack("{s:s, s:s, s:s, s:I}", "format", "gloss-bundle/1",
+	    "record", rid, "source", server, "statements", (json_int_t)b->n);
+	text = json_dumps(meta, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(meta);
+	if (bundle_write(b, "bundle.json", text, strlen(text)) == -1 ||
+	    bundle_write(b, "README", bundle_readme,
+	    sizeof bundle_readme - 1) == -1 ||
+	    bundle_write(b, "STATEMENTS", b->list.data, b->list.len) == -1)
+		rc = -1;
+	free(text);
+	xasprintf(&path, "%s/SHA256SUMS", b->dir);
+	if (rc == 0 &&
+	    file_write(path, b->sums.data, b->sums.len, 0644) == -1)
+		rc = -1;
+	free(path);
+	return rc;
+}
+
+/*
+ * gloss export RID -o DIR: fetch the record's bundle and verify all of it
+ * before writing anything, so DIR holds a whole bundle or nothing new.
  */
 int
 bundle_export(struct client *c, const char *rid, const char *dir)
 {
 	struct bundle_out	 b;
 	struct net_response	 resp;
-	struct verified		 v;
-	json_t			*meta;
-	char			*path, *e, *text;
-	const char		*p, *end, *nl;
-	int64_t			 seq;
-	int			 rc;
+	struct verified		*vs;
+	char			*path, *e;
+	size_t			 n, i;
+	int			 rc, failed;
 
 	e = net_escape(rid);
 	xasprintf(&path, "/v1/records/%s/bundle", e);
@@ -144,50 +196,36 @@ bundle_export(struct client *c, const char *rid, const char *dir)
 		net_response_clear(&resp);
 		return rc;
 	}
+	failed = bundle_verify_lines(&resp.body, &vs, &n);
+	net_response_clear(&resp);
 	memset(&b, 0, sizeof b);
 	b.dir = dir;
 	buf_init(&b.sums);
 	buf_init(&b.list);
 	b.keys = json_object();
-	rc = bundle_dir(dir) == -1 ? EXIT_USAGE : EXIT_OK;
-	p = resp.body.data;
-	end = p + resp.body.len;
-	for (; rc == EXIT_OK && p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		memset(&v, 0, sizeof v);
-		if (verify_line(p, nl - p, &v, &seq) == -1)
-			rc = EXIT_REFUSED;
-		else if (bundle_statement(&b, &v) == -1)
+	if (failed > 0) {
+		fprintf(stderr, "gloss: %d statement%s of %s did not verify; "
+		    "nothing was written\n", failed, failed == 1 ? "" : "s",
+		    rid);
+		rc = EXIT_REFUSED;
+	} else if (bundle_dir(dir) == -1)
+		rc = EXIT_USAGE;
+	else {
+		for (i = 0; rc == EXIT_OK && i < n; i++)
+			if (bundle_statement(&b, &vs[i]) == -1)
+				rc = EXIT_USAGE;
+		if (rc == EXIT_OK && bundle_finish(&b, rid, c->server) == -1)
 			rc = EXIT_USAGE;
-		verified_clear(&v);
-	}
-	if (rc == EXIT_OK) {
-		meta = json_pack("{s:s, s:s, s:s, s:I}", "format",
-		    "gloss-bundle/1", "record", rid, "source", c->server,
-		    "statements", (json_int_t)b.n);
-		text = json_dumps(meta, JSON_SORT_KEYS | JSON_INDENT(2));
-		json_decref(meta);
-		if (bundle_write(&b, "bundle.json", text, strlen(text)) == -1 ||
-		    bundle_write(&b, "README", bundle_readme,
-		    sizeof bundle_readme - 1) == -1 ||
-		    bundle_write(&b, "STATEMENTS", b.list.data, b.list.len) ==
-		    -1)
-			rc = EXIT_USAGE;
-		free(text);
-		xasprintf(&path, "%s/SHA256SUMS", dir);
-		if (rc == EXIT_OK &&
-		    file_write(path, b.sums.data, b.sums.len, 0644) == -1)
-			rc = EXIT_USAGE;
-		free(path);
 	}
 	if (rc == EXIT_OK)
 		printf("%s: %lld statements of %s\n", dir, (long long)b.n,
 		    rid);
+	for (i = 0; i < n; i++)
+		verified_clear(&vs[i]);
+	free(vs);
 	buf_free(&b.sums);
 	buf_free(&b.list);
 	json_decref(b.keys);
-	net_response_clear(&resp);
 	return rc;
 }
 
@@ -199,14 +237,14 @@ bundle_name_ok(const char *name)
 	    strchr(name, '/') == NULL;
 }
 
-/* dir/name's bytes, or NULL after saying why. */
+/* dir/name's bytes (at most max), or NULL after saying why. */
 static char *
-bundle_read(const char *dir, const char *name, size_t *len)
+bundle_read(const char *dir, const char *name, size_t max, size_t *len)
 {
 	char	*path, *data;
 
 	xasprintf(&path, "%s/%s", dir, name);
-	data = file_read(path, BUNDLE_FILE_MAX, len);
+	data = file_read(path, max, len);
 	free(path);
 	return data;
 }
@@ -241,7 +279,7 @@ bundle_check_sums(const char *dir, json_t *ok)
 		}
 		line[GLOSS_ID_LEN] = '\0';
 		if ((data = bundle_read(dir, line + GLOSS_ID_LEN + 2,
-		    &len)) == NULL) {
+		    BUNDLE_LIST_MAX, &len)) == NULL) {
 			failed++;
 			continue;
 		}
@@ -274,12 +312,13 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	memset(&v, 0, sizeof v);
 	snprintf(name, sizeof name, "%s.json", id);
 	if (json_object_get(ok, name) == NULL ||
-	    (v.canonical = bundle_read(dir, name, &v.canonical_len)) ==
-	    NULL)
+	    (v.canonical = bundle_read(dir, name, BUNDLE_FILE_MAX,
+	    &v.canonical_len)) == NULL)
 		failed++;
 	snprintf(name, sizeof name, "%s.json.minisig", id);
 	if (json_object_get(ok, name) == NULL ||
-	    (v.minisig = bundle_read(dir, name, &len)) == NULL)
+	    (v.minisig = bundle_read(dir, name, BUNDLE_FILE_MAX, &len)) ==
+	    NULL)
 		failed++;
 	if (failed == 0 && verify_bytes(&v, id) == -1)
 		failed++;
@@ -290,7 +329,7 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	}
 	snprintf(name, sizeof name, "%s.pub", keyid);
 	pub = json_object_get(ok, name) != NULL ?
-	    bundle_read(dir, name, &len) : NULL;
+	    bundle_read(dir, name, BUNDLE_FILE_MAX, &len) : NULL;
 	key = pub != NULL ? strchr(pub, '\n') : NULL;
 	if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
 	    "\r\n"), &pk, &errstr) == -1) {
@@ -305,10 +344,11 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 			failed++;
 		}
 	}
-	if (failed == 0 && walk != NULL && walk->cb(&v, walk->arg) != 0) {
-		walk->stopped = 1;
+	if (failed == 0 && walk != NULL && walk->cb(&v, walk->arg) != 0)
 		failed++;
-	}
+	/* What follows may depend on it: a walk ends at the first failure. */
+	if (failed > 0 && walk != NULL)
+		walk->stopped = 1;
 	free(pub);
 	verified_clear(&v);
 	return failed;
@@ -317,7 +357,7 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 /*
  * Check the bundle in dir: every sum, every statement, every key; walk,
  * when not NULL, is called for each good statement in log order, and the
- * first time it fails stops the check.
+ * first statement that fails (or that walk fails on) stops the check.
  * Returns the number of failures (each reported on stderr) and the
  * statements seen in *n.
  */
@@ -332,7 +372,8 @@ bundle_check(const char *dir, struct bundle_walk *walk, int64_t *n)
 	*n = 0;
 	failed = bundle_check_sums(dir, ok);
 	if (json_object_get(ok, "STATEMENTS") == NULL ||
-	    (list = bundle_read(dir, "STATEMENTS", &len)) == NULL) {
+	    (list = bundle_read(dir, "STATEMENTS", BUNDLE_LIST_MAX, &len)) ==
+	    NULL) {
 		fprintf(stderr, "gloss: %s: no good STATEMENTS\n", dir);
 		json_decref(ok);
 		return failed + 1;
@@ -368,12 +409,17 @@ cmd_verify_bundle(struct client *c, int argc, char **argv)
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage("verify-bundle");
 	failed = bundle_check(argv[optind], NULL, &n);
+	if (c->json)
+		printf("{\"valid\":%s,\"statements\":%lld,\"problems\":%d}\n",
+		    failed > 0 ? "false" : "true", (long long)n, failed);
 	if (failed > 0) {
 		fprintf(stderr, "gloss: %s: %d problem%s in %lld statements\n",
 		    argv[optind], failed, failed == 1 ? "" : "s",
 		    (long long)n);
 		return EXIT_REFUSED;
 	}
-	printf("valid: %lld statements in %s\n", (long long)n, argv[optind]);
+	if (!c->json)
+		printf("valid: %lld statements in %s\n", (long long)n,
+		    argv[optind]);
 	return EXIT_OK;
 }

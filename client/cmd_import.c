@@ -105,6 +105,10 @@ cmd_import_log(struct client *c, int argc, char **argv)
 		fprintf(stderr, "read %lld statements up to seq %lld, %lld "
 		    "of them new here\n", (long long)n, (long long)after,
 		    (long long)ctx.added);
+	else
+		fprintf(stderr, "gloss: stopped after seq %lld (%lld new "
+		    "here); resume with --after %lld\n", (long long)after,
+		    (long long)ctx.added, (long long)after);
 	return rc;
 }
 
@@ -138,6 +142,9 @@ cmd_import(struct client *c, int argc, char **argv)
 	minisig_seckey_free(sk);
 	if (failed > 0)
 		return ctx.rc != EXIT_OK ? ctx.rc : EXIT_REFUSED;
+	if (c->json)
+		printf("{\"statements\":%lld,\"new\":%lld}\n", (long long)n,
+		    (long long)ctx.added);
 	fprintf(stderr, "imported %lld statements from %s, %lld of them new "
 	    "here\n", (long long)n, argv[optind], (long long)ctx.added);
 	return EXIT_OK;

@@ -315,3 +315,37 @@ api_get_thread(struct glossd *gd, struct http_request *req,
 	}
 	free(t.nodes);
 }
+
+/*
+ * Call cb with where each follow-up link of a is fetched (link.c's href:
+ * a DOI or an arXiv id becomes its https URL, a URL is written as a URL
+ * must be) and its title, NULL if none.  A link that no longer parses
+ * (accepted under older rules) is passed over.
+ */
+void
+api_links_foreach(const struct store_annotation *a,
+    void (*cb)(const char *, const char *, void *), void *arg)
+{
+	struct jcs_err	 err;
+	struct link	 l;
+	json_t		*links, *item;
+	const char	*url;
+	size_t		 i;
+
+	if (a->links == NULL)
+		return;
+	if ((links = jcs_parse(a->links, strlen(a->links), &err)) == NULL) {
+		log_warnx("annotation %s: links: %s", a->id, err.message);
+		return;
+	}
+	json_array_foreach(links, i, item) {
+		url = json_string_value(json_object_get(item, "url"));
+		if (url == NULL ||
+		    link_parse(url, strlen(url), &l, NULL, 0) == -1)
+			continue;
+		cb(l.href, json_string_value(json_object_get(item, "title")),
+		    arg);
+		link_clear(&l);
+	}
+	json_decref(links);
+}

@@ -284,36 +284,10 @@ api_atom_title(struct buf *b, const struct store_record *rec,
 	buf_free(&t);
 }
 
-/*
- * Append a rel="related" link for each follow-up link of a, to where it
- * is fetched (link.c's href: a DOI or arXiv id becomes its https URL).
- */
 static void
-api_atom_related(struct buf *b, const struct store_annotation *a)
+api_atom_related_cb(const char *href, const char *title, void *arg)
 {
-	struct jcs_err	 err;
-	struct link	 l;
-	json_t		*links, *item;
-	const char	*url, *title;
-	size_t		 i;
-
-	if (a->links == NULL)
-		return;
-	if ((links = jcs_parse(a->links, strlen(a->links), &err)) == NULL) {
-		log_warnx("atom: annotation %s: links: %s", a->id,
-		    err.message);
-		return;
-	}
-	json_array_foreach(links, i, item) {
-		url = json_string_value(json_object_get(item, "url"));
-		title = json_string_value(json_object_get(item, "title"));
-		if (url == NULL ||
-		    link_parse(url, strlen(url), &l, NULL, 0) == -1)
-			continue;
-		api_atom_link(b, "related", l.href, NULL, title);
-		link_clear(&l);
-	}
-	json_decref(links);
+	api_atom_link(arg, "related", href, NULL, title);
 }
 
 /*
@@ -347,7 +321,7 @@ api_atom_entry(struct buf *b, const char *base, const struct store_record *rec,
 		start = a->span_start;
 	api_atom_place(&u, base, a->rid, start, end);
 	api_atom_link(b, "alternate", u.data, NULL, NULL);
-	api_atom_related(b, a);
+	api_links_foreach(a, api_atom_related_cb, b);
 	if (a->reply_to != NULL) {
 		api_atom_iri(&u, base, a->rid, a->reply_to);
 		buf_puts(b, "<thr:in-reply-to ref=\"");

@@ -18,7 +18,8 @@
 
 enum config_kind {
 	CONFIG_STRING,
-	CONFIG_URL,
+	CONFIG_URL,			/* http or https, no trailing '/' */
+	CONFIG_HTTP_URL,		/* the same, http only */
 	CONFIG_SIZE,
 	CONFIG_INT,
 	CONFIG_KEY,
@@ -46,7 +47,7 @@ static const struct config_key config_keys[] = {
 	{ "port", CONFIG_INT, OFF(port), 0, 65535 },
 	{ "database", CONFIG_STRING, OFF(database), 0, 0 },
 	{ "base_url", CONFIG_URL, OFF(base_url), 0, 0 },
-	{ "mirror", CONFIG_URL, OFF(mirror), 0, 0 },
+	{ "mirror", CONFIG_HTTP_URL, OFF(mirror), 0, 0 },
 	{ "mirror_interval", CONFIG_INT, OFF(mirror_interval), 1, 3600 },
 	{ "curator", CONFIG_KEY, OFF(curators), 0, 0 },
 	{ "importer", CONFIG_KEY, OFF(importers), 0, 0 },
@@ -164,6 +165,7 @@ config_set(struct config *cfg, const struct config_key *key,
 	struct config_record_mode *rm;
 	const char		*errstr, *sp;
 	long long		 n;
+	size_t			 len;
 	int			 mode;
 
 	switch (key->kind) {
@@ -193,14 +195,23 @@ config_set(struct config *cfg, const struct config_key *key,
 		cfg->nrecord_modes++;
 		return 0;
 	case CONFIG_URL:
+	case CONFIG_HTTP_URL:
 		if ((strncmp(value, "http://", 7) != 0 &&
-		    strncmp(value, "https://", 8) != 0) ||
+		    (key->kind == CONFIG_HTTP_URL ||
+		    strncmp(value, "https://", 8) != 0)) ||
 		    strpbrk(value, " \t\"<>") != NULL) {
-			xasprintf(cause, "%s must be an http or https URL",
-			    key->name);
+			xasprintf(cause, "%s must be an %s URL", key->name,
+			    key->kind == CONFIG_HTTP_URL ? "http" :
+			    "http or https");
 			return -1;
 		}
-		/* FALLTHROUGH */
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		/* One spelling: "http://h/" and "http://h" are one URL. */
+		len = strlen(value);
+		while (len > 8 && (*(char **)field)[len - 1] == '/')
+			(*(char **)field)[--len] = '\0';
+		return 0;
 	case CONFIG_STRING:
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);

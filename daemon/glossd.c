@@ -68,22 +68,15 @@ glossd_limits(struct glossd *gd)
 
 /*
  * The base of the absolute IRIs glossd writes (W3C annotations, feeds):
- * base_url as configured (config.c checked it), without a trailing '/',
- * or where glossd listens.
+ * base_url as configured (config.c checked it and dropped any trailing
+ * '/'), or where glossd listens.
  */
 static void
 glossd_base_url(struct config *cfg, int port)
 {
-	size_t	len;
-
-	if (cfg->base_url == NULL) {
+	if (cfg->base_url == NULL)
 		xasprintf(&cfg->base_url, strchr(cfg->listen, ':') != NULL ?
 		    "http://[%s]:%d" : "http://%s:%d", cfg->listen, port);
-		return;
-	}
-	len = strlen(cfg->base_url);
-	while (len > 8 && cfg->base_url[len - 1] == '/')
-		cfg->base_url[--len] = '\0';
 }
 
 /*
@@ -266,6 +259,7 @@ main(int argc, char **argv)
 		fatalx("cannot listen on %s port %d: %s", gd.cfg.listen,
 		    gd.cfg.port, errstr);
 	glossd_base_url(&gd.cfg, bound);
+	gd.mirror = mirror_start(&gd, base);
 	if (portfile != NULL)
 		glossd_write_portfile(portfile, bound);
 	log_info("listening on %s port %d, database %s", gd.cfg.listen, bound,
@@ -277,7 +271,6 @@ main(int argc, char **argv)
 	}
 	gd.started = time(NULL);
 	gd.cache = cache_new();
-	gd.mirror = mirror_start(&gd, base);
 
 	sigterm = evsignal_new(base, SIGTERM, glossd_signal_cb, base);
 	sigint = evsignal_new(base, SIGINT, glossd_signal_cb, base);

@@ -215,25 +215,27 @@ mirror_fetch(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * Start following gd->cfg.mirror, if set, from where the database says
- * the last run stopped.  NULL when there is nothing to follow; fatal if
- * the URL cannot be used.
+ * Set up following gd->cfg.mirror, if set, from where the database says
+ * the last run stopped; the first request goes out once the event loop
+ * runs.  NULL when there is nothing to follow; fatal if the URL cannot be
+ * used, so call it before glossd leaves the terminal.
  */
 struct mirror *
 mirror_start(struct glossd *gd, struct event_base *base)
 {
 	struct mirror		*m;
 	struct evhttp_uri	*uri;
+	struct timeval		 now = { 0, 0 };
 	const char		*host, *path;
 	size_t			 len;
 
 	if (gd->cfg.mirror == NULL)
 		return NULL;
+	/* config.c took http:// URLs only. */
 	if ((uri = evhttp_uri_parse(gd->cfg.mirror)) == NULL ||
-	    (host = evhttp_uri_get_host(uri)) == NULL ||
-	    strcmp(evhttp_uri_get_scheme(uri), "http") != 0)
-		fatalx("mirror %s: only http://host[:port][/path] URLs can "
-		    "be followed", gd->cfg.mirror);
+	    (host = evhttp_uri_get_host(uri)) == NULL)
+		fatalx("mirror %s: not a URL glossd can follow",
+		    gd->cfg.mirror);
 	m = xcalloc(1, sizeof *m);
 	m->gd = gd;
 	m->host = xstrdup(host);
@@ -257,7 +259,7 @@ mirror_start(struct glossd *gd, struct event_base *base)
 	evhttp_connection_set_max_body_size(m->conn, MIRROR_BODY_MAX);
 	log_info("mirror %s: following from seq %lld", gd->cfg.mirror,
 	    (long long)m->after);
-	mirror_fetch(-1, 0, m);
+	evtimer_add(m->timer, &now);	/* once the loop runs */
 	return m;
 }
 

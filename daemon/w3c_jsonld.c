@@ -151,32 +151,21 @@ w3c_text(struct buf *b, const char *text, size_t len, const char *purpose)
 }
 
 /*
- * One more body per follow-up link (links: the stored JSON array, or
- * NULL): an external resource with the URL as posted and its title as
+ * One more body per follow-up link: an External Web Resource at where it
+ * is fetched (a DOI or arXiv id as its https URL), its title as
  * rdfs:label ("title" is not a term of the annotation context).
  */
 static void
-w3c_links(struct buf *b, const char *links)
+w3c_link_cb(const char *href, const char *title, void *arg)
 {
-	json_t		*all, *link;
-	const char	*url;
-	size_t		 i;
+	struct buf	*b = arg;
 
-	if (links == NULL || (all = json_loads(links, 0, NULL)) == NULL)
-		return;
-	json_array_foreach(all, i, link) {
-		if ((url = json_string_value(json_object_get(link,
-		    "url"))) == NULL)
-			continue;
-		buf_puts(b, ",{\"id\":");
-		jcs_write_string(b, url, strlen(url));
-		buf_puts(b, ",\"type\":\"Text\"");
-		if (json_is_string(json_object_get(link, "title")))
-			api_member(b, "label", json_string_value(
-			    json_object_get(link, "title")));
-		buf_putc(b, '}');
-	}
-	json_decref(all);
+	buf_puts(b, ",{\"id\":");
+	jcs_write_string(b, href, strlen(href));
+	buf_puts(b, ",\"type\":\"Text\"");
+	if (title != NULL)
+		api_member(b, "label", title);
+	buf_putc(b, '}');
 }
 
 /*
@@ -292,7 +281,7 @@ w3c_annotation_cb(const struct store_annotation *a, void *arg)
 	buf_puts(b, ",\"body\":[");
 	w3c_text(b, a->text, a->text_len, a->reply_to != NULL ? motivation :
 	    NULL);
-	w3c_links(b, a->links);
+	api_links_foreach(a, w3c_link_cb, b);
 	buf_puts(b, "],\"target\":");
 	w3c_target(b, x->w, a);
 	w3c_signature(b, x->w, a->id, x->st, a->status, a->revisions > 0);

@@ -104,6 +104,9 @@ done
 same "$bad" 0 "each statement's id is the SHA-256 of its file"
 expect 0 "gloss verify-bundle" "$GLOSS" verify-bundle "$T/bundle"
 contains "$T/out" "valid: $n statements" "and says how many"
+expect 0 "gloss verify-bundle --json" "$GLOSS" verify-bundle --json "$T/bundle"
+same "$(jq -c . "$T/out")" "{\"valid\":true,\"statements\":$n,\"problems\":0}" \
+    "says it in JSON"
 expect 2 "export into a directory that is not empty is refused" \
     "$GLOSS" export "$RID" -o "$T/bundle"
 same "$(curl -s "$A/v1/records/$RID/bundle" | wc -l)" "$n" \
@@ -126,6 +129,8 @@ contains "$T/err" "$r1.json.minisig: its SHA-256" "and the swapped signature"
 contains "$T/err" "no good" "and the missing key"
 grep -q "problems in $n statements" "$T/err" && ok "it counts every problem" ||
     not_ok "it counts every problem"
+expect 1 "gloss verify-bundle --json of it" "$GLOSS" verify-bundle --json "$T/bad"
+same "$(jq .valid "$T/out")" false "is not valid in JSON either"
 
 # --- Import into B --------------------------------------------------------
 {

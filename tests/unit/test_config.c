@@ -837,6 +837,38 @@ test_reviewer_refused(void **state)
 	parse_refused(text, 1, "reviewer");
 }
 
+/* base_url and mirror: URLs, spelled one way; a mirror speaks http. */
+static void
+test_urls(void **state)
+{
+	struct config	cfg;
+
+	config_defaults(&cfg);
+	assert_null(cfg.base_url);
+	assert_null(cfg.mirror);
+	assert_int_equal(cfg.mirror_interval, 5);
+	config_clear(&cfg);
+	parse_ok(&cfg, "base_url = https://gloss.example.org/talks//\n"
+	    "mirror = http://127.0.0.1:8080/\nmirror_interval = 3600\n");
+	assert_string_equal(cfg.base_url, "https://gloss.example.org/talks");
+	assert_string_equal(cfg.mirror, "http://127.0.0.1:8080");
+	assert_int_equal(cfg.mirror_interval, 3600);
+	config_clear(&cfg);
+	parse_ok(&cfg, "base_url = http://x/\n");
+	assert_string_equal(cfg.base_url, "http://x");
+	config_clear(&cfg);
+
+	parse_refused("base_url = ftp://x\n", 1, "base_url must be an http "
+	    "or https URL");
+	parse_refused("base_url = gloss.example.org\n", 1, "base_url");
+	parse_refused("base_url = http://a b\n", 1, "base_url");
+	parse_refused("base_url = http://a\"b\n", 1, "base_url");
+	parse_refused("\nmirror = https://a.example\n", 2,
+	    "mirror must be an http URL");
+	parse_refused("mirror_interval = 0\n", 1, "mirror_interval");
+	parse_refused("mirror_interval = 3601\n", 1, "mirror_interval");
+}
+
 int
 main(void)
 {
@@ -867,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_record_moderation_repeated),
 		cmocka_unit_test(test_reviewer_keys),
 		cmocka_unit_test(test_reviewer_refused),
+		cmocka_unit_test(test_urls),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, group_setup,

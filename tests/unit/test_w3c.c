@@ -286,14 +286,20 @@ test_reading_links(void **state)
 	json_t			*j, *body;
 
 	st = annotate(g, key_other, "reading", "Two papers.", json_pack(
-	    "{s:[{s:s, s:s}, {s:s}]}", "links", "url",
+	    "{s:[{s:s, s:s}, {s:s}, {s:s}, {s:s}]}", "links", "url",
 	    "https://arxiv.org/abs/2306.13549", "title", "A survey \"MLLM\"",
-	    "url", "https://example.org/paper?a=1&b=2"));
+	    "url", "https://example.org/paper?a=1&b=2", "url",
+	    "doi:10.1145/3290605.3300233", "url", "arXiv:2304.08485v2"));
 	j = annotation(g, st->id);
 	check_str(j, "motivation", "linking");
 	check_str(j, "target", RECORD_IRI);
 	body = json_object_get(j, "body");
-	assert_int_equal(json_array_size(body), 3);
+	assert_int_equal(json_array_size(body), 5);
+	/* Identifiers as the addresses they are fetched at. */
+	check_str(json_array_get(body, 3), "id",
+	    "https://doi.org/10.1145/3290605.3300233");
+	check_str(json_array_get(body, 4), "id",
+	    "https://arxiv.org/abs/2304.08485");
 	check_str(json_array_get(body, 0), "value", "Two papers.");
 	check_str(json_array_get(body, 1), "id",
 	    "https://arxiv.org/abs/2306.13549");
