@@ -361,7 +361,7 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 int
 api_check_conversation(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    struct api_fold *f, char existing[GLOSS_ID_LEN + 1], int import)
+    struct api_fold *f, char existing[GLOSS_ID_LEN + 1], int trusted)
 {
 	struct api_target	t;
 
@@ -384,7 +384,7 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 	case STMT_FLAG:
 	case STMT_MODERATION:
 		return api_check_moderation(gd, resp, st, place, existing,
-		    import);
+		    trusted);
 	case STMT_LINK_REVIEW:
 		return api_check_link_review(gd, resp, st);
 	default:

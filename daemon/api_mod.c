@@ -226,20 +226,22 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 }
 
 /*
- * A flag or a moderation decision, against the stored state.  Returns 0
- * to store it, 1 for a repeated flag (its id in existing), -1 refused.
+ * A flag or a moderation decision, against the stored state; trusted (an
+ * importer's replay) takes a decision from a key this glossd does not
+ * list as a moderator.  Returns 0 to store it, 1 for a repeated flag (its
+ * id in existing), -1 refused.
  */
 int
 api_check_moderation(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    char existing[GLOSS_ID_LEN + 1], int import)
+    char existing[GLOSS_ID_LEN + 1], int trusted)
 {
 	const struct stmt_moderation	*m = &st->u.moderation;
 
 
 	if (st->type == STMT_FLAG)
 		return api_check_flag(gd, resp, st, place, existing);
-	if (!import && !config_has_key(&gd->cfg.moderators, &st->key)) {
+	if (!trusted && !config_has_key(&gd->cfg.moderators, &st->key)) {
 		http_error(resp, 403, "not_moderator", "only moderator keys "
 		    "may decide");
 		return -1;

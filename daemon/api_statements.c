@@ -133,13 +133,13 @@ api_seq_cb(const struct store_statement *row, void *arg)
 }
 
 /*
- * A request signed by an importer or curator key (DESIGN.md §3), like a
- * statement the mirror pulled, replays statements another glossd
- * accepted: their created time is past and their record's curator is
- * that glossd's.  The signed URI carries ?body=<SHA-256 of the body>, so
- * a captured header cannot carry another body.  Returns 1 for a replay,
- * 0 for an unsigned request, -1 with 401/403 in resp for a bad or
- * foreign one.
+ * Where a POST comes from, which decides what it is exempt from
+ * (enum api_origin).  A request signed by an importer or a curator key
+ * (DESIGN.md §3) replays statements another glossd accepted, as the
+ * mirror's do: their created time is past, and the rate limits are for
+ * live clients.  The signed URI carries ?body=<SHA-256 of the body>, so
+ * a captured header cannot carry another body.  Returns the origin, or
+ * -1 with 401/403 in resp for a bad or foreign signature.
  */
 static int
 api_importer(struct glossd *gd, struct http_request *req,
@@ -150,9 +150,9 @@ api_importer(struct glossd *gd, struct http_request *req,
 	char			 want[GLOSS_ID_LEN + 1];
 
 	if (req->replay)
-		return 1;
+		return ORIGIN_MIRROR;
 	if (req->authz == NULL)
-		return 0;
+		return ORIGIN_LIVE;
 	stmt_sha256_hex(req->body, req->body_len, want);
 	if (hash == NULL || strcmp(hash, want) != 0) {
 		http_error(resp, 401, "bad_request_signature", "a signed POST "
@@ -164,13 +164,13 @@ api_importer(struct glossd *gd, struct http_request *req,
 		http_error(resp, 401, "bad_request_signature", "%s", errstr);
 		return -1;
 	}
-	if (!config_has_key(&gd->cfg.importers, &key) &&
-	    !config_has_key(&gd->cfg.curators, &key)) {
-		http_error(resp, 403, "not_importer", "that key may not "
-		    "import statements here");
-		return -1;
-	}
-	return 1;
+	if (config_has_key(&gd->cfg.importers, &key))
+		return ORIGIN_IMPORTER;
+	if (config_has_key(&gd->cfg.curators, &key))
+		return ORIGIN_CURATOR;
+	http_error(resp, 403, "not_importer", "that key may not import "
+	    "statements here");
+	return -1;
 }
 
 /*
@@ -199,7 +199,7 @@ api_post(struct glossd *gd, struct http_request *req,
 	size_t			 minisig_len;
 	int64_t			 seq, wait;
 	enum store_rc		 rc;
-	int			 import, done = -1;
+	int			 origin, done = -1;
 
 	memset(p, 0, sizeof *p);
 	memset(&fold, 0, sizeof fold);
@@ -208,9 +208,9 @@ api_post(struct glossd *gd, struct http_request *req,
 		    "post there", gd->cfg.mirror);
 		return -1;
 	}
-	if ((import = api_importer(gd, req, resp)) == -1)
+	if ((origin = api_importer(gd, req, resp)) == -1)
 		return -1;
-	if (!import && gd->rl_ip_writes != NULL && (wait = ratelimit_take(
+	if (origin == ORIGIN_LIVE && gd->rl_ip_writes != NULL && (wait = ratelimit_take(
 	    gd->rl_ip_writes, req->client, req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "too many writes from that "
 		    "address");
@@ -250,7 +250,7 @@ api_post(struct glossd *gd, struct http_request *req,
 	 * verification; only a verified statement spends a token (in
 	 * api_check_posting), so nobody can spend another key's.
 	 */
-	if (!import && gd->rl_key != NULL &&
+	if (origin == ORIGIN_LIVE && gd->rl_key != NULL &&
 	    !config_has_key(&gd->cfg.moderators, &st->key) &&
 	    (wait = ratelimit_peek(gd->rl_key, st->author, req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "that key posts too fast");
@@ -272,14 +272,16 @@ api_post(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, rc);
 		goto out;
 	}
-	if (!import && policy_created(st->created, req->now,
+	if (origin == ORIGIN_LIVE && policy_created(st->created, req->now,
 	    gd->cfg.limits.skew, &v) == -1) {
 		api_refuse(resp, &v);
 		goto out;
 	}
 	switch (st->type) {
 	case STMT_RECORD:
-		if (!import && policy_record(&gd->cfg, st, &v) == -1) {
+		/* A curator may vouch for another glossd's curator. */
+		if (origin < ORIGIN_CURATOR &&
+		    policy_record(&gd->cfg, st, &v) == -1) {
 			api_refuse(resp, &v);
 			goto out;
 		}
@@ -290,7 +292,7 @@ api_post(struct glossd *gd, struct http_request *req,
 		break;
 	default:
 		switch (api_check_conversation(gd, resp, st, &place, &fold,
-		    existing, import)) {
+		    existing, origin == ORIGIN_IMPORTER)) {
 		case -1:
 			goto out;
 		case 1:
@@ -305,7 +307,8 @@ api_post(struct glossd *gd, struct http_request *req,
 		}
 		break;
 	}
-	if (api_check_posting(gd, req, resp, st, import, &place) == -1)
+	if (api_check_posting(gd, req, resp, st, origin != ORIGIN_LIVE,
+	    &place) == -1)
 		goto out;
 	rc = store_append(gd->store, st, minisig, req->now, &place, &seq);
 	switch (rc) {

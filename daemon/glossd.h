@@ -405,6 +405,21 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 		     struct http_response *);
 
 /* api_statements.c, api_records.c, api_log.c */
+/*
+ * Where a POST comes from (api_importer), each exempt from more checks:
+ * a live client from none; a replay (the mirror's, or an import) from
+ * the created-time window and the rate limits; an import by a curator
+ * also from the curator check of records, which it may vouch for; an
+ * import by an importer key, trusted with another glossd's whole log,
+ * also from the moderator check of decisions.  A mirror is trusted with
+ * nothing but the order: its upstream's roles must be this glossd's.
+ */
+enum api_origin {
+	ORIGIN_LIVE,
+	ORIGIN_MIRROR,
+	ORIGIN_CURATOR,
+	ORIGIN_IMPORTER,
+};
 struct api_posted {			/* what a POST stored, or had */
 	int		 status;	/* 201 stored now, 200 before */
 	char		 id[GLOSS_ID_LEN + 1];

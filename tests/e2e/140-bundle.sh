@@ -190,5 +190,25 @@ kill -TERM "$b_pid"
 wait "$b_pid"
 same "$?" 0 "B exits 0"
 b_pid=
+
+# A curator vouches for records, not for decisions: into a glossd that
+# does not list the bundle's moderator, the import stops at the first
+# decision, and what came before it stays.
+echo "curator = $ME" > "$T/c.conf"
+"$GLOSSD" -d -f "$T/c.conf" -p 0 -P "$T/c.port" -D "$T/c.db" \
+    >>"$T/c.log" 2>&1 &
+b_pid=$!
+wait_for "$b_pid" "$T/c.port" || { echo "Bail out! C did not start"; exit 99; }
+C=http://127.0.0.1:$(cat "$T/c.port")
+expect 1 "a curator's import meets the target's moderators" \
+    "$GLOSS" -S "$C" import "$T/bundle"
+contains "$T/err" "403 not_moderator" "403 not_moderator"
+first_decision=$(grep -n ' moderation ' "$T/bundle/STATEMENTS" | head -n 1 | cut -d: -f1)
+same "$(curl -s "$C/healthz" | jq .statements)" "$((first_decision - 1))" \
+    "everything before the first decision was imported"
+kill -TERM "$b_pid"
+wait "$b_pid"
+same "$?" 0 "C exits 0"
+b_pid=
 stop_daemon
 done_testing

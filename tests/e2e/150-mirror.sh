@@ -22,9 +22,12 @@ done
 c4=$("$GLOSS" critique "$RID" --talk 5 --at +1:00 -m "A critique." 2>/dev/null)
 "$GLOSS" edit "$c4" -m "A critique, edited." >/dev/null 2>&1
 
-# start_mirror NAME UPSTREAM: glossd NAME following UPSTREAM; $url_NAME.
+# start_mirror NAME UPSTREAM [CURATOR]: glossd NAME following UPSTREAM,
+# listing the upstream's curator key (as a mirror must) unless CURATOR
+# says "none"; its URL in $url_NAME.
 start_mirror() {
 	printf 'mirror = %s\nmirror_interval = 1\n' "$2" > "$T/$1.conf"
+	[ "${3:-}" = none ] || echo "curator = $CURATOR" >> "$T/$1.conf"
 	rm -f "$T/$1.port"
 	"$GLOSSD" -d -f "$T/$1.conf" -p 0 -P "$T/$1.port" -D "$T/$1.db" \
 	    >>"$T/$1.log" 2>&1 &
@@ -149,7 +152,16 @@ same "$(curl -s "$url_d/v1/mirror" | jq -r .error)" "the upstream cannot be reac
 same "$(curl -s -o /dev/null -w '%{http_code}' "$A/v1/mirror")" 404 \
     "a glossd that mirrors nothing answers 404 at /v1/mirror"
 
-for m in b c d; do
+# --- The upstream is trusted with the order, not with roles ----------------
+start_mirror e "$A" none
+until_mirror "$url_e" '.refused != null' &&
+    ok "a mirror that does not list the upstream's curator refuses its record" ||
+    not_ok "a mirror that does not list the upstream's curator refuses its record"
+same "$(curl -s "$url_e/v1/mirror" | jq -r '(.refused.seq|tostring) + " " + .refused.code')" \
+    "1 not_curator" "403 not_curator, at seq 1"
+same "$(count "$url_e")" 0 "and holds nothing"
+
+for m in b c d e; do
 	stop_mirror $m
 	grep -qE 'Sanitizer|runtime error' "$T/$m.log" &&
 	    not_ok "mirror $m's log is free of sanitizer reports" ||
