@@ -15,6 +15,8 @@
  * and key ids (hex), never taken from the server's words.
  */
 
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -229,22 +231,46 @@ bundle_export(struct client *c, const char *rid, const char *dir)
 	return rc;
 }
 
-/* A name a bundle may hold: no path, nothing hidden. */
+/*
+ * A name a bundle may hold: the ones export writes, made of ids and key
+ * ids, so none can reach outside the directory or a terminal's escapes.
+ */
 static int
 bundle_name_ok(const char *name)
 {
-	return name[0] != '\0' && name[0] != '.' &&
-	    strchr(name, '/') == NULL;
+	static const char *const fixed[] = { "bundle.json", "README",
+	    "STATEMENTS" };
+	size_t	i, len = strlen(name);
+
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		if (strcmp(name, fixed[i]) == 0)
+			return 1;
+	}
+	if (len == 16 + 4 && strcmp(name + 16, ".pub") == 0)
+		return strspn(name, "0123456789ABCDEF") == 16;
+	if (strspn(name, "0123456789abcdef") != GLOSS_ID_LEN)
+		return 0;
+	return strcmp(name + GLOSS_ID_LEN, ".json") == 0 ||
+	    strcmp(name + GLOSS_ID_LEN, ".json.minisig") == 0;
 }
 
-/* dir/name's bytes (at most max), or NULL after saying why. */
+/*
+ * dir/name's bytes (at most max), or NULL after saying why: a regular
+ * file only, so a link cannot lead out of the bundle nor a FIFO hang it.
+ */
 static char *
 bundle_read(const char *dir, const char *name, size_t max, size_t *len)
 {
-	char	*path, *data;
+	struct stat	 sb;
+	char		*path, *data = NULL;
 
 	xasprintf(&path, "%s/%s", dir, name);
-	data = file_read(path, max, len);
+	if (lstat(path, &sb) == -1)
+		fprintf(stderr, "gloss: %s: %s\n", path, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		fprintf(stderr, "gloss: %s: not a regular file\n", path);
+	else
+		data = file_read(path, max, len);
 	free(path);
 	return data;
 }
@@ -320,8 +346,10 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	    (v.minisig = bundle_read(dir, name, BUNDLE_FILE_MAX, &len)) ==
 	    NULL)
 		failed++;
-	if (failed == 0 && verify_bytes(&v, id) == -1)
+	if (failed == 0 && verify_bytes(&v, id) == -1) {
+		fprintf(stderr, "gloss: %s.json does not verify\n", id);
 		failed++;
+	}
 	if (failed == 0 && strcmp(stmt_type_name(v.st->type), type) != 0) {
 		fprintf(stderr, "gloss: %s: STATEMENTS says %s, it is a %s\n",
 		    id, type, stmt_type_name(v.st->type));

@@ -37,11 +37,7 @@ import_post(const struct verified *v, void *arg)
 	int			 rc = EXIT_OK;
 
 	buf_init(&body);
-	buf_puts(&body, "{\"statement\":");
-	buf_add(&body, v->canonical, v->canonical_len);
-	buf_puts(&body, ",\"minisig\":");
-	jcs_write_string(&body, v->minisig, strlen(v->minisig));
-	buf_putc(&body, '}');
+	logline_wire(v->canonical, v->canonical_len, v->minisig, &body);
 	if (net_request(ctx->target, "POST", "/v1/statements", body.data,
 	    body.len, &resp) == -1)
 		rc = EXIT_USAGE;

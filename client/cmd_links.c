@@ -30,6 +30,7 @@ struct links_args {
 	long	concurrency;
 	long	timeout;
 	int	post;
+	int	allow_private;
 };
 
 /* The options of links check; -1 on a usage error, else RID at optind. */
@@ -41,6 +42,7 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "post", no_argument, NULL, 'p' },
+		{ "allow-private", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -64,6 +66,9 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 			break;
 		case 'p':
 			la->post = 1;
+			break;
+		case 'P':
+			la->allow_private = 1;
 			break;
 		case 'j':
 			c->json = 1;
@@ -231,6 +236,7 @@ links_run(struct client *c, const char *rid, json_t *entries,
 	progress = isatty(STDERR_FILENO);
 	opt.concurrency = (int)la->concurrency;
 	opt.timeout = (int)la->timeout;
+	opt.allow_private = la->allow_private;
 	opt.progress_cb = progress ? links_checking_cb : NULL;
 	opt.arg = NULL;
 	links = xcalloc(n, sizeof *links);

@@ -146,30 +146,43 @@ reading_times(json_t *citations, char *out, size_t len)
 	}
 }
 
+/* Member name of o as a string, "" when it is not one. */
+static const char *
+reading_str(json_t *o, const char *name)
+{
+	const char	*s = json_string_value(json_object_get(o, name));
+
+	return s != NULL ? s : "";
+}
+
+/* s as out_text writes it: no control or bidi character reaches the tty. */
+static void
+reading_put(const char *s)
+{
+	out_text(stdout, s, strlen(s), NULL);
+}
+
 static void
 reading_show_entry(struct client *c, json_t *e, size_t rank)
 {
-	const char	*title = json_string_value(json_object_get(e, "title"));
-	const char	*status = json_string_value(json_object_get(e,
-			    "status"));
-	const char	*key, *v;
+	const char	*status = reading_str(e, "status");
+	const char	*v;
 	json_t		*reviews = json_object_get(e, "reviews"), *n;
 	json_t		*check = json_object_get(e, "check");
 	char		 times[128];
 
-	key = json_string_value(json_object_get(e, "key"));
 	printf("%3zu. %s", rank, out_color(c, "\033[1m"));
-	if (title == NULL)
-		title = json_string_value(json_object_get(e, "url"));
-	out_text(stdout, title, strlen(title), NULL);
-	printf("%s  %s%s%s\n", out_color(c, "\033[0m"), out_color(c,
-	    strcmp(status, "unreviewed") == 0 ? "\033[2m" : "\033[32m"),
-	    status, out_color(c, "\033[0m"));
-	printf("     ");
-	if (strcmp(json_string_value(json_object_get(e, "type")), "url") != 0)
-		printf("%s  ", key);
-	v = json_string_value(json_object_get(e, "href"));
-	out_text(stdout, v, strlen(v), NULL);
+	reading_put(json_is_string(json_object_get(e, "title")) ?
+	    reading_str(e, "title") : reading_str(e, "url"));
+	printf("%s  %s", out_color(c, "\033[0m"), out_color(c,
+	    strcmp(status, "unreviewed") == 0 ? "\033[2m" : "\033[32m"));
+	reading_put(status);
+	printf("%s\n     ", out_color(c, "\033[0m"));
+	if (strcmp(reading_str(e, "type"), "url") != 0) {
+		reading_put(reading_str(e, "key"));
+		printf("  ");
+	}
+	reading_put(reading_str(e, "href"));
 	fputc('\n', stdout);
 	reading_times(json_object_get(e, "citations"), times, sizeof times);
 	printf("     cited %lld%s%s", (long long)json_integer_value(
@@ -179,13 +192,17 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 	if (json_integer_value(n) > 0)
 		printf(", %lld endorsement%s", (long long)json_integer_value(n),
 		    json_integer_value(n) == 1 ? "" : "s");
-	json_object_foreach(reviews, v, n)
-		printf(", %s %lld", v, (long long)json_integer_value(n));
-	if (json_is_object(check))
-		printf(", checked %s (%lld)", json_string_value(
-		    json_object_get(check, "verdict")),
-		    (long long)json_integer_value(json_object_get(check,
-		    "status")));
+	json_object_foreach(reviews, v, n) {
+		printf(", ");
+		reading_put(v);
+		printf(" %lld", (long long)json_integer_value(n));
+	}
+	if (json_is_object(check)) {
+		printf(", checked ");
+		reading_put(reading_str(check, "verdict"));
+		printf(" (%lld)", (long long)json_integer_value(
+		    json_object_get(check, "status")));
+	}
 	fputc('\n', stdout);
 	if ((v = json_string_value(json_object_get(e, "replacement"))) !=
 	    NULL)
@@ -224,7 +241,10 @@ reading_list(struct client *c, int argc, char **argv)
 		if (rc == -1)
 			return EXIT_USAGE;
 		rc = resp.status == 200 ? EXIT_OK : net_refused(&resp);
-		if (rc == EXIT_OK)
+		/* Exactly the server's bytes into a file; nothing raw to a tty. */
+		if (rc == EXIT_OK && isatty(STDOUT_FILENO))
+			out_text(stdout, resp.body.data, resp.body.len, NULL);
+		else if (rc == EXIT_OK)
 			fwrite(resp.body.data, 1, resp.body.len, stdout);
 		net_response_clear(&resp);
 		return rc;
@@ -240,10 +260,10 @@ reading_list(struct client *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Sign and post one verdict on url as annotation id cites it. */
-static int
-review_post(struct client *c, const char *id, const char *url,
-    const char *verdict, const char *note, const char *replacement)
+/* A verdict on url as annotation id cites it, to be signed. */
+static json_t *
+review_statement(const char *id, const char *url, const char *verdict,
+    const char *note, const char *replacement)
 {
 	json_t	*root;
 
@@ -254,7 +274,7 @@ review_post(struct client *c, const char *id, const char *url,
 	if (replacement != NULL)
 		json_object_set_new(root, "replacement",
 		    json_string(replacement));
-	return post_signed(c, "link-review", root);
+	return root;
 }
 
 /* gloss review-link ID URL --verdict V [--note T] [--replacement URL] */
@@ -285,8 +305,8 @@ cmd_review_link(struct client *c, int argc, char **argv)
 	}
 	if (optind + 2 != argc || verdict == NULL)
 		return cmd_usage("review-link");
-	return review_post(c, argv[optind], argv[optind + 1], verdict, note,
-	    replacement);
+	return post_signed(c, "link-review", review_statement(argv[optind],
+	    argv[optind + 1], verdict, note, replacement));
 }
 
 /* The link with the annotations that cite it (three at most). */
@@ -322,19 +342,28 @@ review_verdict(int ch)
 	return NULL;
 }
 
-/* Walk the entries on the terminal: one key press each. */
+/*
+ * Walk the entries on the terminal: one key press each, each verdict
+ * signed with the key loaded (and its passphrase asked) once.
+ */
 static int
 review_walk(struct client *c, json_t *entries)
 {
-	json_t		*e, *cite;
-	const char	*verdict;
-	char		*replacement;
-	FILE		*tty;
-	size_t		 i;
-	int		 ch, rc = EXIT_OK;
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	json_t			*e, *cite;
+	const char		*verdict, *id, *url;
+	char			*replacement, sid[GLOSS_ID_LEN + 1];
+	FILE			*tty;
+	size_t			 i;
+	int			 ch, rc = EXIT_OK;
 
-	if ((tty = fopen("/dev/tty", "r")) == NULL)
+	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;
+	if ((tty = fopen("/dev/tty", "r")) == NULL) {
+		minisig_seckey_free(sk);
+		return EXIT_USAGE;
+	}
 	json_array_foreach(entries, i, e) {
 		review_show(c, e, i + 1);
 		printf("[o]k [r]elevant [i]rrelevant [b]roken [m]oved "
@@ -351,14 +380,24 @@ review_walk(struct client *c, json_t *entries)
 			replacement = tty_line(tty, "Replacement URL (empty "
 			    "for none)");
 		cite = json_array_get(json_object_get(e, "citations"), 0);
-		rc = review_post(c, json_string_value(json_object_get(cite,
-		    "annotation")), json_string_value(json_object_get(cite,
-		    "url")), verdict, NULL, replacement);
+		id = json_string_value(json_object_get(cite, "annotation"));
+		url = json_string_value(json_object_get(cite, "url"));
+		if (id == NULL || url == NULL) {
+			fprintf(stderr, "gloss: the server sent an entry "
+			    "without a citation\n");
+			free(replacement);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if ((rc = post_as(c, "link-review", review_statement(id, url,
+		    verdict, NULL, replacement), sk, &pk, sid)) == EXIT_OK)
+			printf("%s\n", sid);
 		free(replacement);
 		if (rc != EXIT_OK)
 			break;
 	}
 	fclose(tty);
+	minisig_seckey_free(sk);
 	return rc;
 }
 

@@ -48,7 +48,7 @@ static const struct cmd commands[] = {
 	{ "search", "search QUERY [RID] [--kind KIND] [--limit N]",
 	    cmd_search },
 	{ "links", "links check RID [--talk N] [--concurrency N] "
-	    "[--timeout S] [--post]", cmd_links },
+	    "[--timeout S] [--post] [--allow-private]", cmd_links },
 	{ "flag", "flag ID --reason spam|abuse|off-topic|incorrect|broken-link|"
 	    "other [--note TEXT]", cmd_flag },
 	{ "mod", "mod queue [RID] | mod log | mod approve|reject|hide|restore "

@@ -634,11 +634,49 @@ lc_send(struct lc_check *chk, const char *addr)
  * lookups are the checker's own, not evhttp's, so that a deadline can
  * cancel one and wait for it to be gone.
  */
+/*
+ * Whether sa is an address a link in somebody else's record should not
+ * make this machine reach: its own, its network's, link-local (cloud
+ * metadata), multicast and the reserved blocks, as IPv4 or IPv6.
+ */
+static int
+lc_private(const struct sockaddr *sa)
+{
+	const struct sockaddr_in6	*s6;
+	const uint8_t			*a;
+	uint32_t			 v4;
+
+	if (sa->sa_family == AF_INET) {
+		v4 = ntohl(((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr);
+	} else if (sa->sa_family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		a = s6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			v4 = (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
+			    (uint32_t)a[14] << 8 | a[15];
+		else
+			return IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr) ||
+			    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) ||
+			    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
+			    IN6_IS_ADDR_MULTICAST(&s6->sin6_addr) ||
+			    (a[0] & 0xfe) == 0xfc;	/* fc00::/7, ULA */
+	} else
+		return 1;
+	return (v4 >> 24) == 0 || (v4 >> 24) == 10 || (v4 >> 24) == 127 ||
+	    (v4 >> 22) == (100u << 2 | 1) ||		/* 100.64/10 */
+	    (v4 >> 16) == (169u << 8 | 254) ||		/* 169.254/16 */
+	    (v4 >> 20) == (172u << 4 | 1) ||		/* 172.16/12 */
+	    (v4 >> 16) == (192u << 8 | 168) ||		/* 192.168/16 */
+	    (v4 >> 28) >= 14;				/* 224/4, 240/4 */
+}
+
 static void
 lc_resolved_cb(int error, struct evutil_addrinfo *ai, void *arg)
 {
 	struct lc_check	*chk = arg;
 	char		 addr[NI_MAXHOST];
+	int		 private;
 
 	if (error == EVUTIL_EAI_CANCEL) {
 		chk->lc->cancelled--;
@@ -648,11 +686,16 @@ lc_resolved_cb(int error, struct evutil_addrinfo *ai, void *arg)
 	if (error == 0 && (error = getnameinfo(ai->ai_addr, ai->ai_addrlen,
 	    addr, sizeof addr, NULL, 0, NI_NUMERICHOST)) != 0)
 		error = EVUTIL_EAI_FAIL;
+	private = error == 0 && !chk->lc->opt->allow_private &&
+	    lc_private(ai->ai_addr);
 	if (ai != NULL)
 		evutil_freeaddrinfo(ai);
 	if (error != 0)
 		lc_fail(chk, LINKCHECK_BROKEN, "DNS: %s",
 		    evutil_gai_strerror(error));
+	else if (private)
+		lc_fail(chk, LINKCHECK_UNSURE, "%s is a private address, "
+		    "not checked without --allow-private", addr);
 	else
 		lc_send(chk, addr);
 }

@@ -37,6 +37,7 @@ struct linkcheck_link {
 struct linkcheck_options {
 	int	  concurrency;		/* checks at once */
 	int	  timeout;		/* seconds per link, all hops */
+	int	  allow_private;	/* may reach loopback, LAN, ... */
 	void	(*progress_cb)(size_t, size_t, const char *, void *);
 	void	 *arg;
 };

@@ -166,7 +166,7 @@ enum link_type {
  * in the signed statement; everything here is derived from it, so a better
  * normalization only needs the views recomputed (LINK_NORM_VERSION).
  */
-#define LINK_NORM_VERSION	1
+#define LINK_NORM_VERSION	2
 struct link {
 	enum link_type	 type;
 	char		*key;	/* identity: arxiv:ID, doi:10.x/y, https://... */
@@ -188,6 +188,8 @@ struct logline {
 int		 logline_parse(const char *, size_t, struct logline *,
 		    const char **);
 void		 logline_clear(struct logline *);
+void		 logline_wire(const char *, size_t, const char *,
+		    struct buf *);
 
 /* statement.c */
 enum stmt_type {

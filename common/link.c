@@ -151,6 +151,23 @@ link_blank(const char *s, size_t n)
 	return (0);
 }
 
+/*
+ * Whether the n bytes at s are all printable ASCII: what a DOI is made of
+ * in practice, and nothing a terminal or a reader could be fooled by
+ * (C1 controls, bidirectional overrides) once its escapes are decoded.
+ */
+static int
+link_ascii_printable(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return (0);
+	}
+	return (1);
+}
+
 /* The byte the "%XX" at s (n bytes left) stands for, or -1. */
 static int
 link_unescape(const char *s, size_t n)
@@ -635,8 +652,7 @@ link_doi_valid(const char *s, size_t n)
 		if ((len = link_span(s + i + 1, n - i - 1, LINK_DIGIT)) == 0)
 			return (0);
 	}
-	return (i + 1 < n && s[i] == '/' && !link_blank(s, n) &&
-	    jcs_utf8_valid(s, n));
+	return (i + 1 < n && s[i] == '/' && link_ascii_printable(s, n));
 }
 
 /*

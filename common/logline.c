@@ -6,7 +6,8 @@
  * serve one thing and sign another.  The bytes are found between
  * "statement": and the last ,"minisig": of the line: a quote inside S is
  * always escaped, so that text cannot occur in it.  The client's
- * verify-log and import and the daemon's mirror all read lines here.
+ * verify-log and import and the daemon's mirror all read lines here, and
+ * turn them back into what a POST carries.
  */
 
 #include <stdlib.h>
@@ -61,4 +62,16 @@ logline_clear(struct logline *ll)
 {
 	free(ll->minisig);
 	memset(ll, 0, sizeof *ll);
+}
+
+/* The body of a POST of S (len bytes) with its minisig, into out. */
+void
+logline_wire(const char *canonical, size_t len, const char *minisig,
+    struct buf *out)
+{
+	buf_puts(out, "{\"statement\":");
+	buf_add(out, canonical, len);
+	buf_puts(out, ",\"minisig\":");
+	jcs_write_string(out, minisig, strlen(minisig));
+	buf_putc(out, '}');
 }

@@ -4,8 +4,9 @@
  * A mirror pulls its upstream's /v1/log?after=SEQ a page at a time and
  * hands every line to the same acceptance chain a POST meets (marked as
  * a replay: the created times are past), so each statement's signature
- * and rules are checked again here; the upstream is trusted for nothing
- * but the order.  The cursor is kept in the database after each applied
+ * and rules, and the roles of its author (curators, moderators), are
+ * checked again here against this glossd's configuration; the upstream
+ * is trusted for nothing but the order.  The cursor is kept in the database after each applied
  * statement, so a restart resumes where it stopped.  A statement that is
  * refused stops the mirror at it, since what follows may depend on it:
  * the refusal is logged and shown at GET /v1/mirror, and the mirror
@@ -23,7 +24,6 @@
 
 #include "glossd.h"
 
-#define MIRROR_PAGE		200
 #define MIRROR_TIMEOUT		30	/* seconds per request */
 #define MIRROR_BACKOFF_MAX	60	/* seconds */
 #define MIRROR_BODY_MAX		(64 * 1024 * 1024)
@@ -108,11 +108,7 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 		return 0;
 	}
 	buf_init(&body);
-	buf_puts(&body, "{\"statement\":");
-	buf_add(&body, ll.canonical, ll.canonical_len);
-	buf_puts(&body, ",\"minisig\":");
-	jcs_write_string(&body, ll.minisig, strlen(ll.minisig));
-	buf_putc(&body, '}');
+	logline_wire(ll.canonical, ll.canonical_len, ll.minisig, &body);
 	memset(&req, 0, sizeof req);
 	req.method = HTTP_POST;
 	req.path = req.target = "/v1/statements";
@@ -160,7 +156,7 @@ mirror_done(struct evhttp_request *req, void *arg)
 	struct timeval	 tv = { 0, 0 };
 	const char	*p, *end, *nl;
 	char		 why[64];
-	int		 lines = 0;
+	int64_t		 before = m->after;
 
 	if (req == NULL || evhttp_request_get_response_code(req) == 0) {
 		mirror_trouble(m, "the upstream cannot be reached");
@@ -180,13 +176,16 @@ mirror_done(struct evhttp_request *req, void *arg)
 			nl = end;
 		if (nl > p && mirror_apply(m, p, nl - p) == -1)
 			return;
-		lines++;
 	}
 	if (m->backoff != 0)
 		log_info("mirror %s: following again", m->gd->cfg.mirror);
 	m->backoff = 0;
 	m->error[0] = '\0';
-	m->caught_up = lines < MIRROR_PAGE;
+	/*
+	 * A page that moved the cursor may have a next one; one that did
+	 * not (empty, or only lines already applied) means waiting.
+	 */
+	m->caught_up = m->after == before;
 	if (m->caught_up)
 		tv.tv_sec = m->gd->cfg.mirror_interval;
 	evtimer_add(m->timer, &tv);
@@ -207,8 +206,9 @@ mirror_fetch(evutil_socket_t fd, short events, void *arg)
 	    m->host);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Accept",
 	    "application/x-ndjson");
-	xasprintf(&path, "%s/v1/log?after=%lld&limit=%d", m->prefix,
-	    (long long)m->after, MIRROR_PAGE);
+	/* The upstream's own page size: its page_max may be smaller. */
+	xasprintf(&path, "%s/v1/log?after=%lld", m->prefix,
+	    (long long)m->after);
 	if (evhttp_make_request(m->conn, req, EVHTTP_REQ_GET, path) == -1)
 		mirror_trouble(m, "cannot send a request to the upstream");
 	free(path);

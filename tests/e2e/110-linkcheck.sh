@@ -59,11 +59,24 @@ expect 0 "a second reading citing two of the same links" \
     "$GLOSS" reading "$RID" --talk 2 --link "$L/ok" --link "$L/missing" \
     -m "Two of them again."
 
+# --- Private addresses ----------------------------------------------------
+
+# A link in somebody's record must not make the checker probe the
+# reviewer's own network: loopback (and every private, link-local or
+# reserved address) is reported, not fetched, without --allow-private.
+n0=$(wc -l < "$T/http.log" 2>/dev/null || echo 0)
+expect 1 "links check refuses private addresses by default" \
+    "$GLOSS" links check "$RID" --talk 2 --timeout 2
+same "$(grep -c '^unsure  *-  .*(127.0.0.1 is a private address, not checked without --allow-private)$' "$T/out")" 13 \
+    "every loopback link is unsure, and says why"
+same "$(wc -l < "$T/http.log" 2>/dev/null || echo 0)" "$n0" \
+    "and the server saw no request"
+
 # --- Checking -----------------------------------------------------------
 
 t0=$(ms)
 expect 1 "links check exits 1 when a link is broken" \
-    "$GLOSS" links check "$RID" --talk 2 --timeout 2
+    "$GLOSS" links check --allow-private "$RID" --talk 2 --timeout 2
 elapsed=$(($(ms) - t0))
 same "$(wc -l < "$T/out")" 13 "one line per link, however often it is cited"
 same "$(line "$L/ok")" "ok 200 $L/ok" "200 is ok"
@@ -97,7 +110,7 @@ contains "$T/http.log" "GET /nohead 200 gloss-linkcheck/" \
     "and then with GET, as gloss-linkcheck"
 lacks "$T/http.log" "GET /ok" "a link that answers HEAD is not fetched"
 
-expect 1 "links check --json" "$GLOSS" --json links check "$RID" --talk 2 \
+expect 1 "links check --json" "$GLOSS" --json links check --allow-private "$RID" --talk 2 \
     --timeout 2 --concurrency 1
 slow=$(jq --arg u "$L/slow" '.links[] | select(.href == $u) | .ms' "$T/out")
 # libevent's timers run on a coarse clock: a few ms early is on time.
@@ -109,7 +122,7 @@ same "$(jq -r --arg u "$L/r1" '.links[] | select(.href == $u) |
     "the JSON holds the verdict, status and final URL"
 
 if command -v script >/dev/null 2>&1; then
-	script -qec "\"$GLOSS\" links check $RID --talk 2 --timeout 1" \
+	script -qec "\"$GLOSS\" links check --allow-private $RID --talk 2 --timeout 1" \
 	    /dev/null > "$T/tty" 2>&1
 	contains "$T/tty" "] checking $L/" "a progress line on a terminal"
 	same "$(grep -cE "$(printf '\033')\\[K(ok|moved|broken|unsure) " \
@@ -127,7 +140,7 @@ expect 1 "an unknown record is refused" "$GLOSS" links check no-such-record
 
 # --- Posting the results ----------------------------------------------
 
-expect 1 "links check --post" "$GLOSS" links check "$RID" --talk 2 \
+expect 1 "links check --post" "$GLOSS" links check --allow-private "$RID" --talk 2 \
     --timeout 2 --post
 same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 12 \
     "twelve reviews are posted: one per link, none for unsure"
@@ -168,19 +181,19 @@ expect 0 "a reading citing it by a name the certificate lacks" \
     -m "Over TLS, by another name."
 
 expect 1 "an untrusted certificate is broken" env -u SSL_CERT_FILE \
-    -u SSL_CERT_DIR "$GLOSS" links check "$RID" --talk 3
+    -u SSL_CERT_DIR "$GLOSS" links check --allow-private "$RID" --talk 3
 contains "$T/out" "broken    -  $S/ok  (certificate: " \
     "with the certificate error"
 lacks "$T/tls.log" "HEAD /ok" "nothing was asked over the untrusted channel"
 SSL_CERT_FILE=$T/cert.pem
 export SSL_CERT_FILE
 expect 0 "trusted through SSL_CERT_FILE, the links are fine" \
-    "$GLOSS" links check "$RID" --talk 3
+    "$GLOSS" links check --allow-private "$RID" --talk 3
 same "$(line "$S/ok")" "ok 200 $S/ok" "the HTTPS link is ok"
 same "$(line "$S/moved")" "moved 200 $S/moved -> $S/new-home" \
     "and its redirect is followed over HTTPS"
 expect 1 "a certificate for another host is broken" \
-    "$GLOSS" links check "$RID" --talk 4
+    "$GLOSS" links check --allow-private "$RID" --talk 4
 same "$(line "https://localhost:$TP/ok")" \
     "broken - https://localhost:$TP/ok (certificate: hostname mismatch)" \
     "the host name is verified"

@@ -327,6 +327,9 @@ static const struct refuse_case refused[] = {
 	{ "doi:10.1234/a%20b", "a DOI must be" },
 	{ "doi:10.1234/x%zz", "a DOI must be" },
 	{ "doi:10.1234/\xff", "a DOI must be" },
+	/* Decoded, a DOI holds nothing a terminal could be fooled by. */
+	{ "doi:10.1234/%E2%80%AEevil", "a DOI must be" },
+	{ "doi:10.1234/a%C2%9B31m", "a DOI must be" },
 };
 
 /* Parse s (a C string) and check the outcome against one table row. */
