@@ -286,10 +286,8 @@ bundle_check_sums(const char *dir, json_t *ok)
 	size_t	 len;
 	int	 failed = 0;
 
-	xasprintf(&line, "%s/SHA256SUMS", dir);
-	sums = file_read(line, BUNDLE_LIST_MAX, &len);
-	free(line);
-	if (sums == NULL)
+	if ((sums = bundle_read(dir, "SHA256SUMS", BUNDLE_LIST_MAX, &len)) ==
+	    NULL)
 		return 1;
 	for (line = sums; *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) == NULL)
