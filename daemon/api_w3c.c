@@ -91,47 +91,6 @@ w3c_ld(struct http_response *resp, int status)
 	resp->content_type = W3C_TYPE;
 }
 
-/* Whether one entity-tag of an If-None-Match list is etag (weakly). */
-static int
-w3c_etag_match(const char *list, const char *etag)
-{
-	const char	*p = list, *q;
-	size_t		 len = strlen(etag);
-
-	for (;;) {
-		p += strspn(p, " \t,");
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		if (*p != '"' || (q = strchr(p + 1, '"')) == NULL)
-			return 0;
-		if ((size_t)(q + 1 - p) == len && memcmp(p, etag, len) == 0)
-			return 1;
-		p = q + 1;
-	}
-}
-
-/*
- * Tag resp's body with a strong ETag (the start of its SHA-256) and, when
- * a GET's If-None-Match names it, answer 304 without the body.
- */
-static void
-w3c_etag(const struct http_request *req, struct http_response *resp)
-{
-	char	hash[GLOSS_ID_LEN + 1], etag[35];
-
-	stmt_sha256_hex(resp->body.data, resp->body.len, hash);
-	snprintf(etag, sizeof etag, "\"%.32s\"", hash);
-	http_header(resp, "ETag", "%s", etag);
-	if (req->method != HTTP_POST && req->if_none_match != NULL &&
-	    w3c_etag_match(req->if_none_match, etag)) {
-		resp->status = 304;
-		resp->content_type = NULL;
-		buf_reset(&resp->body);
-	}
-}
-
 /*
  * Let a page on any origin read the answer (it is public, and nothing
  * here takes a cookie), with the headers the protocol's clients read; a
@@ -188,7 +147,7 @@ w3c_answer(const struct w3c *w, struct http_request *req,
 		if (req->method == HTTP_POST)
 			http_header(resp, "Location", "%s/annotations/%s/%s",
 			    w->base, w->rid, id);
-		w3c_etag(req, resp);
+		http_etag(req, resp, NULL);
 	}
 }
 
@@ -439,7 +398,7 @@ api_w3c_get_container(struct glossd *gd, struct http_request *req,
 	if (page < 0 && prefer != 0)
 		http_header(resp, "Preference-Applied",
 		    "return=representation");
-	w3c_etag(req, resp);
+	http_etag(req, resp, NULL);
 out:
 	free(wk.ids);
 	store_record_clear(&rec);

@@ -26,6 +26,7 @@ struct cache_entry {
 	uint64_t	 generation;
 	int		 status;
 	const char	*content_type;	/* static strings only */
+	char		 etag[HTTP_ETAG_LEN];
 	char		*body;
 	size_t		 len;
 };
@@ -81,12 +82,12 @@ cache_slot(struct cache *c, const char *key)
 }
 
 /*
- * Fill resp with the answer kept for key at generation; 0 on a hit, -1
- * on a miss.
+ * Fill resp and etag with the answer kept for key at generation; 0 on a
+ * hit, -1 on a miss.
  */
 int
 cache_get(struct cache *c, const char *key, uint64_t generation,
-    struct http_response *resp)
+    struct http_response *resp, char etag[HTTP_ETAG_LEN])
 {
 	struct cache_entry	*e = cache_slot(c, key);
 
@@ -95,6 +96,7 @@ cache_get(struct cache *c, const char *key, uint64_t generation,
 		return -1;
 	resp->status = e->status;
 	resp->content_type = e->content_type;
+	memcpy(etag, e->etag, HTTP_ETAG_LEN);
 	buf_reset(&resp->body);
 	buf_add(&resp->body, e->body, e->len);
 	return 0;
@@ -102,20 +104,21 @@ cache_get(struct cache *c, const char *key, uint64_t generation,
 
 /*
  * Keep resp as the answer for key at generation, if it is a plain one (a
- * 200 with no header of its own) and small enough.
+ * 200 with no header of its own) and small enough.  Returns 0 with etag
+ * its ETag when it is kept, -1 when not.
  */
-void
+int
 cache_put(struct cache *c, const char *key, uint64_t generation,
-    const struct http_response *resp)
+    const struct http_response *resp, char etag[HTTP_ETAG_LEN])
 {
 	struct cache_entry	*e = cache_slot(c, key);
 
 	if (resp->status != 200 || resp->nheaders != 0 ||
 	    resp->location[0] != '\0' || resp->body.len > CACHE_ENTRY_MAX)
-		return;
+		return -1;
 	cache_drop(c, e);
 	if (c->bytes + resp->body.len > CACHE_TOTAL_MAX)
-		return;
+		return -1;
 	e->key = xstrdup(key);
 	e->generation = generation;
 	e->status = resp->status;
@@ -124,5 +127,8 @@ cache_put(struct cache *c, const char *key, uint64_t generation,
 	if (resp->body.len > 0)
 		memcpy(e->body, resp->body.data, resp->body.len);
 	e->len = resp->body.len;
+	http_etag_of(&resp->body, e->etag);
+	memcpy(etag, e->etag, HTTP_ETAG_LEN);
 	c->bytes += e->len;
+	return 0;
 }

@@ -396,6 +396,10 @@ void		 http_response_init(struct http_response *);
 void		 http_response_clear(struct http_response *);
 void		 http_error(struct http_response *, int, const char *,
 		     const char *, ...) GLOSS_PRINTF(4, 5);
+#define HTTP_ETAG_LEN	35		/* "32 hex digits", quoted */
+void		 http_etag_of(const struct buf *, char [HTTP_ETAG_LEN]);
+void		 http_etag(const struct http_request *, struct http_response *,
+		     const char *);
 void		 http_header(struct http_response *, const char *,
 		     const char *, ...) GLOSS_PRINTF(3, 4);
 void		 http_json(struct http_response *, int);
@@ -511,9 +515,9 @@ struct cache	*cache_new(void);
 void		 cache_free(struct cache *);
 void		 cache_clear(struct cache *);
 int		 cache_get(struct cache *, const char *, uint64_t,
-		     struct http_response *);
-void		 cache_put(struct cache *, const char *, uint64_t,
-		     const struct http_response *);
+		     struct http_response *, char [HTTP_ETAG_LEN]);
+int		 cache_put(struct cache *, const char *, uint64_t,
+		     const struct http_response *, char [HTTP_ETAG_LEN]);
 
 /* mirror.c */
 struct mirror;

@@ -421,13 +421,86 @@ http_parse_query(const char *q, struct http_request *req)
 	return 0;
 }
 
+/* Whether one entity-tag of an If-None-Match list is etag (weakly). */
+static int
+http_etag_match(const char *list, const char *etag)
+{
+	const char	*p = list, *q;
+	size_t		 len = strlen(etag);
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"' || (q = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if ((size_t)(q + 1 - p) == len && memcmp(p, etag, len) == 0)
+			return 1;
+		p = q + 1;
+	}
+}
+
+/* The strong ETag of body: the start of its SHA-256, quoted. */
+void
+http_etag_of(const struct buf *body, char etag[HTTP_ETAG_LEN])
+{
+	char	hash[GLOSS_ID_LEN + 1];
+
+	stmt_sha256_hex(body->data, body->len, hash);
+	snprintf(etag, HTTP_ETAG_LEN, "\"%.32s\"", hash);
+}
+
+/*
+ * Tag resp with etag (NULL: its body's) and, when a GET's If-None-Match
+ * names it, answer 304 without the body.
+ */
+void
+http_etag(const struct http_request *req, struct http_response *resp,
+    const char *etag)
+{
+	char	own[HTTP_ETAG_LEN];
+
+	if (etag == NULL) {
+		http_etag_of(&resp->body, own);
+		etag = own;
+	}
+	http_header(resp, "ETag", "%s", etag);
+	if (req->method != HTTP_POST && req->if_none_match != NULL &&
+	    http_etag_match(req->if_none_match, etag)) {
+		resp->status = 304;
+		resp->content_type = NULL;
+		buf_reset(&resp->body);
+	}
+}
+
+/*
+ * A public read, answered from cache.c while nothing has been stored
+ * since, with an ETag so a client that has it gets 304.
+ */
+static void
+http_cached(struct glossd *gd, const struct http_route *r,
+    struct http_request *req, struct http_response *resp)
+{
+	uint64_t	generation = store_generation(gd->store);
+	char		etag[HTTP_ETAG_LEN];
+
+	if (cache_get(gd->cache, req->target, generation, resp, etag) == -1) {
+		r->handler(gd, req, resp);
+		if (cache_put(gd->cache, req->target, generation, resp,
+		    etag) == -1)
+			return;
+	}
+	http_etag(req, resp, etag);
+}
+
 /* Route req and run its handler, or fill resp with 404/405. */
 void
 http_dispatch(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	const struct http_route	*r;
-	uint64_t		 generation;
 	int			 allowed;
 
 	if (req->method == HTTP_OTHER) {
@@ -447,15 +520,10 @@ http_dispatch(struct glossd *gd, struct http_request *req,
 		return;
 	}
 	if (r->cached && gd->cache != NULL && req->authz == NULL &&
-	    req->target != NULL) {
-		generation = store_generation(gd->store);
-		if (cache_get(gd->cache, req->target, generation, resp) == 0)
-			return;
+	    req->target != NULL)
+		http_cached(gd, r, req, resp);
+	else
 		r->handler(gd, req, resp);
-		cache_put(gd->cache, req->target, generation, resp);
-		return;
-	}
-	r->handler(gd, req, resp);
 }
 
 static enum http_method

@@ -199,6 +199,25 @@ expect 0 "gloss reading lists the entries" "$GLOSS" reading "$RID" --talk 5
 contains "$T/out" "Visual Instruction Tuning" "with their titles"
 contains "$T/out" "relevant" "and their status"
 
+# --- Kept answers: the same ETag until the next write ----------------------
+etag_of() {
+	curl -s -D - -o /dev/null "$SERVER$1" | tr -d '\r' |
+	    sed -n 's/^[Ee][Tt][Aa][Gg]: //p'
+}
+R=/v1/records/$RID/reading?talk=5
+e1=$(etag_of "$R")
+case $e1 in
+'"'*'"') ok "a public read carries an ETag" ;;
+*) not_ok "a public read carries an ETag" "got: $e1" ;;
+esac
+same "$(etag_of "$R")" "$e1" "the same answer, the same ETag"
+same "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $e1" "$SERVER$R")" 304 \
+    "If-None-Match with it: 304"
+"$GLOSS" reading "$RID" --talk 5 --link https://example.net/c -m "C." >/dev/null 2>&1
+same "$(curl -s -o "$T/out" -w '%{http_code}' -H "If-None-Match: $e1" "$SERVER$R")" 200 \
+    "after a write: 200"
+contains "$T/out" "example.net/c" "with the new entry"
+
 # --- Bad queries ------------------------------------------------------
 for q in talk=0 talk=99 status=great format=pdf limit=0 limit=501 offset=-1; do
 	same "$(reading_json "$q") $(jq -r .error.code "$T/list")" \
