@@ -174,29 +174,98 @@ api_importer(struct glossd *gd, struct http_request *req,
 }
 
 /*
- * Run a POST through the whole chain (the top of this file) and store what
- * passes.  The wire form {"statement":{...},"minisig":"..."} is the body
+ * The statement a POST carries, verified: the wire form is the body
  * itself, or with member set that member of the body (a W3C annotation
- * carries it so; without it the body is unsigned, 401).  With rid set
- * only an annotation of that record is taken.  Returns 0 with p filled
- * (201: stored now; 200: stored before, p->id naming what stands), or -1
+ * carries it so; without it the body is unsigned, 401); with rid set only
+ * an annotation of that record is taken.  A live key that has spent its
+ * rate is refused before the costly verification.  Returns the statement
+ * and its minisig (borrowed from *body, which the caller frees), or NULL
  * with the refusal in resp.
+ */
+static struct statement *
+api_post_verified(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, const char *member, const char *rid,
+    int origin, json_t **body, const char **minisig)
+{
+	struct statement	*st;
+	struct jcs_err		 err;
+	json_t			*wire, *stmt;
+	const char		*code;
+	char			*message;
+	size_t			 minisig_len;
+	int64_t			 wait;
+
+	if ((*body = jcs_parse(req->body, req->body_len, &err)) == NULL) {
+		http_error(resp, err.code == JCS_E_SYNTAX ||
+		    err.code == JCS_E_UTF8 ? 400 : 422,
+		    jcs_error_code(err.code), "%s", err.message);
+		return NULL;
+	}
+	wire = member == NULL ? *body : json_object_get(*body, member);
+	if (wire == NULL && json_is_object(*body)) {
+		http_error(resp, 401, "signature_required", "only signed "
+		    "annotations are taken: sign a gloss statement with `gloss "
+		    "post` or see docs/api.md: put {statement, minisig} in the "
+		    "\"%s\" member", member);
+		return NULL;
+	}
+	if (api_wire(resp, wire, &stmt, minisig, &minisig_len) == -1)
+		return NULL;
+	st = stmt_from_json(json_incref(stmt), &gd->cfg.limits.stmt, &code,
+	    &message);
+	if (st == NULL) {
+		http_error(resp, 422, code, "%s", message);
+		free(message);
+		return NULL;
+	}
+	if (rid != NULL && (st->type != STMT_ANNOTATION ||
+	    strcmp(st->u.annotation.record, rid) != 0)) {
+		http_error(resp, 422, "wrong_container", "this container takes "
+		    "the annotations of record %s only", rid);
+		goto fail;
+	}
+	/*
+	 * Only a verified statement spends a token (in api_check_posting),
+	 * so nobody can spend another key's.
+	 */
+	if (origin == ORIGIN_LIVE && gd->rl_key != NULL &&
+	    !config_has_key(&gd->cfg.moderators, &st->key) &&
+	    (wait = ratelimit_peek(gd->rl_key, st->author, req->now_ms)) > 0) {
+		http_rate_limited(resp, wait, "that key posts too fast");
+		goto fail;
+	}
+	if (stmt_verify(st, *minisig, minisig_len, &code, &message) == -1) {
+		http_error(resp, strcmp(code, "malformed_signature") == 0 ?
+		    400 : 401, code, "%s", message);
+		free(message);
+		goto fail;
+	}
+	return st;
+fail:
+	stmt_free(st);
+	return NULL;
+}
+
+/*
+ * Run a POST through the whole chain (the top of this file) and store what
+ * passes: who may post here at all, the statement (api_post_verified),
+ * then the rules that need the clock or the store.  member and rid as
+ * api_post_verified takes them.  Returns 0 with p filled (201: stored
+ * now; 200: stored before, p->id naming what stands), or -1 with the
+ * refusal in resp.
  */
 int
 api_post(struct glossd *gd, struct http_request *req,
     struct http_response *resp, const char *member, const char *rid,
     struct api_posted *p)
 {
-	struct statement	*st = NULL;
+	struct statement	*st;
 	struct store_placement	 place = { 0 };
 	struct policy_verdict	 v = { 0 };
 	struct api_fold		 fold;
 	char			 existing[GLOSS_ID_LEN + 1];
-	struct jcs_err		 err;
-	json_t			*body, *wire, *stmt;
-	const char		*minisig, *code;
-	char			*message;
-	size_t			 minisig_len;
+	json_t			*body = NULL;
+	const char		*minisig;
 	int64_t			 seq, wait;
 	enum store_rc		 rc;
 	int			 origin, done = -1;
@@ -210,58 +279,16 @@ api_post(struct glossd *gd, struct http_request *req,
 	}
 	if ((origin = api_importer(gd, req, resp)) == -1)
 		return -1;
-	if (origin == ORIGIN_LIVE && gd->rl_ip_writes != NULL && (wait = ratelimit_take(
-	    gd->rl_ip_writes, req->client, req->now_ms)) > 0) {
+	if (origin == ORIGIN_LIVE && gd->rl_ip_writes != NULL &&
+	    (wait = ratelimit_take(gd->rl_ip_writes, req->client,
+	    req->now_ms)) > 0) {
 		http_rate_limited(resp, wait, "too many writes from that "
 		    "address");
 		return -1;
 	}
-	if ((body = jcs_parse(req->body, req->body_len, &err)) == NULL) {
-		http_error(resp, err.code == JCS_E_SYNTAX ||
-		    err.code == JCS_E_UTF8 ? 400 : 422,
-		    jcs_error_code(err.code), "%s", err.message);
-		return -1;
-	}
-	wire = member == NULL ? body : json_object_get(body, member);
-	if (wire == NULL && json_is_object(body)) {
-		http_error(resp, 401, "signature_required", "only signed "
-		    "annotations are taken: sign a gloss statement with `gloss "
-		    "post` or see docs/api.md: put {statement, minisig} in the "
-		    "\"%s\" member", member);
+	if ((st = api_post_verified(gd, req, resp, member, rid, origin, &body,
+	    &minisig)) == NULL)
 		goto out;
-	}
-	if (api_wire(resp, wire, &stmt, &minisig, &minisig_len) == -1)
-		goto out;
-	st = stmt_from_json(json_incref(stmt), &gd->cfg.limits.stmt, &code,
-	    &message);
-	if (st == NULL) {
-		http_error(resp, 422, code, "%s", message);
-		free(message);
-		goto out;
-	}
-	if (rid != NULL && (st->type != STMT_ANNOTATION ||
-	    strcmp(st->u.annotation.record, rid) != 0)) {
-		http_error(resp, 422, "wrong_container", "this container takes "
-		    "the annotations of record %s only", rid);
-		goto out;
-	}
-	/*
-	 * A key that has spent its rate is refused before the costly
-	 * verification; only a verified statement spends a token (in
-	 * api_check_posting), so nobody can spend another key's.
-	 */
-	if (origin == ORIGIN_LIVE && gd->rl_key != NULL &&
-	    !config_has_key(&gd->cfg.moderators, &st->key) &&
-	    (wait = ratelimit_peek(gd->rl_key, st->author, req->now_ms)) > 0) {
-		http_rate_limited(resp, wait, "that key posts too fast");
-		goto out;
-	}
-	if (stmt_verify(st, minisig, minisig_len, &code, &message) == -1) {
-		http_error(resp, strcmp(code, "malformed_signature") == 0 ?
-		    400 : 401, code, "%s", message);
-		free(message);
-		goto out;
-	}
 	rc = store_statement(gd->store, st->id, api_seq_cb, &seq);
 	if (rc == STORE_OK) {
 		api_posted(p, 200, st->id, st, seq);
