@@ -10,8 +10,7 @@
  *
  * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
  * before store_append returns, and a 201 survives power loss, not just a
- * crash of glossd.  The daemon answers requests on one thread (its other
- * thread only checkpoints the WAL, checkpoint.c), so a short busy timeout
+ * crash of glossd.  The daemon is single-threaded, so a short busy timeout
  * keeps another process (a backup, the sqlite3 shell) from stalling the
  * event loop; if it holds the lock longer the request gets STORE_BUSY.
  */
