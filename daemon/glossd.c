@@ -167,7 +167,6 @@ main(int argc, char **argv)
 	struct event_base	*base;
 	struct event		*sigterm, *sigint, *sighup;
 	struct http_server	*srv;
-	struct checkpointer	*cp = NULL;
 	const char		*conffile = NULL, *portfile = NULL;
 	const char		*listen = NULL, *database = NULL, *errstr;
 	char			*cause;
@@ -272,15 +271,6 @@ main(int argc, char **argv)
 	}
 	gd.started = time(NULL);
 	gd.cache = cache_new();
-	/* A thread does not outlive daemon(): start it after. */
-	if (strcmp(gd.cfg.database, ":memory:") != 0) {
-		if ((cp = checkpointer_start(gd.cfg.database,
-		    &errstr)) == NULL)
-			log_warnx("WAL checkpoints stay in commits: %s",
-			    errstr);
-		else if (store_autocheckpoint(gd.store, 0) == -1)
-			log_warnx("SQLite keeps checkpointing in commits");
-	}
 
 	sigterm = evsignal_new(base, SIGTERM, glossd_signal_cb, base);
 	sigint = evsignal_new(base, SIGINT, glossd_signal_cb, base);
@@ -295,7 +285,6 @@ main(int argc, char **argv)
 	http_stop(srv);
 	mirror_free(gd.mirror);
 	cache_free(gd.cache);
-	checkpointer_stop(cp);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

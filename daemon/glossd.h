@@ -288,7 +288,6 @@ enum store_rc	 store_mine(struct store *, const char *, int64_t, int,
 		     store_annotation_cb, void *);
 int64_t		 store_count(struct store *);
 uint64_t	 store_generation(struct store *);
-int		 store_autocheckpoint(struct store *, int);
 enum store_rc	 store_mirror_after(struct store *, const char *,
 		     int64_t *);
 enum store_rc	 store_mirror_set(struct store *, const char *, int64_t);
@@ -509,12 +508,6 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 	     struct api_fold *, char [GLOSS_ID_LEN + 1], int);
 void	 api_fold_free(struct api_fold *);
 int	 api_not_visible(struct http_response *, const struct api_target *);
-
-/* checkpoint.c */
-struct checkpointer;
-struct checkpointer *checkpointer_start(const char *, const char **);
-void		 checkpointer_kick(struct checkpointer *);
-void		 checkpointer_stop(struct checkpointer *);
 
 /* cache.c */
 struct cache;

@@ -1179,15 +1179,3 @@ store_generation(struct store *s)
 {
 	return s->generation;
 }
-
-/*
- * Whether SQLite checkpoints the WAL itself, in the commit that crosses
- * its threshold (on, the default), or leaves it to checkpoint.c's thread
- * (off).  Returns 0, or -1 if SQLite refused.
- */
-int
-store_autocheckpoint(struct store *s, int on)
-{
-	return sqlite3_wal_autocheckpoint(s->db, on ? 1000 : 0) == SQLITE_OK ?
-	    0 : -1;
-}

@@ -10,8 +10,6 @@
  * with the real migrations and real signed statements from fixtures.c.
  */
 
-#include <sys/stat.h>
-
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -312,59 +310,6 @@ test_open_bad_path(void **state)
 	    &errstr));
 	assert_non_null(errstr);
 	assert_true(strncmp(errstr, "cannot open ", 12) == 0);
-}
-
-/*
- * With SQLite's own checkpoints off, commits stay in the WAL; the
- * checkpointer's thread copies them into the database file, on its own
- * connection, while the store's stays open; nothing is lost on reopen.
- */
-static void
-test_checkpointer(void **state)
-{
-	struct ctx		*c = *state;
-	struct checkpointer	*cp;
-	struct tmpdb		 t;
-	struct store		*s;
-	struct stat		 sb;
-	const char		*errstr = NULL;
-	off_t			 before;
-	char			 text[32];
-	int			 i;
-
-	assert_null(checkpointer_start("/nonexistent/dir/gloss.db", &errstr));
-	assert_non_null(errstr);
-
-	tmpdb_make(&t);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_autocheckpoint(s, 0), 0);
-	add_record(s, c->curator, "talks-2024");
-	for (i = 0; i < 200; i++) {
-		snprintf(text, sizeof text, "Comment %d.", i);
-		add_annotation(s, c->other, "talks-2024", "comment", 1, -1, -1,
-		    0, 1, text, NULL);
-	}
-	assert_int_equal(stat(t.path, &sb), 0);
-	before = sb.st_size;
-	if ((cp = checkpointer_start(t.path, &errstr)) == NULL)
-		fail_msg("checkpointer_start: %s", errstr);
-	checkpointer_kick(cp);
-	assert_int_equal(stat(t.path, &sb), 0);
-	assert_true(sb.st_size > before);
-	/* The store goes on writing beside it. */
-	add_annotation(s, c->other, "talks-2024", "comment", 1, -1, -1, 0, 1,
-	    "After the checkpoint.", NULL);
-	checkpointer_kick(cp);
-	checkpointer_stop(cp);
-	checkpointer_stop(NULL);
-	assert_int_equal(store_autocheckpoint(s, 1), 0);
-	store_close(s);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 202);
-	store_close(s);
-	tmpdb_remove(&t);
 }
 
 static void
@@ -4018,8 +3963,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_migrates, setup,
 		    teardown),
 		cmocka_unit_test(test_open_bad_path),
-		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
-		    teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_file, setup,
 		    teardown),
 		cmocka_unit_test(test_newer_schema_refused),
