@@ -379,19 +379,14 @@ api_feed_query(struct glossd *gd, struct http_request *req,
 static int
 api_feed_record_cb(const struct store_statement *row, void *arg)
 {
-	struct api_feed	*f = arg;
-	struct jcs_err	 err;
-	json_t		*st;
-	const char	*created;
+	struct api_feed		*f = arg;
+	struct statement	*st;
 
 	snprintf(f->curator, sizeof f->curator, "%s", row->author);
-	if ((st = jcs_parse(row->canonical, row->canonical_len,
-	    &err)) == NULL)
+	if ((st = api_stored_statement(row)) == NULL)
 		return -1;
-	created = json_string_value(json_object_get(st, "created"));
-	snprintf(f->created, sizeof f->created, "%s",
-	    created != NULL ? created : "");
-	json_decref(st);
+	snprintf(f->created, sizeof f->created, "%s", st->created_text);
+	stmt_free(st);
 	return 0;
 }
 

@@ -88,10 +88,6 @@ api_bundle_cb(const struct store_statement *row, void *arg)
 {
 	struct api_bundle	*b = arg;
 	struct statement	*st;
-	struct jcs_err		 err;
-	json_t			*root;
-	const char		*code;
-	char			*message;
 
 	b->after = row->seq;
 	b->rows++;
@@ -100,12 +96,7 @@ api_bundle_cb(const struct store_statement *row, void *arg)
 	if (b->out != NULL && strcmp(row->type, "profile") != 0 &&
 	    strcmp(row->type, "moderation") != 0)
 		return 0;
-	if ((root = jcs_parse(row->canonical, row->canonical_len, &err)) ==
-	    NULL || (st = stmt_from_json(root, NULL, &code, &message)) ==
-	    NULL) {
-		log_warnx("stored statement %s no longer parses", row->id);
-		if (root != NULL)
-			free(message);
+	if ((st = api_stored_statement(row)) == NULL) {
 		b->failed = 1;
 		return -1;
 	}

@@ -72,22 +72,36 @@ api_type_cb(const struct store_statement *row, void *arg)
 	return 0;
 }
 
-static int
-api_chain_cb(const struct store_statement *row, void *arg)
+/*
+ * A stored statement as a struct statement again, or NULL (logged) if
+ * its bytes no longer parse: the log was damaged behind glossd's back.
+ */
+struct statement *
+api_stored_statement(const struct store_statement *row)
 {
-	struct api_chain	*c = arg;
 	struct statement	*st;
 	struct jcs_err		 err;
 	json_t			*root;
 	const char		*code;
 	char			*message;
 
-	root = jcs_parse(row->canonical, row->canonical_len, &err);
-	st = root != NULL ? stmt_from_json(root, NULL, &code, &message) : NULL;
-	if (st == NULL) {
-		log_warnx("stored statement %s no longer parses", row->id);
-		if (root != NULL)
-			free(message);
+	if ((root = jcs_parse(row->canonical, row->canonical_len, &err)) !=
+	    NULL && (st = stmt_from_json(root, NULL, &code, &message)) !=
+	    NULL)
+		return st;
+	log_warnx("stored statement %s no longer parses", row->id);
+	if (root != NULL)
+		free(message);
+	return NULL;
+}
+
+static int
+api_chain_cb(const struct store_statement *row, void *arg)
+{
+	struct api_chain	*c = arg;
+	struct statement	*st;
+
+	if ((st = api_stored_statement(row)) == NULL) {
 		c->failed = 1;
 		return -1;
 	}

@@ -503,6 +503,7 @@ struct api_fold {			/* what a revision's placement borrows */
 int	 api_target(struct glossd *, struct http_response *, const char *,
 	     const char *, struct api_target *);
 int	 api_type_cb(const struct store_statement *, void *);
+struct statement *api_stored_statement(const struct store_statement *);
 int	 api_check_conversation(struct glossd *, struct http_response *,
 	     const struct statement *, struct store_placement *,
 	     struct api_fold *, char [GLOSS_ID_LEN + 1], int);
