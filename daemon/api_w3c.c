@@ -494,6 +494,26 @@ w3c_value(const char **p, char *out, size_t len)
 	return 0;
 }
 
+/*
+ * The next ";name=value" parameter of a header element at *p (leading
+ * blanks skipped): 1 with name (n bytes, borrowed) and value filled, 0
+ * when the element has no more, -1 when it does not parse.
+ */
+static int
+w3c_param(const char **p, const char **name, size_t *n, char *value,
+    size_t len)
+{
+	*p += strspn(*p, " \t");
+	if (**p != ';')
+		return 0;
+	++*p;
+	*p += strspn(*p, " \t");
+	*name = *p;
+	if ((*n = w3c_token(p)) == 0 || w3c_value(p, value, len) == -1)
+		return -1;
+	return 1;
+}
+
 /* The flags for the space-separated IRIs of an include parameter. */
 static int
 w3c_includes(const char *list)
@@ -532,7 +552,7 @@ api_w3c_prefer(const char *h)
 	const char	*p = h, *name;
 	char		 value[512];
 	size_t		 n;
-	int		 flags = 0, ours;
+	int		 flags = 0, ours, rc;
 
 	if (h == NULL)
 		return 0;
@@ -544,18 +564,14 @@ api_w3c_prefer(const char *h)
 			return 0;
 		ours = n == 6 && strncasecmp(name, "return", 6) == 0 &&
 		    strcmp(value, "representation") == 0;
-		for (p += strspn(p, " \t"); *p == ';';
-		    p += strspn(p, " \t")) {
-			p++;
-			p += strspn(p, " \t");
-			name = p;
-			n = w3c_token(&p);
-			if (n == 0 || w3c_value(&p, value, sizeof value) == -1)
-				return 0;
+		while ((rc = w3c_param(&p, &name, &n, value,
+		    sizeof value)) == 1) {
 			if (ours && n == 7 && strncasecmp(name, "include",
 			    7) == 0)
 				flags |= w3c_includes(value);
 		}
+		if (rc == -1)
+			return 0;
 		if (*p == '\0')
 			return flags;
 		if (*p++ != ',')
@@ -576,7 +592,7 @@ api_w3c_acceptable(const char *h)
 	const char	*p = h, *range, *name;
 	char		 value[32];
 	size_t		 i, n, len;
-	int		 zero;
+	int		 zero, rc;
 
 	if (h == NULL || h[strspn(h, " \t")] == '\0')
 		return 1;
@@ -587,20 +603,16 @@ api_w3c_acceptable(const char *h)
 			return 1;
 		len = p - range;
 		zero = 0;
-		for (p += strspn(p, " \t"); *p == ';';
-		    p += strspn(p, " \t")) {
-			p++;
-			p += strspn(p, " \t");
-			name = p;
-			n = w3c_token(&p);
-			if (n == 0 || w3c_value(&p, value, sizeof value) == -1)
-				return 1;
+		while ((rc = w3c_param(&p, &name, &n, value,
+		    sizeof value)) == 1) {
 			/* q=0, 0., 0.0, 0.00 or 0.000: not acceptable. */
 			if (n == 1 && (*name == 'q' || *name == 'Q'))
 				zero = value[0] == '0' && (value[1] == '\0' ||
 				    (value[1] == '.' && value[2 +
 				    strspn(value + 2, "0")] == '\0'));
 		}
+		if (rc == -1)
+			return 1;
 		for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
 			if (!zero && strlen(ranges[i]) == len &&
 			    strncasecmp(range, ranges[i], len) == 0)
