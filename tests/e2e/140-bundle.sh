@@ -119,6 +119,10 @@ cp -R "$T/bundle" "$T/bad"
 sed -i 's/understated\./overstated./' "$T/bad/$c1.json"
 cp "$T/bad/$reply.json.minisig" "$T/bad/$r1.json.minisig"
 rm "$T/bad/$(grep "^$reply " "$T/bad/STATEMENTS" | cut -d' ' -f3).pub"
+# The record's author's key, replaced by a link out of the bundle.
+rkey=$(head -n 1 "$T/bad/STATEMENTS" | cut -d' ' -f3)
+rm "$T/bad/$rkey.pub"
+ln -s /etc/hostname "$T/bad/$rkey.pub"
 (cd "$T/bad" && sha256sum -c --quiet SHA256SUMS) >/dev/null 2>&1 &&
     not_ok "sha256sum -c refuses the tampered copy" ||
     ok "sha256sum -c refuses the tampered copy"
@@ -127,6 +131,7 @@ contains "$T/err" "$c1.json: its SHA-256 is not the one SHA256SUMS gives" \
     "it names the changed statement"
 contains "$T/err" "$r1.json.minisig: its SHA-256" "and the swapped signature"
 contains "$T/err" "no good" "and the missing key"
+contains "$T/err" "$rkey.pub: not a regular file" "and the key that is a link"
 grep -q "problems in $n statements" "$T/err" && ok "it counts every problem" ||
     not_ok "it counts every problem"
 expect 1 "gloss verify-bundle --json of it" "$GLOSS" verify-bundle --json "$T/bad"
