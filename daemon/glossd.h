@@ -247,6 +247,9 @@ int		 store_user_version(struct store *);
 enum store_rc	 store_append(struct store *, const struct statement *,
 		     const char *, int64_t, const struct store_placement *,
 		     int64_t *);
+void		 store_group(struct store *, int);
+int		 store_uncommitted(struct store *);
+enum store_rc	 store_commit(struct store *);
 enum store_rc	 store_statement(struct store *, const char *,
 		     store_statement_cb, void *);
 enum store_rc	 store_log(struct store *, int64_t, int, store_statement_cb,

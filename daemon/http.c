@@ -6,8 +6,15 @@
  * sends whatever struct http_response the handler filled.  Every error body,
  * ours or a handler's, is written by http_error, so clients always get the
  * same JSON shape.
+ *
+ * Group commit (docs/design.md §8): the statements POSTs store in one
+ * turn of the event loop share a transaction (store_group), and their
+ * answers are held here until it commits, at the end of the turn, so a
+ * 201 still means on disk.  A request that only reads commits the group
+ * first, so nobody sees a statement before it is durable.
  */
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -37,11 +44,25 @@
  * JSON body.
  */
 #define HTTP_HARD_BODY_FACTOR	4
+#define HTTP_GROUP_MAX		128	/* answers held for one commit */
+
+/* An answer held until the group holding its statement commits. */
+struct http_held {
+	TAILQ_ENTRY(http_held)	 entry;
+	struct evhttp_request	*ev;
+	enum http_method	 method;
+	struct http_response	 resp;
+	struct timespec		 t0;
+	char			 client[64];
+};
 
 struct http_server {
 	struct glossd			*gd;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
+	struct event			*commit;	/* at the turn's end */
+	TAILQ_HEAD(, http_held)		 held;
+	size_t				 nheld;
 };
 
 static const struct http_route http_routes[] = {
@@ -757,32 +778,106 @@ http_log_uri(struct evhttp_request *ev, char *out, size_t len)
 	out[i] = '\0';
 }
 
+/* Send resp and log the exchange, timed from t0. */
+static void
+http_finish(struct evhttp_request *ev, enum http_method method,
+    const char *client, const struct timespec *t0,
+    struct http_response *resp)
+{
+	struct timespec	 t1;
+	char		 uri[256];
+	long		 ms;
+
+	http_send(ev, method, resp);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0->tv_sec) * 1000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	http_log_uri(ev, uri, sizeof uri);
+	log_info("%s %s %s %d %zu %ldms", client, http_method_names[method],
+	    uri, resp->status, resp->body.len, ms);
+}
+
+/*
+ * Commit the open group and send every answer held for it: as it is if
+ * the group is on disk, else as an error (nothing of the group was kept,
+ * so a retry is safe).
+ */
+static void
+http_commit(struct http_server *srv)
+{
+	struct http_held	*h;
+	enum store_rc		 rc;
+
+	rc = store_commit(srv->gd->store);
+	while ((h = TAILQ_FIRST(&srv->held)) != NULL) {
+		TAILQ_REMOVE(&srv->held, h, entry);
+		if (rc != STORE_OK) {
+			http_response_clear(&h->resp);
+			http_response_init(&h->resp);
+			api_store_error(&h->resp, rc);
+		}
+		http_finish(h->ev, h->method, h->client, &h->t0, &h->resp);
+		http_response_clear(&h->resp);
+		free(h);
+	}
+	srv->nheld = 0;
+}
+
+static void
+http_commit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	http_commit(arg);
+}
+
+/*
+ * Hold resp (taken over; resp is left empty) until the group commits:
+ * once the loop has run this turn's other callbacks, or now if the group
+ * is full.
+ */
+static void
+http_hold(struct http_server *srv, struct evhttp_request *ev,
+    const struct http_request *req, const struct timespec *t0,
+    struct http_response *resp)
+{
+	struct http_held	*h;
+
+	h = xcalloc(1, sizeof *h);
+	h->ev = ev;
+	h->method = req->method;
+	h->resp = *resp;
+	h->t0 = *t0;
+	snprintf(h->client, sizeof h->client, "%s", req->client);
+	http_response_init(resp);
+	TAILQ_INSERT_TAIL(&srv->held, h, entry);
+	if (++srv->nheld >= HTTP_GROUP_MAX)
+		http_commit(srv);
+	else
+		event_active(srv->commit, 0, 0);
+}
+
 static void
 http_request_cb(struct evhttp_request *ev, void *arg)
 {
 	struct http_server	*srv = arg;
+	struct store		*store = srv->gd->store;
 	struct http_request	 req;
 	struct http_response	 resp;
-	struct timespec		 t0, t1;
-	char			 uri[256];
-	long			 ms;
+	struct timespec		 t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof req);
 	http_response_init(&resp);
 	http_nodelay(ev);
 	if (http_read_request(srv, ev, &req, &resp) == 0 &&
-	    http_read_allowed(srv->gd, &req, &resp))
+	    http_read_allowed(srv->gd, &req, &resp)) {
+		if (req.method != HTTP_POST && store_uncommitted(store))
+			http_commit(srv);
 		http_dispatch(srv->gd, &req, &resp);
-	http_send(ev, req.method, &resp);
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	http_log_uri(ev, uri, sizeof uri);
-	log_info("%s %s %s %d %zu %ldms", req.client,
-	    http_method_names[req.method], uri, resp.status, resp.body.len,
-	    ms);
+	}
+	if (store_uncommitted(store))
+		http_hold(srv, ev, &req, &t0, &resp);
+	else
+		http_finish(ev, req.method, req.client, &t0, &resp);
 	http_request_clear(&req);
 	http_response_clear(&resp);
 }
@@ -803,6 +898,13 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->gd = gd;
+	TAILQ_INIT(&srv->held);
+	if ((srv->commit = event_new(base, -1, 0, http_commit_cb,
+	    srv)) == NULL) {
+		*errstr = "cannot create the commit event";
+		goto fail;
+	}
+	store_group(gd->store, 1);
 	if ((srv->http = evhttp_new(base)) == NULL) {
 		*errstr = "cannot create the HTTP server";
 		goto fail;
@@ -845,6 +947,10 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	http_commit(srv);
+	store_group(srv->gd->store, 0);
+	if (srv->commit != NULL)
+		event_free(srv->commit);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	free(srv);

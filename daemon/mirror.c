@@ -147,6 +147,23 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 	return rc;
 }
 
+/*
+ * Commit what a page applied, with the cursor, in one group (store_group):
+ * if that fails, nothing of it was kept and the cursor goes back to the
+ * stored one.
+ */
+static int
+mirror_commit(struct mirror *m)
+{
+	if (store_commit(m->gd->store) == STORE_OK)
+		return 0;
+	if (store_mirror_after(m->gd->store, m->gd->cfg.mirror,
+	    &m->after) != STORE_OK)
+		m->after = 0;
+	mirror_trouble(m, "cannot commit what was applied");
+	return -1;
+}
+
 /* A page of the upstream's log: apply it, then fetch the next. */
 static void
 mirror_done(struct evhttp_request *req, void *arg)
@@ -175,8 +192,10 @@ mirror_done(struct evhttp_request *req, void *arg)
 		if ((nl = memchr(p, '\n', end - p)) == NULL)
 			nl = end;
 		if (nl > p && mirror_apply(m, p, nl - p) == -1)
-			return;
+			break;
 	}
+	if (mirror_commit(m) == -1 || p < end)
+		return;
 	if (m->backoff != 0)
 		log_info("mirror %s: following again", m->gd->cfg.mirror);
 	m->backoff = 0;

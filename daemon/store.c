@@ -9,8 +9,8 @@
  * caller answers 503) or STORE_ERROR (logged here, a 500 there).
  *
  * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
- * before store_append returns, and a 201 survives power loss, not just a
- * crash of glossd.  The daemon is single-threaded, so a short busy timeout
+ * before store_append (or, for a group, store_commit) returns, and a 201
+ * survives power loss, not just a crash of glossd.  The daemon is single-threaded, so a short busy timeout
  * keeps another process (a backup, the sqlite3 shell) from stalling the
  * event loop; if it holds the lock longer the request gets STORE_BUSY.
  */
@@ -53,6 +53,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_BEGIN] = "BEGIN IMMEDIATE",
 	[SQL_COMMIT] = "COMMIT",
 	[SQL_ROLLBACK] = "ROLLBACK",
+	/* One statement of a group (store_group), undone alone if refused. */
+	[SQL_SAVEPOINT] = "SAVEPOINT append",
+	[SQL_RELEASE] = "RELEASE append",
+	[SQL_ROLLBACK_TO] = "ROLLBACK TO append",
 	/* SEARCH statements USING COVERING INDEX ..._statements_1 (id=?) */
 	[SQL_STATEMENT_SEQ] =
 	    "SELECT seq FROM statements WHERE id = ?1",
@@ -825,6 +829,100 @@ store_user_version(struct store *s)
 }
 
 /*
+ * Group commit (docs/design.md §8): with store_group on, every append
+ * joins one open transaction, each under a savepoint of its own, so a
+ * refused statement is undone alone, and store_commit ends the group with
+ * one COMMIT and one fdatasync for all of them.  Nothing of a group is on
+ * disk, or seen by another connection, before store_commit returns
+ * STORE_OK: whoever answers for an append in a group waits for that.
+ */
+void
+store_group(struct store *s, int on)
+{
+	s->group = on;
+}
+
+/* Whether appends of a group wait for store_commit. */
+int
+store_uncommitted(struct store *s)
+{
+	return s->group && (s->group_lost || !sqlite3_get_autocommit(s->db));
+}
+
+/*
+ * Commit the open group, if any.  On failure nothing of the group is
+ * kept, and the caller answers every append of it as failed.
+ */
+enum store_rc
+store_commit(struct store *s)
+{
+	enum store_rc	rc = STORE_OK;
+
+	if (s->group_lost)
+		rc = STORE_ERROR;
+	else if (!sqlite3_get_autocommit(s->db)) {
+		if ((rc = store_run(s, SQL_COMMIT)) == STORE_OK)
+			s->generation++;
+		else
+			store_rollback(s);
+	}
+	s->group_lost = 0;
+	return rc;
+}
+
+/* Start one append: its own transaction, or a savepoint in the group's. */
+static enum store_rc
+store_begin(struct store *s)
+{
+	enum store_rc	rc;
+
+	if (!s->group)
+		return store_run(s, SQL_BEGIN);
+	if (s->group_lost)
+		return STORE_ERROR;	/* until store_commit reports it */
+	if (sqlite3_get_autocommit(s->db) &&
+	    (rc = store_run(s, SQL_BEGIN)) != STORE_OK)
+		return rc;
+	return store_run(s, SQL_SAVEPOINT);
+}
+
+/* End an append that succeeded: commit it, or keep it in the group. */
+static enum store_rc
+store_end(struct store *s)
+{
+	enum store_rc	rc;
+
+	if (s->group)
+		return store_run(s, SQL_RELEASE);
+	if ((rc = store_run(s, SQL_COMMIT)) == STORE_OK)
+		s->generation++;
+	return rc;
+}
+
+/*
+ * Undo an append that failed, and only it.  After some errors (full disk,
+ * I/O) SQLite rolls the whole transaction back by itself: then the group's
+ * earlier appends are gone too, and store_commit must say so.
+ */
+static void
+store_undo(struct store *s)
+{
+	if (!s->group) {
+		store_rollback(s);
+		return;
+	}
+	if (sqlite3_get_autocommit(s->db)) {
+		s->group_lost = 1;
+		return;
+	}
+	if (store_run(s, SQL_ROLLBACK_TO) != STORE_OK ||
+	    store_run(s, SQL_RELEASE) != STORE_OK) {
+		store_rollback(s);
+		s->group_lost = 1;
+	}
+}
+
+/*
  * The record's view rows for st, appended as seq: the record and its
  * talks, talk n ending where talk n + 1 starts and the last at the
  * duration.  STORE_CONFLICT if a record with that rid exists.
@@ -886,7 +984,7 @@ store_append(struct store *s, const struct statement *st,
 	int64_t			 newseq;
 	int			 row;
 
-	if ((rc = store_run(s, SQL_BEGIN)) != STORE_OK)
+	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 
 	store_bind_str(s, SQL_STATEMENT_SEQ, 1, st->id);
@@ -923,14 +1021,13 @@ store_append(struct store *s, const struct statement *st,
 		    received);
 		break;
 	}
-	if (rc != STORE_OK || (rc = store_run(s, SQL_COMMIT)) != STORE_OK)
+	if (rc != STORE_OK || (rc = store_end(s)) != STORE_OK)
 		goto fail;
-	s->generation++;
 	*seq = newseq;
 	return STORE_OK;
 
 fail:
-	store_rollback(s);
+	store_undo(s);
 	return rc;
 }
 

@@ -20,6 +20,9 @@ enum store_sql {
 	SQL_BEGIN,
 	SQL_COMMIT,
 	SQL_ROLLBACK,
+	SQL_SAVEPOINT,
+	SQL_RELEASE,
+	SQL_ROLLBACK_TO,
 	SQL_STATEMENT_SEQ,
 	SQL_STATEMENT_INSERT,
 	SQL_RECORD_INSERT,
@@ -85,7 +88,10 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmts[SQL__MAX];
 	int		 version;	/* user_version after migrating */
-	uint64_t	 generation;	/* moves on with every append */
+	uint64_t	 generation;	/* moves on with every commit */
+	int		 group;		/* store_group: appends share a */
+					/* transaction until store_commit */
+	int		 group_lost;	/* SQLite undid that transaction */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 };
 

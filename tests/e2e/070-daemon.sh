@@ -44,12 +44,36 @@ same "$(wc -l < "$T/out")" 1 "after=1 holds one line"
 contains "$T/out" "\"seq\":2,\"id\":\"$id\"" "the line is the critique"
 contains "$T/glossd.log" "POST /v1/statements 201" "each request is logged"
 
+# Posts that arrive together are committed as one group (group commit),
+# each answered only once the group is on disk.
+i=0
+pids=
+while [ $i -lt 24 ]; do
+	"$GLOSS" critique "$RID" --at "1:0$((i % 10)):$((10 + i))" \
+	    -m "Concurrent $i." >"$T/par.$i" 2>"$T/par.$i.err" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+failed=0
+for p in $pids; do
+	wait "$p" || failed=$((failed + 1))
+done
+same "$failed" 0 "24 concurrent posts are all accepted"
+same "$(statements)" 26 "a read right after them sees all 24"
+
 kill -9 "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null
 daemon_pid=
 start_daemon
 expect 0 "after kill -9 the acknowledged critique verifies" \
     "$GLOSS" verify "$id"
+same "$(statements)" 26 "and so do the 24 posted at once"
+i=0
+while [ $i -lt 24 ]; do
+	"$GLOSS" verify "$(cat "$T/par.$i")" >/dev/null 2>&1 || break
+	i=$((i + 1))
+done
+same "$i" 24 "each of the 24 ids verifies from the restarted daemon"
 kill -INT "$daemon_pid"
 wait "$daemon_pid"
 same "$?" 0 "glossd exits 0 on SIGINT"

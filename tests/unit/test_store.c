@@ -506,6 +506,65 @@ test_duplicate_id(void **state)
 	assert_int_equal(add_record(c->store, c->curator, "after-dup"), 3);
 }
 
+/*
+ * Group commit: appends of a group share one transaction, each undone
+ * alone when refused; nobody else sees any of them, and the generation
+ * does not move, until store_commit.
+ */
+static void
+test_group_commit(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s, *other;
+	struct statement	*st;
+	const char		*errstr = NULL;
+	uint64_t		 gen;
+	int64_t			 seq = -1;
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	other = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_non_null(other);
+	store_group(s, 1);
+	assert_int_equal(store_uncommitted(s), 0);
+	assert_int_equal(store_commit(s), STORE_OK);	/* none open: a no-op */
+	gen = store_generation(s);
+
+	assert_int_equal(add_record(s, c->curator, "grouped"), 1);
+	assert_int_equal(store_uncommitted(s), 1);
+	st = fixture_record(c->curator, "grouped");
+	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_EXISTS);
+	assert_int_equal(seq, 1);
+	stmt_free(st);
+	/* A refused append is undone alone: the group keeps the record. */
+	st = fixture_record(c->other, "grouped");
+	assert_int_equal(append(s, c->other, st, NULL, &seq),
+	    STORE_CONFLICT);
+	stmt_free(st);
+	add_annotation(s, c->curator, "grouped", "comment", 1, 10000, -1,
+	    10000, 10001, "in the group", NULL);
+	assert_int_equal(store_count(s), 2);
+	assert_int_equal(store_count(other), 0);
+	assert_int_equal(store_generation(s), gen);
+
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_uncommitted(s), 0);
+	assert_int_equal(store_generation(s), gen + 1);
+	assert_int_equal(store_count(other), 2);
+
+	/* Without the group every append commits by itself again. */
+	store_group(s, 0);
+	assert_int_equal(add_record(s, c->curator, "alone"), 3);
+	assert_int_equal(store_uncommitted(s), 0);
+	assert_int_equal(store_count(other), 3);
+	assert_int_equal(store_generation(s), gen + 2);
+	store_close(other);
+	store_close(s);
+	tmpdb_remove(&t);
+}
+
 static int
 statement_copy_cb(const struct store_statement *ss, void *arg)
 {
@@ -3966,6 +4025,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_file, setup,
 		    teardown),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_talks, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_id, setup,
