@@ -46,24 +46,64 @@ api_accepted(struct http_response *resp, const struct api_posted *p)
 	    resp->location, p->pending ? ",\"status\":\"pending\"" : "");
 }
 
-/* The wire form {"statement":{...},"minisig":"..."}, strictly. */
+/* The parts of the wire form {"statement":{...},"minisig":"..."}. */
 static int
-api_wire(struct http_response *resp, json_t *wire, json_t **stmt,
-    const char **minisig, size_t *minisig_len)
+api_wire_parts(json_t *wire, json_t **stmt, const char **minisig,
+    size_t *minisig_len)
 {
 	json_t	*sig;
 
 	*stmt = json_object_get(wire, "statement");
 	sig = json_object_get(wire, "minisig");
 	if (!json_is_object(wire) || json_object_size(wire) != 2 ||
-	    !json_is_object(*stmt) || !json_is_string(sig)) {
-		http_error(resp, 400, "malformed_request", "the body must be "
-		    "{\"statement\": {...}, \"minisig\": \"...\"}");
+	    !json_is_object(*stmt) || !json_is_string(sig))
 		return -1;
-	}
 	*minisig = json_string_value(sig);
 	*minisig_len = json_string_length(sig);
 	return 0;
+}
+
+/* The wire form, strictly, or 400. */
+static int
+api_wire(struct http_response *resp, json_t *wire, json_t **stmt,
+    const char **minisig, size_t *minisig_len)
+{
+	if (api_wire_parts(wire, stmt, minisig, minisig_len) == 0)
+		return 0;
+	http_error(resp, 400, "malformed_request", "the body must be "
+	    "{\"statement\": {...}, \"minisig\": \"...\"}");
+	return -1;
+}
+
+/*
+ * Whether body is a wire form whose statement's signature verifies, the
+ * question a verifier thread answers ahead of the POST chain
+ * (verifier.c).  It shares nothing with the loop: no limits (the chain
+ * applies them), no store, no logging.
+ */
+int
+api_wire_verifies(const char *body, size_t len)
+{
+	struct statement	*st;
+	struct jcs_err		 err;
+	json_t			*wire, *stmt;
+	const char		*minisig, *code;
+	char			*message = NULL;
+	size_t			 minisig_len;
+	int			 ok = 0;
+
+	if ((wire = jcs_parse(body, len, &err)) == NULL)
+		return 0;
+	if (api_wire_parts(wire, &stmt, &minisig, &minisig_len) == 0 &&
+	    (st = stmt_from_json(json_incref(stmt), NULL, &code,
+	    &message)) != NULL) {
+		ok = stmt_verify(st, minisig, minisig_len, &code,
+		    &message) == 0;
+		stmt_free(st);
+	}
+	free(message);
+	json_decref(wire);
+	return ok;
 }
 
 /* Answer a policy refusal and free its message; returns -1. */
@@ -234,6 +274,9 @@ api_post_verified(struct glossd *gd, struct http_request *req,
 		http_rate_limited(resp, wait, "that key posts too fast");
 		goto fail;
 	}
+	/* A verifier thread checked these very bytes (verifier.c). */
+	if (member == NULL && req->verified)
+		return st;
 	if (stmt_verify(st, *minisig, minisig_len, &code, &message) == -1) {
 		http_error(resp, strcmp(code, "malformed_signature") == 0 ?
 		    400 : 401, code, "%s", message);
@@ -244,6 +287,39 @@ api_post_verified(struct glossd *gd, struct http_request *req,
 fail:
 	stmt_free(st);
 	return NULL;
+}
+
+/*
+ * The door of every POST, before its body is even parsed: a mirror takes
+ * none, a signed one must come from an importer or a curator, and a live
+ * one spends its address's write rate.  Decided once per request (the
+ * verifier asks before its thread runs, api_post after).  Returns the
+ * origin, or -1 with the refusal in resp.
+ */
+int
+api_post_admit(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	int64_t	wait;
+
+	if (req->admitted)
+		return req->origin;
+	if (gd->cfg.mirror != NULL && !req->replay) {
+		http_error(resp, 403, "read_only", "this glossd mirrors %s: "
+		    "post there", gd->cfg.mirror);
+		return -1;
+	}
+	if ((req->origin = api_importer(gd, req, resp)) == -1)
+		return -1;
+	if (req->origin == ORIGIN_LIVE && gd->rl_ip_writes != NULL &&
+	    (wait = ratelimit_take(gd->rl_ip_writes, req->client,
+	    req->now_ms)) > 0) {
+		http_rate_limited(resp, wait, "too many writes from that "
+		    "address");
+		return -1;
+	}
+	req->admitted = 1;
+	return req->origin;
 }
 
 /*
@@ -266,26 +342,14 @@ api_post(struct glossd *gd, struct http_request *req,
 	char			 existing[GLOSS_ID_LEN + 1];
 	json_t			*body = NULL;
 	const char		*minisig;
-	int64_t			 seq, wait;
+	int64_t			 seq;
 	enum store_rc		 rc;
 	int			 origin, done = -1;
 
 	memset(p, 0, sizeof *p);
 	memset(&fold, 0, sizeof fold);
-	if (gd->cfg.mirror != NULL && !req->replay) {
-		http_error(resp, 403, "read_only", "this glossd mirrors %s: "
-		    "post there", gd->cfg.mirror);
+	if ((origin = api_post_admit(gd, req, resp)) == -1)
 		return -1;
-	}
-	if ((origin = api_importer(gd, req, resp)) == -1)
-		return -1;
-	if (origin == ORIGIN_LIVE && gd->rl_ip_writes != NULL &&
-	    (wait = ratelimit_take(gd->rl_ip_writes, req->client,
-	    req->now_ms)) > 0) {
-		http_rate_limited(resp, wait, "too many writes from that "
-		    "address");
-		return -1;
-	}
 	if ((st = api_post_verified(gd, req, resp, member, rid, origin, &body,
 	    &minisig)) == NULL)
 		goto out;

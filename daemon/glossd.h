@@ -353,6 +353,10 @@ struct http_request {
 	const char		*if_none_match;	/* If-None-Match or NULL */
 	const char		*target;	/* the URI as sent */
 	int			 replay;	/* from the mirror, not a peer */
+	int			 admitted;	/* api_post_admit said origin */
+	int			 origin;	/* enum api_origin */
+	int			 verified;	/* the wire's signature checks */
+					/* out (verifier.c) */
 	time_t			 now;
 	int64_t			 now_ms;	/* monotonic, for rates */
 	char			 client[64];	/* address, for rates */
@@ -437,6 +441,9 @@ struct api_posted {			/* what a POST stored, or had */
 int	 api_post(struct glossd *, struct http_request *,
 	     struct http_response *, const char *, const char *,
 	     struct api_posted *);
+int	 api_post_admit(struct glossd *, struct http_request *,
+	     struct http_response *);
+int	 api_wire_verifies(const char *, size_t);
 void	 api_post_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_statement(struct glossd *, struct http_request *,
@@ -523,9 +530,17 @@ int		 cache_get(struct cache *, const char *, uint64_t,
 int		 cache_put(struct cache *, const char *, uint64_t,
 		     const struct http_response *, char [HTTP_ETAG_LEN]);
 
+/* verifier.c */
+struct verifier;
+struct event_base;
+typedef void (*verifier_done)(void *, int);
+struct verifier	*verifier_new(struct event_base *, int);
+void		 verifier_submit(struct verifier *, const char *, size_t,
+		     verifier_done, void *);
+void		 verifier_free(struct verifier *);
+
 /* mirror.c */
 struct mirror;
-struct event_base;
 struct mirror	*mirror_start(struct glossd *, struct event_base *);
 void		 mirror_free(struct mirror *);
 void		 api_get_mirror(struct glossd *, struct http_request *,

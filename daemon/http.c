@@ -11,7 +11,9 @@
  * turn of the event loop share a transaction (store_group), and their
  * answers are held here until it commits, at the end of the turn, so a
  * 201 still means on disk.  A request that only reads commits the group
- * first, so nobody sees a statement before it is durable.
+ * first, so nobody sees a statement before it is durable.  Before that,
+ * a POST's signature is checked on a verifier thread (verifier.c) while
+ * the loop serves other requests.
  */
 
 #include <sys/queue.h>
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -61,6 +64,8 @@ struct http_server {
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
 	struct event			*commit;	/* at the turn's end */
+	struct verifier			*verifier;	/* NULL: the loop */
+							/* verifies */
 	TAILQ_HEAD(, http_held)		 held;
 	size_t				 nheld;
 };
@@ -855,11 +860,64 @@ http_hold(struct http_server *srv, struct evhttp_request *ev,
 		event_active(srv->commit, 0, 0);
 }
 
+/* Send or hold resp, then let go of req and resp. */
+static void
+http_answer(struct http_server *srv, struct evhttp_request *ev,
+    struct http_request *req, const struct timespec *t0,
+    struct http_response *resp)
+{
+	if (store_uncommitted(srv->gd->store))
+		http_hold(srv, ev, req, t0, resp);
+	else
+		http_finish(ev, req->method, req->client, t0, resp);
+	http_request_clear(req);
+	http_response_clear(resp);
+}
+
+/* A POST whose body a verifier thread is checking. */
+struct http_verifying {
+	struct http_server	*srv;
+	struct evhttp_request	*ev;
+	struct http_request	 req;
+	struct timespec		 t0;
+};
+
+static void
+http_verified_cb(void *arg, int verified)
+{
+	struct http_verifying	*w = arg;
+	struct http_response	 resp;
+
+	http_response_init(&resp);
+	w->req.verified = verified;
+	http_dispatch(w->srv->gd, &w->req, &resp);
+	http_answer(w->srv, w->ev, &w->req, &w->t0, &resp);
+	free(w);
+}
+
+/*
+ * Hand an admitted POST to a verifier thread (req is taken over); the
+ * chain runs in http_verified_cb once the signature has been checked.
+ */
+static void
+http_verify(struct http_server *srv, struct evhttp_request *ev,
+    struct http_request *req, const struct timespec *t0)
+{
+	struct http_verifying	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->srv = srv;
+	w->ev = ev;
+	w->req = *req;
+	w->t0 = *t0;
+	verifier_submit(srv->verifier, w->req.body, w->req.body_len,
+	    http_verified_cb, w);
+}
+
 static void
 http_request_cb(struct evhttp_request *ev, void *arg)
 {
 	struct http_server	*srv = arg;
-	struct store		*store = srv->gd->store;
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct timespec		 t0;
@@ -870,16 +928,19 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	http_nodelay(ev);
 	if (http_read_request(srv, ev, &req, &resp) == 0 &&
 	    http_read_allowed(srv->gd, &req, &resp)) {
-		if (req.method != HTTP_POST && store_uncommitted(store))
-			http_commit(srv);
-		http_dispatch(srv->gd, &req, &resp);
+		if (req.method != HTTP_POST) {
+			if (store_uncommitted(srv->gd->store))
+				http_commit(srv);
+			http_dispatch(srv->gd, &req, &resp);
+		} else if (srv->verifier == NULL)
+			http_dispatch(srv->gd, &req, &resp);
+		else if (api_post_admit(srv->gd, &req, &resp) != -1) {
+			http_verify(srv, ev, &req, &t0);
+			http_response_clear(&resp);
+			return;
+		}
 	}
-	if (store_uncommitted(store))
-		http_hold(srv, ev, &req, &t0, &resp);
-	else
-		http_finish(ev, req.method, req.client, &t0, &resp);
-	http_request_clear(&req);
-	http_response_clear(&resp);
+	http_answer(srv, ev, &req, &t0, &resp);
 }
 
 /*
@@ -905,6 +966,9 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 		goto fail;
 	}
 	store_group(gd->store, 1);
+	/* One verifier thread per core but the loop's. */
+	srv->verifier = verifier_new(base,
+	    (int)sysconf(_SC_NPROCESSORS_ONLN) - 1);
 	if ((srv->http = evhttp_new(base)) == NULL) {
 		*errstr = "cannot create the HTTP server";
 		goto fail;
@@ -947,6 +1011,7 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	verifier_free(srv->verifier);	/* runs the POSTs it still held */
 	http_commit(srv);
 	store_group(srv->gd->store, 0);
 	if (srv->commit != NULL)
