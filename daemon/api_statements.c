@@ -214,6 +214,62 @@ api_importer(struct glossd *gd, struct http_request *req,
 }
 
 /*
+ * Whether key, a live statement's author, has spent its rate: then the
+ * POST is refused (429 in resp) before its signature is verified.  Only a
+ * verified statement spends a token (in api_check_posting), so nobody
+ * can spend another key's.
+ */
+static int
+api_key_spent(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, int origin, const struct minisig_pubkey *key)
+{
+	char	author[GLOSS_PUBKEY_LEN + 1];
+	int64_t	wait;
+
+	if (origin != ORIGIN_LIVE || gd->rl_key == NULL ||
+	    config_has_key(&gd->cfg.moderators, key))
+		return 0;
+	minisig_pubkey_format(key, author);
+	if ((wait = ratelimit_peek(gd->rl_key, author, req->now_ms)) <= 0)
+		return 0;
+	http_rate_limited(resp, wait, "that key posts too fast");
+	return 1;
+}
+
+/*
+ * What the loop checks of a POST before a verifier thread gets its body
+ * (verifier.c): the door (api_post_admit) and, if the body names its
+ * author, whether that key has spent its rate, so a flood from one key
+ * costs no signature check on any core.  Whatever else is wrong with the
+ * body is left to the chain.  Returns 0 to go on, or -1 with the refusal
+ * in resp.
+ */
+int
+api_post_precheck(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key;
+	struct jcs_err		 err;
+	json_t			*body, *author;
+	const char		*errstr;
+	int			 origin, spent = 0;
+
+	if ((origin = api_post_admit(gd, req, resp)) == -1)
+		return -1;
+	if (origin != ORIGIN_LIVE || gd->rl_key == NULL ||
+	    (body = jcs_parse(req->body, req->body_len, &err)) == NULL)
+		return 0;
+	author = json_object_get(json_object_get(body, "statement"),
+	    "author");
+	if (json_is_string(author) && minisig_pubkey_parse(
+	    json_string_value(author), json_string_length(author), &key,
+	    &errstr) == 0)
+		spent = api_key_spent(gd, req, resp, origin, &key);
+	json_decref(body);
+	return spent ? -1 : 0;
+}
+
+/*
  * The statement a POST carries, verified: the wire form is the body
  * itself, or with member set that member of the body (a W3C annotation
  * carries it so; without it the body is unsigned, 401); with rid set only
@@ -233,7 +289,6 @@ api_post_verified(struct glossd *gd, struct http_request *req,
 	const char		*code;
 	char			*message;
 	size_t			 minisig_len;
-	int64_t			 wait;
 
 	if ((*body = jcs_parse(req->body, req->body_len, &err)) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
@@ -264,16 +319,8 @@ api_post_verified(struct glossd *gd, struct http_request *req,
 		    "the annotations of record %s only", rid);
 		goto fail;
 	}
-	/*
-	 * Only a verified statement spends a token (in api_check_posting),
-	 * so nobody can spend another key's.
-	 */
-	if (origin == ORIGIN_LIVE && gd->rl_key != NULL &&
-	    !config_has_key(&gd->cfg.moderators, &st->key) &&
-	    (wait = ratelimit_peek(gd->rl_key, st->author, req->now_ms)) > 0) {
-		http_rate_limited(resp, wait, "that key posts too fast");
+	if (api_key_spent(gd, req, resp, origin, &st->key))
 		goto fail;
-	}
 	/* A verifier thread checked these very bytes (verifier.c). */
 	if (member == NULL && req->verified)
 		return st;

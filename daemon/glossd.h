@@ -443,6 +443,8 @@ int	 api_post(struct glossd *, struct http_request *,
 	     struct api_posted *);
 int	 api_post_admit(struct glossd *, struct http_request *,
 	     struct http_response *);
+int	 api_post_precheck(struct glossd *, struct http_request *,
+	     struct http_response *);
 int	 api_wire_verifies(const char *, size_t);
 void	 api_post_statement(struct glossd *, struct http_request *,
 	     struct http_response *);

@@ -934,7 +934,7 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 			http_dispatch(srv->gd, &req, &resp);
 		} else if (srv->verifier == NULL)
 			http_dispatch(srv->gd, &req, &resp);
-		else if (api_post_admit(srv->gd, &req, &resp) != -1) {
+		else if (api_post_precheck(srv->gd, &req, &resp) != -1) {
 			http_verify(srv, ev, &req, &t0);
 			http_response_clear(&resp);
 			return;

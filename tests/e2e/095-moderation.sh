@@ -257,6 +257,11 @@ same "$(head -n 1 "$T/resp" | cut -d' ' -f2)" 429 "curl: the refusal is a 429"
 contains "$T/resp" '"code":"rate_limited"' "with code rate_limited"
 within "$(retry_after "$T/resp")" 20 \
     "and a Retry-After of 1 to 20 s (one token at 3 a minute)"
+sed 's/Rate post 5\./Rate post 6./' "$T/rate.json.body" > "$T/forged.body"
+curl -s -i -H 'Content-Type: application/json' \
+    --data-binary @"$T/forged.body" "$SERVER/v1/statements" > "$T/resp"
+same "$(head -n 1 "$T/resp" | cut -d' ' -f2)" 429 \
+    "a spent key's forged post is refused before its signature is checked"
 say bob "another key is not limited by ada's bucket" comment "$RID" \
     -m "Bob is fine."
 same "$(statements)" 5 "it is stored"

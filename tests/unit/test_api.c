@@ -3612,6 +3612,31 @@ test_mod_rate_limit(void **state)
 	    now_ms + 20000);
 	check_error(c, 429, "rate_limited");
 
+	/*
+	 * What the loop checks before a verifier thread gets a body
+	 * (api_post_precheck) refuses a spent key's, even one whose
+	 * signature is forged, and lets another key's through.
+	 */
+	st = mod_ann(c, key_other, "forged", NULL);
+	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
+	    st->canonical_len, keep_mem(c, fixture_sign(key_third, st))),
+	    time(NULL), now_ms + 20000, NULL);
+	check_error(c, 429, "rate_limited");
+	c->req.admitted = 0;
+	http_response_clear(&c->resp);
+	http_response_init(&c->resp);
+	assert_int_equal(api_post_precheck(&c->gd, &c->req, &c->resp), -1);
+	assert_int_equal(c->resp.status, 429);
+	st = mod_ann(c, key_third, "not spent", NULL);
+	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
+	    st->canonical_len, keep_mem(c, fixture_sign(key_other, st))),
+	    time(NULL), now_ms + 20000, NULL);
+	check_error(c, 401, "key_mismatch");
+	c->req.admitted = 0;
+	http_response_clear(&c->resp);
+	http_response_init(&c->resp);
+	assert_int_equal(api_post_precheck(&c->gd, &c->req, &c->resp), 0);
+
 	/* An importer replays as fast as it likes, moderation included. */
 	c->gd.cfg.importers.keys = xcalloc(1,
 	    sizeof *c->gd.cfg.importers.keys);
