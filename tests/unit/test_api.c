@@ -3566,6 +3566,26 @@ test_mod_flag_after_restore(void **state)
 }
 
 /*
+ * POST st signed by signer, not its author, at now_ms: the chain must
+ * refuse it with status and code; then api_post_precheck, the loop's look
+ * before a verifier thread, must return want on the same request.
+ */
+static void
+forged_precheck(struct ctx *c, const struct statement *st,
+    const struct fixture_key *signer, int64_t now_ms, int status,
+    const char *code, int want)
+{
+	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
+	    st->canonical_len, keep_mem(c, fixture_sign(signer, st))),
+	    time(NULL), now_ms, NULL);
+	check_error(c, status, code);
+	c->req.admitted = 0;
+	http_response_clear(&c->resp);
+	http_response_init(&c->resp);
+	assert_int_equal(api_post_precheck(&c->gd, &c->req, &c->resp), want);
+}
+
+/*
  * A key posts at most its rate: the (N+1)th statement at one moment is
  * 429 with Retry-After, one more passes per 60000/N ms; others' keys
  * and importers are not held back.
@@ -3617,25 +3637,11 @@ test_mod_rate_limit(void **state)
 	 * (api_post_precheck) refuses a spent key's, even one whose
 	 * signature is forged, and lets another key's through.
 	 */
-	st = mod_ann(c, key_other, "forged", NULL);
-	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
-	    st->canonical_len, keep_mem(c, fixture_sign(key_third, st))),
-	    time(NULL), now_ms + 20000, NULL);
-	check_error(c, 429, "rate_limited");
-	c->req.admitted = 0;
-	http_response_clear(&c->resp);
-	http_response_init(&c->resp);
-	assert_int_equal(api_post_precheck(&c->gd, &c->req, &c->resp), -1);
+	forged_precheck(c, mod_ann(c, key_other, "forged", NULL), key_third,
+	    now_ms + 20000, 429, "rate_limited", -1);
 	assert_int_equal(c->resp.status, 429);
-	st = mod_ann(c, key_third, "not spent", NULL);
-	mod_request(c, HTTP_POST, "/v1/statements", wire(c, st->canonical,
-	    st->canonical_len, keep_mem(c, fixture_sign(key_other, st))),
-	    time(NULL), now_ms + 20000, NULL);
-	check_error(c, 401, "key_mismatch");
-	c->req.admitted = 0;
-	http_response_clear(&c->resp);
-	http_response_init(&c->resp);
-	assert_int_equal(api_post_precheck(&c->gd, &c->req, &c->resp), 0);
+	forged_precheck(c, mod_ann(c, key_third, "not spent", NULL),
+	    key_other, now_ms + 20000, 401, "key_mismatch", 0);
 
 	/* An importer replays as fast as it likes, moderation included. */
 	c->gd.cfg.importers.keys = xcalloc(1,

@@ -81,24 +81,25 @@ body_for(int i)
 	return wire;
 }
 
-static void
-test_verdicts(void **state)
+/*
+ * Start nthreads workers on a fresh loop and submit the NJOBS bodies,
+ * each also checked here by the same function the workers run.
+ */
+static struct verifier *
+submit_all(struct answers *a, struct job *jobs, int nthreads)
 {
-	struct answers	 a;
-	struct job	 jobs[NJOBS];
 	struct verifier	*v;
 	char		*body;
 	int		 i;
 
-	memset(&a, 0, sizeof a);
-	a.base = event_base_new();
-	a.loop = pthread_self();
-	assert_null(verifier_new(a.base, 0));	/* none: the loop checks */
-	v = verifier_new(a.base, 2);
+	memset(a, 0, sizeof *a);
+	a->base = event_base_new();
+	a->loop = pthread_self();
+	v = verifier_new(a->base, nthreads);
 	assert_non_null(v);
 	for (i = 0; i < NJOBS; i++) {
-		a.verdict[i] = -1;
-		jobs[i].a = &a;
+		a->verdict[i] = -1;
+		jobs[i].a = a;
 		jobs[i].i = i;
 		body = body_for(i);
 		assert_int_equal(api_wire_verifies(body, strlen(body)),
@@ -108,12 +109,33 @@ test_verdicts(void **state)
 		memset(body, 'x', strlen(body));
 		free(body);
 	}
-	event_base_dispatch(a.base);
-	assert_int_equal(a.count, NJOBS);
+	return v;
+}
+
+/* Every job answered once, good bodies yes and broken ones no. */
+static void
+check_all(struct answers *a)
+{
+	int	i;
+
+	assert_int_equal(a->count, NJOBS);
 	for (i = 0; i < NJOBS; i++)
-		assert_int_equal(a.verdict[i], i % 2 == 0);
+		assert_int_equal(a->verdict[i], i % 2 == 0);
+	event_base_free(a->base);
+}
+
+static void
+test_verdicts(void **state)
+{
+	struct answers	 a;
+	struct job	 jobs[NJOBS];
+	struct verifier	*v;
+
+	v = submit_all(&a, jobs, 2);
+	assert_null(verifier_new(a.base, 0));	/* none: the loop checks */
+	event_base_dispatch(a.base);
 	verifier_free(v);
-	event_base_free(a.base);
+	check_all(&a);
 }
 
 /* Freeing a verifier answers what it still holds, once each. */
@@ -122,28 +144,9 @@ test_free_answers_all(void **state)
 {
 	struct answers	 a;
 	struct job	 jobs[NJOBS];
-	struct verifier	*v;
-	char		*body;
-	int		 i;
 
-	memset(&a, 0, sizeof a);
-	a.base = event_base_new();
-	a.loop = pthread_self();
-	v = verifier_new(a.base, 1);
-	assert_non_null(v);
-	for (i = 0; i < NJOBS; i++) {
-		a.verdict[i] = -1;
-		jobs[i].a = &a;
-		jobs[i].i = i;
-		body = body_for(i);
-		verifier_submit(v, body, strlen(body), done_cb, &jobs[i]);
-		free(body);
-	}
-	verifier_free(v);			/* no loop ran */
-	assert_int_equal(a.count, NJOBS);
-	for (i = 0; i < NJOBS; i++)
-		assert_int_equal(a.verdict[i], i % 2 == 0);
-	event_base_free(a.base);
+	verifier_free(submit_all(&a, jobs, 1));	/* no loop ran */
+	check_all(&a);
 }
 
 int
