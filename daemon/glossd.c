@@ -244,6 +244,11 @@ main(int argc, char **argv)
 		config_clear(&gd.cfg);
 		return 0;
 	}
+	/*
+	 * WAL checkpoints off the loop from 1000 frames (SQLite's own
+	 * threshold), by the loop itself only from 16000 (64 MiB).
+	 */
+	(void)store_checkpointer(gd.store, 1000, 16000);
 	if (gd.cfg.curators.n == 0)
 		log_warnx("no curator keys configured: no records can be "
 		    "created");

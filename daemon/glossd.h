@@ -247,6 +247,8 @@ int		 store_user_version(struct store *);
 enum store_rc	 store_append(struct store *, const struct statement *,
 		     const char *, int64_t, const struct store_placement *,
 		     int64_t *);
+int		 store_checkpointer(struct store *, int, int);
+void		 store_checkpointer_stop(struct store *);
 void		 store_group(struct store *, int);
 int		 store_uncommitted(struct store *);
 enum store_rc	 store_commit(struct store *);

@@ -759,15 +759,7 @@ store_open(const char *path, const char **errstr)
 		sqlite3_finalize(q);
 	}
 	/* FULL: in WAL mode NORMAL may lose the last commits on power loss. */
-	/*
-	 * A checkpoint copies the WAL into the database and fsyncs it, in
-	 * whichever commit crosses the threshold: 4000 pages (16 MiB with
-	 * 4 KiB pages) instead of SQLite's 1000 copies a page rewritten by
-	 * many groups once instead of four times (bench/README.md: about
-	 * 12 % more POSTs/s).
-	 */
-	if (store_exec(s->db, "PRAGMA wal_autocheckpoint = 4000", path) == -1 ||
-	    store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
+	if (store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
 	    store_exec(s->db, "PRAGMA foreign_keys = ON", path) == -1 ||
 	    store_pragma_int(s->db, "PRAGMA user_version", &s->version) == -1)
 		goto fail;
@@ -821,6 +813,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	store_checkpointer_stop(s);
 	for (i = 0; i < SQL__MAX; i++)
 		sqlite3_finalize(s->stmts[i]);
 	/* Closing also checkpoints the WAL and removes it. */

@@ -92,8 +92,11 @@ struct store {
 	int		 group;		/* store_group: appends share a */
 					/* transaction until store_commit */
 	int		 group_lost;	/* SQLite undid that transaction */
+	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 };
+
+#define STORE_WAL_AUTOCHECKPOINT 1000	/* frames: SQLite's own default */
 
 /* store.c */
 enum store_rc	 store_result(struct store *, int);

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -563,6 +565,70 @@ test_group_commit(void **state)
 	store_close(other);
 	store_close(s);
 	tmpdb_remove(&t);
+}
+
+/* The size of the file at path. */
+static off_t
+file_size(const char *path)
+{
+	struct stat	sb;
+
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_size;
+}
+
+/*
+ * With the checkpointer, the loop's connection leaves the WAL to a
+ * thread from the soft bound (the database file grows only when that
+ * thread has copied it), and copies it itself from the hard bound, so
+ * the WAL never grows much past it; nothing is lost either way.
+ */
+static void
+test_checkpointer(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	const char	*errstr = NULL;
+	char		 wal[160], rid[32];
+	off_t		 before, most = 0;
+	int		 i;
+
+	tmpdb_make(&t);
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_checkpointer(s, 8, 40), 0);
+	before = file_size(t.path);
+	add_record(s, c->curator, "ckpt-0");		/* about 8 frames */
+	add_record(s, c->curator, "ckpt-1");
+	add_record(s, c->curator, "ckpt-2");
+	/* Past the soft bound only the thread copies anything. */
+	store_checkpointer_stop(s);	/* after the last checkpoint asked */
+	assert_true(file_size(t.path) > before);
+
+	assert_int_equal(store_checkpointer(s, 8, 40), 0);
+	for (i = 3; i < 60; i++) {
+		snprintf(rid, sizeof rid, "ckpt-%d", i);
+		add_record(s, c->curator, rid);
+		if (file_size(wal) > most)
+			most = file_size(wal);
+	}
+	/* About 480 frames written, never much over 40 at once. */
+	assert_true(most <= 32 + 120 * (4096 + 24));
+	assert_int_equal(store_count(s), 60);
+	store_close(s);			/* stops the thread itself */
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 60);
+	store_close(s);
+	tmpdb_remove(&t);
+
+	/* In memory there is nothing to copy. */
+	s = store_open(":memory:", &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_checkpointer(s, 8, 40), -1);
+	store_close(s);
 }
 
 static int
@@ -4026,6 +4092,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_talks, setup,
 		    teardown),

@@ -1,0 +1,140 @@
+/*
+ * store_ckpt.c: WAL checkpoints on a thread of their own.
+ *
+ * SQLite copies the WAL back into the database (a checkpoint) in
+ * whichever commit crosses its threshold, so one POST in a few hundred
+ * waited for thousands of page writes and an fsync of the database file:
+ * most of the tail of POST latency (bench/README.md).  Here the loop's
+ * connection only notes, after each commit, how long the WAL is; past a
+ * soft bound a thread with a connection of its own copies it (PASSIVE:
+ * it never waits for the writer, nor the writer for it), and SQLite
+ * starts the WAL over at the first write that finds it all copied.  A
+ * writer that never pauses always finds the last group uncopied, so the
+ * WAL grows to a hard bound; the commit that finds it there copies the
+ * little that is left itself, as SQLite would have, and the next write
+ * starts the WAL over.  So the loop pays one small checkpoint per hard
+ * bound's worth of frames instead of a large one per thousand.
+ */
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "store_int.h"
+
+struct store_ckpt {
+	sqlite3		*db;		/* the thread's own connection */
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;
+	int		 soft;		/* frames: wake the thread */
+	int		 hard;		/* frames: the writer copies */
+	int		 want;
+	int		 stop;
+};
+
+static void *
+store_ckpt_main(void *arg)
+{
+	struct store_ckpt	*c = arg;
+	int			 nlog, nckpt;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (!c->want && !c->stop)
+			pthread_cond_wait(&c->wake, &c->lock);
+		if (!c->want)
+			break;		/* stopping, nothing asked */
+		c->want = 0;
+		pthread_mutex_unlock(&c->lock);
+		if (sqlite3_wal_checkpoint_v2(c->db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) != SQLITE_OK)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(c->db));
+		pthread_mutex_lock(&c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* After each commit on the loop's connection: frames are in the WAL. */
+static int
+store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store_ckpt	*c = arg;
+
+	if (frames >= c->hard)
+		(void)sqlite3_wal_checkpoint(db, name);	/* as SQLite would */
+	else if (frames >= c->soft) {
+		pthread_mutex_lock(&c->lock);
+		c->want = 1;
+		pthread_cond_signal(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * Checkpoint s's database on a thread from now on, from soft frames in
+ * the WAL, the writer itself from hard.  Returns 0, or -1 (logged)
+ * leaving SQLite's own checkpoints in place.
+ */
+int
+store_checkpointer(struct store *s, int soft, int hard)
+{
+	struct store_ckpt	*c;
+	const char		*path = sqlite3_db_filename(s->db, "main");
+
+	if (path == NULL || *path == '\0')
+		return -1;		/* in memory: nothing to copy */
+	c = xcalloc(1, sizeof *c);
+	c->soft = soft;
+	c->hard = hard;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		log_warnx("store: checkpointer: %s", c->db != NULL ?
+		    sqlite3_errmsg(c->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 1000);
+	if (pthread_create(&c->thread, NULL, store_ckpt_main, c) != 0) {
+		log_warnx("store: checkpointer: cannot start its thread");
+		goto fail;
+	}
+	s->ckpt = c;
+	sqlite3_wal_hook(s->db, store_ckpt_hook, c);
+	return 0;
+fail:
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	return -1;
+}
+
+/*
+ * Stop the thread, if any, once it has run the checkpoint last asked of
+ * it, and give SQLite its own checkpoints back.
+ */
+void
+store_checkpointer_stop(struct store *s)
+{
+	struct store_ckpt	*c = s->ckpt;
+
+	if (c == NULL)
+		return;
+	sqlite3_wal_autocheckpoint(s->db, STORE_WAL_AUTOCHECKPOINT);
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	s->ckpt = NULL;
+}
