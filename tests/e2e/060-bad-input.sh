@@ -138,5 +138,32 @@ expect 0 "the daemon still serves after all of it" "$GLOSS" list "$RID"
 contains "$T/out" "Accepted before the storm." \
     "the annotation accepted before is still there"
 same "$(statements)" "$before" "the log holds exactly what it held"
+
+# Clients that hang up right after sending: each POST arrived whole, so
+# each is stored, and glossd's answers go nowhere without harm (the
+# sanitizer build checks that much at stop_daemon).
+i=0
+while [ $i -lt 8 ]; do
+	canonical_annotation "$CURATOR" "$(now_utc)" \
+	    "Gone before the answer $i." > "$T/gone.$i"
+	sign_minisign "$T/gone.$i" "$T/curator.key"
+	wire "$T/gone.$i" > "$T/gone.$i.body"
+	{
+		printf 'POST /v1/statements HTTP/1.1\r\nHost: x\r\n'
+		printf 'Content-Type: application/json\r\n'
+		printf 'Content-Length: %d\r\n\r\n' "$(wc -c < "$T/gone.$i.body")"
+		cat "$T/gone.$i.body"
+	} | "$RAWHTTP" -c "$PORT"
+	i=$((i + 1))
+done
+n=0
+while [ "$(statements)" != $((before + 8)) ] && [ $n -lt 500 ]; do
+	sleep 0.02
+	n=$((n + 1))
+done
+same "$(statements)" $((before + 8)) \
+    "8 POSTs whose clients hung up at once are all stored"
+expect 0 "and the daemon serves on" "$GLOSS" list "$RID"
+contains "$T/out" "Gone before the answer 7." "the last of them is listed"
 stop_daemon
 done_testing

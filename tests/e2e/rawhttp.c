@@ -5,6 +5,8 @@
  * a broken or hostile client would (bad request lines, endless headers), so
  * this reads the request from stdin, writes it to 127.0.0.1:PORT, shuts
  * down the write side and copies everything the server says to stdout.
+ * With -c it closes the connection right after the request instead, as a
+ * client that gives up before its answer does.
  */
 
 #include <sys/socket.h>
@@ -24,10 +26,15 @@ main(int argc, char **argv)
 	struct sockaddr_in	 sin;
 	char			 buf[65536];
 	ssize_t			 n;
-	int			 fd;
+	int			 fd, hangup = 0;
 
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		hangup = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: rawhttp port < request\n");
+		fprintf(stderr, "usage: rawhttp [-c] port < request\n");
 		return 2;
 	}
 	memset(&sin, 0, sizeof sin);
@@ -44,6 +51,10 @@ main(int argc, char **argv)
 			perror("rawhttp: write");
 			break;
 		}
+	}
+	if (hangup) {
+		close(fd);
+		return 0;
 	}
 	shutdown(fd, SHUT_WR);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
