@@ -214,6 +214,19 @@ api_importer(struct glossd *gd, struct http_request *req,
 }
 
 /*
+ * The body as strict JSON, parsed once per request: the precheck and the
+ * chain both read it.  Borrowed (http_request_clear frees it); NULL with
+ * *err when it does not parse.
+ */
+static json_t *
+api_body(struct http_request *req, struct jcs_err *err)
+{
+	if (req->parsed == NULL)
+		req->parsed = jcs_parse(req->body, req->body_len, err);
+	return req->parsed;
+}
+
+/*
  * Whether key, a live statement's author, has spent its rate: then the
  * POST is refused (429 in resp) before its signature is verified.  Only a
  * verified statement spends a token (in api_check_posting), so nobody
@@ -252,21 +265,20 @@ api_post_precheck(struct glossd *gd, struct http_request *req,
 	struct jcs_err		 err;
 	json_t			*body, *author;
 	const char		*errstr;
-	int			 origin, spent = 0;
+	int			 origin;
 
 	if ((origin = api_post_admit(gd, req, resp)) == -1)
 		return -1;
 	if (origin != ORIGIN_LIVE || gd->rl_key == NULL ||
-	    (body = jcs_parse(req->body, req->body_len, &err)) == NULL)
+	    (body = api_body(req, &err)) == NULL)
 		return 0;
 	author = json_object_get(json_object_get(body, "statement"),
 	    "author");
 	if (json_is_string(author) && minisig_pubkey_parse(
 	    json_string_value(author), json_string_length(author), &key,
-	    &errstr) == 0)
-		spent = api_key_spent(gd, req, resp, origin, &key);
-	json_decref(body);
-	return spent ? -1 : 0;
+	    &errstr) == 0 && api_key_spent(gd, req, resp, origin, &key))
+		return -1;
+	return 0;
 }
 
 /*
@@ -290,7 +302,7 @@ api_post_verified(struct glossd *gd, struct http_request *req,
 	char			*message;
 	size_t			 minisig_len;
 
-	if ((*body = jcs_parse(req->body, req->body_len, &err)) == NULL) {
+	if ((*body = json_incref(api_body(req, &err))) == NULL) {
 		http_error(resp, err.code == JCS_E_SYNTAX ||
 		    err.code == JCS_E_UTF8 ? 400 : 422,
 		    jcs_error_code(err.code), "%s", err.message);

@@ -359,6 +359,7 @@ struct http_request {
 	int			 origin;	/* enum api_origin */
 	int			 verified;	/* the wire's signature checks */
 					/* out (verifier.c) */
+	json_t			*parsed;	/* the body, once parsed */
 	time_t			 now;
 	int64_t			 now_ms;	/* monotonic, for rates */
 	char			 client[64];	/* address, for rates */

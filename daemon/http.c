@@ -182,6 +182,8 @@ http_request_clear(struct http_request *req)
 		free(req->query[i].value);
 	}
 	req->nparams = req->nquery = 0;
+	json_decref(req->parsed);
+	req->parsed = NULL;
 }
 
 /* 429 with Retry-After: wait_ms rounded up to whole seconds. */

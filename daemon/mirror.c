@@ -141,6 +141,7 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 		mirror_trouble(m, "cannot keep the cursor in the database");
 		rc = -1;
 	}
+	http_request_clear(&req);
 	http_response_clear(&resp);
 	buf_free(&body);
 	logline_clear(&ll);
