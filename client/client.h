@@ -154,5 +154,7 @@ int	 post_as(struct client *, const char *, json_t *,
 	     const struct minisig_seckey *, const struct minisig_pubkey *,
 	     char [GLOSS_ID_LEN + 1]);
 json_t	*post_created(const struct minisig_pubkey *);
+int	 post_wire(struct client *, const char *, size_t, const char *,
+	     struct net_response *);
 
 #endif /* CLIENT_H */

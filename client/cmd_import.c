@@ -33,13 +33,10 @@ import_post(const struct verified *v, void *arg)
 {
 	struct import_ctx	*ctx = arg;
 	struct net_response	 resp;
-	struct buf		 body;
 	int			 rc = EXIT_OK;
 
-	buf_init(&body);
-	logline_wire(v->canonical, v->canonical_len, v->minisig, &body);
-	if (net_request(ctx->target, "POST", "/v1/statements", body.data,
-	    body.len, &resp) == -1)
+	if (post_wire(ctx->target, v->canonical, v->canonical_len,
+	    v->minisig, &resp) == -1)
 		rc = EXIT_USAGE;
 	else if (resp.status != 200 && resp.status != 201) {
 		fprintf(stderr, "gloss: %s %s refused:\n",
@@ -48,7 +45,6 @@ import_post(const struct verified *v, void *arg)
 	} else
 		ctx->added += resp.status == 201;
 	net_response_clear(&resp);
-	buf_free(&body);
 	return ctx->rc = rc;
 }
 

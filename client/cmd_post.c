@@ -53,7 +53,6 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 {
 	struct statement	*st;
 	struct net_response	 resp;
-	struct buf		 body;
 	const char		*code;
 	char			*message, *sig;
 	int			 rc = EXIT_OK;
@@ -68,23 +67,34 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 		stmt_free(st);
 		return EXIT_USAGE;
 	}
-	buf_init(&body);
-	buf_puts(&body, "{\"statement\":");
-	buf_add(&body, st->canonical, st->canonical_len);
-	buf_puts(&body, ",\"minisig\":");
-	jcs_write_string(&body, sig, strlen(sig));
-	buf_putc(&body, '}');
-	if (net_request(c, "POST", "/v1/statements", body.data, body.len,
-	    &resp) == -1)
+	if (post_wire(c, st->canonical, st->canonical_len, sig, &resp) == -1)
 		rc = EXIT_USAGE;
 	else if (resp.status != 200 && resp.status != 201)
 		rc = net_refused(&resp);
 	else
 		post_answer_id(&resp, st->id, id);
 	net_response_clear(&resp);
-	buf_free(&body);
 	free(sig);
 	stmt_free(st);
+	return rc;
+}
+
+/*
+ * POST canonical bytes and their minisig to /v1/statements in the wire
+ * form; resp as net_request fills it.  Returns net_request's result.
+ */
+int
+post_wire(struct client *c, const char *canonical, size_t len,
+    const char *minisig, struct net_response *resp)
+{
+	struct buf	body;
+	int		rc;
+
+	buf_init(&body);
+	logline_wire(canonical, len, minisig, &body);
+	rc = net_request(c, "POST", "/v1/statements", body.data, body.len,
+	    resp);
+	buf_free(&body);
 	return rc;
 }
 
