@@ -6,8 +6,9 @@
  * a replay: the created times are past), so each statement's signature
  * and rules, and the roles of its author (curators, moderators), are
  * checked again here against this glossd's configuration; the upstream
- * is trusted for nothing but the order.  The cursor is kept in the database after each applied
- * statement, so a restart resumes where it stopped.  A statement that is
+ * is trusted for nothing but the order.  The cursor is kept in the
+ * database, committed with each page's statements, so a restart resumes
+ * where it stopped.  A statement that is
  * refused stops the mirror at it, since what follows may depend on it:
  * the refusal is logged and shown at GET /v1/mirror, and the mirror
  * tries again with a growing delay, as it does when the upstream cannot
@@ -136,10 +137,6 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 		snprintf(why, sizeof why, "seq %lld (%s) refused: %s",
 		    (long long)ll.seq, ll.id, m->refused.code);
 		mirror_trouble(m, why);
-	} else if (store_mirror_set(m->gd->store, m->gd->cfg.mirror,
-	    m->after) != STORE_OK) {
-		mirror_trouble(m, "cannot keep the cursor in the database");
-		rc = -1;
 	}
 	http_request_clear(&req);
 	http_response_clear(&resp);
@@ -149,19 +146,27 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 }
 
 /*
- * Commit what a page applied, with the cursor, in one group (store_group):
- * if that fails, nothing of it was kept and the cursor goes back to the
- * stored one.
+ * Keep the cursor, if a page moved it from before, and commit it with
+ * what the page applied, in one group (store_group).  If that fails the
+ * cursor goes back to the stored one: at worst lines are applied again,
+ * which changes nothing.  A page already refused (refused) has said its
+ * trouble.
  */
 static int
-mirror_commit(struct mirror *m)
+mirror_commit(struct mirror *m, int64_t before, int refused)
 {
-	if (store_commit(m->gd->store) == STORE_OK)
+	enum store_rc	rc = STORE_OK;
+
+	if (m->after != before)
+		rc = store_mirror_set(m->gd->store, m->gd->cfg.mirror,
+		    m->after);
+	if (store_commit(m->gd->store) == STORE_OK && rc == STORE_OK)
 		return 0;
 	if (store_mirror_after(m->gd->store, m->gd->cfg.mirror,
 	    &m->after) != STORE_OK)
 		m->after = 0;
-	mirror_trouble(m, "cannot commit what was applied");
+	if (!refused)
+		mirror_trouble(m, "cannot keep what was applied");
 	return -1;
 }
 
@@ -195,7 +200,7 @@ mirror_done(struct evhttp_request *req, void *arg)
 		if (nl > p && mirror_apply(m, p, nl - p) == -1)
 			break;
 	}
-	if (mirror_commit(m) == -1 || p < end)
+	if (mirror_commit(m, before, p < end) == -1 || p < end)
 		return;
 	if (m->backoff != 0)
 		log_info("mirror %s: following again", m->gd->cfg.mirror);
