@@ -88,6 +88,7 @@ struct linkcheck {
 	size_t			 started;
 	size_t			 finished;
 	int			 cancelled;	/* lookups yet to say so */
+	int			 filling;	/* in lc_fill */
 };
 
 static const char *lc_verdict_names[LINKCHECK__MAX] = {
@@ -321,6 +322,24 @@ lc_judge(struct lc_check *chk)
 	}
 }
 
+/*
+ * Start checks until opt->concurrency run or none is left.  A check can
+ * end as it starts (a link that does not parse, a private address); the
+ * lc_fill its lc_finish calls then returns at once and this loop goes
+ * on, so no run of such links nests calls.
+ */
+static void
+lc_fill(struct linkcheck *lc)
+{
+	if (lc->filling)
+		return;
+	lc->filling = 1;
+	while (lc->started < lc->n &&
+	    lc->started - lc->finished < (size_t)lc->opt->concurrency)
+		lc_start_next(lc);
+	lc->filling = 0;
+}
+
 /* The check is over: record it and start the next one, if any. */
 static void
 lc_finish(struct lc_check *chk)
@@ -338,8 +357,8 @@ lc_finish(struct lc_check *chk)
 	l->ms = lc_ms_since(&chk->start);
 	if (++lc->finished == lc->n)
 		event_base_loopbreak(lc->base);
-	else if (lc->started < lc->n)
-		lc_start_next(lc);
+	else
+		lc_fill(lc);
 }
 
 /* End the check with verdict and a short text saying what went wrong. */
@@ -837,9 +856,7 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 		    lc_step_cb, chk)) == NULL)
 			fatalx("out of memory");
 	}
-	while (lc.started < n &&
-	    lc.started - lc.finished < (size_t)opt->concurrency)
-		lc_start_next(&lc);
+	lc_fill(&lc);
 	if (lc.finished < n)
 		event_base_dispatch(lc.base);
 	while (lc.cancelled > 0 && event_base_loop(lc.base, EVLOOP_ONCE) == 0)
