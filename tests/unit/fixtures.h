@@ -27,6 +27,7 @@ extern struct fixture_key *key_curator, *key_other, *key_third;
 int			 fixture_group_setup(void **);
 int			 fixture_group_teardown(void **);
 struct fixture_key	*fixture_key_new(void);
+struct fixture_key	*fixture_key_escaped(void);
 void			 fixture_key_free(struct fixture_key *);
 struct statement	*fixture_statement(json_t *);
 struct statement	*fixture_record(const struct fixture_key *,

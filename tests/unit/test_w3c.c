@@ -334,17 +334,13 @@ static void
 test_creator(void **state)
 {
 	struct fixture_glossd	*g = *state;
-	struct fixture_key	*k = NULL;
+	struct fixture_key	*k;
 	struct statement	*st;
 	struct buf		 want;
 	const char		*p, *id;
 	json_t			*j;
 
-	/* A key whose base64 holds a '/' or a '+', to be escaped. */
-	do {
-		fixture_key_free(k);
-		k = fixture_key_new();
-	} while (strpbrk(k->pubkey, "/+") == NULL);
+	k = fixture_key_escaped();
 	buf_init(&want);
 	buf_puts(&want, FIXTURE_BASE "/v1/keys/");
 	for (p = k->pubkey; *p != '\0'; p++) {
