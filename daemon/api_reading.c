@@ -343,6 +343,10 @@ api_get_reading(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, r.rc);
 		goto out;
 	}
+	/* An export is the whole list unless a page was asked for. */
+	if (format != NULL && strcmp(format, "json") != 0 &&
+	    http_query(req, "limit") == NULL)
+		limit = (int64_t)r.n;
 	for (i = 0; i < r.n; i++)
 		api_entry_finish(&r.entries[i]);
 	if (r.n > 0)

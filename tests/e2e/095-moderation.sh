@@ -56,19 +56,6 @@ write_conf() {
 	} > "$T/glossd.conf"
 }
 
-# reload TEXT: SIGHUP the daemon and wait (10 s at most) until its log
-# holds one more line with TEXT: the reload, or its refusal, is done.
-reload() {
-	n0=$(grep -c "$1" "$T/glossd.log")
-	kill -HUP "$daemon_pid"
-	i=0
-	while [ "$(grep -c "$1" "$T/glossd.log")" -le "$n0" ]; do
-		i=$((i + 1))
-		[ $i -lt 500 ] || return 1
-		sleep 0.02
-	done
-}
-
 # fresh_daemon [CONFIG LINES...]: start_daemon with an empty database.
 fresh_daemon() {
 	rm -f "$T/gloss.db" "$T/gloss.db-wal" "$T/gloss.db-shm"

@@ -225,5 +225,17 @@ for q in talk=0 talk=99 status=great format=pdf limit=0 limit=501 offset=-1; do
 done
 same "$(curl -s -o "$T/out" -w '%{http_code}' "$SERVER/v1/records/nope/reading") $(error_code)" \
     "404 unknown_record" "an unknown record gets 404"
+
+# --- Exports past page_max --------------------------------------------
+echo "page_max = 1" >> "$T/glossd.conf"
+reload "SIGHUP: reloaded" || not_ok "SIGHUP to page_max = 1"
+reading_json "" >/dev/null
+n=$(jq .total "$T/list")
+same "$(jq '.entries | length' "$T/list") $([ "$n" -gt 1 ] && echo more)" "1 more" \
+    "a JSON page holds page_max entries of more"
+"$GLOSS" reading "$RID" --format bibtex > "$T/all.bib"
+same "$(grep -ci '^@misc{' "$T/all.bib")" "$n" "a BibTeX export holds all of them"
+curl -s "$SERVER/v1/records/$RID/reading?format=markdown&limit=1" > "$T/one.md"
+same "$(grep -c '^- ' "$T/one.md")" 1 "unless it asks for a page"
 stop_daemon
 done_testing

@@ -110,6 +110,19 @@ wait_for() {
 	done
 }
 
+# reload TEXT: SIGHUP the daemon and wait (10 s at most) until its log
+# holds one more line with TEXT: the reload, or its refusal, is done.
+reload() {
+	n0=$(grep -c "$1" "$T/glossd.log")
+	kill -HUP "$daemon_pid"
+	i=0
+	while [ "$(grep -c "$1" "$T/glossd.log")" -le "$n0" ]; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+}
+
 # need CMD: a test that cannot run without CMD is skipped, said as such.
 need() {
 	if ! command -v "$1" >/dev/null 2>&1; then
