@@ -93,12 +93,9 @@ static int
 api_flagger_cb(const char *author, const char *state, void *arg)
 {
 	struct api_flagcount	*fc = arg;
-	struct minisig_pubkey	 pk;
-	const char		*errstr;
 
-	if (strcmp(state, "trusted") == 0 || (minisig_pubkey_parse(author,
-	    strlen(author), &pk, &errstr) == 0 &&
-	    config_has_key(fc->moderators, &pk)))
+	if (strcmp(state, "trusted") == 0 ||
+	    config_has_author(fc->moderators, author))
 		fc->trusted++;
 	return 0;
 }

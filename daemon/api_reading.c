@@ -124,16 +124,6 @@ api_entry_key_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct api_entry *)elem)->key);
 }
 
-static int
-api_reviewer(const struct glossd *gd, const char *author)
-{
-	struct minisig_pubkey	 pk;
-	const char		*errstr;
-
-	return minisig_pubkey_parse(author, strlen(author), &pk,
-	    &errstr) == 0 && config_has_key(&gd->cfg.reviewers, &pk);
-}
-
 /* Reviews come oldest first, so the last one seen is the latest. */
 static int
 api_review_cb(const struct store_link_review *rv, void *arg)
@@ -149,7 +139,8 @@ api_review_cb(const struct store_link_review *rv, void *arg)
 	    sizeof *r->entries, api_entry_key_cmp);
 	if (e == NULL || stmt_verdict_from_name(rv->verdict, &v) == -1)
 		return 0;	/* cited only where this list does not look */
-	authoritative = api_reviewer(r->gd, rv->author);
+	authoritative = config_has_author(&r->gd->cfg.reviewers,
+	    rv->author);
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", rv->id,
 	    "author", rv->author, "created", rv->created, "verdict",
 	    rv->verdict, "annotation", rv->subject, "authoritative",

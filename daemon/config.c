@@ -382,3 +382,14 @@ config_has_key(const struct config_keys *list,
 	}
 	return 0;
 }
+
+/* Whether author, a key as statements name it (base64), is in list. */
+int
+config_has_author(const struct config_keys *list, const char *author)
+{
+	struct minisig_pubkey	 pk;
+	const char		*errstr;
+
+	return minisig_pubkey_parse(author, strlen(author), &pk,
+	    &errstr) == 0 && config_has_key(list, &pk);
+}

@@ -543,6 +543,10 @@ test_is_curator(void **state)
 	assert_true(config_has_key(&cfg.curators, &pk_one));
 	assert_true(config_has_key(&cfg.curators, &pk_two));
 	assert_false(config_has_key(&cfg.curators, &pk_three));
+	/* By the text statements name a key with. */
+	assert_true(config_has_author(&cfg.curators, pub_one));
+	assert_false(config_has_author(&cfg.curators, "RWnot-a-key"));
+	assert_false(config_has_author(&cfg.curators, ""));
 
 	/* Same key id, another key: not a curator. */
 	near = pk_one;
