@@ -24,7 +24,6 @@
 struct cache_entry {
 	char		*key;		/* the request URI; NULL: empty */
 	uint64_t	 generation;
-	int		 status;
 	const char	*content_type;	/* static strings only */
 	char		 etag[HTTP_ETAG_LEN];
 	char		*body;
@@ -94,7 +93,7 @@ cache_get(struct cache *c, const char *key, uint64_t generation,
 	if (e->key == NULL || e->generation != generation ||
 	    strcmp(e->key, key) != 0)
 		return -1;
-	resp->status = e->status;
+	resp->status = 200;		/* cache_put keeps nothing else */
 	resp->content_type = e->content_type;
 	memcpy(etag, e->etag, HTTP_ETAG_LEN);
 	buf_reset(&resp->body);
@@ -121,7 +120,6 @@ cache_put(struct cache *c, const char *key, uint64_t generation,
 		return -1;
 	e->key = xstrdup(key);
 	e->generation = generation;
-	e->status = resp->status;
 	e->content_type = resp->content_type;
 	e->body = xmalloc(resp->body.len + 1);
 	if (resp->body.len > 0)

@@ -35,7 +35,6 @@ struct mirror {
 	struct event			*timer;
 	char				*host;
 	char				*prefix;	/* the URL's path */
-	int				 port;
 	int64_t				 after;		/* last seq applied */
 	int64_t				 applied;	/* since start-up */
 	int				 backoff;	/* seconds; 0: well */
@@ -253,6 +252,7 @@ mirror_start(struct glossd *gd, struct event_base *base)
 	struct timeval		 now = { 0, 0 };
 	const char		*host, *path;
 	size_t			 len;
+	int			 port;
 
 	if (gd->cfg.mirror == NULL)
 		return NULL;
@@ -264,7 +264,7 @@ mirror_start(struct glossd *gd, struct event_base *base)
 	m = xcalloc(1, sizeof *m);
 	m->gd = gd;
 	m->host = xstrdup(host);
-	m->port = evhttp_uri_get_port(uri) == -1 ? 80 :
+	port = evhttp_uri_get_port(uri) == -1 ? 80 :
 	    evhttp_uri_get_port(uri);
 	path = evhttp_uri_get_path(uri);
 	m->prefix = xstrdup(path != NULL ? path : "");
@@ -277,7 +277,7 @@ mirror_start(struct glossd *gd, struct event_base *base)
 		fatalx("mirror %s: cannot read where it stopped",
 		    gd->cfg.mirror);
 	if ((m->conn = evhttp_connection_base_new(base, NULL, m->host,
-	    (unsigned short)m->port)) == NULL ||
+	    (unsigned short)port)) == NULL ||
 	    (m->timer = evtimer_new(base, mirror_fetch, m)) == NULL)
 		fatalx("mirror %s: cannot set up", gd->cfg.mirror);
 	evhttp_connection_set_timeout(m->conn, MIRROR_TIMEOUT);

@@ -4,9 +4,10 @@
  *
  * The store is one module in several files: store.c (the connection, the
  * SQL table, migrations, the log, records), store_conv.c (annotations and
- * the conversation around them), store_mod.c (moderation) and
- * store_links.c (follow-up links and their reviews).  All SQL stays in store.c's one table,
- * prepared once; both files step it through the same helpers.
+ * the conversation around them), store_mod.c (moderation),
+ * store_links.c (follow-up links and their reviews) and store_ckpt.c
+ * (WAL checkpoints on a thread).  All SQL stays in store.c's one table,
+ * prepared once; every file steps it through the same helpers.
  */
 
 #ifndef STORE_INT_H

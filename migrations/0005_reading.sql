@@ -25,7 +25,7 @@ CREATE TABLE links (
 	PRIMARY KEY (aseq, pos)
 ) WITHOUT ROWID;
 
--- SQL_READING_CITATIONS walks one record's links in key order; SQL_CITES
+-- SQL_CITATIONS walks one record's links in key order; SQL_CITES
 -- asks whether an annotation cites a key.
 CREATE INDEX links_reading ON links (rid, key);
 
@@ -80,7 +80,7 @@ CREATE TABLE link_reviews (
 	current		INTEGER NOT NULL DEFAULT 1
 );
 
--- SQL_READING_REVIEWS: one record's current reviews in key order; the
+-- SQL_LINK_REVIEWS: one record's current reviews in key order; the
 -- trigger below finds a group's current row by the same prefix.
 CREATE INDEX link_reviews_reading
 	ON link_reviews (rid, key, current, author, checked);
