@@ -26,7 +26,7 @@ struct api_bundle {
 	const char	*rid;
 	json_t		*about;		/* statement ids about the record */
 	json_t		*authors;	/* keys that wrote one of them */
-	struct buf	*out;		/* NULL in the first pass */
+	struct buf	*out;
 	int64_t		 after;
 	int		 rows;
 	int		 failed;
@@ -69,13 +69,11 @@ api_bundle_about(const struct api_bundle *b, const struct statement *st)
 	}
 }
 
-/* A key's profile or a decision about a key: about its author set. */
+/* A decision about a key (ban, unban, trust) of the author set. */
 static int
 api_bundle_about_author(const struct api_bundle *b,
     const struct statement *st)
 {
-	if (st->type == STMT_PROFILE)
-		return api_bundle_has(b->authors, st->author);
 	return st->type == STMT_MODERATION &&
 	    (st->u.moderation.action == ACTION_BAN ||
 	    st->u.moderation.action == ACTION_UNBAN ||
@@ -83,43 +81,68 @@ api_bundle_about_author(const struct api_bundle *b,
 	    api_bundle_has(b->authors, st->u.moderation.subject);
 }
 
+/* First pass: learn the record's statements and their authors. */
 static int
-api_bundle_cb(const struct store_statement *row, void *arg)
+api_bundle_learn_cb(const struct store_statement *row, void *arg)
 {
 	struct api_bundle	*b = arg;
 	struct statement	*st;
 
 	b->after = row->seq;
 	b->rows++;
-	if (b->out != NULL && api_bundle_has(b->about, row->id))
+	if (strcmp(row->type, "profile") == 0)
+		return 0;		/* about a key, never a record */
+	if ((st = api_stored_statement(row)) == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	if (api_bundle_about(b, st)) {
+		json_object_set_new(b->about, st->id, json_true());
+		json_object_set_new(b->authors, st->author, json_true());
+	}
+	stmt_free(st);
+	return 0;
+}
+
+/*
+ * Second pass: write them in log order, with their authors' profiles
+ * and the decisions about those keys; only decisions need parsing.
+ */
+static int
+api_bundle_write_cb(const struct store_statement *row, void *arg)
+{
+	struct api_bundle	*b = arg;
+	struct statement	*st;
+
+	b->after = row->seq;
+	b->rows++;
+	if (api_bundle_has(b->about, row->id) ||
+	    (strcmp(row->type, "profile") == 0 &&
+	    api_bundle_has(b->authors, row->author)))
 		return api_log_line(row, b->out);
-	if (b->out != NULL && strcmp(row->type, "profile") != 0 &&
-	    strcmp(row->type, "moderation") != 0)
+	if (strcmp(row->type, "moderation") != 0)
 		return 0;
 	if ((st = api_stored_statement(row)) == NULL) {
 		b->failed = 1;
 		return -1;
 	}
-	if (b->out == NULL && api_bundle_about(b, st)) {
-		json_object_set_new(b->about, st->id, json_true());
-		json_object_set_new(b->authors, st->author, json_true());
-	} else if (b->out != NULL && api_bundle_about_author(b, st))
+	if (api_bundle_about_author(b, st))
 		api_log_line(row, b->out);
 	stmt_free(st);
 	return 0;
 }
 
-/* One pass over the whole log, a page at a time. */
+/* One pass of cb over the whole log, a page at a time. */
 static enum store_rc
-api_bundle_pass(struct glossd *gd, struct api_bundle *b)
+api_bundle_pass(struct glossd *gd, struct api_bundle *b,
+    store_statement_cb cb)
 {
 	enum store_rc	rc;
 
 	b->after = 0;
 	do {
 		b->rows = 0;
-		rc = store_log(gd->store, b->after, API_BUNDLE_PAGE,
-		    api_bundle_cb, b);
+		rc = store_log(gd->store, b->after, API_BUNDLE_PAGE, cb, b);
 	} while (rc == STORE_OK && !b->failed && b->rows == API_BUNDLE_PAGE);
 	return b->failed ? STORE_ERROR : rc;
 }
@@ -141,10 +164,9 @@ api_get_bundle(struct glossd *gd, struct http_request *req,
 	b.authors = json_object();
 	http_json(resp, 200);
 	resp->content_type = "application/x-ndjson; charset=utf-8";
-	if ((rc = api_bundle_pass(gd, &b)) == STORE_OK) {
-		b.out = &resp->body;
-		rc = api_bundle_pass(gd, &b);
-	}
+	b.out = &resp->body;
+	if ((rc = api_bundle_pass(gd, &b, api_bundle_learn_cb)) == STORE_OK)
+		rc = api_bundle_pass(gd, &b, api_bundle_write_cb);
 	if (rc != STORE_OK)
 		api_store_error(resp, rc);
 	json_decref(b.about);
