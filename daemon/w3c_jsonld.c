@@ -18,11 +18,11 @@
 
 /* A statement's log row, copied (the store's rows are borrowed). */
 struct w3c_stmt {
-	char	 type[16];
-	char	 author[GLOSS_PUBKEY_LEN + 1];
-	char	*minisig;
-	char	*canonical;
-	size_t	 canonical_len;
+	char			 type[16];
+	char			 author[GLOSS_PUBKEY_LEN + 1];
+	char			*minisig;
+	struct statement	*decision;	/* a moderation statement */
+	int			 damaged;	/* it no longer parses */
 };
 
 /* Writing one annotation from inside the store's walk. */
@@ -236,8 +236,9 @@ w3c_stmt_cb(const struct store_statement *row, void *arg)
 	snprintf(st->type, sizeof st->type, "%s", row->type);
 	snprintf(st->author, sizeof st->author, "%s", row->author);
 	st->minisig = xstrdup(row->minisig);
-	st->canonical = xstrndup(row->canonical, row->canonical_len);
-	st->canonical_len = row->canonical_len;
+	if (strcmp(row->type, "moderation") == 0 &&
+	    (st->decision = api_stored_statement(row)) == NULL)
+		st->damaged = 1;
 	return 0;
 }
 
@@ -245,14 +246,11 @@ w3c_stmt_cb(const struct store_statement *row, void *arg)
 static int
 w3c_modified_cb(const struct store_statement *row, void *arg)
 {
-	char		*modified = arg;
-	json_t		*st;
-	const char	*created;
+	char			*modified = arg;
+	struct statement	*st = api_stored_statement(row);
 
-	st = json_loadb(row->canonical, row->canonical_len, 0, NULL);
-	created = json_string_value(json_object_get(st, "created"));
-	snprintf(modified, 21, "%s", created != NULL ? created : "");
-	json_decref(st);
+	snprintf(modified, 21, "%s", st != NULL ? st->created_text : "");
+	stmt_free(st);
 	return 0;
 }
 
@@ -307,13 +305,9 @@ w3c_name_cb(const struct store_key *k, void *arg)
 
 /* Whether a moderation action decides on an annotation. */
 static int
-w3c_on_annotation(const char *action)
+w3c_on_annotation(enum stmt_action action)
 {
-	enum stmt_action	a;
-
-	if (action == NULL || stmt_action_from_name(action, &a) == -1)
-		return 0;
-	switch (a) {
+	switch (action) {
 	case ACTION_APPROVE:
 	case ACTION_REJECT:
 	case ACTION_HIDE:
@@ -334,19 +328,18 @@ static enum store_rc
 w3c_decision(const struct w3c *w, struct buf *b, const char *id,
     const struct w3c_stmt *st, enum w3c_found *found)
 {
-	json_t		*root;
-	const char	*action, *subject, *reason, *created;
-	char		 rid[GLOSS_RID_MAX + 1] = "", *name = NULL, *text;
-	enum store_rc	 rc = STORE_OK;
+	const struct stmt_moderation	*m;
+	const char			*subject, *reason;
+	char				 rid[GLOSS_RID_MAX + 1] = "";
+	char				*name = NULL, *text;
+	enum store_rc			 rc = STORE_OK;
 
-	if ((root = json_loadb(st->canonical, st->canonical_len, 0,
-	    NULL)) == NULL)
+	if (st->damaged)
 		return STORE_ERROR;
-	action = json_string_value(json_object_get(root, "action"));
-	subject = json_string_value(json_object_get(root, "subject"));
-	reason = json_string_value(json_object_get(root, "reason"));
-	created = json_string_value(json_object_get(root, "created"));
-	if (!w3c_on_annotation(action) || subject == NULL || created == NULL)
+	m = &st->decision->u.moderation;
+	subject = m->subject;
+	reason = m->reason;
+	if (!w3c_on_annotation(m->action))
 		goto out;
 	rc = store_annotation(w->gd->store, subject, w3c_rid_cb, rid);
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
@@ -360,9 +353,9 @@ w3c_decision(const struct w3c *w, struct buf *b, const char *id,
 	rc = STORE_OK;
 	w3c_head(b, w, id, "moderating");
 	w3c_creator(b, w, st->author, name);
-	api_member(b, "created", created);
-	xasprintf(&text, "%s%s%s", action, reason != NULL ? ": " : "",
-	    reason != NULL ? reason : "");
+	api_member(b, "created", st->decision->created_text);
+	xasprintf(&text, "%s%s%s", stmt_action_name(m->action),
+	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
 	buf_puts(b, ",\"body\":[");
 	w3c_text(b, text, strlen(text), NULL);
 	free(text);
@@ -373,7 +366,6 @@ w3c_decision(const struct w3c *w, struct buf *b, const char *id,
 	*found = W3C_SHOWN;
 out:
 	free(name);
-	json_decref(root);
 	return rc;
 }
 
@@ -412,7 +404,7 @@ w3c_write(const struct w3c *w, struct buf *b, const char *id, int any,
 		*found = x.found;
 	}
 	free(st.minisig);
-	free(st.canonical);
+	stmt_free(st.decision);
 	return rc;
 }
 
