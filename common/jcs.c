@@ -106,8 +106,8 @@ jcs_oom(void)
  * UTF-16 surrogate (U+D800..U+DFFF), a code point above U+10FFFF or a
  * sequence cut short by the end of the input (RFC 3629 section 4).
  */
-static size_t
-utf8_sequence(const unsigned char *p, size_t avail)
+size_t
+jcs_utf8_len(const unsigned char *p, size_t avail)
 {
 	unsigned char	c = p[0], lo = 0x80, hi = 0xbf;
 
@@ -155,7 +155,7 @@ jcs_utf8_valid(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_sequence(p + i, len - i)) == 0)
+		if ((n = jcs_utf8_len(p + i, len - i)) == 0)
 			return (0);
 		i += n;
 	}
@@ -220,7 +220,7 @@ unexpected(struct jcs_parser *jp, const char *expected)
 		return;
 	}
 	c = jp->in[at];
-	if (c >= 0x80 && utf8_sequence(jp->in + at, jp->len - at) == 0)
+	if (c >= 0x80 && jcs_utf8_len(jp->in + at, jp->len - at) == 0)
 		jcs_fail(jp->err, JCS_E_UTF8, at,
 		    "invalid UTF-8 at byte %zu", at);
 	else if (c >= 0x80)
@@ -393,7 +393,7 @@ parse_string(struct jcs_parser *jp, int name, const char **s, size_t *len)
 			return (-1);
 		} else if (c < 0x80)
 			pos++;
-		else if ((n = utf8_sequence(in + pos, jp->len - pos)) == 0) {
+		else if ((n = jcs_utf8_len(in + pos, jp->len - pos)) == 0) {
 			jcs_fail(jp->err, JCS_E_UTF8, pos,
 			    "invalid UTF-8 at byte %zu", pos);
 			return (-1);

@@ -59,38 +59,15 @@ struct api_feed {
 static size_t
 api_utf8(const unsigned char *p, size_t len, uint32_t *cp)
 {
-	uint32_t	c, min;
-	size_t		n, i;
+	size_t	n = jcs_utf8_len(p, len), i;
 
-	*cp = UINT32_MAX;
-	if (p[0] < 0x80) {
-		*cp = p[0];
+	if (n == 0) {
+		*cp = UINT32_MAX;
 		return 1;
 	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 1;
-	if (n > len)
-		return 1;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 1;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 1;
-	*cp = c;
+	*cp = n == 1 ? p[0] : p[0] & (0xff >> (n + 1));
+	for (i = 1; i < n; i++)
+		*cp = *cp << 6 | (p[i] & 0x3f);
 	return n;
 }
 
