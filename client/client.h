@@ -143,6 +143,9 @@ int	 cmd_review_link(struct client *, int, char **);
 int	 reading_list(struct client *, int, char **);
 json_t	*reading_entries(struct client *, const char *, long, const char *,
 	     int *);
+int	 reading_citation(json_t *, const char **, const char **);
+json_t	*review_statement(const char *, const char *, const char *,
+	     const char *, const char *);
 
 /* cmd_post.c, shared with the commands that sign and send or ask by time */
 int	 post_statement(struct client *, json_t *,

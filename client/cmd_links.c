@@ -80,18 +80,6 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 	return optind + 1 == argc ? 0 : -1;
 }
 
-/* The annotation that first cited entry e, which a review names. */
-static json_t *
-links_citation(json_t *e)
-{
-	json_t	*cite = json_array_get(json_object_get(e, "citations"), 0);
-
-	if (!json_is_string(json_object_get(cite, "annotation")) ||
-	    !json_is_string(json_object_get(cite, "url")))
-		return NULL;
-	return cite;
-}
-
 static void
 links_progress(size_t done, size_t n, const char *what, const char *url)
 {
@@ -162,19 +150,18 @@ links_is_link(const char *url)
 static json_t *
 links_review(json_t *e, const struct linkcheck_link *l)
 {
-	json_t	*cite = links_citation(e), *check, *root;
+	const char	*id, *url;
+	json_t		*check, *root;
 
+	reading_citation(e, &id, &url);
 	check = json_pack("{s:i}", "status", l->status);
 	if (strcmp(l->final, l->href) != 0 && links_is_link(l->final))
 		json_object_set_new(check, "final", json_string(l->final));
 	if (l->error != NULL)
 		json_object_set_new(check, "error", json_string(l->error));
-	root = json_pack("{s:O, s:O, s:s, s:o}", "subject",
-	    json_object_get(cite, "annotation"), "url", json_object_get(cite,
-	    "url"), "verdict", linkcheck_verdict_name(l->verdict), "check",
-	    check);
-	if (l->verdict == LINKCHECK_MOVED)
-		json_object_set_new(root, "replacement", json_string(l->final));
+	root = review_statement(id, url, linkcheck_verdict_name(l->verdict),
+	    NULL, l->verdict == LINKCHECK_MOVED ? l->final : NULL);
+	json_object_set_new(root, "check", check);
 	return root;
 }
 
@@ -292,7 +279,7 @@ links_check(struct client *c, int argc, char **argv)
 		return rc;
 	json_array_foreach(entries, i, e) {
 		if (!json_is_string(json_object_get(e, "href")) ||
-		    links_citation(e) == NULL) {
+		    reading_citation(e, NULL, NULL) == -1) {
 			fprintf(stderr, "gloss: the server sent a reading list "
 			    "without links or citations\n");
 			json_decref(entries);

@@ -260,8 +260,29 @@ reading_list(struct client *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * The annotation that first cited entry e, which a review names, and the
+ * URL as it wrote it, borrowed from e (either may be NULL to skip).
+ * Returns 0, or -1 if the server sent an entry without a citation.
+ */
+int
+reading_citation(json_t *e, const char **id, const char **url)
+{
+	json_t	*cite = json_array_get(json_object_get(e, "citations"), 0);
+	json_t	*a = json_object_get(cite, "annotation");
+	json_t	*u = json_object_get(cite, "url");
+
+	if (!json_is_string(a) || !json_is_string(u))
+		return -1;
+	if (id != NULL)
+		*id = json_string_value(a);
+	if (url != NULL)
+		*url = json_string_value(u);
+	return 0;
+}
+
 /* A verdict on url as annotation id cites it, to be signed. */
-static json_t *
+json_t *
 review_statement(const char *id, const char *url, const char *verdict,
     const char *note, const char *replacement)
 {
@@ -351,7 +372,7 @@ review_walk(struct client *c, json_t *entries)
 {
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
-	json_t			*e, *cite;
+	json_t			*e;
 	const char		*verdict, *id, *url;
 	char			*replacement, sid[GLOSS_ID_LEN + 1];
 	FILE			*tty;
@@ -379,10 +400,7 @@ review_walk(struct client *c, json_t *entries)
 		if (ch == 'm' || ch == 'd')
 			replacement = tty_line(tty, "Replacement URL (empty "
 			    "for none)");
-		cite = json_array_get(json_object_get(e, "citations"), 0);
-		id = json_string_value(json_object_get(cite, "annotation"));
-		url = json_string_value(json_object_get(cite, "url"));
-		if (id == NULL || url == NULL) {
+		if (reading_citation(e, &id, &url) == -1) {
 			fprintf(stderr, "gloss: the server sent an entry "
 			    "without a citation\n");
 			free(replacement);
