@@ -9,6 +9,7 @@
  * it and its last check, and one key press signs a verdict.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,13 @@
 
 /* The verdicts and the key that gives each in gloss review. */
 static const struct {
-	int		 key;
-	const char	*verdict;
+	int			 key;
+	enum stmt_verdict	 verdict;
 } review_keys[] = {
-	{ 'o', "ok" }, { 'r', "relevant" }, { 'i', "irrelevant" },
-	{ 'b', "broken" }, { 'm', "moved" }, { 'p', "paywalled" },
-	{ 'd', "duplicate" }, { 'x', "spam" },
+	{ 'o', VERDICT_OK }, { 'r', VERDICT_RELEVANT },
+	{ 'i', VERDICT_IRRELEVANT }, { 'b', VERDICT_BROKEN },
+	{ 'm', VERDICT_MOVED }, { 'p', VERDICT_PAYWALLED },
+	{ 'd', VERDICT_DUPLICATE }, { 'x', VERDICT_SPAM },
 };
 
 struct reading_args {
@@ -350,17 +352,19 @@ review_show(struct client *c, json_t *e, size_t rank)
 	}
 }
 
-/* The verdict key ch gives, or NULL. */
-static const char *
-review_verdict(int ch)
+/* The verdict key ch gives in *v; -1 for any other key. */
+static int
+review_verdict(int ch, enum stmt_verdict *v)
 {
 	size_t	i;
 
 	for (i = 0; i < sizeof review_keys / sizeof review_keys[0]; i++) {
-		if (review_keys[i].key == ch)
-			return review_keys[i].verdict;
+		if (review_keys[i].key == ch) {
+			*v = review_keys[i].verdict;
+			return 0;
+		}
 	}
-	return NULL;
+	return -1;
 }
 
 /*
@@ -373,7 +377,8 @@ review_walk(struct client *c, json_t *entries)
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
 	json_t			*e;
-	const char		*verdict, *id, *url;
+	enum stmt_verdict	 verdict;
+	const char		*id, *url;
 	char			*replacement, sid[GLOSS_ID_LEN + 1];
 	FILE			*tty;
 	size_t			 i;
@@ -382,6 +387,7 @@ review_walk(struct client *c, json_t *entries)
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;
 	if ((tty = fopen("/dev/tty", "r")) == NULL) {
+		fprintf(stderr, "gloss: /dev/tty: %s\n", strerror(errno));
 		minisig_seckey_free(sk);
 		return EXIT_USAGE;
 	}
@@ -394,10 +400,10 @@ review_walk(struct client *c, json_t *entries)
 		putchar('\n');
 		if (ch == 'q' || ch == EOF)
 			break;
-		if ((verdict = review_verdict(ch)) == NULL)
+		if (review_verdict(ch, &verdict) == -1)
 			continue;
 		replacement = NULL;
-		if (ch == 'm' || ch == 'd')
+		if (stmt_verdict_replaces(verdict))
 			replacement = tty_line(tty, "Replacement URL (empty "
 			    "for none)");
 		if (reading_citation(e, &id, &url) == -1) {
@@ -408,7 +414,8 @@ review_walk(struct client *c, json_t *entries)
 			break;
 		}
 		if ((rc = post_as(c, "link-review", review_statement(id, url,
-		    verdict, NULL, replacement), sk, &pk, sid)) == EXIT_OK)
+		    stmt_verdict_name(verdict), NULL, replacement), sk, &pk,
+		    sid)) == EXIT_OK)
 			printf("%s\n", sid);
 		free(replacement);
 		if (rc != EXIT_OK)

@@ -334,6 +334,7 @@ const char	*stmt_type_name(enum stmt_type);
 const char	*stmt_kind_name(enum stmt_kind);
 const char	*stmt_action_name(enum stmt_action);
 const char	*stmt_verdict_name(enum stmt_verdict);
+int		 stmt_verdict_replaces(enum stmt_verdict);
 int		 stmt_verdict_from_name(const char *, enum stmt_verdict *);
 int		 stmt_action_from_name(const char *, enum stmt_action *);
 int		 stmt_kind_from_name(const char *, enum stmt_kind *);

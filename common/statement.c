@@ -143,6 +143,13 @@ stmt_verdict_name(enum stmt_verdict verdict)
 	return stmt_verdict_names[verdict];
 }
 
+/* Whether a review with verdict may name a replacement URL. */
+int
+stmt_verdict_replaces(enum stmt_verdict verdict)
+{
+	return verdict == VERDICT_MOVED || verdict == VERDICT_DUPLICATE;
+}
+
 /* The index of name in names[0..n), or -1. */
 static int
 stmt_lookup(const char *const *names, int n, const char *name)
@@ -715,8 +722,7 @@ stmt_link_review(struct stmt_ctx *ctx, struct statement *st)
 	if (ctx->message != NULL)
 		return -1;
 	if (r->replacement != NULL) {
-		if (r->verdict != VERDICT_MOVED &&
-		    r->verdict != VERDICT_DUPLICATE)
+		if (!stmt_verdict_replaces(r->verdict))
 			return stmt_fail(ctx, "invalid_statement",
 			    "only moved and duplicate name a replacement");
 		if (stmt_url(ctx, r->replacement, len, 0) == -1)
