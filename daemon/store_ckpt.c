@@ -13,7 +13,11 @@
  * WAL grows to a hard bound; the commit that finds it there copies the
  * little that is left itself, as SQLite would have, and the next write
  * starts the WAL over.  So the loop pays one small checkpoint per hard
- * bound's worth of frames instead of a large one per thousand.
+ * bound's worth of frames instead of a large one per thousand.  Only one
+ * connection can checkpoint at a time (SQLite answers the other BUSY), so
+ * at the hard bound the writer first waits out a checkpoint the thread is
+ * running and keeps it from starting another: a thread that is always
+ * busy must not let the WAL grow past the bound.
  */
 
 #include <pthread.h>
@@ -26,9 +30,11 @@ struct store_ckpt {
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;
+	pthread_cond_t	 idle;		/* the thread's checkpoint is done */
 	int		 soft;		/* frames: wake the thread */
 	int		 hard;		/* frames: the writer copies */
 	int		 want;
+	int		 running;	/* the thread is checkpointing */
 	int		 stop;
 };
 
@@ -45,12 +51,15 @@ store_ckpt_main(void *arg)
 		if (!c->want)
 			break;		/* stopping, nothing asked */
 		c->want = 0;
+		c->running = 1;
 		pthread_mutex_unlock(&c->lock);
 		if (sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) != SQLITE_OK)
 			log_warnx("store: checkpoint: %s",
 			    sqlite3_errmsg(c->db));
 		pthread_mutex_lock(&c->lock);
+		c->running = 0;
+		pthread_cond_signal(&c->idle);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
@@ -62,14 +71,18 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store_ckpt	*c = arg;
 
-	if (frames >= c->hard)
+	if (frames < c->soft)
+		return SQLITE_OK;
+	pthread_mutex_lock(&c->lock);
+	if (frames >= c->hard) {
+		while (c->running)
+			pthread_cond_wait(&c->idle, &c->lock);
 		(void)sqlite3_wal_checkpoint(db, name);	/* as SQLite would */
-	else if (frames >= c->soft) {
-		pthread_mutex_lock(&c->lock);
+	} else {
 		c->want = 1;
 		pthread_cond_signal(&c->wake);
-		pthread_mutex_unlock(&c->lock);
 	}
+	pthread_mutex_unlock(&c->lock);
 	return SQLITE_OK;
 }
 
@@ -91,6 +104,7 @@ store_checkpointer(struct store *s, int soft, int hard)
 	c->hard = hard;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
+	pthread_cond_init(&c->idle, NULL);
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL,
@@ -110,6 +124,7 @@ store_checkpointer(struct store *s, int soft, int hard)
 fail:
 	sqlite3_close(c->db);
 	pthread_cond_destroy(&c->wake);
+	pthread_cond_destroy(&c->idle);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	return -1;
@@ -134,6 +149,7 @@ store_checkpointer_stop(struct store *s)
 	pthread_join(c->thread, NULL);
 	sqlite3_close(c->db);
 	pthread_cond_destroy(&c->wake);
+	pthread_cond_destroy(&c->idle);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	s->ckpt = NULL;
