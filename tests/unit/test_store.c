@@ -34,6 +34,7 @@
 
 #include "glossd.h"
 #include "fixtures.h"
+#include "faultvfs.h"
 
 #define MAX_SEEN	32
 
@@ -3854,6 +3855,59 @@ raw_int(const char *path, const char *sql)
 	return v;
 }
 
+/*
+ * A group whose COMMIT cannot reach the disk (its fsync fails) keeps
+ * none of its appends and all that was committed before it; the store
+ * takes appends again at once, and a reopened database holds exactly
+ * what was committed.
+ */
+static void
+test_group_commit_fails(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	const char	*errstr = NULL;
+	uint64_t	 gen;
+
+	faultvfs_install();
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	store_group(s, 1);
+	assert_int_equal(add_record(s, c->curator, "kept"), 1);
+	assert_int_equal(store_commit(s), STORE_OK);
+	gen = store_generation(s);
+
+	add_annotation(s, c->curator, "kept", "comment", 1, 10000, -1,
+	    10000, 10001, "lost with its group", NULL);
+	add_annotation(s, c->other, "kept", "critique", 1, 20000, -1,
+	    20000, 20001, "lost as well", NULL);
+	faultvfs_fail_syncs(1);
+	assert_int_equal(store_commit(s), STORE_ERROR);
+	faultvfs_fail_syncs(0);
+	assert_int_equal(store_uncommitted(s), 0);
+	assert_int_equal(store_count(s), 1);
+	assert_int_equal(store_generation(s), gen);
+
+	/* The next append takes the seq the lost group had freed. */
+	assert_int_equal(add_annotation(s, c->curator, "kept", "comment", 1,
+	    30000, -1, 30000, 30001, "after the failure", NULL), 2);
+	assert_int_equal(store_commit(s), STORE_OK);
+	store_close(s);
+
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 2);
+	store_close(s);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM annotations"
+	    " WHERE text LIKE 'lost%'"), 0);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	faultvfs_remove();
+	tmpdb_remove(&t);
+}
+
 /* The citations and current reviews as they must be before and after. */
 static void
 expect_renormalized(struct ctx *c, const struct statement *a,
@@ -4092,6 +4146,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
