@@ -37,6 +37,7 @@ struct mirror {
 	char				*prefix;	/* the URL's path */
 	int64_t				 after;		/* last seq applied */
 	int64_t				 applied;	/* since start-up */
+	int64_t				 page_applied;	/* not committed yet */
 	int				 backoff;	/* seconds; 0: well */
 	int				 caught_up;
 	char				 error[256];	/* the last trouble */
@@ -126,7 +127,7 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
 		    "wrong_id");	/* the line's id is not its bytes' */
 	else {
 		m->after = ll.seq;
-		m->applied += posted.status == 201;
+		m->page_applied += posted.status == 201;
 		m->refused.seq = 0;
 		rc = 0;
 	}
@@ -148,18 +149,22 @@ mirror_apply(struct mirror *m, const char *line, size_t len)
  * Keep the cursor, if a page moved it from before, and commit it with
  * what the page applied, in one group (store_group).  If that fails the
  * cursor goes back to the stored one: at worst lines are applied again,
- * which changes nothing.  A page already refused (refused) has said its
- * trouble.
+ * which changes nothing.  What the page applied counts in /v1/mirror's
+ * "applied" only once it is committed.  A page already refused (refused)
+ * has said its trouble.
  */
 static int
 mirror_commit(struct mirror *m, int64_t before, int refused)
 {
-	enum store_rc	rc = STORE_OK;
+	enum store_rc	rc = STORE_OK, committed;
 
 	if (m->after != before)
 		rc = store_mirror_set(m->gd->store, m->gd->cfg.mirror,
 		    m->after);
-	if (store_commit(m->gd->store) == STORE_OK && rc == STORE_OK)
+	if ((committed = store_commit(m->gd->store)) == STORE_OK)
+		m->applied += m->page_applied;
+	m->page_applied = 0;
+	if (committed == STORE_OK && rc == STORE_OK)
 		return 0;
 	if (store_mirror_after(m->gd->store, m->gd->cfg.mirror,
 	    &m->after) != STORE_OK)

@@ -615,8 +615,12 @@ test_checkpointer(void **state)
 		if (file_size(wal) > most)
 			most = file_size(wal);
 	}
-	/* About 480 frames written, never much over 40 at once. */
-	assert_true(most <= 32 + 120 * (4096 + 24));
+	/*
+	 * Hundreds of frames written, never over 50 (a quarter past 40, where
+	 * the writer waits for the thread) and one record's frames at once,
+	 * however the threads are scheduled.
+	 */
+	assert_true(most <= 32 + 80 * (4096 + 24));
 	assert_int_equal(store_count(s), 60);
 	store_close(s);			/* stops the thread itself */
 	s = store_open(t.path, &errstr);
