@@ -79,6 +79,56 @@ wait "$daemon_pid"
 same "$?" 0 "glossd exits 0 on SIGINT"
 daemon_pid=
 
+# A disk that stops syncing (tests/e2e/failsync.c, preloaded into
+# glossd): the posts whose group cannot be made durable are refused,
+# nothing of them is kept, what was stored before stays, and once the
+# disk syncs again glossd takes posts as before.
+cat > "$T/glossd-failsync" <<WRAPPER
+#!/bin/sh
+GLOSS_FAILSYNC='$T/disk-fails' \\
+LD_PRELOAD='$top_builddir/tests/e2e/failsync.so' \\
+ASAN_OPTIONS="\${ASAN_OPTIONS:-}:verify_asan_link_order=0" \\
+exec '$GLOSSD' "\$@"
+WRAPPER
+chmod +x "$T/glossd-failsync"
+real_glossd=$GLOSSD
+GLOSSD=$T/glossd-failsync
+start_daemon
+GLOSSD=$real_glossd
+: > "$T/disk-fails"
+expect 2 "a post the disk cannot make durable is refused (a server error)" \
+    "$GLOSS" critique "$RID" --at 1:09:40 -m "Never durable."
+contains "$T/err" "(500 internal_error)" "with a 500"
+contains "$T/err" "nothing was changed" "saying nothing was changed"
+i=0
+pids=
+while [ $i -lt 6 ]; do
+	"$GLOSS" critique "$RID" --at "1:09:4$i" -m "Lost together $i." \
+	    >/dev/null 2>"$T/lost.$i.err" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+failed=0
+for p in $pids; do
+	wait "$p" || failed=$((failed + 1))
+done
+same "$failed" 6 "6 posts at once on that disk are all refused"
+rm -f "$T/disk-fails"
+same "$(statements)" 26 "nothing of them was kept, nothing before was lost"
+expect 0 "the disk syncs again: a post is accepted" \
+    "$GLOSS" critique "$RID" --at 1:09:50 -m "Durable again."
+again=$(cat "$T/out")
+same "$(statements)" 27 "and stored"
+stop_daemon
+start_daemon
+expect 0 "after a restart the post made after the failure verifies" \
+    "$GLOSS" verify "$again"
+expect 0 "and so does the one acknowledged before it" "$GLOSS" verify "$id"
+expect 0 "the log verifies whole" "$GLOSS" verify-log
+expect 1 "the log holds no refused post" sh -c \
+    "curl -s '$SERVER/v1/log?limit=500' | grep -q 'Never durable\\|Lost together'"
+stop_daemon
+
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "ok $((ntests += 1)) - # SKIP valgrind is not installed"
 elif nm -D "$GLOSSD" 2>/dev/null | grep -q __asan_init ||
