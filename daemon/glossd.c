@@ -81,8 +81,9 @@ glossd_base_url(struct config *cfg, int port)
 
 /*
  * SIGHUP: read the configuration again and take its keys, policies and
- * limits.  Where glossd listens, its database and the glossd it mirrors
- * stay as they are.  A configuration with an error changes nothing.
+ * limits (those libevent enforces for connections opened from now on).
+ * Where glossd listens, its database and the glossd it mirrors stay as
+ * they are.  A configuration with an error changes nothing.
  */
 static void
 glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
@@ -121,6 +122,7 @@ glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
 	config_clear(&gd->cfg);
 	gd->cfg = cfg;
 	glossd_limits(gd);
+	http_limits(gd->http);
 	/* Answers may depend on what changed (reviewer keys, base_url). */
 	cache_clear(gd->cache);
 	log_info("SIGHUP: reloaded %s: %zu curator(s), %zu moderator(s), "
@@ -166,7 +168,6 @@ main(int argc, char **argv)
 	struct glossd		 gd;
 	struct event_base	*base;
 	struct event		*sigterm, *sigint, *sighup;
-	struct http_server	*srv;
 	const char		*conffile = NULL, *portfile = NULL;
 	const char		*listen = NULL, *database = NULL, *errstr;
 	char			*cause;
@@ -258,9 +259,9 @@ main(int argc, char **argv)
 	glossd_limits(&gd);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
-	srv = http_start(&gd, base, gd.cfg.listen, gd.cfg.port, &bound,
+	gd.http = http_start(&gd, base, gd.cfg.listen, gd.cfg.port, &bound,
 	    &errstr);
-	if (srv == NULL)
+	if (gd.http == NULL)
 		fatalx("cannot listen on %s port %d: %s", gd.cfg.listen,
 		    gd.cfg.port, errstr);
 	glossd_base_url(&gd.cfg, bound);
@@ -287,7 +288,7 @@ main(int argc, char **argv)
 		fatalx("cannot install signal handlers");
 	event_base_dispatch(base);
 
-	http_stop(srv);
+	http_stop(gd.http);
 	mirror_free(gd.mirror);
 	cache_free(gd.cache);
 	event_free(sigterm);

@@ -392,6 +392,7 @@ struct event_base;
 struct http_server *http_start(struct glossd *, struct event_base *,
 		     const char *, int, int *, const char **);
 void		 http_stop(struct http_server *);
+void		 http_limits(struct http_server *);
 int		 http_route_match(const char *, const char *,
 		     struct http_request *);
 const struct http_route *http_route_find(enum http_method, const char *,
@@ -646,6 +647,7 @@ struct glossd {
 	const char	*conffile;	/* reread on SIGHUP */
 	struct mirror	*mirror;	/* NULL unless following a glossd */
 	struct cache	*cache;		/* public answers; NULL: none */
+	struct http_server *http;	/* NULL until listening */
 	int64_t		 started;
 };
 void	 glossd_limits(struct glossd *);

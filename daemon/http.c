@@ -946,6 +946,21 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 }
 
 /*
+ * Give libevent the configured limits it enforces itself: at start-up,
+ * and again after a SIGHUP (for connections opened from then on).
+ */
+void
+http_limits(struct http_server *srv)
+{
+	const struct config_limits	*lim = &srv->gd->cfg.limits;
+
+	evhttp_set_max_headers_size(srv->http, lim->max_headers);
+	evhttp_set_max_body_size(srv->http,
+	    lim->max_body * HTTP_HARD_BODY_FACTOR);
+	evhttp_set_timeout(srv->http, lim->timeout);
+}
+
+/*
  * Listen on addr:port (port 0 picks a free one, returned in *bound) and
  * serve requests on base.  NULL with *errstr on failure.
  */
@@ -953,11 +968,10 @@ struct http_server *
 http_start(struct glossd *gd, struct event_base *base, const char *addr,
     int port, int *bound, const char **errstr)
 {
-	const struct config_limits	*lim = &gd->cfg.limits;
-	struct http_server		*srv;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sslen = sizeof ss;
-	evutil_socket_t			 fd;
+	struct http_server	*srv;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	evutil_socket_t		 fd;
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->gd = gd;
@@ -979,10 +993,7 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-	evhttp_set_max_headers_size(srv->http, lim->max_headers);
-	evhttp_set_max_body_size(srv->http,
-	    lim->max_body * HTTP_HARD_BODY_FACTOR);
-	evhttp_set_timeout(srv->http, lim->timeout);
+	http_limits(srv);
 	/* An empty answer (OPTIONS, 304) carries no type, not text/html. */
 	evhttp_set_default_content_type(srv->http, NULL);
 	evhttp_set_gencb(srv->http, http_request_cb, srv);
