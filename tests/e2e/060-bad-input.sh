@@ -124,27 +124,24 @@ http=$(curl -s -o "$T/out" -w '%{http_code}' \
 same "$http:$(error_code)" "400:bad_query" "a repeated parameter is refused"
 
 # libevent 2.1 answers headers over its limit itself, with an HTML 400.
-big=$(head -c 8200 /dev/zero | tr '\0' a)
-http=$(curl -s -o "$T/out" -w '%{http_code}' -H "X-Big: $big" "$SERVER/healthz")
-same "$http" 400 "headers over 8 KiB are refused"
-big=$(head -c 7900 /dev/zero | tr '\0' a)
-http=$(curl -s -o "$T/out" -w '%{http_code}' -H "X-Big: $big" "$SERVER/healthz")
-same "$http" 200 "headers just under 8 KiB are served"
+# header_status N: the status of GET /healthz with an N-byte header.
+header_status() {
+	curl -s -o "$T/out" -w '%{http_code}' \
+	    -H "X-Big: $(head -c "$1" /dev/zero | tr '\0' a)" "$SERVER/healthz"
+}
+same "$(header_status 8200)" 400 "headers over 8 KiB are refused"
+same "$(header_status 7900)" 200 "headers just under 8 KiB are served"
 # SIGHUP gives libevent a new max_headers for the connections after it.
 cp "$T/glossd.conf" "$T/glossd.conf.8k"
 echo "max_headers = 1024" >> "$T/glossd.conf"
 reload "SIGHUP: reloaded" || not_ok "SIGHUP to max_headers = 1024"
-big=$(head -c 1100 /dev/zero | tr '\0' a)
-http=$(curl -s -o "$T/out" -w '%{http_code}' -H "X-Big: $big" "$SERVER/healthz")
-same "$http" 400 "after a SIGHUP to 1 KiB, headers over it are refused"
-big=$(head -c 800 /dev/zero | tr '\0' a)
-http=$(curl -s -o "$T/out" -w '%{http_code}' -H "X-Big: $big" "$SERVER/healthz")
-same "$http" 200 "and headers under it are served"
+same "$(header_status 1100)" 400 \
+    "after a SIGHUP to 1 KiB, headers over it are refused"
+same "$(header_status 800)" 200 "and headers under it are served"
 cp "$T/glossd.conf.8k" "$T/glossd.conf"
 reload "SIGHUP: reloaded" || not_ok "SIGHUP back to 8 KiB"
-big=$(head -c 7900 /dev/zero | tr '\0' a)
-http=$(curl -s -o "$T/out" -w '%{http_code}' -H "X-Big: $big" "$SERVER/healthz")
-same "$http" 200 "a SIGHUP back to 8 KiB serves headers under it again"
+same "$(header_status 7900)" 200 \
+    "a SIGHUP back to 8 KiB serves headers under it again"
 printf 'GARBAGE\r\n\r\n' | "$RAWHTTP" "$PORT" > "$T/raw"
 contains "$T/raw" "400" "a malformed request line gets 400"
 printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab' |

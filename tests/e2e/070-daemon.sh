@@ -44,21 +44,28 @@ same "$(wc -l < "$T/out")" 1 "after=1 holds one line"
 contains "$T/out" "\"seq\":2,\"id\":\"$id\"" "the line is the critique"
 contains "$T/glossd.log" "POST /v1/statements 201" "each request is logged"
 
+# critiques_at_once N NAME TEXT: N critiques "TEXT i." posted at once,
+# the i-th's id (if accepted) in $T/NAME.i; prints how many failed.
+critiques_at_once() {
+	i=0
+	pids=
+	while [ $i -lt "$1" ]; do
+		"$GLOSS" critique "$RID" --at "1:0$((i % 10)):$((10 + i))" \
+		    -m "$3 $i." >"$T/$2.$i" 2>"$T/$2.$i.err" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	failed=0
+	for p in $pids; do
+		wait "$p" || failed=$((failed + 1))
+	done
+	echo "$failed"
+}
+
 # Posts that arrive together are committed as one group (group commit),
 # each answered only once the group is on disk.
-i=0
-pids=
-while [ $i -lt 24 ]; do
-	"$GLOSS" critique "$RID" --at "1:0$((i % 10)):$((10 + i))" \
-	    -m "Concurrent $i." >"$T/par.$i" 2>"$T/par.$i.err" &
-	pids="$pids $!"
-	i=$((i + 1))
-done
-failed=0
-for p in $pids; do
-	wait "$p" || failed=$((failed + 1))
-done
-same "$failed" 0 "24 concurrent posts are all accepted"
+same "$(critiques_at_once 24 par Concurrent)" 0 \
+    "24 concurrent posts are all accepted"
 same "$(statements)" 26 "a read right after them sees all 24"
 
 kill -9 "$daemon_pid"
@@ -100,19 +107,8 @@ expect 2 "a post the disk cannot make durable is refused (a server error)" \
     "$GLOSS" critique "$RID" --at 1:09:40 -m "Never durable."
 contains "$T/err" "(500 internal_error)" "with a 500"
 contains "$T/err" "nothing was changed" "saying nothing was changed"
-i=0
-pids=
-while [ $i -lt 6 ]; do
-	"$GLOSS" critique "$RID" --at "1:09:4$i" -m "Lost together $i." \
-	    >/dev/null 2>"$T/lost.$i.err" &
-	pids="$pids $!"
-	i=$((i + 1))
-done
-failed=0
-for p in $pids; do
-	wait "$p" || failed=$((failed + 1))
-done
-same "$failed" 6 "6 posts at once on that disk are all refused"
+same "$(critiques_at_once 6 lost "Lost together")" 6 \
+    "6 posts at once on that disk are all refused"
 rm -f "$T/disk-fails"
 same "$(statements)" 26 "nothing of them was kept, nothing before was lost"
 expect 0 "the disk syncs again: a post is accepted" \
