@@ -8,11 +8,11 @@
  * checked again here against this glossd's configuration; the upstream
  * is trusted for nothing but the order.  The cursor is kept in the
  * database, committed with each page's statements, so a restart resumes
- * where it stopped.  A statement that is
- * refused stops the mirror at it, since what follows may depend on it:
- * the refusal is logged and shown at GET /v1/mirror, and the mirror
- * tries again with a growing delay, as it does when the upstream cannot
- * be reached.  Everybody else gets 403 read_only for writes.
+ * where it stopped.  A statement that is refused stops the mirror at it,
+ * since what follows may depend on it: the refusal is logged and shown
+ * at GET /v1/mirror, and the mirror tries again with a growing delay, as
+ * it does when the upstream cannot be reached.  Everybody else gets 403
+ * read_only for writes.
  */
 
 #include <stdlib.h>

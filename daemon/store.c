@@ -10,9 +10,11 @@
  *
  * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
  * before store_append (or, for a group, store_commit) returns, and a 201
- * survives power loss, not just a crash of glossd.  The daemon is single-threaded, so a short busy timeout
- * keeps another process (a backup, the sqlite3 shell) from stalling the
- * event loop; if it holds the lock longer the request gets STORE_BUSY.
+ * survives power loss, not just a crash of glossd.  Only the event loop
+ * uses this connection (the checkpointing thread has its own,
+ * store_ckpt.c), so a short busy timeout keeps another process (a backup,
+ * the sqlite3 shell) from stalling it; if that process holds the lock
+ * longer the request gets STORE_BUSY.
  */
 
 #include <inttypes.h>
