@@ -27,6 +27,8 @@ struct api_bundle {
 	json_t		*about;		/* statement ids about the record */
 	json_t		*authors;	/* keys that wrote one of them */
 	struct buf	*out;
+	int		(*step)(struct api_bundle *,
+			    const struct store_statement *);
 	int64_t		 after;
 	int		 rows;
 	int		 failed;
@@ -83,19 +85,14 @@ api_bundle_about_author(const struct api_bundle *b,
 
 /* First pass: learn the record's statements and their authors. */
 static int
-api_bundle_learn_cb(const struct store_statement *row, void *arg)
+api_bundle_learn(struct api_bundle *b, const struct store_statement *row)
 {
-	struct api_bundle	*b = arg;
 	struct statement	*st;
 
-	b->after = row->seq;
-	b->rows++;
 	if (strcmp(row->type, "profile") == 0)
 		return 0;		/* about a key, never a record */
-	if ((st = api_stored_statement(row)) == NULL) {
-		b->failed = 1;
+	if ((st = api_stored_statement(row)) == NULL)
 		return -1;
-	}
 	if (api_bundle_about(b, st)) {
 		json_object_set_new(b->about, st->id, json_true());
 		json_object_set_new(b->authors, st->author, json_true());
@@ -109,40 +106,52 @@ api_bundle_learn_cb(const struct store_statement *row, void *arg)
  * and the decisions about those keys; only decisions need parsing.
  */
 static int
-api_bundle_write_cb(const struct store_statement *row, void *arg)
+api_bundle_write(struct api_bundle *b, const struct store_statement *row)
 {
-	struct api_bundle	*b = arg;
 	struct statement	*st;
 
-	b->after = row->seq;
-	b->rows++;
 	if (api_bundle_has(b->about, row->id) ||
 	    (strcmp(row->type, "profile") == 0 &&
 	    api_bundle_has(b->authors, row->author)))
 		return api_log_line(row, b->out);
 	if (strcmp(row->type, "moderation") != 0)
 		return 0;
-	if ((st = api_stored_statement(row)) == NULL) {
-		b->failed = 1;
+	if ((st = api_stored_statement(row)) == NULL)
 		return -1;
-	}
 	if (api_bundle_about_author(b, st))
 		api_log_line(row, b->out);
 	stmt_free(st);
 	return 0;
 }
 
-/* One pass of cb over the whole log, a page at a time. */
+/* Each row of a page: note where the page got to, then the pass's step. */
+static int
+api_bundle_row_cb(const struct store_statement *row, void *arg)
+{
+	struct api_bundle	*b = arg;
+
+	b->after = row->seq;
+	b->rows++;
+	if (b->step(b, row) == -1) {
+		b->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* One pass of step over the whole log, a page at a time. */
 static enum store_rc
 api_bundle_pass(struct glossd *gd, struct api_bundle *b,
-    store_statement_cb cb)
+    int (*step)(struct api_bundle *, const struct store_statement *))
 {
 	enum store_rc	rc;
 
+	b->step = step;
 	b->after = 0;
 	do {
 		b->rows = 0;
-		rc = store_log(gd->store, b->after, API_BUNDLE_PAGE, cb, b);
+		rc = store_log(gd->store, b->after, API_BUNDLE_PAGE,
+		    api_bundle_row_cb, b);
 	} while (rc == STORE_OK && !b->failed && b->rows == API_BUNDLE_PAGE);
 	return b->failed ? STORE_ERROR : rc;
 }
@@ -165,8 +174,8 @@ api_get_bundle(struct glossd *gd, struct http_request *req,
 	http_json(resp, 200);
 	resp->content_type = "application/x-ndjson; charset=utf-8";
 	b.out = &resp->body;
-	if ((rc = api_bundle_pass(gd, &b, api_bundle_learn_cb)) == STORE_OK)
-		rc = api_bundle_pass(gd, &b, api_bundle_write_cb);
+	if ((rc = api_bundle_pass(gd, &b, api_bundle_learn)) == STORE_OK)
+		rc = api_bundle_pass(gd, &b, api_bundle_write);
 	if (rc != STORE_OK)
 		api_store_error(resp, rc);
 	json_decref(b.about);
