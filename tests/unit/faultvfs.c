@@ -1,12 +1,13 @@
 /*
- * faultvfs.c: the default SQLite VFS, with fsyncs that fail on demand.
+ * faultvfs.c: the default SQLite VFS, with fsyncs or reads that fail on
+ * demand.
  *
  * A COMMIT that cannot reach the disk is what glossd must survive without
  * losing or half-keeping anything, and no healthy disk fails on cue.  So,
  * as SQLite's own tests do, this VFS passes every call to the real one
- * and answers SQLITE_IOERR_FSYNC to xSync while faultvfs_fail_syncs(1)
- * holds.  It is the real SQLite on a real file; only the fsync's answer
- * is decided here.
+ * and answers SQLITE_IOERR_FSYNC to xSync, or SQLITE_IOERR_READ to xRead,
+ * while faultvfs_fail() says so.  It is the real SQLite on a real file;
+ * only those answers are decided here.
  */
 
 #include <stddef.h>
@@ -22,7 +23,7 @@ struct faultfile {
 
 static sqlite3_vfs	 faultvfs;
 static sqlite3_vfs	*realvfs;
-static int		 failing;
+static int		 failing;	/* FAULTVFS_SYNC | FAULTVFS_READ */
 
 #define REAL(f)	(((struct faultfile *)(f))->real)
 
@@ -35,6 +36,8 @@ ff_close(sqlite3_file *f)
 static int
 ff_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 {
+	if (failing & FAULTVFS_READ)
+		return SQLITE_IOERR_READ;
 	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
 }
 
@@ -53,7 +56,7 @@ ff_truncate(sqlite3_file *f, sqlite3_int64 size)
 static int
 ff_sync(sqlite3_file *f, int flags)
 {
-	if (failing)
+	if (failing & FAULTVFS_SYNC)
 		return SQLITE_IOERR_FSYNC;
 	return REAL(f)->pMethods->xSync(REAL(f), flags);
 }
@@ -167,9 +170,12 @@ faultvfs_remove(void)
 	sqlite3_vfs_unregister(&faultvfs);
 }
 
-/* While on, every fsync of every file fails. */
+/*
+ * From now on every fsync (FAULTVFS_SYNC), read (FAULTVFS_READ), both or
+ * neither (0) of every file fails.
+ */
 void
-faultvfs_fail_syncs(int on)
+faultvfs_fail(int what)
 {
-	failing = on;
+	failing = what;
 }

@@ -1,6 +1,6 @@
 /*
- * faultvfs.h: a SQLite VFS whose fsyncs fail on demand, for the paths
- * that only a failing disk takes.
+ * faultvfs.h: a SQLite VFS whose fsyncs or reads fail on demand, for the
+ * paths that only a failing disk takes.
  */
 
 #ifndef FAULTVFS_H
@@ -8,6 +8,9 @@
 
 void	faultvfs_install(void);
 void	faultvfs_remove(void);
-void	faultvfs_fail_syncs(int);
+#define FAULTVFS_SYNC	0x1
+#define FAULTVFS_READ	0x2
+
+void	faultvfs_fail(int);
 
 #endif

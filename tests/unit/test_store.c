@@ -3887,9 +3887,9 @@ test_group_commit_fails(void **state)
 	    10000, 10001, "lost with its group", NULL);
 	add_annotation(s, c->other, "kept", "critique", 1, 20000, -1,
 	    20000, 20001, "lost as well", NULL);
-	faultvfs_fail_syncs(1);
+	faultvfs_fail(FAULTVFS_SYNC);
 	assert_int_equal(store_commit(s), STORE_ERROR);
-	faultvfs_fail_syncs(0);
+	faultvfs_fail(0);
 	assert_int_equal(store_uncommitted(s), 0);
 	assert_int_equal(store_count(s), 1);
 	assert_int_equal(store_generation(s), gen);
@@ -3908,6 +3908,58 @@ test_group_commit_fails(void **state)
 	    " WHERE text LIKE 'lost%'"), 0);
 	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	faultvfs_remove();
+	tmpdb_remove(&t);
+}
+
+/*
+ * An append whose error makes SQLite roll the whole open transaction back
+ * by itself (a read error) takes the group's earlier appends with it: the
+ * group refuses appends until store_commit has reported the loss, and the
+ * store takes appends again after it.
+ */
+static void
+test_group_lost_midway(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*st;
+	struct store_placement	 pl = { .talk = 1, .span_start = 10000,
+	    .span_end = 10001 };
+	const char		*errstr = NULL;
+	int64_t			 seq = -1;
+
+	faultvfs_install();
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(add_record(s, c->curator, "kept"), 1);
+	store_close(s);
+
+	/* Reopened, nothing of the annotations' tables is in its cache. */
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	store_group(s, 1);
+	assert_int_equal(add_record(s, c->curator, "lost"), 2);
+	st = fixture_annotation(c->curator, "kept", "comment", 1, 10000, -1,
+	    "read from a failing disk");
+	faultvfs_fail(FAULTVFS_READ);
+	assert_int_equal(append(s, c->curator, st, &pl, &seq), STORE_ERROR);
+	faultvfs_fail(0);
+	assert_int_equal(store_uncommitted(s), 1);
+	/* Until the loss is reported, the group takes nothing more. */
+	assert_int_equal(append(s, c->curator, st, &pl, &seq), STORE_ERROR);
+	stmt_free(st);
+	assert_int_equal(store_commit(s), STORE_ERROR);
+	assert_int_equal(store_uncommitted(s), 0);
+	assert_int_equal(store_count(s), 1);
+
+	assert_int_equal(add_record(s, c->curator, "after"), 2);
+	assert_int_equal(store_commit(s), STORE_OK);
+	store_close(s);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM records"
+	    " WHERE rid = 'lost'"), 0);
 	faultvfs_remove();
 	tmpdb_remove(&t);
 }
@@ -4152,6 +4204,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_fails, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_lost_midway, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
