@@ -215,6 +215,8 @@ struct store_key {
 	const char	*profile;	/* the profile statement's id */
 	const char	*state;		/* new, trusted, banned */
 };
+/* The search index takes annotations this many at once (0008). */
+#define STORE_SEARCH_BATCH	256
 struct store_search {
 	const char	*match;		/* an FTS5 query */
 	const char	*rid;		/* NULL = every record */

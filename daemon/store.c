@@ -163,10 +163,18 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_ANNOTATION] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
 	    "WHERE a.id = ?1",
-	/* SEARCH a USING INDEX annotations_root (root=?) */
+	/*
+	 * MULTI-INDEX OR
+	 *   SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 *   SEARCH a USING INDEX annotations_replies (root=?)
+	 * USE TEMP B-TREE FOR ORDER BY (a thread is at most limit rows)
+	 * The top annotation is its own root, and annotations_replies holds
+	 * only the others (0007): the two terms say so to the planner.
+	 */
 	[SQL_THREAD] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
-	    "WHERE a.root = ?1 ORDER BY a.seq LIMIT ?2",
+	    "WHERE (a.id = ?1 AND a.root = ?1) OR "
+	    "(a.root = ?1 AND a.root != a.id) ORDER BY a.seq LIMIT ?2",
 	/*
 	 * SCAN annotations_fts VIRTUAL TABLE INDEX 0:M (the match)
 	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
@@ -181,6 +189,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "AND (?2 IS NULL OR a.rid = ?2) "
 	    "AND (?3 IS NULL OR a.kind = ?3) "
 	    "ORDER BY annotations_fts.rank, a.seq LIMIT ?4 OFFSET ?5",
+	/* Annotations the search index waits for (0008). */
+	[SQL_SEARCH_PENDING] =
+	    "SELECT count(*) FROM search_pending",
+	/* SEARCH search_pending, then the view's row by seq, per row */
+	[SQL_SEARCH_INDEX] =
+	    "INSERT INTO annotations_fts (rowid, text, titles) "
+	    "SELECT seq, text, titles FROM annotations_fts_source "
+	    "WHERE seq IN (SELECT seq FROM search_pending)",
+	[SQL_SEARCH_INDEXED] =
+	    "DELETE FROM search_pending",
 	[SQL_REVISION_INSERT] =
 	    "INSERT INTO revisions (seq, id, of, created) "
 	    "VALUES (?1, ?2, ?3, ?4)",
@@ -222,7 +240,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "(profile_created, profile) < (?6, ?5))",
 	/*
 	 * SEARCH k USING PRIMARY KEY (key=?)
-	 * SEARCH annotations USING COVERING INDEX annotations_author
+	 * SEARCH annotations USING COVERING INDEX annotations_mine
 	 */
 	[SQL_KEY] =
 	    "SELECT k.key, k.first_received, k.statements, k.name, k.url, "
@@ -253,7 +271,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "UPDATE annotations SET status = ?2, flagged = CASE "
 	    "WHEN ?2 = 'visible' AND flagged != 0 THEN -1 ELSE 0 END "
 	    "WHERE id = ?1",
-	/* SEARCH annotations USING INDEX annotations_author (author=?) */
+	/* SEARCH annotations USING COVERING INDEX annotations_mine */
 	[SQL_BAN_HIDE] =
 	    "UPDATE annotations SET status = 'hidden' WHERE author = ?1 "
 	    "AND status IN ('visible', 'pending')",
@@ -860,6 +878,46 @@ store_uncommitted(struct store *s)
 	return s->group && (s->group_lost || !sqlite3_get_autocommit(s->db));
 }
 
+/* How many annotations wait for the search index (migration 0008). */
+static enum store_rc
+store_search_pending(struct store *s, int64_t *n)
+{
+	enum store_rc	rc;
+	int		row;
+
+	*n = 0;
+	if ((rc = store_step(s, SQL_SEARCH_PENDING, &row)) == STORE_OK && row)
+		*n = store_int(s, SQL_SEARCH_PENDING, 0);
+	store_reset(s, SQL_SEARCH_PENDING);
+	return rc;
+}
+
+/* Index every annotation waiting, in the open transaction. */
+static enum store_rc
+store_search_index(struct store *s)
+{
+	enum store_rc	rc;
+
+	if ((rc = store_run(s, SQL_SEARCH_INDEX)) != STORE_OK)
+		return rc;
+	return store_run(s, SQL_SEARCH_INDEXED);
+}
+
+/* COMMIT, with the search index's batch if it is full. */
+static enum store_rc
+store_commit_now(struct store *s)
+{
+	enum store_rc	rc;
+	int64_t		n;
+
+	if ((rc = store_search_pending(s, &n)) == STORE_OK &&
+	    n >= STORE_SEARCH_BATCH)
+		rc = store_search_index(s);
+	if (rc == STORE_OK && (rc = store_run(s, SQL_COMMIT)) == STORE_OK)
+		s->generation++;
+	return rc;
+}
+
 /*
  * Commit the open group, if any.  On failure nothing of the group is
  * kept, and the caller answers every append of it as failed.
@@ -871,12 +929,9 @@ store_commit(struct store *s)
 
 	if (s->group_lost)
 		rc = STORE_ERROR;
-	else if (!sqlite3_get_autocommit(s->db)) {
-		if ((rc = store_run(s, SQL_COMMIT)) == STORE_OK)
-			s->generation++;
-		else
-			store_rollback(s);
-	}
+	else if (!sqlite3_get_autocommit(s->db) &&
+	    (rc = store_commit_now(s)) != STORE_OK)
+		store_rollback(s);
 	s->group_lost = 0;
 	return rc;
 }
@@ -901,13 +956,9 @@ store_begin(struct store *s)
 static enum store_rc
 store_end(struct store *s)
 {
-	enum store_rc	rc;
-
 	if (s->group)
 		return store_run(s, SQL_RELEASE);
-	if ((rc = store_run(s, SQL_COMMIT)) == STORE_OK)
-		s->generation++;
-	return rc;
+	return store_commit_now(s);
 }
 
 /*
@@ -931,6 +982,27 @@ store_undo(struct store *s)
 		store_rollback(s);
 		s->group_lost = 1;
 	}
+}
+
+/*
+ * Before a search: index the annotations that wait, as an append would
+ * (in the group, if one is open), so that the search finds every
+ * annotation committed before it.
+ */
+enum store_rc
+store_search_ready(struct store *s)
+{
+	enum store_rc	rc;
+	int64_t		n;
+
+	if ((rc = store_search_pending(s, &n)) != STORE_OK || n == 0)
+		return rc;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if ((rc = store_search_index(s)) != STORE_OK ||
+	    (rc = store_end(s)) != STORE_OK)
+		store_undo(s);
+	return rc;
 }
 
 /*

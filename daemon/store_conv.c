@@ -313,6 +313,10 @@ enum store_rc
 store_search(struct store *s, const struct store_search *q,
     store_annotation_cb cb, void *arg)
 {
+	enum store_rc	rc;
+
+	if ((rc = store_search_ready(s)) != STORE_OK)
+		return rc;
 	store_bind_str(s, SQL_SEARCH, 1, q->match);
 	store_bind_str(s, SQL_SEARCH, 2, q->rid);
 	store_bind_str(s, SQL_SEARCH, 3, q->kind);

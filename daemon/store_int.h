@@ -40,6 +40,9 @@ enum store_sql {
 	SQL_ANNOTATION,
 	SQL_THREAD,
 	SQL_SEARCH,
+	SQL_SEARCH_PENDING,
+	SQL_SEARCH_INDEX,
+	SQL_SEARCH_INDEXED,
 	SQL_REVISION_INSERT,
 	SQL_ANNOTATION_REVISE,
 	SQL_REVISIONS,
@@ -105,6 +108,7 @@ enum store_rc	 store_step(struct store *, enum store_sql, int *);
 void		 store_reset(struct store *, enum store_sql);
 enum store_rc	 store_run(struct store *, enum store_sql);
 void		 store_rollback(struct store *);
+enum store_rc	 store_search_ready(struct store *);
 void		 store_bind_text(struct store *, enum store_sql, int,
 		     const char *, size_t);
 void		 store_bind_str(struct store *, enum store_sql, int,

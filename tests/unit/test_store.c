@@ -1598,7 +1598,7 @@ test_conv_schema(void **state)
 	const char	*errstr = NULL;
 	static const char *const names[] = { "revisions", "endorsements",
 	    "keys", "annotations_fts", "annotations_fts_source",
-	    "annotations_root", "annotations_author",
+	    /* 0007 replaced annotations_root and annotations_author */
 	    "endorsements_count_insert", "endorsements_count_delete",
 	    "keys_seen", "annotations_fts_insert", "annotations_fts_update",
 	    /* 0003 replaced 0002's counting triggers with these */
@@ -1769,6 +1769,12 @@ test_conv_migrate_from_1(void **state)
 		assert_int_equal(ko.first_received, 1700000020);
 		assert_int_equal(ko.annotations, 2);
 	}
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_thread(c->store, a->id, 10, found_cb, &f),
+	    STORE_OK);
+	assert_int_equal(f.n, 3);
+	assert_string_equal(f.id[0], a->id);
+	assert_string_equal(f.id[2], d->id);
 	assert_int_equal(search(c, "\"badger\"", NULL, NULL, 10, 0, &f), 1);
 	assert_string_equal(f.id[0], b->id);
 	assert_int_equal(search(c, "\"dingo\"", NULL, NULL, 10, 0, &f), 1);
@@ -2691,6 +2697,55 @@ test_mod_schema(void **state)
 			    columns[i].column);
 		sqlite3_reset(q);
 	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	tmpdb_remove(&t);
+}
+
+/*
+ * Migration 0007: one author index whose columns serve both its queries,
+ * and a thread index holding replies only.
+ */
+static void
+test_random_indexes_schema(void **state)
+{
+	struct tmpdb	 t;
+	struct store	*s;
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	const char	*errstr = NULL;
+	static const char *const mine[] = { "author", "seq", "status" };
+	size_t		 i;
+
+	assert_true(nmigrations >= 7);
+	assert_int_equal(migrations[6].version, 7);
+	assert_string_equal(migrations[6].name, "random_indexes");
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	store_close(s);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM "
+	    "pragma_index_info('annotations_mine') ORDER BY seqno", -1, &q,
+	    NULL), SQLITE_OK);
+	for (i = 0; i < NITEMS(mine); i++) {
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		assert_string_equal(sqlite3_column_text(q, 0), mine[i]);
+	}
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+
+	/* The replies' index is partial; the two it replaced are gone. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, \"partial\" "
+	    "FROM pragma_index_list('annotations') WHERE name IN "
+	    "('annotations_replies', 'annotations_root', "
+	    "'annotations_author')", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(q, 0), "annotations_replies");
+	assert_int_equal(sqlite3_column_int(q, 1), 1);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	tmpdb_remove(&t);
@@ -3859,6 +3914,72 @@ raw_int(const char *path, const char *sql)
 	return v;
 }
 
+#define PENDING		"SELECT count(*) FROM search_pending"
+#define INDEXED(word)	"SELECT count(*) FROM annotations_fts WHERE " \
+			"annotations_fts MATCH '" word "'"
+
+/*
+ * Migration 0008: annotations wait for the search index until a commit
+ * finds STORE_SEARCH_BATCH of them, alone or in a group, or a search
+ * comes; a search finds every committed one either way, and one hidden
+ * while it waits is never indexed.
+ */
+static void
+test_search_batches(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store_placement	 pl = WHOLE;
+	struct statement	*st, *hidden;
+	struct found		 f;
+	char			 text[64], created[32];
+	int			 i;
+
+	tmpdb_make(&t);
+	reopen(c, t.path);
+	add_record(c->store, c->curator, "rec");
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof text, "walrus %d", i);
+		must_append(c, c->curator, conv_annotation(c->curator, "rec",
+		    C_2026("01-01"), text, NULL), &pl);
+	}
+	hidden = conv_annotation(c->other, "rec", C_2026("01-02"),
+	    "walrus hidden", NULL);
+	must_append(c, c->other, hidden, &pl);
+	mod_decide(c, c->curator, "hide", hidden->id, 0, "x");
+	assert_int_equal(raw_int(t.path, PENDING), 4);
+	assert_int_equal(raw_int(t.path, INDEXED("walrus")), 0);
+
+	/* A search indexes what waits first. */
+	assert_int_equal(search(c, "walrus", NULL, NULL, 10, 0, &f), 3);
+	assert_false(found_has(&f, hidden->id));
+	assert_int_equal(raw_int(t.path, PENDING), 0);
+	assert_int_equal(raw_int(t.path, INDEXED("walrus")), 3);
+
+	/* A group one short of a batch commits without indexing... */
+	store_group(c->store, 1);
+	for (i = 0; i < STORE_SEARCH_BATCH - 1; i++) {
+		snprintf(text, sizeof text, "narwhal %d", i);
+		snprintf(created, sizeof created, "2026-02-01T12:%02d:%02dZ",
+		    i / 60, i % 60);
+		st = conv_annotation(c->curator, "rec", created, text, NULL);
+		must_append(c, c->curator, st, &pl);
+	}
+	assert_int_equal(store_commit(c->store), STORE_OK);
+	store_group(c->store, 0);
+	assert_int_equal(raw_int(t.path, PENDING), STORE_SEARCH_BATCH - 1);
+	assert_int_equal(raw_int(t.path, INDEXED("narwhal")), 0);
+
+	/* ...and the commit that finds a whole batch indexes it. */
+	must_append(c, c->other, conv_annotation(c->other, "rec",
+	    C_2026("02-02"), "narwhal last", NULL), &pl);
+	assert_int_equal(raw_int(t.path, PENDING), 0);
+	assert_int_equal(raw_int(t.path, INDEXED("narwhal")),
+	    STORE_SEARCH_BATCH);
+	assert_int_equal(search(c, "narwhal", NULL, NULL, 10, 0, &f), 10);
+	tmpdb_remove(&t);
+}
+
 /*
  * A group whose COMMIT cannot reach the disk (its fsync fails) keeps
  * none of its appends and all that was committed before it; the store
@@ -4256,8 +4377,11 @@ main(void)
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_conv_search, setup,
 		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_search_batches, setup,
+		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_schema, setup,
 		    teardown_mod),
+		cmocka_unit_test(test_random_indexes_schema),
 		cmocka_unit_test_setup_teardown(test_mod_counters, setup,
 		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_ban, setup,
