@@ -9,7 +9,9 @@
  * many one-row SQLite transactions the disk allows in WAL mode with
  * synchronous=FULL (what glossd uses, one fsync per commit) and NORMAL.
  * Each figure is the best of -r rounds of -t seconds, one "name value"
- * line on stdout for bench/run to parse.  Every loop is bounded both in
+ * line on stdout for bench/run to parse.  With -o paced it measures
+ * instead the latency of FULL transactions started at -R a second for -t
+ * seconds: the disk's own floor under a paced POST run.  Every loop is bounded both in
  * time and in count.
  */
 
@@ -33,6 +35,7 @@
 #define REF_MAX_OPS	100000000ULL	/* a bound far beyond any run */
 #define REF_CHECK_EVERY	64		/* clock reads per op batch */
 #define REF_ROW_BYTES	1024		/* about a stored statement */
+#define REF_MAX_PACED	10000000	/* transactions of one paced run */
 
 enum ref_kind {
 	REF_ED25519,
@@ -64,7 +67,8 @@ static void GLOSS_DEAD
 usage(void)
 {
 	fprintf(stderr, "usage: ref [-d dir] [-j threads] "
-	    "[-o verify|sqlite|all] [-r rounds] [-t seconds]\n");
+	    "[-o verify|sqlite|all|paced] [-R rate] [-r rounds] "
+	    "[-t seconds]\n");
 	exit(2);
 }
 
@@ -186,61 +190,140 @@ ref_exec(sqlite3 *db, const char *sql)
 		fatalx("sqlite: %s: %s", sql, err != NULL ? err : "?");
 }
 
+/* A fresh WAL database under dir with the one table the loops fill. */
+struct ref_db {
+	sqlite3		*db;
+	sqlite3_stmt	*ins;
+	char		*path;
+	uint8_t		 row[REF_ROW_BYTES];
+};
+
+static void
+ref_db_open(struct ref_db *r, const char *dir, const char *sync)
+{
+	xasprintf(&r->path, "%s/ref-%s.db", dir, sync);
+	unlink(r->path);
+	if (sqlite3_open(r->path, &r->db) != SQLITE_OK)
+		fatalx("sqlite: cannot open %s", r->path);
+	ref_exec(r->db, "PRAGMA journal_mode = WAL");
+	if (strcmp(sync, "full") == 0)
+		ref_exec(r->db, "PRAGMA synchronous = FULL");
+	else
+		ref_exec(r->db, "PRAGMA synchronous = NORMAL");
+	ref_exec(r->db, "CREATE TABLE t (seq INTEGER PRIMARY KEY "
+	    "AUTOINCREMENT, id TEXT NOT NULL UNIQUE, body BLOB NOT NULL)");
+	if (sqlite3_prepare_v2(r->db, "INSERT INTO t (id, body) VALUES "
+	    "(?1, ?2)", -1, &r->ins, NULL) != SQLITE_OK)
+		fatalx("sqlite: %s", sqlite3_errmsg(r->db));
+	randombytes_buf(r->row, sizeof r->row);
+}
+
 /*
- * One-row transactions per second: BEGIN IMMEDIATE, one INSERT of a
- * statement-sized row with a unique text key (like the log's id), COMMIT,
- * as glossd's store_append does at its simplest.
+ * One transaction: BEGIN IMMEDIATE, one INSERT of a statement-sized row
+ * with a unique text key (like the log's id), COMMIT, as glossd's
+ * store_append does at its simplest.
  */
+static void
+ref_db_tx(struct ref_db *r)
+{
+	uint8_t	raw[32];
+	char	id[GLOSS_ID_LEN + 1];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	ref_exec(r->db, "BEGIN IMMEDIATE");
+	sqlite3_bind_text(r->ins, 1, id, GLOSS_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(r->ins, 2, r->row, sizeof r->row, SQLITE_STATIC);
+	if (sqlite3_step(r->ins) != SQLITE_DONE)
+		fatalx("sqlite: %s", sqlite3_errmsg(r->db));
+	sqlite3_reset(r->ins);
+	ref_exec(r->db, "COMMIT");
+}
+
+static void
+ref_db_close(struct ref_db *r)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char	*path;
+	size_t	 i;
+
+	sqlite3_finalize(r->ins);
+	sqlite3_close(r->db);
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		xasprintf(&path, "%s%s", r->path, suffixes[i]);
+		unlink(path);
+		free(path);
+	}
+	free(r->path);
+}
+
+/* One-row transactions per second, one after another. */
 static double
 ref_sqlite_rate(const char *dir, const char *sync, double secs)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*ins;
-	uint8_t		 row[REF_ROW_BYTES], raw[32];
-	char		*path, id[GLOSS_ID_LEN + 1];
-	double		 start, now;
-	uint64_t	 n = 0;
+	struct ref_db	r;
+	double		start, now;
+	uint64_t	n = 0;
 
-	xasprintf(&path, "%s/ref-%s.db", dir, sync);
-	unlink(path);
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		fatalx("sqlite: cannot open %s", path);
-	ref_exec(db, "PRAGMA journal_mode = WAL");
-	if (strcmp(sync, "full") == 0)
-		ref_exec(db, "PRAGMA synchronous = FULL");
-	else
-		ref_exec(db, "PRAGMA synchronous = NORMAL");
-	ref_exec(db, "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-	    "id TEXT NOT NULL UNIQUE, body BLOB NOT NULL)");
-	if (sqlite3_prepare_v2(db, "INSERT INTO t (id, body) VALUES (?1, ?2)",
-	    -1, &ins, NULL) != SQLITE_OK)
-		fatalx("sqlite: %s", sqlite3_errmsg(db));
-	randombytes_buf(row, sizeof row);
+	ref_db_open(&r, dir, sync);
 	start = now = now_secs();
 	while (n < REF_MAX_OPS && now - start < secs) {
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2hex(id, sizeof id, raw, sizeof raw);
-		ref_exec(db, "BEGIN IMMEDIATE");
-		sqlite3_bind_text(ins, 1, id, GLOSS_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_blob(ins, 2, row, sizeof row, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			fatalx("sqlite: %s", sqlite3_errmsg(db));
-		sqlite3_reset(ins);
-		ref_exec(db, "COMMIT");
+		ref_db_tx(&r);
 		n++;
 		now = now_secs();
 	}
-	sqlite3_finalize(ins);
-	sqlite3_close(db);
-	unlink(path);
-	free(path);
-	xasprintf(&path, "%s/ref-%s.db-wal", dir, sync);
-	unlink(path);
-	free(path);
-	xasprintf(&path, "%s/ref-%s.db-shm", dir, sync);
-	unlink(path);
-	free(path);
+	ref_db_close(&r);
 	return (double)n / (now - start);
+}
+
+static int
+ref_cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The disk's floor under a paced POST run: synchronous=FULL one-row
+ * transactions started on a schedule of rate a second for secs, each
+ * timed from when it was due, so a stall of the disk counts for every
+ * transaction it held back (no coordinated omission).  No server that
+ * answers only after its fsync can have a lower p99 at that rate here.
+ */
+static void
+ref_sqlite_paced(const char *dir, double rate, double secs)
+{
+	struct ref_db	 r;
+	struct timespec	 ts;
+	double		*lat, start, due, now;
+	size_t		 n, i;
+
+	n = (size_t)(rate * secs);
+	if (n < 1 || n > REF_MAX_PACED)
+		fatalx("paced: %.0f transactions is out of range",
+		    rate * secs);
+	lat = xcalloc(n, sizeof *lat);
+	ref_db_open(&r, dir, "full");
+	start = now_secs();
+	for (i = 0; i < n; i++) {
+		due = start + (double)i / rate;
+		if ((now = now_secs()) < due) {
+			ts.tv_sec = (time_t)(due - now);
+			ts.tv_nsec = (long)((due - now -
+			    (double)ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
+		ref_db_tx(&r);
+		lat[i] = now_secs() - due;
+	}
+	now = now_secs();
+	ref_db_close(&r);
+	qsort(lat, n, sizeof *lat, ref_cmp_double);
+	printf("paced_rate %.1f\npaced_p50_us %.0f\npaced_p99_us %.0f\n"
+	    "paced_max_us %.0f\n", (double)n / (now - start),
+	    lat[n / 2] * 1e6, lat[n - 1 - n / 100] * 1e6, lat[n - 1] * 1e6);
+	free(lat);
 }
 
 int
@@ -248,14 +331,14 @@ main(int argc, char **argv)
 {
 	struct ref_verify	 rv;
 	const char		*dir = ".", *only = "all";
-	double			 secs = 0.7, best[6];
+	double			 secs = 0.7, rate = 0, best[6];
 	long			 n;
 	int			 ch, threads, r, rounds = 3;
 	int			 do_verify, do_sqlite;
 
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = n < 1 ? 1 : n > REF_MAX_THREADS ? REF_MAX_THREADS : (int)n;
-	while ((ch = getopt(argc, argv, "d:j:o:r:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:j:o:r:R:t:")) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
@@ -273,6 +356,11 @@ main(int argc, char **argv)
 			if (rounds < 1 || rounds > 100)
 				usage();
 			break;
+		case 'R':
+			rate = strtod(optarg, NULL);
+			if (!(rate > 0 && rate <= 1e6))
+				usage();
+			break;
 		case 't':
 			secs = strtod(optarg, NULL);
 			if (!(secs > 0 && secs <= 600))
@@ -287,6 +375,12 @@ main(int argc, char **argv)
 	log_init("ref", 1, 1);
 	if (sodium_init() == -1)
 		fatalx("libsodium failed to initialise");
+	if (strcmp(only, "paced") == 0) {
+		if (rate == 0)
+			usage();
+		ref_sqlite_paced(dir, rate, secs);
+		return 0;
+	}
 	do_verify = strcmp(only, "all") == 0 || strcmp(only, "verify") == 0;
 	do_sqlite = strcmp(only, "all") == 0 || strcmp(only, "sqlite") == 0;
 	if (!do_verify && !do_sqlite)

@@ -2633,15 +2633,33 @@ listed(struct ctx *c, const char *rid)
 	return sn.n;
 }
 
+/*
+ * A new database at t (made here) brought to the newest schema by
+ * store_open, then open on a plain connection.
+ */
+static sqlite3 *
+newest_raw_db(struct tmpdb *t)
+{
+	struct store	*s;
+	sqlite3		*db;
+	const char	*errstr = NULL;
+
+	tmpdb_make(t);
+	if ((s = store_open(t->path, &errstr)) == NULL)
+		fail_msg("store_open: %s", errstr);
+	assert_int_equal(store_user_version(s), newest_version());
+	store_close(s);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	return db;
+}
+
 /* Migration 0003 is applied and its objects are there. */
 static void
 test_mod_schema(void **state)
 {
 	struct tmpdb	 t;
-	struct store	*s;
 	sqlite3		*db;
 	sqlite3_stmt	*q;
-	const char	*errstr = NULL;
 	static const char *const names[] = { "flags", "decisions", "locks",
 	    "annotations_queue", "annotations_mine", "flags_seq",
 	    "decisions_subject", "annotations_counted",
@@ -2661,13 +2679,7 @@ test_mod_schema(void **state)
 	assert_int_equal(migrations[2].version, 3);
 	assert_string_equal(migrations[2].name, "moderation");
 
-	tmpdb_make(&t);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_true(store_user_version(s) >= 3);
-	store_close(s);
-
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	db = newest_raw_db(&t);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 	    "sqlite_master WHERE name = ?1", -1, &q, NULL), SQLITE_OK);
 	for (i = 0; i < NITEMS(names); i++) {
@@ -2710,10 +2722,8 @@ static void
 test_random_indexes_schema(void **state)
 {
 	struct tmpdb	 t;
-	struct store	*s;
 	sqlite3		*db;
 	sqlite3_stmt	*q;
-	const char	*errstr = NULL;
 	static const char *const mine[] = { "author", "seq", "status" };
 	size_t		 i;
 
@@ -2721,12 +2731,7 @@ test_random_indexes_schema(void **state)
 	assert_int_equal(migrations[6].version, 7);
 	assert_string_equal(migrations[6].name, "random_indexes");
 
-	tmpdb_make(&t);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	store_close(s);
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
-
+	db = newest_raw_db(&t);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM "
 	    "pragma_index_info('annotations_mine') ORDER BY seqno", -1, &q,
 	    NULL), SQLITE_OK);
