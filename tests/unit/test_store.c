@@ -95,6 +95,15 @@ newest_version(void)
 	return migrations[nmigrations - 1].version;
 }
 
+/* Migration version is embedded, in its place, under name. */
+static void
+expect_migration(int version, const char *name)
+{
+	assert_true(nmigrations >= (size_t)version);
+	assert_int_equal(migrations[version - 1].version, version);
+	assert_string_equal(migrations[version - 1].name, name);
+}
+
 /*
  * Sign st with k and append it with the given placement (NULL for
  * records); returns store_append's code, the seq in *seq.
@@ -1606,9 +1615,7 @@ test_conv_schema(void **state)
 	    "annotations_shown" };
 	size_t		 i;
 
-	assert_true(nmigrations >= 2);
-	assert_int_equal(migrations[1].version, 2);
-	assert_string_equal(migrations[1].name, "conversations");
+	expect_migration(2, "conversations");
 	assert_int_equal(store_user_version(((struct ctx *)*state)->store),
 	    newest_version());
 
@@ -2675,9 +2682,7 @@ test_mod_schema(void **state)
 	};
 	size_t		 i;
 
-	assert_true(nmigrations >= 3);
-	assert_int_equal(migrations[2].version, 3);
-	assert_string_equal(migrations[2].name, "moderation");
+	expect_migration(3, "moderation");
 
 	db = newest_raw_db(&t);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
@@ -2727,9 +2732,7 @@ test_random_indexes_schema(void **state)
 	static const char *const mine[] = { "author", "seq", "status" };
 	size_t		 i;
 
-	assert_true(nmigrations >= 7);
-	assert_int_equal(migrations[6].version, 7);
-	assert_string_equal(migrations[6].name, "random_indexes");
+	expect_migration(7, "random_indexes");
 
 	db = newest_raw_db(&t);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM "
