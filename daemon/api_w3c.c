@@ -33,11 +33,11 @@
 #define W3C_ALLOW_READ	"GET, HEAD, OPTIONS"
 #define W3C_ALLOW_POST	"GET, HEAD, OPTIONS, POST"
 
-/* The container's annotations, counted, and the ids on one page. */
+/* How many annotations the container holds, and the ids on one page. */
 struct w3c_walk {
-	int64_t		  from;		/* the page's rows: [from, to) */
-	int64_t		  to;
+	int64_t		  from;		/* the page's first row */
 	int64_t		  total;
+	int		  n;		/* ids on the page */
 	char		(*ids)[GLOSS_ID_LEN + 1];
 };
 
@@ -182,45 +182,36 @@ api_w3c_get_annotation(struct glossd *gd, struct http_request *req,
 	w3c_cors(resp, NULL);
 }
 
-/* Visit each annotation of the container, noting those on the page. */
-static int
-w3c_walk_cb(const struct store_annotation *a, void *arg)
-{
-	struct w3c_walk	*wk = arg;
-
-	if (wk->total >= wk->from && wk->total < wk->to)
-		snprintf(wk->ids[wk->total - wk->from], GLOSS_ID_LEN + 1, "%s",
-		    a->id);
-	wk->total++;
-	return 0;
-}
-
-/*
- * Count w's container and note the ids on page (-1: none), in the
- * listing's order, (span_start, seq).  Pages are offsets into it.
- */
-static enum store_rc
-w3c_walk(const struct w3c *w, int64_t page, struct w3c_walk *wk)
-{
-	struct store_query	q;
-
-	memset(&q, 0, sizeof q);
-	q.rid = w->rid;
-	q.talk = w->talk;
-	q.from = q.to = -1;
-	q.after_span = -1;
-	q.limit = INT_MAX;
-	wk->ids = xcalloc(w->limit, sizeof *wk->ids);
-	wk->from = page < 0 ? 0 : page * w->limit;
-	wk->to = page < 0 ? 0 : wk->from + w->limit;
-	return store_annotations(w->gd->store, &q, w3c_walk_cb, wk);
-}
-
 /* The last page's number; an empty container has one empty page. */
 static int64_t
 w3c_last(const struct w3c *w, int64_t total)
 {
 	return total == 0 ? 0 : (total - 1) / w->limit;
+}
+
+/*
+ * Count w's container (a record's count is kept by triggers; a talk's is
+ * counted in its index) and, for a page that exists (-1: none), note its
+ * ids in the listing's order, (span_start, seq).  Pages are offsets into
+ * it; reaching one walks the index, not the rows before it.
+ */
+static enum store_rc
+w3c_walk(const struct w3c *w, const struct store_record *rec, int64_t page,
+    struct w3c_walk *wk)
+{
+	enum store_rc	rc;
+
+	if (w->talk == 0)
+		wk->total = rec->annotations;
+	else if ((rc = store_talk_count(w->gd->store, w->rid, w->talk,
+	    &wk->total)) != STORE_OK)
+		return rc;
+	if (page < 0 || page > w3c_last(w, wk->total))
+		return STORE_OK;
+	wk->from = page * w->limit;
+	wk->ids = xcalloc(w->limit, sizeof *wk->ids);
+	return store_listing_page(w->gd->store, w->rid, w->talk, wk->from,
+	    w->limit, wk->ids, &wk->n);
 }
 
 /*
@@ -231,12 +222,10 @@ static enum store_rc
 w3c_page(const struct w3c *w, struct buf *b, int64_t page,
     const struct w3c_walk *wk, int standalone)
 {
-	int64_t		i, n = wk->total - wk->from;
+	int		i;
 	enum w3c_found	found;
 	enum store_rc	rc;
 
-	if (n > w->limit)
-		n = w->limit;
 	buf_puts(b, standalone ? "{\"@context\":\"" W3C_CONTEXT "\",\"id\":" :
 	    "{\"id\":");
 	w3c_container_json(b, w, page);
@@ -256,7 +245,7 @@ w3c_page(const struct w3c *w, struct buf *b, int64_t page,
 		w3c_container_json(b, w, page + 1);
 	}
 	buf_puts(b, ",\"items\":[");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < wk->n; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
 		if (w->iris) {
@@ -367,8 +356,8 @@ api_w3c_get_container(struct glossd *gd, struct http_request *req,
 	memset(&wk, 0, sizeof wk);
 	if (w3c_view(gd, req, resp, prefer, &rec, &w, &page) == -1)
 		goto out;
-	if ((rc = w3c_walk(&w, page < 0 && !(prefer & PREFER_MINIMAL) ? 0 :
-	    page, &wk)) == STORE_OK && page > w3c_last(&w, wk.total)) {
+	if ((rc = w3c_walk(&w, &rec, page < 0 && !(prefer & PREFER_MINIMAL) ?
+	    0 : page, &wk)) == STORE_OK && page > w3c_last(&w, wk.total)) {
 		http_error(resp, 404, "no_such_page", "the container has "
 		    "pages 0 to %lld", (long long)w3c_last(&w, wk.total));
 		goto out;

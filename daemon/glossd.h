@@ -267,6 +267,10 @@ enum store_rc	 store_annotations(struct store *, const struct store_query *,
 		     store_annotation_cb, void *);
 enum store_rc	 store_feed(struct store *, const struct store_query *,
 		     store_annotation_cb, void *);
+enum store_rc	 store_listing_page(struct store *, const char *, int, int64_t,
+		     int, char (*)[GLOSS_ID_LEN + 1], int *);
+enum store_rc	 store_talk_count(struct store *, const char *, int,
+		     int64_t *);
 enum store_rc	 store_annotation(struct store *, const char *,
 		     store_annotation_cb, void *);
 enum store_rc	 store_thread(struct store *, const char *, int,

@@ -159,6 +159,22 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "AND (?8 IS NULL OR a.kind = ?8) "
 	    "AND (?9 IS NULL OR a.author = ?9) "
 	    "ORDER BY a.span_start, a.seq LIMIT ?10",
+	/*
+	 * SEARCH annotations USING INDEX annotations_listing (rid=? AND
+	 * status=?): the offset steps over index entries only, and the
+	 * page's rows alone are read for their id.
+	 */
+	[SQL_LISTING_PAGE] =
+	    "SELECT id FROM annotations WHERE rid = ?1 AND status = 'visible' "
+	    "ORDER BY span_start, seq LIMIT ?2 OFFSET ?3",
+	/* The same in annotations_talk_listing (rid=? AND status=? AND talk=?) */
+	[SQL_LISTING_PAGE_TALK] =
+	    "SELECT id FROM annotations WHERE rid = ?1 AND status = 'visible' "
+	    "AND talk = ?4 ORDER BY span_start, seq LIMIT ?2 OFFSET ?3",
+	/* SEARCH annotations USING COVERING INDEX annotations_talk_listing */
+	[SQL_TALK_COUNT] =
+	    "SELECT count(*) FROM annotations WHERE rid = ?1 "
+	    "AND status = 'visible' AND talk = ?2",
 	/* SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?) */
 	[SQL_ANNOTATION] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE

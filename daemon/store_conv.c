@@ -245,6 +245,51 @@ store_annotations(struct store *s, const struct store_query *qr,
 }
 
 /*
+ * The ids of rid's visible annotations on talk (0: all talks) in the
+ * listing's order, (span_start, seq), from the offset-th on: at most max
+ * into ids, how many in *n.  For pages by offset (W3C containers), which
+ * cost an index walk to the offset, not a read of every row before it.
+ */
+enum store_rc
+store_listing_page(struct store *s, const char *rid, int talk,
+    int64_t offset, int max, char (*ids)[GLOSS_ID_LEN + 1], int *n)
+{
+	const enum store_sql	 q = talk > 0 ? SQL_LISTING_PAGE_TALK :
+				    SQL_LISTING_PAGE;
+	enum store_rc		 rc = STORE_OK;
+	int			 row;
+
+	*n = 0;
+	store_bind_str(s, q, 1, rid);
+	store_bind_int(s, q, 2, max);
+	store_bind_int(s, q, 3, offset);
+	if (talk > 0)
+		store_bind_int(s, q, 4, talk);
+	while (*n < max && (rc = store_step(s, q, &row)) == STORE_OK && row) {
+		snprintf(ids[*n], GLOSS_ID_LEN + 1, "%s", store_text(s, q, 0));
+		(*n)++;
+	}
+	store_reset(s, q);
+	return rc;
+}
+
+/* How many visible annotations talk of rid has, into *n. */
+enum store_rc
+store_talk_count(struct store *s, const char *rid, int talk, int64_t *n)
+{
+	enum store_rc	rc;
+	int		row;
+
+	*n = 0;
+	store_bind_str(s, SQL_TALK_COUNT, 1, rid);
+	store_bind_int(s, SQL_TALK_COUNT, 2, talk);
+	if ((rc = store_step(s, SQL_TALK_COUNT, &row)) == STORE_OK && row)
+		*n = store_int(s, SQL_TALK_COUNT, 0);
+	store_reset(s, SQL_TALK_COUNT);
+	return rc;
+}
+
+/*
  * Call cb for each visible annotation of q->rid, on talk q->talk (0 any)
  * and of kind q->kind (NULL any), newest first by updated (then by seq),
  * at most q->limit.  The other members of q are not used.  Walks as

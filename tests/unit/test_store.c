@@ -881,8 +881,11 @@ test_annotations_pages(void **state)
 	struct store_query	 q;
 	struct seen		 all, page;
 	char			 ids[6][GLOSS_ID_LEN + 1], text[32];
+	char			 page_ids[4][GLOSS_ID_LEN + 1];
+	const char		*talk2[MAX_SEEN];
 	size_t			 i, total = 0, pages = 0;
-	int			 k;
+	int64_t			 count;
+	int			 k, n;
 
 	add_six(c, ids);
 	/* Three more at 60000, so equal span_starts straddle pages. */
@@ -941,6 +944,37 @@ test_annotations_pages(void **state)
 	}
 	assert_int_equal(pages, 3);
 	assert_int_equal(total, 5);
+
+	/* Pages by offset (W3C containers) follow the same order. */
+	for (k = 0; k <= 9; k += 4) {
+		n = -1;
+		assert_int_equal(store_listing_page(c->store, "rec", 0, k, 4,
+		    page_ids, &n), STORE_OK);
+		assert_int_equal(n, k + 4 <= 9 ? 4 : 9 - k);
+		for (i = 0; i < (size_t)n; i++)
+			assert_string_equal(page_ids[i], all.id[k + i]);
+	}
+	assert_int_equal(store_listing_page(c->store, "rec", 0, 9, 4,
+	    page_ids, &n), STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* Talk 2 holds B, C and the three: its count and its second page. */
+	assert_int_equal(store_talk_count(c->store, "rec", 2, &count),
+	    STORE_OK);
+	assert_int_equal(count, 5);
+	assert_int_equal(store_talk_count(c->store, "rec", 9, &count),
+	    STORE_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(store_listing_page(c->store, "rec", 2, 2, 2,
+	    page_ids, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	for (i = 0, k = 0; i < all.n; i++) {
+		if (all.talk[i] == 2)
+			talk2[k++] = all.id[i];
+	}
+	assert_int_equal(k, 5);
+	assert_string_equal(page_ids[0], talk2[2]);
+	assert_string_equal(page_ids[1], talk2[3]);
 }
 
 struct log_seen {
