@@ -132,9 +132,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * SQL_ANNOTATIONS_TALK serves a talk), ?8 kind and ?9 author (NULL
 	 * any).
 	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
-	 * range starts at the cursor, not at ?5 (span_end is not indexed),
-	 * so a late "from" in a record with very many annotations walks the
-	 * earlier ones; an interval index would fix that if it ever matters.
+	 * range starts at the cursor, not at ?5, so a late "from" walks the
+	 * index entries before it, but span_end is in the index (0009) and
+	 * is checked there: a row is read only if it overlaps (at 1M
+	 * annotations, 125 ms for a minute four hours in, 27 s before).
 	 */
 	[SQL_ANNOTATIONS] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
