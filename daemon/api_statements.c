@@ -18,6 +18,10 @@ api_store_error(struct http_response *resp, enum store_rc rc)
 {
 	if (rc == STORE_BUSY)
 		http_error(resp, 503, "busy", "the database is busy; retry");
+	else if (rc == STORE_SLOW)
+		http_error(resp, 503, "too_slow", "the query ran past the "
+		    "server's query_ms; narrow it (a talk, a time range, "
+		    "rarer words, a smaller page)");
 	else
 		http_error(resp, 500, "internal_error",
 		    "the server failed; nothing was changed");

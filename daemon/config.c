@@ -68,6 +68,7 @@ static const struct config_key config_keys[] = {
 	{ "max_url", CONFIG_SIZE, OFF(limits.stmt.max_url), 16, 65536 },
 	{ "timeout", CONFIG_INT, OFF(limits.timeout), 1, 3600 },
 	{ "page_max", CONFIG_INT, OFF(limits.page_max), 1, 10000 },
+	{ "query_ms", CONFIG_INT, OFF(limits.query_ms), 0, 600000 },
 	{ "skew", CONFIG_INT, OFF(limits.skew), 0, 7 * 86400 },
 };
 #undef OFF
@@ -83,6 +84,7 @@ config_defaults(struct config *cfg)
 	cfg->limits.max_headers = 8 * 1024;
 	cfg->limits.timeout = 30;
 	cfg->limits.page_max = 500;
+	cfg->limits.query_ms = 1000;
 	cfg->limits.skew = 600;
 	cfg->limits.stmt = stmt_default_limits;
 	cfg->flag_threshold = 3;

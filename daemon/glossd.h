@@ -18,6 +18,7 @@ struct config_limits {
 	size_t		max_headers;	/* request header bytes */
 	int		timeout;	/* seconds per request */
 	int		page_max;	/* largest ?limit= */
+	int		query_ms;	/* a read's SQL budget, 0 none */
 	int		skew;		/* seconds created may differ from now */
 	struct stmt_limits stmt;	/* text, links, URL sizes */
 };
@@ -78,6 +79,7 @@ enum store_rc {
 	STORE_CONFLICT,		/* a record with that id exists */
 	STORE_NOTFOUND,
 	STORE_BUSY,		/* SQLITE_BUSY/LOCKED: try again */
+	STORE_SLOW,		/* past the deadline (store_deadline) */
 	STORE_ERROR,
 };
 struct store;
@@ -255,6 +257,8 @@ void		 store_checkpointer_stop(struct store *);
 void		 store_group(struct store *, int);
 int		 store_uncommitted(struct store *);
 enum store_rc	 store_commit(struct store *);
+int64_t		 store_clock_ms(void);
+void		 store_deadline(struct store *, int64_t);
 enum store_rc	 store_statement(struct store *, const char *,
 		     store_statement_cb, void *);
 enum store_rc	 store_log(struct store *, int64_t, int, store_statement_cb,

@@ -547,11 +547,17 @@ http_dispatch(struct glossd *gd, struct http_request *req,
 			    "no such resource");
 		return;
 	}
+	/* A read may not hold the loop past query_ms (STORE_SLOW). */
+	if ((req->method == HTTP_GET || req->method == HTTP_HEAD) &&
+	    gd->cfg.limits.query_ms > 0)
+		store_deadline(gd->store, store_clock_ms() +
+		    gd->cfg.limits.query_ms);
 	if (r->cached && gd->cache != NULL && req->authz == NULL &&
 	    req->target != NULL)
 		http_cached(gd, r, req, resp);
 	else
 		r->handler(gd, req, resp);
+	store_deadline(gd->store, 0);
 }
 
 static enum http_method

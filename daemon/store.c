@@ -22,12 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
 #define STORE_BUSY_MS		50	/* per request: a 503 beats a stall */
 #define STORE_OPEN_BUSY_MS	5000	/* at start-up another glossd may */
 					/* be migrating the same file */
+#define STORE_PROGRESS_OPS	1000	/* VM steps per clock read */
+
+static int	store_progress(void *);
 
 
 /*
@@ -83,10 +87,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_ANNOTATION_INSERT] =
 	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
 	    "talk, at_start, at_end, span_start, span_end, text, links, "
-	    "reply_to, root, status) "
+	    "reply_to, root, status, updated) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, coalesce((SELECT root FROM annotations WHERE id = ?14), "
-	    "?2), ?15)",
+	    "?2), ?15, ?6)",
 	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
@@ -425,22 +429,17 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE rid = ?1 AND current = 1 ORDER BY key, created, id",
 	/*
 	 * An Atom feed: newest first by updated, the later of created and
-	 * its revisions' (a revision may be dated a little earlier).
-	 * SEARCH a USING INDEX annotations_talk_listing (rid=? AND
-	 *     status=?)
+	 * its revisions' (a revision may be dated a little earlier), which
+	 * the row keeps (0010).
+	 * SEARCH a USING INDEX annotations_feed (rid=? AND status=?)
 	 * SEARCH k USING PRIMARY KEY (key=?) LEFT-JOIN
-	 * CORRELATED SCALAR SUBQUERY: SEARCH r USING COVERING INDEX
-	 *     revisions_of (of=?)
-	 * USE TEMP B-TREE FOR ORDER BY (a top-?4 sort of the record's
-	 * visible rows: no index can hold a revision's date)
 	 */
 	[SQL_FEED] =
-	    "SELECT " ANNOTATION_COLUMNS ", max(a.created, coalesce((SELECT "
-	    "max(r.created) FROM revisions AS r WHERE r.of = a.id), '')) "
-	    "AS updated FROM " ANNOTATION_SOURCE
+	    "SELECT " ANNOTATION_COLUMNS ", a.updated "
+	    "FROM " ANNOTATION_SOURCE
 	    "WHERE a.rid = ?1 AND a.status = 'visible' "
 	    "AND (?2 = 0 OR a.talk = ?2) AND (?3 IS NULL OR a.kind = ?3) "
-	    "ORDER BY updated DESC, a.seq DESC LIMIT ?4",
+	    "ORDER BY a.updated DESC, a.seq DESC LIMIT ?4",
 };
 
 
@@ -464,6 +463,9 @@ store_result(struct store *s, int rc)
 	case SQLITE_LOCKED:
 		log_debug("store: %s", sqlite3_errmsg(s->db));
 		return STORE_BUSY;
+	case SQLITE_INTERRUPT:
+		log_info("store: a query ran past its deadline");
+		return STORE_SLOW;
 	default:
 		log_warnx("store: %s", sqlite3_errmsg(s->db));
 		return STORE_ERROR;
@@ -801,7 +803,7 @@ store_open(const char *path, const char **errstr)
 	 * (store_begin) keeps a journal that SQLite spills to a temporary
 	 * file past 64 KiB, which cost an open, writes and an unlink per
 	 * group, 63 % of all pwrite calls.  Its other temporary B-trees are
-	 * the small sorts noted at SQL_CITATIONS, SQL_LINK_REVIEWS, SQL_FEED.
+	 * the small sorts noted at SQL_CITATIONS and SQL_LINK_REVIEWS.
 	 */
 	if (store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
 	    store_exec(s->db, "PRAGMA temp_store = MEMORY", path) == -1 ||
@@ -843,11 +845,43 @@ store_open(const char *path, const char **errstr)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_progress_handler(s->db, STORE_PROGRESS_OPS, store_progress, s);
 	return s;
 
 fail:
 	store_close(s);
 	return NULL;
+}
+
+/* Milliseconds on the monotonic clock, for store_deadline. */
+int64_t
+store_clock_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * From now on a statement still running at store_clock_ms() time at (0:
+ * never) is interrupted and its caller gets STORE_SLOW, so that one
+ * request cannot hold the event loop for long.  Meant for reads: SQLite
+ * rolls back the whole transaction of a write it interrupts.
+ */
+void
+store_deadline(struct store *s, int64_t at)
+{
+	s->deadline = at;
+}
+
+/* SQLite's progress handler: non-zero interrupts the statement. */
+static int
+store_progress(void *arg)
+{
+	struct store	*s = arg;
+
+	return s->deadline != 0 && store_clock_ms() >= s->deadline;
 }
 
 /* Finalize every statement and close the database.  NULL is a no-op. */

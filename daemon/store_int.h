@@ -101,6 +101,7 @@ struct store {
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
+	int64_t		 deadline;	/* store_deadline's, 0 none */
 };
 
 #define STORE_WAL_AUTOCHECKPOINT 1000	/* frames: SQLite's own default */

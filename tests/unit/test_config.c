@@ -124,6 +124,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.limits.max_headers, 8 * 1024);
 	assert_int_equal(cfg.limits.timeout, 30);
 	assert_int_equal(cfg.limits.page_max, 500);
+	assert_int_equal(cfg.limits.query_ms, 1000);
 	assert_int_equal(cfg.limits.skew, 600);
 	assert_int_equal(cfg.limits.stmt.max_text, 16 * 1024);
 	assert_int_equal(cfg.limits.stmt.max_links, 16);
@@ -250,7 +251,7 @@ test_edges_accepted(void **state)
 
 	parse_ok(&cfg, "port = 0\nmax_body = 1024\nmax_headers = 1024\n"
 	    "max_text = 1\nmax_links = 0\nmax_url = 16\ntimeout = 1\n"
-	    "page_max = 1\nskew = 0\n");
+	    "page_max = 1\nskew = 0\nquery_ms = 0\n");
 	assert_int_equal(cfg.port, 0);
 	assert_int_equal(cfg.limits.max_body, 1024);
 	assert_int_equal(cfg.limits.max_headers, 1024);
@@ -260,12 +261,13 @@ test_edges_accepted(void **state)
 	assert_int_equal(cfg.limits.timeout, 1);
 	assert_int_equal(cfg.limits.page_max, 1);
 	assert_int_equal(cfg.limits.skew, 0);
+	assert_int_equal(cfg.limits.query_ms, 0);
 	config_clear(&cfg);
 
 	parse_ok(&cfg, "port = 65535\nmax_body = 67108864\n"
 	    "max_headers = 1048576\nmax_text = 1048576\nmax_links = 1000\n"
 	    "max_url = 65536\ntimeout = 3600\npage_max = 10000\n"
-	    "skew = 604800\n");
+	    "skew = 604800\nquery_ms = 600000\n");
 	assert_int_equal(cfg.port, 65535);
 	assert_int_equal(cfg.limits.max_body, 64 * 1024 * 1024);
 	assert_int_equal(cfg.limits.max_headers, 1024 * 1024);
@@ -275,6 +277,7 @@ test_edges_accepted(void **state)
 	assert_int_equal(cfg.limits.timeout, 3600);
 	assert_int_equal(cfg.limits.page_max, 10000);
 	assert_int_equal(cfg.limits.skew, 7 * 86400);
+	assert_int_equal(cfg.limits.query_ms, 600000);
 	config_clear(&cfg);
 }
 
@@ -378,6 +381,8 @@ test_out_of_range(void **state)
 		{ "page_max = 10001", "page_max" },
 		{ "skew = -1", "skew" },
 		{ "skew = 604801", "skew" },
+		{ "query_ms = -1", "query_ms" },
+		{ "query_ms = 600001", "query_ms" },
 	};
 	char	text[128];
 	size_t	i;

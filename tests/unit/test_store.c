@@ -1747,6 +1747,18 @@ raw_statements(sqlite3 *db, struct statement *const *sts, size_t n)
 	sqlite3_finalize(q);
 }
 
+/* Record rec of 600 s at the log's seq 1, counting n annotations. */
+static void
+raw_record(sqlite3 *db, int n)
+{
+	char	*sql;
+
+	xasprintf(&sql, "INSERT INTO records (rid, seq, title, duration, "
+	    "annotations) VALUES ('rec', 1, 'Test record', 600000, %d)", n);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+}
+
 /*
  * A database at schema 1 with a thread in it is brought to 2 with its
  * derived columns filled: roots, reply counts, keys, the search index.
@@ -1778,10 +1790,9 @@ test_conv_migrate_from_1(void **state)
 
 	db = raw_db_at(&t, 1);
 	raw_statements(db, all, NITEMS(all));
-	xasprintf(&sql, "INSERT INTO records (rid, seq, title, duration, "
-	    "annotations) VALUES ('rec', 1, 'Test record', 600000, 3);"
-	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
-	    "span_start, span_end, text, reply_to) VALUES "
+	raw_record(db, 3);
+	xasprintf(&sql, "INSERT INTO annotations (seq, id, rid, kind, "
+	    "author, created, span_start, span_end, text, reply_to) VALUES "
 	    "(2, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
 	    "'aardvark root', NULL),"
 	    "(3, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
@@ -2791,7 +2802,7 @@ expect_index(sqlite3 *db, const char *name, const char *const *cols,
 /*
  * Migration 0007: one author index whose columns serve both its queries,
  * and a thread index holding replies only; 0009: span_end at the end of
- * both listing indexes, for the overlap test.
+ * both listing indexes, for the overlap test; 0010: the feed's order.
  */
 static void
 test_index_migrations_schema(void **state)
@@ -2804,15 +2815,19 @@ test_index_migrations_schema(void **state)
 	    "span_start", "seq", "span_end" };
 	static const char *const talk_listing[] = { "rid", "status", "talk",
 	    "span_start", "seq", "span_end" };
+	static const char *const feed[] = { "rid", "status", "updated",
+	    "seq" };
 
 	expect_migration(7, "random_indexes");
 	expect_migration(9, "span_end_indexed");
+	expect_migration(10, "feed_order");
 
 	db = newest_raw_db(&t);
 	expect_index(db, "annotations_mine", mine, NITEMS(mine));
 	expect_index(db, "annotations_listing", listing, NITEMS(listing));
 	expect_index(db, "annotations_talk_listing", talk_listing,
 	    NITEMS(talk_listing));
+	expect_index(db, "annotations_feed", feed, NITEMS(feed));
 
 	/* The replies' index is partial; the two it replaced are gone. */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, \"partial\" "
@@ -2826,6 +2841,61 @@ test_index_migrations_schema(void **state)
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	tmpdb_remove(&t);
+}
+
+/* Count the annotations a walk yields into *(size_t *)arg. */
+static int
+annotation_count_cb(const struct store_annotation *a, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * A statement still running at the store's deadline stops with
+ * STORE_SLOW.  The search index's batch, a write, stops with it and
+ * keeps nothing, so nothing waiting is lost: without the deadline, or
+ * with one ahead, the same calls succeed.
+ */
+static void
+test_deadline(void **state)
+{
+	struct ctx		*c = *state;
+	struct store_query	 q = query_all("rec");
+	struct store_search	 sq = { "dingo", NULL, NULL, 20, 0 };
+	struct found		 f;
+	size_t			 n;
+	char			 text[32];
+	int			 i;
+
+	add_record(c->store, c->curator, "rec");
+	for (i = 0; i < 100; i++) {
+		snprintf(text, sizeof text, "dingo %d", i);
+		add_annotation(c->store, c->curator, "rec", "comment", 1,
+		    i * 1000, -1, i * 1000, i * 1000 + 1, text, NULL);
+	}
+
+	store_deadline(c->store, 1);		/* long past */
+	n = 0;
+	assert_int_equal(store_annotations(c->store, &q,
+	    annotation_count_cb, &n),
+	    STORE_SLOW);
+	n = 0;
+	assert_int_equal(store_search(c->store, &sq, annotation_count_cb, &n),
+	    STORE_SLOW);
+
+	store_deadline(c->store, store_clock_ms() + 60 * 1000);
+	n = 0;
+	assert_int_equal(store_annotations(c->store, &q,
+	    annotation_count_cb, &n),
+	    STORE_OK);
+	assert_int_equal(n, 100);
+	store_deadline(c->store, 0);
+	n = 0;
+	assert_int_equal(store_search(c->store, &sq, annotation_count_cb, &n),
+	    STORE_OK);
+	assert_int_equal(n, 20);
+	assert_int_equal(search(c, "\"dingo 99\"", NULL, NULL, 5, 0, &f), 1);
 }
 
 /*
@@ -4308,9 +4378,7 @@ test_links_migrate_from_4(void **state)
 
 	db = raw_db_at(&t, 4);
 	raw_statements(db, all, NITEMS(all));
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO records (rid, seq, "
-	    "title, duration, annotations) VALUES ('rec', 1, 'Test record', "
-	    "600000, 0)", NULL, NULL, NULL), SQLITE_OK);
+	raw_record(db, 0);
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO annotations "
 	    "(seq, id, rid, kind, author, created, span_start, span_end, "
 	    "text, links, root) VALUES (?1, ?2, 'rec', ?3, ?4, ?5, 0, 600000, "
@@ -4389,6 +4457,58 @@ test_links_migrate_from_4(void **state)
 	(void)d;
 }
 
+/*
+ * Migration 0010 sets each annotation's updated from its revisions, so in
+ * an older database (at 4: rows on a plain connection need no link
+ * functions before 0005) a revised old annotation leads the feed.
+ */
+static void
+test_feed_migrate(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*all[4], *old, *new;
+	struct store_query	 q = query_all("rec");
+	struct found		 f;
+	sqlite3			*db;
+	char			*sql;
+
+	all[0] = conv_keep(fixture_record(c->curator, "rec"));
+	all[1] = old = conv_annotation(c->curator, "rec", C_2026("01-01"),
+	    "old", NULL);
+	all[2] = new = conv_annotation(c->other, "rec", C_2026("01-02"),
+	    "new", NULL);
+	all[3] = conv_st(c->curator, "revision", C_2026("01-03"),
+	    json_pack("{s:s, s:s}", "of", old->id, "text", "old, revised"));
+
+	db = raw_db_at(&t, 4);
+	raw_statements(db, all, NITEMS(all));
+	raw_record(db, 2);
+	xasprintf(&sql, "INSERT INTO annotations (seq, id, rid, kind, "
+	    "author, created, span_start, span_end, text, root, revisions) "
+	    "VALUES "
+	    "(2, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'old, revised', '%s', 1),"
+	    "(3, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, 'new', '%s', "
+	    "0);"
+	    "INSERT INTO revisions (seq, id, of, created) VALUES "
+	    "(4, '%s', '%s', '%s');",
+	    old->id, old->author, old->created_text, old->id,
+	    new->id, new->author, new->created_text, new->id,
+	    all[3]->id, old->id, all[3]->created_text);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	reopen(c, t.path);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_feed(c->store, &q, found_cb, &f), STORE_OK);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(f.id[0], old->id);
+	assert_string_equal(f.id[1], new->id);
+	tmpdb_remove(&t);
+}
+
 int
 main(void)
 {
@@ -4456,6 +4576,8 @@ main(void)
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_search_batches, setup,
 		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_deadline, setup,
+		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_schema, setup,
 		    teardown_mod),
 		cmocka_unit_test(test_index_migrations_schema),
@@ -4485,6 +4607,8 @@ main(void)
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_links_migrate_from_4,
 		    setup, teardown_conv),
+		cmocka_unit_test_setup_teardown(test_feed_migrate, setup,
+		    teardown_conv),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,
