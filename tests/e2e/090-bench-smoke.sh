@@ -29,5 +29,13 @@ for w in 1 2 3 4 5 6 1h 2h; do
 done
 contains "$T/out" "| ref  | libsodium Ed25519 verify/s" \
     "the table has the in-run references"
+# The disk's floor beside (1h): SQLite commits paced at its rate, timed.
+p99=$(awk -F'|' '$3 ~ /SQLite FULL tx paced/ { v = $7; gsub(/ /, "", v);
+    print v; exit }' "$T/out")
+if awk -v n="$p99" 'BEGIN { exit !(n ~ /^[0-9.]+$/ && n + 0 > 0) }'; then
+	ok "the paced SQLite reference has a p99"
+else
+	not_ok "the paced SQLite reference has a p99" "p99: ${p99:-no row}"
+fi
 lacks "$T/err" "Sanitizer" "no sanitizer reports from the bench helpers"
 done_testing
