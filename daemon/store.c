@@ -867,7 +867,8 @@ store_clock_ms(void)
  * From now on a statement still running at store_clock_ms() time at (0:
  * never) is interrupted and its caller gets STORE_SLOW, so that one
  * request cannot hold the event loop for long.  Meant for reads: SQLite
- * rolls back the whole transaction of a write it interrupts.
+ * rolls back the whole transaction of a write it interrupts, so the one
+ * write a read makes (store_search_ready) runs without it.
  */
 void
 store_deadline(struct store *s, int64_t at)
@@ -1038,21 +1039,24 @@ store_undo(struct store *s)
 /*
  * Before a search: index the annotations that wait, as an append would
  * (in the group, if one is open), so that the search finds every
- * annotation committed before it.
+ * annotation committed before it.  Fewer than a batch and a group wait,
+ * so this is short, and it runs without the deadline: a write stopped
+ * halfway would take its whole transaction with it.
  */
 enum store_rc
 store_search_ready(struct store *s)
 {
 	enum store_rc	rc;
-	int64_t		n;
+	int64_t		n, deadline = s->deadline;
 
 	if ((rc = store_search_pending(s, &n)) != STORE_OK || n == 0)
 		return rc;
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	if ((rc = store_search_index(s)) != STORE_OK ||
-	    (rc = store_end(s)) != STORE_OK)
+	s->deadline = 0;
+	if ((rc = store_begin(s)) == STORE_OK &&
+	    ((rc = store_search_index(s)) != STORE_OK ||
+	    (rc = store_end(s)) != STORE_OK))
 		store_undo(s);
+	s->deadline = deadline;
 	return rc;
 }
 
