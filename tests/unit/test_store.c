@@ -1583,6 +1583,16 @@ search(struct ctx *c, const char *match, const char *rid, const char *kind,
 	return f->n;
 }
 
+/* store_thread of root, at most limit, into f; returns how many. */
+static size_t
+thread(struct ctx *c, const char *root, int limit, struct found *f)
+{
+	memset(f, 0, sizeof *f);
+	assert_int_equal(store_thread(c->store, root, limit, found_cb, f),
+	    STORE_OK);
+	return f->n;
+}
+
 /* Whether a walk found id. */
 static int
 found_has(const struct found *f, const char *id)
@@ -1837,10 +1847,7 @@ test_conv_migrate_from_1(void **state)
 		assert_int_equal(ko.first_received, 1700000020);
 		assert_int_equal(ko.annotations, 2);
 	}
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, a->id, 10, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 3);
+	assert_int_equal(thread(c, a->id, 10, &f), 3);
 	assert_string_equal(f.id[0], a->id);
 	assert_string_equal(f.id[2], d->id);
 	assert_int_equal(search(c, "\"badger\"", NULL, NULL, 10, 0, &f), 1);
@@ -2361,43 +2368,26 @@ test_conv_thread(void **state)
 	assert_int_equal(get_one(c, b->id).replies, 1);
 	assert_int_equal(get_one(c, cc->id).replies, 0);
 
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, a->id, 100, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 4);
+	assert_int_equal(thread(c, a->id, 100, &f), 4);
 	assert_string_equal(f.id[0], a->id);
 	assert_string_equal(f.id[1], b->id);
 	assert_string_equal(f.id[2], cc->id);
 	assert_string_equal(f.id[3], d->id);
 
 	/* At most limit. */
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, a->id, 2, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 2);
+	assert_int_equal(thread(c, a->id, 2, &f), 2);
 	assert_string_equal(f.id[1], b->id);
 
 	/* A thread of one; a reply's id is not a root; no such root. */
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, e->id, 100, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 1);
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, b->id, 100, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 0);
-	assert_int_equal(store_thread(c->store, NO_ID, 100, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 0);
+	assert_int_equal(thread(c, e->id, 100, &f), 1);
+	assert_int_equal(thread(c, b->id, 100, &f), 0);
+	assert_int_equal(thread(c, NO_ID, 100, &f), 0);
 
 	/* A retracted reply stays in its thread, retracted. */
 	x = conv_st(c->other, "retraction", C_2026("01-05"), json_pack(
 	    "{s:s}", "of", b->id));
 	must_append(c, c->other, x, NULL);
-	memset(&f, 0, sizeof f);
-	assert_int_equal(store_thread(c->store, a->id, 100, found_cb, &f),
-	    STORE_OK);
-	assert_int_equal(f.n, 4);
+	assert_int_equal(thread(c, a->id, 100, &f), 4);
 	assert_string_equal(f.status[1], "retracted");
 	assert_string_equal(f.status[2], "visible");
 	assert_int_equal(get_one(c, a->id).replies, 1);
