@@ -11,8 +11,8 @@
  * Each figure is the best of -r rounds of -t seconds, one "name value"
  * line on stdout for bench/run to parse.  With -o paced it measures
  * instead the latency of FULL transactions started at -R a second for -t
- * seconds: the disk's own floor under a paced POST run.  Every loop is bounded both in
- * time and in count.
+ * seconds: the disk's own floor under a paced POST run.  Every loop is
+ * bounded both in time and in count.
  */
 
 #include <sys/types.h>

@@ -372,7 +372,7 @@ struct http_request {
 					/* out (verifier.c) */
 	json_t			*parsed;	/* the body, once parsed */
 	time_t			 now;
-	int64_t			 now_ms;	/* monotonic, for rates */
+	int64_t			 now_ms;	/* store_clock_ms(), for rates */
 	char			 client[64];	/* address, for rates */
 	struct http_kv		 params[HTTP_MAX_PARAMS];	/* :name */
 	size_t			 nparams;

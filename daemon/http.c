@@ -653,14 +653,12 @@ http_read_request(struct http_server *srv, struct evhttp_request *ev,
 	struct evbuffer			*in = evhttp_request_get_input_buffer(ev);
 	struct evkeyvalq		*hdrs = evhttp_request_get_input_headers(ev);
 	const char			*path, *ctype;
-	struct timespec			 ts;
 	size_t				 len;
 
 	req->method = http_method_of(ev);
 	http_client(srv, ev, req);
 	req->now = time(NULL);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	req->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	req->now_ms = store_clock_ms();
 	req->accept = evhttp_find_header(hdrs, "Accept");
 	req->authz = evhttp_find_header(hdrs, "Authorization");
 	req->prefer = evhttp_find_header(hdrs, "Prefer");
