@@ -217,8 +217,12 @@ struct store_key {
 	const char	*profile;	/* the profile statement's id */
 	const char	*state;		/* new, trusted, banned */
 };
-/* The search index takes annotations this many at once (0008). */
-#define STORE_SEARCH_BATCH	256
+/*
+ * The search index takes annotations this many at once (0008): few
+ * enough that the batch's pause, which every request behind it waits
+ * out, stays under a millisecond (docs/design.md §8, 50).
+ */
+#define STORE_SEARCH_BATCH	32
 struct store_search {
 	const char	*match;		/* an FTS5 query */
 	const char	*rid;		/* NULL = every record */

@@ -4119,7 +4119,7 @@ test_search_batches(void **state)
 
 	/* A spent deadline may stop the search, never its batch. */
 	store_group(c->store, 1);
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < STORE_SEARCH_BATCH - 1; i++) {
 		snprintf(text, sizeof text, "narwhal spent %d", i);
 		snprintf(created, sizeof created, "2026-02-03T12:%02d:%02dZ",
 		    i / 60, i % 60);
@@ -4128,14 +4128,15 @@ test_search_batches(void **state)
 	}
 	assert_int_equal(store_commit(c->store), STORE_OK);
 	store_group(c->store, 0);
-	assert_int_equal(raw_int(t.path, PENDING), 100);
+	assert_int_equal(raw_int(t.path, PENDING), STORE_SEARCH_BATCH - 1);
 	store_deadline(c->store, 1);
 	memset(&f, 0, sizeof f);
 	rc = store_search(c->store, &sq, found_cb, &f);
 	store_deadline(c->store, 0);
 	assert_true(rc == STORE_OK || rc == STORE_SLOW);
 	assert_int_equal(raw_int(t.path, PENDING), 0);
-	assert_int_equal(raw_int(t.path, INDEXED("spent")), 100);
+	assert_int_equal(raw_int(t.path, INDEXED("spent")),
+	    STORE_SEARCH_BATCH - 1);
 	tmpdb_remove(&t);
 }
 
