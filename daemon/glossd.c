@@ -246,10 +246,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	/*
-	 * WAL checkpoints off the loop from 1000 frames (SQLite's own
-	 * threshold), by the loop itself only from 16000 (64 MiB).
+	 * WAL checkpoints off the loop in steps of 4000 frames (16 MiB), by
+	 * the loop itself only from 16000 (64 MiB).
 	 */
-	(void)store_checkpointer(gd.store, 1000, 16000);
+	(void)store_checkpointer(gd.store, 4000, 16000);
 	if (gd.cfg.curators.n == 0)
 		log_warnx("no curator keys configured: no records can be "
 		    "created");

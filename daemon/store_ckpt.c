@@ -5,22 +5,24 @@
  * whichever commit crosses its threshold, so one POST in a few hundred
  * waited for thousands of page writes and an fsync of the database file:
  * most of the tail of POST latency (bench/README.md).  Here the loop's
- * connection only notes, after each commit, how long the WAL is; past a
- * soft bound a thread with a connection of its own copies it (PASSIVE:
- * it never waits for the writer), and SQLite
- * starts the WAL over at the first write that finds it all copied.  A
- * writer that never pauses always finds the last group uncopied, so the
- * WAL grows to a hard bound; the commit that finds it there copies the
- * little that is left itself, as SQLite would have, and the next write
- * starts the WAL over.  So the loop pays one small checkpoint per hard
- * bound's worth of frames instead of a large one per thousand.  Only one
- * connection can checkpoint at a time (SQLite answers the other BUSY), and
- * a thread woken at every commit is nearly always checkpointing, so from
- * the hard bound the thread starts no new checkpoint: the writer copies
- * at the first commit that finds the thread's last one done.  Waiting for
- * the thread there stalled every request behind the writer (POSTs/s down
- * 15 %), so the writer waits only once the WAL is a quarter past the
- * bound, which holds it there however late the thread is scheduled.
+ * connection only notes, after each commit, how long the WAL is, and
+ * wakes a thread with a connection of its own to copy it (PASSIVE: it
+ * never waits for the writer) each time the WAL has grown by a step.
+ * A checkpoint writes each page once however many frames hold it, so
+ * steps of thousands of frames write far less than a copy after every
+ * commit did (docs/design.md §8, 51).  SQLite starts the WAL over at the
+ * first write that finds it all copied.  A writer that never pauses
+ * always finds the last group uncopied, so the WAL grows to a hard
+ * bound; the commit that finds it there copies what is left itself, as
+ * SQLite would have, and the next write starts the WAL over.  To keep
+ * that copy small, in the last step before the bound the thread is woken
+ * at every commit.  Only one connection can checkpoint at a time (SQLite
+ * answers the other BUSY), so from the hard bound the thread starts no
+ * new checkpoint: the writer copies at the first commit that finds the
+ * thread's last one done.  Waiting for the thread there stalled every
+ * request behind the writer (POSTs/s down 15 %), so the writer waits
+ * only once the WAL is a quarter past the bound, which holds it there
+ * however late the thread is scheduled.
  */
 
 #include <pthread.h>
@@ -34,8 +36,10 @@ struct store_ckpt {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;
 	pthread_cond_t	 idle;		/* the thread's checkpoint is done */
-	int		 soft;		/* frames: wake the thread */
+	int		 step;		/* frames: wake the thread */
 	int		 hard;		/* frames: the writer copies */
+	int		 next;		/* frames: the next step's wake */
+	int		 last;		/* frames after the last commit */
 	int		 want;
 	int		 running;	/* the thread is checkpointing */
 	int		 held;		/* the writer's turn: start none */
@@ -75,8 +79,12 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store_ckpt	*c = arg;
 
-	if (frames < c->soft)
+	if (frames < c->last)
+		c->next = c->step;	/* the WAL has started over */
+	c->last = frames;
+	if (frames < c->next && frames < c->hard - c->step)
 		return SQLITE_OK;
+	c->next = frames + c->step;
 	pthread_mutex_lock(&c->lock);
 	if (frames >= c->hard) {
 		c->held = 1;
@@ -97,12 +105,12 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 }
 
 /*
- * Checkpoint s's database on a thread from now on, from soft frames in
- * the WAL, the writer itself from hard.  Returns 0, or -1 (logged)
- * leaving SQLite's own checkpoints in place.
+ * Checkpoint s's database on a thread from now on, each time the WAL has
+ * grown by step frames, the writer itself from hard.  Returns 0, or -1
+ * (logged) leaving SQLite's own checkpoints in place.
  */
 int
-store_checkpointer(struct store *s, int soft, int hard)
+store_checkpointer(struct store *s, int step, int hard)
 {
 	struct store_ckpt	*c;
 	const char		*path = sqlite3_db_filename(s->db, "main");
@@ -110,7 +118,7 @@ store_checkpointer(struct store *s, int soft, int hard)
 	if (path == NULL || *path == '\0')
 		return -1;		/* in memory: nothing to copy */
 	c = xcalloc(1, sizeof *c);
-	c->soft = soft;
+	c->step = c->next = step;
 	c->hard = hard;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);

@@ -587,11 +587,15 @@ file_size(const char *path)
 	return sb.st_size;
 }
 
+/* Frames in a WAL file: a 32-byte header, then 24 bytes and a page each. */
+#define WAL_FRAMES(path)	((file_size(path) - 32) / (4096 + 24))
+
 /*
  * With the checkpointer, the loop's connection leaves the WAL to a
- * thread from the soft bound (the database file grows only when that
- * thread has copied it), and copies it itself from the hard bound, so
- * the WAL never grows much past it; nothing is lost either way.
+ * thread, woken each time the WAL has grown by a step (the database file
+ * grows only when that thread has copied it), and copies it itself from
+ * the hard bound, so the WAL never grows much past it; nothing is lost
+ * either way.
  */
 static void
 test_checkpointer(void **state)
@@ -623,15 +627,24 @@ test_checkpointer(void **state)
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
 	assert_true(file_size(wal) <= 0);
-	assert_int_equal(store_checkpointer(s, 8, 40), 0);
+	assert_int_equal(store_checkpointer(s, 100, 400), 0);
 	before = file_size(t.path);
-	for (i = 0; i < 8; i++) {		/* about 8 frames each */
+	/* Below a step nothing is copied (a record is about 8 frames)... */
+	for (i = 0; WAL_FRAMES(wal) < 100 - 16; i++) {
 		snprintf(rid, sizeof rid, "ckpt-%d", i);
 		add_record(s, c->curator, rid);
 	}
-	/* Past the soft bound only the thread copies anything. */
+	assert_true(file_size(t.path) == before);
+	/* ...and the commit past it has the thread copy the WAL. */
+	for (; WAL_FRAMES(wal) < 100; i++) {
+		snprintf(rid, sizeof rid, "ckpt-%d", i);
+		add_record(s, c->curator, rid);
+	}
 	store_checkpointer_stop(s);	/* after the last checkpoint asked */
 	assert_true(file_size(t.path) > before);
+	store_close(s);			/* the WAL file back to nothing */
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
 
 	assert_int_equal(store_checkpointer(s, 8, 40), 0);
 	for (; i < 60; i++) {
