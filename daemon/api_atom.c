@@ -198,7 +198,7 @@ api_atom_iri(struct buf *u, const char *base, const char *rid,
     const char *id)
 {
 	buf_reset(u);
-	buf_printf(u, "%s/annotations/%s/%s", base, rid, id);
+	buf_printf(u, "%s" W3C_ANNOTATION_PATH, base, rid, id);
 }
 
 /*

@@ -145,8 +145,8 @@ w3c_answer(const struct w3c *w, struct http_request *req,
 		http_header(resp, "Allow", W3C_ALLOW_READ);
 		http_header(resp, "Vary", "Accept");
 		if (req->method == HTTP_POST)
-			http_header(resp, "Location", "%s/annotations/%s/%s",
-			    w->base, w->rid, id);
+			http_header(resp, "Location", "%s"
+			    W3C_ANNOTATION_PATH, w->base, w->rid, id);
 		http_etag(req, resp, NULL);
 	}
 }
@@ -249,7 +249,8 @@ w3c_page(const struct w3c *w, struct buf *b, int64_t page,
 		if (i > 0)
 			buf_putc(b, ',');
 		if (w->iris) {
-			w3c_iri(b, w, "/annotations/%s/%s", w->rid, wk->ids[i]);
+			w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid,
+			    wk->ids[i]);
 			continue;
 		}
 		rc = w3c_write(w, b, wk->ids[i], 0, &found);

@@ -631,6 +631,11 @@ enum w3c_found {			/* what the public may see of an id */
 	W3C_GONE,			/* a retracted annotation: 410 */
 	W3C_SHOWN,			/* its JSON-LD, written */
 };
+/*
+ * An annotation's IRI after base_url, from its rid and id: one name for it
+ * in the W3C views, their Location headers and the Atom feed.
+ */
+#define W3C_ANNOTATION_PATH	"/annotations/%s/%s"
 void		 w3c_iri(struct buf *, const struct w3c *, const char *, ...)
 		     GLOSS_PRINTF(3, 4);
 void		 w3c_npt(int64_t, char *, size_t);

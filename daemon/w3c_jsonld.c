@@ -103,7 +103,7 @@ w3c_head(struct buf *b, const struct w3c *w, const char *id,
     const char *motivation)
 {
 	buf_puts(b, "{\"@context\":\"" W3C_CONTEXT "\",\"id\":");
-	w3c_iri(b, w, "/annotations/%s/%s", w->rid, id);
+	w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, id);
 	buf_printf(b, ",\"type\":\"Annotation\",\"motivation\":\"%s\"",
 	    motivation);
 }
@@ -180,7 +180,8 @@ w3c_target(struct buf *b, const struct w3c *w,
 	char	t[32];
 
 	if (a->reply_to != NULL) {
-		w3c_iri(b, w, "/annotations/%s/%s", w->rid, a->reply_to);
+		w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid,
+		    a->reply_to);
 		return;
 	}
 	if (a->at_start < 0) {
@@ -360,7 +361,7 @@ w3c_decision(const struct w3c *w, struct buf *b, const char *id,
 	w3c_text(b, text, strlen(text), NULL);
 	free(text);
 	buf_puts(b, "],\"target\":");
-	w3c_iri(b, w, "/annotations/%s/%s", w->rid, subject);
+	w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, subject);
 	w3c_signature(b, w, id, st, NULL, 0);
 	buf_putc(b, '}');
 	*found = W3C_SHOWN;
