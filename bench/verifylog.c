@@ -3,7 +3,7 @@
  * an auditor would, on all cores.
  *
  * The issue's workload (5) is the client-side bulk verify of the whole
- * log; gloss has no verify-log command yet, so this is the stand-in: one
+ * log on all cores; `gloss verify-log` checks the same on one.  One
  * thread pages through GET /v1/log (keyset, after=<last seq>) while -j
  * workers check each line exactly as the client checks a statement:
  * strict JSON, stmt_from_json (re-canonicalize, recompute the id, which
