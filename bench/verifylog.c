@@ -11,12 +11,15 @@
  * signatures, the trusted comment).  Pages go through a small bounded
  * queue so fetching overlaps verifying; with -P every page is fetched
  * first and verifying is timed on its own, so its rate can be set against
- * libsodium's ceiling without glossd competing for the same cores.  It
- * prints one line:
+ * libsodium's ceiling without glossd competing for the same cores, and
+ * with -t the fetched log is verified again and again until that many
+ * seconds have passed (a 10k log takes under a second, too short to time
+ * on a noisy machine).  It prints one line:
  *   VERIFY statements=N failed=N secs=S rate=R fetch_secs=S
- *       verify_secs=S verify_rate=R threads=T pages=N
- * (secs and rate from the first request to the last verdict) and exits 1
- * if any statement failed to verify.
+ *       verify_secs=S verify_rate=R threads=T pages=N rounds=N
+ * (statements counts every verdict of every round; secs and rate from the
+ * first request to the last verdict) and exits 1 if any statement failed
+ * to verify.
  */
 
 #include <sys/types.h>
@@ -39,6 +42,7 @@
 struct vl_page {
 	char	*data;
 	size_t	 len;
+	int	 kept;		/* by main, for the next round: not freed */
 };
 
 struct vl_queue {
@@ -62,19 +66,23 @@ struct vl_worker {
 static void GLOSS_DEAD
 usage(void)
 {
-	fprintf(stderr, "usage: verifylog [-P] -p port [-j threads] "
-	    "[-l limit] [-n max-pages]\n");
+	fprintf(stderr, "usage: verifylog [-P [-t secs]] -p port "
+	    "[-j threads] [-l limit] [-n max-pages]\n");
 	exit(2);
 }
 
 static void
-vl_push(struct vl_queue *q, char *data, size_t len)
+vl_push(struct vl_queue *q, char *data, size_t len, int kept)
 {
+	struct vl_page	*p;
+
 	pthread_mutex_lock(&q->lock);
 	while (q->n == VL_QUEUE)
 		pthread_cond_wait(&q->room, &q->lock);
-	q->pages[(q->head + q->n) % VL_QUEUE].data = data;
-	q->pages[(q->head + q->n) % VL_QUEUE].len = len;
+	p = &q->pages[(q->head + q->n) % VL_QUEUE];
+	p->data = data;
+	p->len = len;
+	p->kept = kept;
 	q->n++;
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->lock);
@@ -167,7 +175,8 @@ vl_main(void *arg)
 			else
 				w->failed++;
 		}
-		free(p.data);
+		if (!p.kept)
+			free(p.data);
 	}
 	return NULL;
 }
@@ -207,8 +216,8 @@ main(int argc, char **argv)
 	struct httpc		 c;
 	struct vl_page		*held = NULL;
 	long long		 after = 0, pages = 0, max = VL_MAX_PAGES;
-	long long		 ok = 0, failed = 0, k;
-	double			 start, fetched, vstart, now, secs;
+	long long		 ok = 0, failed = 0, k, rounds = 1;
+	double			 start, fetched, vstart, now, secs, least = 0;
 	char			 path[128];
 	long			 ncpu;
 	int			 ch, i, port = 0, threads, limit = 500;
@@ -217,7 +226,7 @@ main(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = ncpu < 1 ? 1 : ncpu > VL_MAX_THREADS ? VL_MAX_THREADS :
 	    (int)ncpu;
-	while ((ch = getopt(argc, argv, "j:l:n:Pp:")) != -1) {
+	while ((ch = getopt(argc, argv, "j:l:n:Pp:t:")) != -1) {
 		switch (ch) {
 		case 'P':
 			prefetch = 1;
@@ -240,11 +249,17 @@ main(int argc, char **argv)
 		case 'p':
 			port = atoi(optarg);
 			break;
+		case 't':
+			least = atof(optarg);
+			if (least < 0 || least > 3600)
+				usage();
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || port < 1 || port > 65535)
+	if (optind != argc || port < 1 || port > 65535 ||
+	    (least > 0 && !prefetch))
 		usage();
 	log_init("verifylog", 1, 1);
 	if (sodium_init() == -1)
@@ -272,7 +287,8 @@ main(int argc, char **argv)
 		if ((after = vl_last_seq(c.body, c.body_len)) == -1)
 			fatalx("GET %s: the last line has no seq", path);
 		if (!prefetch) {
-			vl_push(&q, xstrndup(c.body, c.body_len), c.body_len);
+			vl_push(&q, xstrndup(c.body, c.body_len), c.body_len,
+			    0);
 			continue;
 		}
 		held = xreallocarray(held, (size_t)pages + 1, sizeof *held);
@@ -285,9 +301,13 @@ main(int argc, char **argv)
 	if (prefetch) {
 		vstart = fetched;
 		vl_start(w, threads, &q);
-		for (k = 0; k < pages; k++)
-			vl_push(&q, held[k].data, held[k].len);
-		free(held);
+		for (;;) {
+			for (k = 0; k < pages; k++)
+				vl_push(&q, held[k].data, held[k].len, 1);
+			if (pages == 0 || bench_now() - vstart >= least)
+				break;
+			rounds++;
+		}
 	}
 	pthread_mutex_lock(&q.lock);
 	q.done = 1;
@@ -300,13 +320,16 @@ main(int argc, char **argv)
 		if (w[i].failed > 0)
 			fprintf(stderr, "verifylog: %s\n", w[i].first_error);
 	}
+	for (k = 0; prefetch && k < pages; k++)
+		free(held[k].data);
+	free(held);
 	now = bench_now();
 	secs = now - start;
 	printf("VERIFY statements=%lld failed=%lld secs=%.3f rate=%.1f "
 	    "fetch_secs=%.3f verify_secs=%.3f verify_rate=%.1f threads=%d "
-	    "pages=%lld\n", ok + failed, failed, secs,
+	    "pages=%lld rounds=%lld\n", ok + failed, failed, secs,
 	    (double)(ok + failed) / secs, fetched - start, now - vstart,
-	    (double)(ok + failed) / (now - vstart), threads, pages);
+	    (double)(ok + failed) / (now - vstart), threads, pages, rounds);
 	fflush(stdout);
 	pthread_mutex_destroy(&q.lock);
 	pthread_cond_destroy(&q.more);
