@@ -36,10 +36,7 @@ struct store_ckpt {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;
 	pthread_cond_t	 idle;		/* the thread's checkpoint is done */
-	int		 step;		/* frames: wake the thread */
-	int		 hard;		/* frames: the writer copies */
-	int		 next;		/* frames: the next step's wake */
-	int		 last;		/* frames after the last commit */
+	struct store_ckpt_steps steps;	/* when to wake it */
 	int		 want;
 	int		 running;	/* the thread is checkpointing */
 	int		 held;		/* the writer's turn: start none */
@@ -73,22 +70,35 @@ store_ckpt_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Whether a commit that leaves frames in the WAL should have it copied:
+ * a step past the last wake, or in the last step before the hard bound.
+ */
+int
+store_ckpt_due(struct store_ckpt_steps *p, int frames)
+{
+	if (frames < p->last)
+		p->next = p->step;	/* the WAL has started over */
+	p->last = frames;
+	if (frames < p->next && frames < p->hard - p->step)
+		return 0;
+	p->next = frames + p->step;
+	return 1;
+}
+
 /* After each commit on the loop's connection: frames are in the WAL. */
 static int
 store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store_ckpt	*c = arg;
+	const int		 hard = c->steps.hard;
 
-	if (frames < c->last)
-		c->next = c->step;	/* the WAL has started over */
-	c->last = frames;
-	if (frames < c->next && frames < c->hard - c->step)
+	if (!store_ckpt_due(&c->steps, frames))
 		return SQLITE_OK;
-	c->next = frames + c->step;
 	pthread_mutex_lock(&c->lock);
-	if (frames >= c->hard) {
+	if (frames >= hard) {
 		c->held = 1;
-		while (c->running && frames >= c->hard + c->hard / 4)
+		while (c->running && frames >= hard + hard / 4)
 			pthread_cond_wait(&c->idle, &c->lock);
 		if (!c->running) {
 			/* As SQLite would; the next write starts over. */
@@ -118,8 +128,8 @@ store_checkpointer(struct store *s, int step, int hard)
 	if (path == NULL || *path == '\0')
 		return -1;		/* in memory: nothing to copy */
 	c = xcalloc(1, sizeof *c);
-	c->step = c->next = step;
-	c->hard = hard;
+	c->steps.step = c->steps.next = step;
+	c->steps.hard = hard;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->idle, NULL);

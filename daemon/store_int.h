@@ -106,6 +106,21 @@ struct store {
 
 #define STORE_WAL_AUTOCHECKPOINT 1000	/* frames: SQLite's own default */
 
+/*
+ * When the checkpointing thread copies the WAL (store_ckpt.c): each time
+ * it has grown by step frames, and at every commit in the last step
+ * before hard, where the writer copies it itself.
+ */
+struct store_ckpt_steps {
+	int		 step;
+	int		 hard;
+	int		 next;		/* frames: the next step's wake */
+	int		 last;		/* frames after the last commit */
+};
+
+/* store_ckpt.c */
+int		 store_ckpt_due(struct store_ckpt_steps *, int);
+
 /* store.c */
 enum store_rc	 store_result(struct store *, int);
 enum store_rc	 store_step(struct store *, enum store_sql, int *);

@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "glossd.h"
+#include "store_int.h"		/* store_ckpt_due, in test_ckpt_steps */
 #include "fixtures.h"
 #include "faultvfs.h"
 
@@ -589,6 +590,37 @@ file_size(const char *path)
 
 /* Frames in a WAL file: a 32-byte header, then 24 bytes and a page each. */
 #define WAL_FRAMES(path)	((file_size(path) - 32) / (4096 + 24))
+
+/*
+ * When the WAL is copied: once per step, not at every commit past it; at
+ * every commit in the last step before the hard bound; and from the
+ * first step again once the WAL has started over.
+ */
+static void
+test_ckpt_steps(void **state)
+{
+	struct store_ckpt_steps	p = { .step = 100, .hard = 400, .next = 100 };
+	static const struct {
+		int	frames;
+		int	due;
+	} commits[] = {
+		/* below the first step, at it, then a step past 104 */
+		{ 8, 0 }, { 99, 0 }, { 104, 1 }, { 112, 0 }, { 203, 0 },
+		{ 204, 1 }, { 299, 0 },
+		/* the last step, then the writer's turn at 400 */
+		{ 300, 1 }, { 301, 1 }, { 399, 1 }, { 400, 1 }, { 410, 1 },
+		/* the WAL started over */
+		{ 9, 0 }, { 99, 0 }, { 100, 1 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(commits); i++) {
+		if (store_ckpt_due(&p, commits[i].frames) != commits[i].due)
+			fail_msg("%d frames: due should be %d",
+			    commits[i].frames, commits[i].due);
+	}
+}
 
 /*
  * With the checkpointer, the loop's connection leaves the WAL to a
@@ -4551,6 +4583,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_lost_midway, setup,
 		    teardown),
+		cmocka_unit_test(test_ckpt_steps),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_talks, setup,
