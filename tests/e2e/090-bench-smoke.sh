@@ -38,4 +38,12 @@ else
 	not_ok "the paced SQLite reference has a p99" "p99: ${p99:-no row}"
 fi
 lacks "$T/err" "Sanitizer" "no sanitizer reports from the bench helpers"
+
+# Options that need another say so, with a usage message (exit 2).
+run "$top_builddir/bench/ref" -o paced -t 1
+same "$rc" 2 "ref -o paced without a rate (-R) is refused"
+contains "$T/err" "usage: ref" "with its usage"
+run "$top_builddir/bench/verifylog" -t 1 -p 1
+same "$rc" 2 "verifylog -t without -P (the log fetched first) is refused"
+contains "$T/err" "usage: verifylog" "with its usage"
 done_testing
