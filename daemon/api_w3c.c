@@ -304,8 +304,10 @@ w3c_container(const struct w3c *w, struct buf *b,
 /*
  * Set w up for a GET of the :rid record's container, or the :n talk's:
  * ?iris= (else Prefer) picks items as IRIs or descriptions, ?limit= the
- * page size, ?page= a page (*page, -1 for the container).  Returns 0, or
- * -1 with 406, 404 or 400 in resp.
+ * page size, ?page= a page (*page, -1 for the container).  Returns 1 if
+ * the answer follows prefer (a container whose items, if it shows any,
+ * are in the form prefer asked for), 0 if not, or -1 with 406, 404 or
+ * 400 in resp.
  */
 static int
 w3c_view(struct glossd *gd, struct http_request *req,
@@ -313,6 +315,7 @@ w3c_view(struct glossd *gd, struct http_request *req,
     struct w3c *w, int64_t *page)
 {
 	int64_t	iris = -1, limit;
+	int	form = prefer & (PREFER_IRIS | PREFER_DESCRIPTIONS);
 
 	*page = -1;
 	if (!w3c_acceptable(req, resp) ||
@@ -329,12 +332,10 @@ w3c_view(struct glossd *gd, struct http_request *req,
 	    http_query_int(resp, req, "page", 0, INT_MAX, page) == -1)
 		return -1;
 	w->limit = (int)limit;
-	if (iris != -1)
-		w->iris = (int)iris;
-	else
-		w->iris = *page < 0 && (prefer & (PREFER_IRIS |
-		    PREFER_DESCRIPTIONS)) == PREFER_IRIS;
-	return 0;
+	w->iris = iris != -1 ? (int)iris : *page < 0 && form == PREFER_IRIS;
+	if (*page >= 0 || prefer == 0)
+		return 0;
+	return (prefer & PREFER_MINIMAL) || w->iris == (form == PREFER_IRIS);
 }
 
 /*
@@ -351,11 +352,13 @@ api_w3c_get_container(struct glossd *gd, struct http_request *req,
 	struct buf		 iri;
 	int			 prefer = api_w3c_prefer(req->prefer);
 	int64_t			 page;
+	int			 applied;
 	enum store_rc		 rc;
 
 	memset(&rec, 0, sizeof rec);
 	memset(&wk, 0, sizeof wk);
-	if (w3c_view(gd, req, resp, prefer, &rec, &w, &page) == -1)
+	if ((applied = w3c_view(gd, req, resp, prefer, &rec, &w,
+	    &page)) == -1)
 		goto out;
 	if ((rc = w3c_walk(&w, &rec, page < 0 && !(prefer & PREFER_MINIMAL) ?
 	    0 : page, &wk)) == STORE_OK && page > w3c_last(&w, wk.total)) {
@@ -385,7 +388,7 @@ api_w3c_get_container(struct glossd *gd, struct http_request *req,
 	w3c_container_iri(&iri, &w, page);
 	http_header(resp, "Content-Location", "%s", iri.data);
 	buf_free(&iri);
-	if (page < 0 && prefer != 0)
+	if (applied)
 		http_header(resp, "Preference-Applied",
 		    "return=representation");
 	http_etag(req, resp, NULL);

@@ -813,6 +813,37 @@ test_container_prefer(void **state)
 	check_str(j, "id", CONTAINER "?iris=1");
 	check_items(g, json_object_get(json_object_get(j, "first"), "items"),
 	    ids, 5, 1);
+
+	/*
+	 * ?iris= over a Prefer for the other form: not applied.  The same
+	 * form, or a minimal container (no items to shape), is.
+	 */
+	h.prefer = "return=representation;include=\"" DESCRIPTIONS "\"";
+	get(g, "/annotations/rec/?iris=1", &h);
+	check_str(fixture_json(g), "id", CONTAINER "?iris=1");
+	assert_null(fixture_header(g, "Preference-Applied"));
+	h.prefer = "return=representation;include=\"" IRIS "\"";
+	get(g, "/annotations/rec/?iris=0", &h);
+	check_str(fixture_json(g), "id", CONTAINER "?iris=0");
+	assert_null(fixture_header(g, "Preference-Applied"));
+	h.prefer = "return=representation;include=\"" IRIS " " DESCRIPTIONS
+	    "\"";
+	get(g, "/annotations/rec/?iris=1", &h);
+	assert_null(fixture_header(g, "Preference-Applied"));
+	get(g, "/annotations/rec/?iris=0", &h);
+	check_header(g, "Preference-Applied", "return=representation");
+	h.prefer = "return=representation;include=\"" IRIS "\"";
+	get(g, "/annotations/rec/?iris=1", &h);
+	check_header(g, "Preference-Applied", "return=representation");
+	h.prefer = "return=representation;include=\"" MINIMAL " " IRIS "\"";
+	get(g, "/annotations/rec/?iris=0", &h);
+	check_str(fixture_json(g), "first", CONTAINER "?iris=0&page=0");
+	check_header(g, "Preference-Applied", "return=representation");
+
+	/* A page is the page asked for, whatever Prefer says. */
+	get(g, "/annotations/rec/?page=0", &h);
+	fixture_status(g, 200);
+	assert_null(fixture_header(g, "Preference-Applied"));
 }
 
 /* Pages of 2: first, next, prev, last, partOf, total, startIndex. */
