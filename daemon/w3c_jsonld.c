@@ -274,8 +274,10 @@ w3c_annotation_cb(const struct store_annotation *a, void *arg)
 	    motivation);
 	w3c_creator(b, x->w, a->author, a->name);
 	api_member(b, "created", a->created);
+	/* Never before created (§2.1's skew): the form orders as times. */
 	if (x->modified[0] != '\0')
-		api_member(b, "modified", x->modified);
+		api_member(b, "modified", strcmp(x->modified, a->created) > 0 ?
+		    x->modified : a->created);
 	/* A reply's body keeps the kind that its motivation does not. */
 	buf_puts(b, ",\"body\":[");
 	w3c_text(b, a->text, a->text_len, a->reply_to != NULL ? motivation :

@@ -385,6 +385,18 @@ test_modified(void **state)
 	check_str(j, "gloss.statement", st->id);
 	check_str(j, "gloss.revisions", iri(g,
 	    "/v1/annotations/%s/revisions", st->id));
+
+	/* A revision dated before its annotation (the skew allows it). */
+	st = posted(g, key_other, "annotation", -10, json_pack(
+	    "{s:s, s:s, s:s}", "record", "rec", "kind", "comment", "text",
+	    "Words."));
+	rev1 = posted(g, key_other, "revision", -50, json_pack(
+	    "{s:s, s:s}", "of", st->id, "text", "Earlier words."));
+	j = annotation(g, st->id);
+	check_str(j, "modified", st->created_text);
+	assert_string_not_equal(rev1->created_text, st->created_text);
+	check_str(json_array_get(json_object_get(j, "body"), 0), "value",
+	    "Earlier words.");
 }
 
 /* The gloss member verifies the statement's exact bytes, as minisign. */
