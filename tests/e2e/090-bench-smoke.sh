@@ -37,6 +37,22 @@ if awk -v n="$p99" 'BEGIN { exit !(n ~ /^[0-9.]+$/ && n + 0 > 0) }'; then
 else
 	not_ok "the paced SQLite reference has a p99" "p99: ${p99:-no row}"
 fi
+# What reached the disk per POST, when the run's files are on a disk.
+kib=$(awk -F'|' '$2 ~ /\(1\)/ { if (match($9, /[0-9]+ KiB per POST/))
+    print substr($9, RSTART, RLENGTH - 13); exit }' "$T/out")
+dev=$(df --output=source "${TMPDIR:-/tmp}" 2>/dev/null |
+    awk 'NR == 2 { sub("^/dev/", ""); print }')
+if awk -v d="$dev" '$3 == d { f = 1 } END { exit !f }' /proc/diskstats \
+    2>/dev/null; then
+	if [ "${kib:-0}" -gt 0 ]; then
+		ok "(1) says how many KiB per POST reached $dev"
+	else
+		not_ok "(1) says how many KiB per POST reached $dev" \
+		    "row: $(grep '^| (1)' "$T/out")"
+	fi
+else
+	same "${kib:-none}" none "(1) says no KiB per POST off a disk ($dev)"
+fi
 lacks "$T/err" "Sanitizer" "no sanitizer reports from the bench helpers"
 
 # Options that need another say so, with a usage message (exit 2).
