@@ -42,7 +42,6 @@
 struct vl_page {
 	char	*data;
 	size_t	 len;
-	int	 kept;		/* by main, for the next round: not freed */
 };
 
 struct vl_queue {
@@ -53,6 +52,7 @@ struct vl_queue {
 	size_t		 head;
 	size_t		 n;
 	int		 done;
+	int		 kept;		/* main keeps the pages (-P): not freed */
 };
 
 struct vl_worker {
@@ -72,7 +72,7 @@ usage(void)
 }
 
 static void
-vl_push(struct vl_queue *q, char *data, size_t len, int kept)
+vl_push(struct vl_queue *q, char *data, size_t len)
 {
 	struct vl_page	*p;
 
@@ -82,7 +82,6 @@ vl_push(struct vl_queue *q, char *data, size_t len, int kept)
 	p = &q->pages[(q->head + q->n) % VL_QUEUE];
 	p->data = data;
 	p->len = len;
-	p->kept = kept;
 	q->n++;
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->lock);
@@ -175,7 +174,7 @@ vl_main(void *arg)
 			else
 				w->failed++;
 		}
-		if (!p.kept)
+		if (!w->q->kept)
 			free(p.data);
 	}
 	return NULL;
@@ -266,6 +265,7 @@ main(int argc, char **argv)
 		fatalx("libsodium failed to initialise");
 
 	memset(&q, 0, sizeof q);
+	q.kept = prefetch;		/* set before any worker starts */
 	pthread_mutex_init(&q.lock, NULL);
 	pthread_cond_init(&q.more, NULL);
 	pthread_cond_init(&q.room, NULL);
@@ -287,8 +287,7 @@ main(int argc, char **argv)
 		if ((after = vl_last_seq(c.body, c.body_len)) == -1)
 			fatalx("GET %s: the last line has no seq", path);
 		if (!prefetch) {
-			vl_push(&q, xstrndup(c.body, c.body_len), c.body_len,
-			    0);
+			vl_push(&q, xstrndup(c.body, c.body_len), c.body_len);
 			continue;
 		}
 		held = xreallocarray(held, (size_t)pages + 1, sizeof *held);
@@ -303,7 +302,7 @@ main(int argc, char **argv)
 		vl_start(w, threads, &q);
 		for (;;) {
 			for (k = 0; k < pages; k++)
-				vl_push(&q, held[k].data, held[k].len, 1);
+				vl_push(&q, held[k].data, held[k].len);
 			if (pages == 0 || bench_now() - vstart >= least)
 				break;
 			rounds++;

@@ -65,4 +65,6 @@ contains "$T/err" "usage: ref" "with its usage"
 run "$top_builddir/bench/verifylog" -t 1 -p 1
 same "$rc" 2 "verifylog -t without -P (the log fetched first) is refused"
 contains "$T/err" "usage: verifylog" "with its usage"
+run "$top_builddir/bench/verifylog" -P -t 3601 -p 1
+same "$rc" 2 "verifylog -t over an hour is refused"
 done_testing
