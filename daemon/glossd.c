@@ -250,6 +250,8 @@ main(int argc, char **argv)
 	 * the loop itself only from 16000 (64 MiB).
 	 */
 	(void)store_checkpointer(gd.store, 4000, 16000);
+	/* Commits synced on a thread, answered once on disk (http.c). */
+	(void)store_syncer(gd.store);
 	if (gd.cfg.curators.n == 0)
 		log_warnx("no curator keys configured: no records can be "
 		    "created");
@@ -304,6 +306,10 @@ main(int argc, char **argv)
 	if (portfile != NULL)
 		unlink(portfile);
 	config_clear(&gd.cfg);
+	if (gd.disk_failed) {
+		log_warnx("stopped: the disk failed to sync the database");
+		return 1;
+	}
 	log_info("stopped");
 	return 0;
 }

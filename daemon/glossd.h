@@ -257,6 +257,10 @@ enum store_rc	 store_append(struct store *, const struct statement *,
 		     const char *, int64_t, const struct store_placement *,
 		     int64_t *);
 int		 store_checkpointer(struct store *, int, int);
+int		 store_syncer(struct store *);
+void		 store_syncer_stop(struct store *);
+int		 store_sync_fd(struct store *);
+int		 store_durable(struct store *, int, uint64_t *);
 void		 store_checkpointer_stop(struct store *);
 void		 store_group(struct store *, int);
 int		 store_uncommitted(struct store *);
@@ -668,6 +672,7 @@ struct glossd {
 	struct cache	*cache;		/* public answers; NULL: none */
 	struct http_server *http;	/* NULL until listening */
 	int64_t		 started;
+	int		 disk_failed;	/* a sync failed: stop, exit 1 */
 };
 void	 glossd_limits(struct glossd *);
 

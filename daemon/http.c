@@ -8,11 +8,14 @@
  * same JSON shape.
  *
  * Group commit (docs/design.md §8): the statements POSTs store in one
- * turn of the event loop share a transaction (store_group), and their
- * answers are held here until it commits, at the end of the turn, so a
- * 201 still means on disk.  A request that only reads commits the group
- * first, so nobody sees a statement before it is durable.  Before that,
- * a POST's signature is checked on a verifier thread (verifier.c) while
+ * turn of the event loop share a transaction (store_group), which
+ * commits at the end of the turn; the store's syncer thread then makes
+ * it durable while the loop goes on (store_sync.c).  Every answer that
+ * could show a commit not yet on disk is held here until it is: the
+ * POSTs' 201s, and any read made meanwhile (a request that only reads
+ * commits the open group first).  So a 201 still means on disk, and
+ * nobody sees a statement before it is durable.  Before all that, a
+ * POST's signature is checked on a verifier thread (verifier.c) while
  * the loop serves other requests.
  */
 
@@ -49,9 +52,13 @@
 #define HTTP_HARD_BODY_FACTOR	4
 #define HTTP_GROUP_MAX		128	/* answers held for one commit */
 
-/* An answer held until the group holding its statement commits. */
+/* After a failed sync, time for the answers to go out before stopping. */
+static const struct timeval http_drain = { 0, 500000 };
+
+/* An answer held until what it could show is on disk. */
 struct http_held {
 	TAILQ_ENTRY(http_held)	 entry;
+	uint64_t		 generation;	/* 0: the open group's */
 	struct evhttp_request	*ev;
 	enum http_method	 method;
 	struct http_response	 resp;
@@ -61,13 +68,16 @@ struct http_held {
 
 struct http_server {
 	struct glossd			*gd;
+	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
 	struct event			*commit;	/* at the turn's end */
 	struct verifier			*verifier;	/* NULL: the loop */
 							/* verifies */
-	TAILQ_HEAD(, http_held)		 held;
+	TAILQ_HEAD(, http_held)		 held;		/* the open group's */
 	size_t				 nheld;
+	TAILQ_HEAD(, http_held)		 syncing;	/* by generation */
+	struct event			*durable;	/* the syncer moved on */
 };
 
 static const struct http_route http_routes[] = {
@@ -808,10 +818,84 @@ http_finish(struct evhttp_request *ev, enum http_method method,
 	    uri, resp->status, resp->body.len, ms);
 }
 
+/* Send a held answer (as it is, or as err if set) and free it. */
+static void
+http_release(struct http_held *h, void (*err)(struct http_response *))
+{
+	if (err != NULL) {
+		http_response_clear(&h->resp);
+		http_response_init(&h->resp);
+		err(&h->resp);
+	}
+	http_finish(h->ev, h->method, h->client, &h->t0, &h->resp);
+	http_response_clear(&h->resp);
+	free(h);
+}
+
+static void
+http_error_unsynced(struct http_response *resp)
+{
+	http_error(resp, 503, "disk_failed", "the disk did not confirm the "
+	    "write, and the server is stopping; the statement may have been "
+	    "stored: posting it again is safe");
+}
+
+static void
+http_error_uncommitted(struct http_response *resp)
+{
+	api_store_error(resp, STORE_ERROR);
+}
+
 /*
- * Commit the open group and send every answer held for it: as it is if
- * the group is on disk, else as an error (nothing of the group was kept,
- * so a retry is safe).
+ * Send every answer whose generation is on disk.  Once a sync has failed
+ * nothing more will be: every answer held gets the error, and the loop
+ * stops (docs/design.md §5), so that glossd exits and SQLite recovers
+ * what reached the disk when it starts again.
+ */
+static void
+http_send_durable(struct http_server *srv, int wait)
+{
+	struct http_held	*h;
+	uint64_t		 durable;
+
+	if (store_durable(srv->gd->store, wait, &durable) == -1) {
+		if (!srv->gd->disk_failed)
+			log_warn("the WAL cannot be made durable; stopping");
+		srv->gd->disk_failed = 1;
+		while ((h = TAILQ_FIRST(&srv->syncing)) != NULL) {
+			TAILQ_REMOVE(&srv->syncing, h, entry);
+			http_release(h, http_error_unsynced);
+		}
+		event_base_loopexit(srv->base, &http_drain);
+		return;
+	}
+	while ((h = TAILQ_FIRST(&srv->syncing)) != NULL &&
+	    h->generation <= durable) {
+		TAILQ_REMOVE(&srv->syncing, h, entry);
+		http_release(h, NULL);
+	}
+}
+
+static void http_commit(struct http_server *);
+
+/* The syncer moved on: send what is durable, commit what waited. */
+static void
+http_durable_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_server	*srv = arg;
+	char			 buf[64];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	http_send_durable(srv, 0);
+	if (srv->nheld > 0 || store_uncommitted(srv->gd->store))
+		http_commit(srv);
+}
+
+/*
+ * Commit the open group.  Its answers then wait with the others for the
+ * disk (http_send_durable), or, if the commit failed, go now as errors:
+ * nothing of the group was kept, so a retry is safe.
  */
 static void
 http_commit(struct http_server *srv)
@@ -822,33 +906,44 @@ http_commit(struct http_server *srv)
 	rc = store_commit(srv->gd->store);
 	while ((h = TAILQ_FIRST(&srv->held)) != NULL) {
 		TAILQ_REMOVE(&srv->held, h, entry);
-		if (rc != STORE_OK) {
-			http_response_clear(&h->resp);
-			http_response_init(&h->resp);
-			api_store_error(&h->resp, rc);
+		if (rc != STORE_OK)
+			http_release(h, http_error_uncommitted);
+		else {
+			h->generation = store_generation(srv->gd->store);
+			TAILQ_INSERT_TAIL(&srv->syncing, h, entry);
 		}
-		http_finish(h->ev, h->method, h->client, &h->t0, &h->resp);
-		http_response_clear(&h->resp);
-		free(h);
 	}
 	srv->nheld = 0;
-}
-
-static void
-http_commit_cb(evutil_socket_t fd, short events, void *arg)
-{
-	http_commit(arg);
+	http_send_durable(srv, 0);
 }
 
 /*
- * Hold resp (taken over; resp is left empty) until the group commits:
- * once the loop has run this turn's other callbacks, or now if the group
- * is full.
+ * At the turn's end: commit the open group, unless the syncer is still
+ * at the last commit; then the group grows until it is done
+ * (http_durable_cb), and one commit and one sync cover more POSTs.
+ */
+static void
+http_commit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_server	*srv = arg;
+	uint64_t		 durable;
+
+	if (store_durable(srv->gd->store, 0, &durable) == 0 &&
+	    durable < store_generation(srv->gd->store))
+		return;
+	http_commit(srv);
+}
+
+/*
+ * Hold resp (taken over; resp is left empty): until the open group
+ * commits, once the loop has run this turn's other callbacks (or now if
+ * the group is full), if generation is 0; else until the disk has that
+ * generation.
  */
 static void
 http_hold(struct http_server *srv, struct evhttp_request *ev,
     const struct http_request *req, const struct timespec *t0,
-    struct http_response *resp)
+    struct http_response *resp, uint64_t generation)
 {
 	struct http_held	*h;
 
@@ -857,8 +952,13 @@ http_hold(struct http_server *srv, struct evhttp_request *ev,
 	h->method = req->method;
 	h->resp = *resp;
 	h->t0 = *t0;
+	h->generation = generation;
 	snprintf(h->client, sizeof h->client, "%s", req->client);
 	http_response_init(resp);
+	if (generation != 0) {
+		TAILQ_INSERT_TAIL(&srv->syncing, h, entry);
+		return;
+	}
 	TAILQ_INSERT_TAIL(&srv->held, h, entry);
 	if (++srv->nheld >= HTTP_GROUP_MAX)
 		http_commit(srv);
@@ -866,14 +966,29 @@ http_hold(struct http_server *srv, struct evhttp_request *ev,
 		event_active(srv->commit, 0, 0);
 }
 
-/* Send or hold resp, then let go of req and resp. */
+/*
+ * Send resp, or hold it while what it could show is not on disk: the
+ * open group, or a commit the syncer has not reached yet.  Then let go
+ * of req and resp.
+ */
 static void
 http_answer(struct http_server *srv, struct evhttp_request *ev,
     struct http_request *req, const struct timespec *t0,
     struct http_response *resp)
 {
-	if (store_uncommitted(srv->gd->store))
-		http_hold(srv, ev, req, t0, resp);
+	struct store	*store = srv->gd->store;
+	uint64_t	 durable;
+
+	if (store_uncommitted(store))
+		http_hold(srv, ev, req, t0, resp, 0);
+	else if (srv->gd->disk_failed) {
+		http_response_clear(resp);
+		http_response_init(resp);
+		http_error_unsynced(resp);
+		http_finish(ev, req->method, req->client, t0, resp);
+	} else if (store_durable(store, 0, &durable) == -1 ||
+	    durable < store_generation(store))
+		http_hold(srv, ev, req, t0, resp, store_generation(store));
 	else
 		http_finish(ev, req->method, req->client, t0, resp);
 	http_request_clear(req);
@@ -979,7 +1094,15 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->gd = gd;
+	srv->base = base;
 	TAILQ_INIT(&srv->held);
+	TAILQ_INIT(&srv->syncing);
+	if (store_sync_fd(gd->store) != -1 && ((srv->durable = event_new(base,
+	    store_sync_fd(gd->store), EV_READ | EV_PERSIST, http_durable_cb,
+	    srv)) == NULL || event_add(srv->durable, NULL) == -1)) {
+		*errstr = "cannot watch the database's syncer";
+		goto fail;
+	}
 	if ((srv->commit = event_new(base, -1, 0, http_commit_cb,
 	    srv)) == NULL) {
 		*errstr = "cannot create the commit event";
@@ -1030,9 +1153,12 @@ http_stop(struct http_server *srv)
 		return;
 	verifier_free(srv->verifier);	/* runs the POSTs it still held */
 	http_commit(srv);
+	http_send_durable(srv, 1);
 	store_group(srv->gd->store, 0);
 	if (srv->commit != NULL)
 		event_free(srv->commit);
+	if (srv->durable != NULL)
+		event_free(srv->durable);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	free(srv);

@@ -10,11 +10,13 @@
  *
  * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
  * before store_append (or, for a group, store_commit) returns, and a 201
- * survives power loss, not just a crash of glossd.  Only the event loop
- * uses this connection (the checkpointing thread has its own,
- * store_ckpt.c), so a short busy timeout keeps another process (a backup,
- * the sqlite3 shell) from stalling it; if that process holds the lock
- * longer the request gets STORE_BUSY.
+ * survives power loss, not just a crash of glossd.  With the syncer
+ * (store_sync.c) a COMMIT returns once written, and store_durable says
+ * when it is on disk.  Only the event loop uses this connection (the
+ * checkpointing thread has its own, store_ckpt.c), so a short busy
+ * timeout keeps another process (a backup, the sqlite3 shell) from
+ * stalling it; if that process holds the lock longer the request gets
+ * STORE_BUSY.
  */
 
 #include <inttypes.h>
@@ -893,6 +895,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	store_syncer_stop(s);
 	store_checkpointer_stop(s);
 	for (i = 0; i < SQL__MAX; i++)
 		sqlite3_finalize(s->stmts[i]);
@@ -913,9 +916,10 @@ store_user_version(struct store *s)
  * Group commit (docs/design.md §8): with store_group on, every append
  * joins one open transaction, each under a savepoint of its own, so a
  * refused statement is undone alone, and store_commit ends the group with
- * one COMMIT and one fdatasync for all of them.  Nothing of a group is on
- * disk, or seen by another connection, before store_commit returns
- * STORE_OK: whoever answers for an append in a group waits for that.
+ * one COMMIT and one fdatasync for all of them (the syncer's, later, if
+ * it runs).  Nothing of a group is on disk, or seen by another
+ * connection, before store_commit returns STORE_OK: whoever answers for
+ * an append in a group waits for that, and for store_durable.
  */
 void
 store_group(struct store *s, int on)
@@ -965,8 +969,11 @@ store_commit_now(struct store *s)
 	if ((rc = store_search_pending(s, &n)) == STORE_OK &&
 	    n >= STORE_SEARCH_BATCH)
 		rc = store_search_index(s);
-	if (rc == STORE_OK && (rc = store_run(s, SQL_COMMIT)) == STORE_OK)
+	if (rc == STORE_OK && (rc = store_run(s, SQL_COMMIT)) == STORE_OK) {
 		s->generation++;
+		if (s->sync != NULL)
+			store_sync_ask(s->sync, s->generation);
+	}
 	return rc;
 }
 

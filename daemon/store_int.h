@@ -5,8 +5,9 @@
  * The store is one module in several files: store.c (the connection, the
  * SQL table, migrations, the log, records), store_conv.c (annotations and
  * the conversation around them), store_mod.c (moderation),
- * store_links.c (follow-up links and their reviews) and store_ckpt.c
- * (WAL checkpoints on a thread).  All SQL stays in store.c's one table,
+ * store_links.c (follow-up links and their reviews), store_ckpt.c
+ * (WAL checkpoints on a thread) and store_sync.c (commits synced on a
+ * thread).  All SQL stays in store.c's one table,
  * prepared once; every file steps it through the same helpers.
  */
 
@@ -100,6 +101,7 @@ struct store {
 					/* transaction until store_commit */
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
+	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 	int64_t		 deadline;	/* store_deadline's, 0 none */
 };
@@ -120,6 +122,9 @@ struct store_ckpt_steps {
 
 /* store_ckpt.c */
 int		 store_ckpt_due(struct store_ckpt_steps *, int);
+
+/* store_sync.c */
+void		 store_sync_ask(struct store_sync *, uint64_t);
 
 /* store.c */
 enum store_rc	 store_result(struct store *, int);

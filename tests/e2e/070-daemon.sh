@@ -1,7 +1,7 @@
 #!/bin/sh
 # The daemon as an operator sees it: -n checks, bad configuration, a
 # database from the future, loopback by default, SIGINT, kill -9
-# durability, and (on a build without sanitizers) a leak-free shutdown
+# durability, disks that fail to sync, and (on a build without sanitizers) a leak-free shutdown
 # under valgrind.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
@@ -123,6 +123,48 @@ expect 0 "and so does the one acknowledged before it" "$GLOSS" verify "$id"
 expect 0 "the log verifies whole" "$GLOSS" verify-log
 expect 1 "the log holds no refused post" sh -c \
     "curl -s '$SERVER/v1/log?limit=500' | grep -q 'Never durable\\|Lost together'"
+stop_daemon
+
+# A disk that fails once the WAL is under way: a commit's frames are
+# written without a sync (synchronous=NORMAL) and the syncer thread's
+# fdatasync of them fails.  glossd cannot take the commit back, so it
+# answers 503 (the statement may have been stored) and stops, exiting 1:
+# a later sync could succeed without the pages the kernel dropped.
+# Started again on a good disk it has everything acknowledged before,
+# and the statement in doubt can be posted again safely.
+minisign -G -W -p "$T/d.pub" -s "$T/d.key" >/dev/null 2>&1
+canonical_annotation "$(tail -n 1 "$T/d.pub")" "$(now_utc)" \
+    "In doubt." > "$T/d.json"
+sign_minisign "$T/d.json" "$T/d.key"
+wire "$T/d.json" > "$T/d.body"
+GLOSSD=$T/glossd-failsync
+start_daemon
+GLOSSD=$real_glossd
+expect 0 "a post while the disk syncs" \
+    "$GLOSS" critique "$RID" --at 1:10:00 -m "Before the disk failed."
+before=$(cat "$T/out")
+n=$(statements)
+: > "$T/disk-fails"
+post_raw "$T/d.body"
+same "$http" 503 "a commit the disk cannot sync is answered 503"
+same "$(error_code)" disk_failed "as disk_failed"
+contains "$T/out" "posting it again is safe" "saying a retry is safe"
+wait "$daemon_pid"
+same "$?" 1 "glossd stops, exiting 1"
+daemon_pid=
+contains "$T/glossd.log" "the WAL cannot be made durable; stopping" \
+    "and logs why"
+rm -f "$T/disk-fails"
+start_daemon
+expect 0 "started again, it has the post acknowledged before" \
+    "$GLOSS" verify "$before"
+post_raw "$T/d.body"
+case $http in
+200|201) ok "the statement in doubt posted again is taken ($http)" ;;
+*) not_ok "the statement in doubt posted again is taken" "HTTP $http" ;;
+esac
+same "$(statements)" $((n + 1)) "and stored once"
+expect 0 "the log verifies whole after the failure" "$GLOSS" verify-log
 stop_daemon
 
 if ! command -v valgrind >/dev/null 2>&1; then

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@
 #include <sqlite3.h>
 
 #include "glossd.h"
-#include "store_int.h"		/* store_ckpt_due, in test_ckpt_steps */
+#include "store_int.h"		/* store_ckpt_due; s->db for a PRAGMA */
 #include "fixtures.h"
 #include "faultvfs.h"
 
@@ -703,6 +704,89 @@ test_checkpointer(void **state)
 	s = store_open(":memory:", &errstr);
 	assert_non_null(s);
 	assert_int_equal(store_checkpointer(s, 8, 40), -1);
+	store_close(s);
+}
+
+/* The loop's connection's synchronous PRAGMA: 1 NORMAL, 2 FULL. */
+static int
+synchronous(struct store *s)
+{
+	sqlite3_stmt	*q;
+	int		 mode;
+
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1,
+	    &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	mode = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return mode;
+}
+
+/*
+ * With the syncer, the loop's connection commits without syncing and a
+ * thread syncs the WAL: store_durable catches up with every generation
+ * committed, saying so on its descriptor, and stopping it gives SQLite
+ * its syncs back.  Without it (or in memory) every commit is durable
+ * when it returns.
+ */
+static void
+test_syncer(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	struct pollfd	 pfd;
+	const char	*errstr = NULL;
+	uint64_t	 durable;
+	char		 rid[32];
+	int		 i;
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(synchronous(s), 2);
+	assert_int_equal(store_sync_fd(s), -1);
+	assert_int_equal(store_durable(s, 0, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+
+	assert_int_equal(store_syncer(s), 0);
+	assert_int_equal(synchronous(s), 1);
+	pfd.fd = store_sync_fd(s);
+	pfd.events = POLLIN;
+	assert_true(pfd.fd != -1);
+	assert_int_equal(poll(&pfd, 1, 0), 0);	/* nothing synced yet */
+	store_group(s, 1);
+	for (i = 0; i < 5; i++) {
+		snprintf(rid, sizeof rid, "synced-%d", i);
+		add_record(s, c->curator, rid);
+		assert_int_equal(store_commit(s), STORE_OK);
+	}
+	assert_int_equal(store_durable(s, 1, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+	assert_int_equal(poll(&pfd, 1, 0), 1);	/* and said so */
+	assert_int_equal(store_durable(s, 0, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+
+	/* The last commit is synced before the thread stops. */
+	add_record(s, c->curator, "synced-last");
+	assert_int_equal(store_commit(s), STORE_OK);
+	store_syncer_stop(s);
+	assert_int_equal(synchronous(s), 2);
+	assert_int_equal(store_sync_fd(s), -1);
+	assert_int_equal(store_durable(s, 0, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+	store_close(s);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 6);
+	store_close(s);
+	tmpdb_remove(&t);
+
+	/* In memory there is nothing to sync. */
+	s = store_open(":memory:", &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_syncer(s), -1);
+	assert_int_equal(synchronous(s), 2);
 	store_close(s);
 }
 
@@ -4584,6 +4668,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_lost_midway, setup,
 		    teardown),
 		cmocka_unit_test(test_ckpt_steps),
+		cmocka_unit_test_setup_teardown(test_syncer, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_talks, setup,

@@ -1,0 +1,230 @@
+/*
+ * store_sync.c: commits made durable on a thread, so the loop never waits
+ * for the disk.
+ *
+ * With synchronous=FULL every COMMIT ended in an fdatasync of the WAL on
+ * the loop's thread, which served nothing meanwhile: at 1M annotations
+ * the loop spent about 40 % of a POST load there (bench/README.md).  With
+ * the syncer on, the loop's connection runs at synchronous=NORMAL, which
+ * in WAL mode writes a commit's frames without syncing them (it still
+ * syncs the WAL before each checkpoint and the database after it), and
+ * this thread syncs the WAL after commits instead: one fdatasync covers
+ * every commit made before it started, so a thread that is always one
+ * sync behind the loop keeps up with any rate of commits.
+ *
+ * Each commit moves the store's generation on; store_durable says up to
+ * which generation the disk has everything.  The loop holds every answer
+ * that could show a later one until then (http.c), so a 201 still means
+ * on disk and nobody reads a statement before it is.
+ *
+ * A failed fdatasync is final (docs/design.md §5): the kernel may have
+ * dropped the pages it could not write, and a later sync would succeed
+ * without them, so the thread stops syncing and the daemon must stop.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+struct store_sync {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;		/* a commit to sync, or stop */
+	pthread_cond_t	 synced;	/* durable moved on, or failed */
+	int		 fd;		/* the WAL: our own descriptor */
+	int		 pipe[2];	/* a byte each time durable moves */
+	uint64_t	 asked;		/* the newest generation committed */
+	uint64_t	 durable;	/* on disk up to this generation */
+	int		 error;		/* errno of the failed sync, or 0 */
+	int		 stop;
+};
+
+static void *
+store_sync_main(void *arg)
+{
+	struct store_sync	*y = arg;
+	uint64_t		 target;
+	int			 error;
+	char			 c = 0;
+
+	pthread_mutex_lock(&y->lock);
+	for (;;) {
+		while (y->asked == y->durable && !y->stop)
+			pthread_cond_wait(&y->wake, &y->lock);
+		if (y->asked == y->durable)
+			break;		/* stopping, everything synced */
+		target = y->asked;
+		pthread_mutex_unlock(&y->lock);
+		error = fdatasync(y->fd) == -1 ? errno : 0;
+		pthread_mutex_lock(&y->lock);
+		if (error != 0)
+			y->error = error;
+		else
+			y->durable = target;
+		pthread_cond_broadcast(&y->synced);
+		if (write(y->pipe[1], &c, 1) == -1 && errno != EAGAIN)
+			log_warn("store: syncer: write");
+		if (error != 0)
+			break;
+	}
+	pthread_mutex_unlock(&y->lock);
+	return NULL;
+}
+
+/* Sync the directory holding path, so that the WAL's name is on disk. */
+static int
+store_sync_dir(const char *path)
+{
+	char	*copy = xstrdup(path);
+	int	 fd, rc = -1;
+
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Set the loop's connection's synchronous PRAGMA; -1 (logged) if not. */
+static int
+store_sync_mode(struct store *s, const char *pragma)
+{
+	if (sqlite3_exec(s->db, pragma, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	log_warnx("store: syncer: %s: %s", pragma, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static void
+store_sync_free(struct store_sync *y)
+{
+	if (y->fd != -1)
+		close(y->fd);
+	if (y->pipe[0] != -1)
+		close(y->pipe[0]);
+	if (y->pipe[1] != -1)
+		close(y->pipe[1]);
+	pthread_cond_destroy(&y->wake);
+	pthread_cond_destroy(&y->synced);
+	pthread_mutex_destroy(&y->lock);
+	free(y);
+}
+
+/*
+ * Make s's commits durable on a thread from now on (see above).  Returns
+ * 0, or -1 (logged) leaving every COMMIT synced by SQLite, as before.
+ */
+int
+store_syncer(struct store *s)
+{
+	struct store_sync	*y;
+	const char		*path = sqlite3_db_filename(s->db, "main");
+	char			 wal[4096];
+
+	if (path == NULL || *path == '\0')
+		return -1;		/* in memory: nothing to sync */
+	y = xcalloc(1, sizeof *y);
+	y->fd = y->pipe[0] = y->pipe[1] = -1;
+	y->asked = y->durable = s->generation;
+	pthread_mutex_init(&y->lock, NULL);
+	pthread_cond_init(&y->wake, NULL);
+	pthread_cond_init(&y->synced, NULL);
+	/* SQLite keeps the WAL while a connection is open: ours is. */
+	if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal ||
+	    (y->fd = open(wal, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    store_sync_dir(wal) == -1 ||
+	    pipe2(y->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		log_warn("store: syncer: %s", wal);
+		store_sync_free(y);
+		return -1;
+	}
+	if (pthread_create(&y->thread, NULL, store_sync_main, y) != 0) {
+		log_warnx("store: syncer: cannot start its thread");
+		store_sync_free(y);
+		return -1;
+	}
+	s->sync = y;
+	if (store_sync_mode(s, "PRAGMA synchronous = NORMAL") == -1) {
+		store_syncer_stop(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* After a commit on the loop's connection: sync up to generation. */
+void
+store_sync_ask(struct store_sync *y, uint64_t generation)
+{
+	pthread_mutex_lock(&y->lock);
+	y->asked = generation;
+	pthread_cond_signal(&y->wake);
+	pthread_mutex_unlock(&y->lock);
+}
+
+/*
+ * The descriptor that turns readable when store_durable's answer may have
+ * changed (read it empty first), or -1 without a syncer.
+ */
+int
+store_sync_fd(struct store *s)
+{
+	return s->sync != NULL ? s->sync->pipe[0] : -1;
+}
+
+/*
+ * Up to which generation (store_generation) every commit is on disk, in
+ * *generation, waiting for the thread first if wait is set.  -1 with
+ * errno set once a sync has failed: from then on nothing more is.
+ */
+int
+store_durable(struct store *s, int wait, uint64_t *generation)
+{
+	struct store_sync	*y = s->sync;
+	int			 error;
+
+	if (y == NULL) {
+		*generation = s->generation;	/* SQLite synced it */
+		return 0;
+	}
+	pthread_mutex_lock(&y->lock);
+	while (wait && y->durable != y->asked && y->error == 0)
+		pthread_cond_wait(&y->synced, &y->lock);
+	*generation = y->durable;
+	error = y->error;
+	pthread_mutex_unlock(&y->lock);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Stop the thread, if any, once it has synced every commit (or failed),
+ * and let SQLite sync each COMMIT again.
+ */
+void
+store_syncer_stop(struct store *s)
+{
+	struct store_sync	*y = s->sync;
+
+	if (y == NULL)
+		return;
+	pthread_mutex_lock(&y->lock);
+	y->stop = 1;
+	pthread_cond_signal(&y->wake);
+	pthread_mutex_unlock(&y->lock);
+	pthread_join(y->thread, NULL);
+	s->sync = NULL;
+	(void)store_sync_mode(s, "PRAGMA synchronous = FULL");
+	store_sync_free(y);
+}
