@@ -22,6 +22,11 @@ api_store_error(struct http_response *resp, enum store_rc rc)
 		http_error(resp, 503, "too_slow", "the query ran past the "
 		    "server's query_ms; narrow it (a talk, a time range, "
 		    "rarer words, a smaller page)");
+	else if (rc == STORE_DISK)
+		http_error(resp, 503, "disk_failed", "the disk did not "
+		    "confirm a write, and the server is stopping; a statement "
+		    "just posted may have been stored: posting it again is "
+		    "safe");
 	else
 		http_error(resp, 500, "internal_error",
 		    "the server failed; nothing was changed");

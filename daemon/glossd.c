@@ -8,6 +8,7 @@
  */
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -148,6 +149,65 @@ glossd_write_portfile(const char *path, int port)
 		fatal("rename %s", path);
 }
 
+/*
+ * Start detaching: fork, and have the parent wait for the child's word
+ * that it is listening (glossd_detach), then exit 0, or exit with the
+ * child's status if it failed first (its error is already on standard
+ * error).  The child does the whole start-up: threads do not survive a
+ * fork, nor do SQLite's locks, so nothing is opened before it.  Returns
+ * the child's end of the pipe.
+ */
+static int
+glossd_fork(void)
+{
+	int	fds[2], status;
+	pid_t	pid;
+	ssize_t	n;
+	char	c;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		close(fds[0]);
+		return fds[1];
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		_exit(0);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			fatal("waitpid");
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+/*
+ * Finish detaching, once listening: a session of our own, syslog, the
+ * standard descriptors on /dev/null, and the word to the parent.
+ */
+static void
+glossd_detach(int ready, int verbose)
+{
+	int	fd;
+
+	if (setsid() == -1)
+		fatal("setsid");
+	log_init("glossd", verbose, 0);
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		fatal("/dev/null");
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1)
+		fatal("dup2");
+	if (fd > STDERR_FILENO)
+		close(fd);
+	if (write(ready, "", 1) != 1)
+		fatal("cannot tell the parent process");
+	close(ready);
+}
+
 /* A port number from 0 to 65535, or -1. */
 static int
 glossd_port(const char *s)
@@ -172,7 +232,7 @@ main(int argc, char **argv)
 	const char		*listen = NULL, *database = NULL, *errstr;
 	char			*cause;
 	int			 ch, foreground = 0, check = 0, verbose = 1;
-	int			 port = -1, bound;
+	int			 port = -1, bound, ready = -1;
 
 	while ((ch = getopt(argc, argv, "D:df:l:nP:p:v")) != -1) {
 		switch (ch) {
@@ -235,6 +295,8 @@ main(int argc, char **argv)
 		config_clear(&gd.cfg);
 		return 0;
 	}
+	if (!check && !foreground)
+		ready = glossd_fork();
 	if ((gd.store = store_open(gd.cfg.database, &errstr)) == NULL)
 		fatalx("%s: %s", gd.cfg.database, errstr);
 	if (check) {
@@ -272,11 +334,8 @@ main(int argc, char **argv)
 		glossd_write_portfile(portfile, bound);
 	log_info("listening on %s port %d, database %s", gd.cfg.listen, bound,
 	    gd.cfg.database);
-	if (!foreground) {
-		log_init("glossd", verbose, 0);
-		if (daemon(1, 0) == -1)
-			fatal("daemon");
-	}
+	if (!foreground)
+		glossd_detach(ready, verbose);
 	gd.started = time(NULL);
 	gd.cache = cache_new();
 

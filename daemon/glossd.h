@@ -80,6 +80,7 @@ enum store_rc {
 	STORE_NOTFOUND,
 	STORE_BUSY,		/* SQLITE_BUSY/LOCKED: try again */
 	STORE_SLOW,		/* past the deadline (store_deadline) */
+	STORE_DISK,		/* a WAL sync failed: nothing more commits */
 	STORE_ERROR,
 };
 struct store;
@@ -257,11 +258,11 @@ enum store_rc	 store_append(struct store *, const struct statement *,
 		     const char *, int64_t, const struct store_placement *,
 		     int64_t *);
 int		 store_checkpointer(struct store *, int, int);
+void		 store_checkpointer_stop(struct store *);
 int		 store_syncer(struct store *);
 void		 store_syncer_stop(struct store *);
 int		 store_sync_fd(struct store *);
 int		 store_durable(struct store *, int, uint64_t *);
-void		 store_checkpointer_stop(struct store *);
 void		 store_group(struct store *, int);
 int		 store_uncommitted(struct store *);
 enum store_rc	 store_commit(struct store *);

@@ -818,39 +818,31 @@ http_finish(struct evhttp_request *ev, enum http_method method,
 	    uri, resp->status, resp->body.len, ms);
 }
 
-/* Send a held answer (as it is, or as err if set) and free it. */
+/* Make resp the error answer for rc instead of what it held. */
 static void
-http_release(struct http_held *h, void (*err)(struct http_response *))
+http_store_error(struct http_response *resp, enum store_rc rc)
 {
-	if (err != NULL) {
-		http_response_clear(&h->resp);
-		http_response_init(&h->resp);
-		err(&h->resp);
-	}
+	http_response_clear(resp);
+	http_response_init(resp);
+	api_store_error(resp, rc);
+}
+
+/* Send a held answer (as it is, or as the error for rc) and free it. */
+static void
+http_release(struct http_held *h, enum store_rc rc)
+{
+	if (rc != STORE_OK)
+		http_store_error(&h->resp, rc);
 	http_finish(h->ev, h->method, h->client, &h->t0, &h->resp);
 	http_response_clear(&h->resp);
 	free(h);
 }
 
-static void
-http_error_unsynced(struct http_response *resp)
-{
-	http_error(resp, 503, "disk_failed", "the disk did not confirm the "
-	    "write, and the server is stopping; the statement may have been "
-	    "stored: posting it again is safe");
-}
-
-static void
-http_error_uncommitted(struct http_response *resp)
-{
-	api_store_error(resp, STORE_ERROR);
-}
-
 /*
  * Send every answer whose generation is on disk.  Once a sync has failed
- * nothing more will be: every answer held gets the error, and the loop
- * stops (docs/design.md §5), so that glossd exits and SQLite recovers
- * what reached the disk when it starts again.
+ * nothing more will be: every answer held gets 503 disk_failed, and the
+ * loop stops once they have gone out (docs/design.md §5), so that glossd
+ * exits and SQLite recovers what reached the disk when it starts again.
  */
 static void
 http_send_durable(struct http_server *srv, int wait)
@@ -859,37 +851,22 @@ http_send_durable(struct http_server *srv, int wait)
 	uint64_t		 durable;
 
 	if (store_durable(srv->gd->store, wait, &durable) == -1) {
-		if (!srv->gd->disk_failed)
+		if (!srv->gd->disk_failed) {
 			log_warn("the WAL cannot be made durable; stopping");
-		srv->gd->disk_failed = 1;
+			srv->gd->disk_failed = 1;
+			event_base_loopexit(srv->base, &http_drain);
+		}
 		while ((h = TAILQ_FIRST(&srv->syncing)) != NULL) {
 			TAILQ_REMOVE(&srv->syncing, h, entry);
-			http_release(h, http_error_unsynced);
+			http_release(h, STORE_DISK);
 		}
-		event_base_loopexit(srv->base, &http_drain);
 		return;
 	}
 	while ((h = TAILQ_FIRST(&srv->syncing)) != NULL &&
 	    h->generation <= durable) {
 		TAILQ_REMOVE(&srv->syncing, h, entry);
-		http_release(h, NULL);
+		http_release(h, STORE_OK);
 	}
-}
-
-static void http_commit(struct http_server *);
-
-/* The syncer moved on: send what is durable, commit what waited. */
-static void
-http_durable_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct http_server	*srv = arg;
-	char			 buf[64];
-
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	http_send_durable(srv, 0);
-	if (srv->nheld > 0 || store_uncommitted(srv->gd->store))
-		http_commit(srv);
 }
 
 /*
@@ -907,7 +884,7 @@ http_commit(struct http_server *srv)
 	while ((h = TAILQ_FIRST(&srv->held)) != NULL) {
 		TAILQ_REMOVE(&srv->held, h, entry);
 		if (rc != STORE_OK)
-			http_release(h, http_error_uncommitted);
+			http_release(h, rc);
 		else {
 			h->generation = store_generation(srv->gd->store);
 			TAILQ_INSERT_TAIL(&srv->syncing, h, entry);
@@ -920,7 +897,8 @@ http_commit(struct http_server *srv)
 /*
  * At the turn's end: commit the open group, unless the syncer is still
  * at the last commit; then the group grows until it is done
- * (http_durable_cb), and one commit and one sync cover more POSTs.
+ * (http_durable_cb), and one commit and one sync cover more POSTs.  A
+ * read, or a group of HTTP_GROUP_MAX, commits it at once all the same.
  */
 static void
 http_commit_cb(evutil_socket_t fd, short events, void *arg)
@@ -932,6 +910,20 @@ http_commit_cb(evutil_socket_t fd, short events, void *arg)
 	    durable < store_generation(srv->gd->store))
 		return;
 	http_commit(srv);
+}
+
+/* The syncer moved on: send what is durable, commit what waited. */
+static void
+http_durable_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_server	*srv = arg;
+	char			 buf[64];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	http_send_durable(srv, 0);
+	if (srv->nheld > 0 || store_uncommitted(srv->gd->store))
+		http_commit(srv);
 }
 
 /*
@@ -968,8 +960,9 @@ http_hold(struct http_server *srv, struct evhttp_request *ev,
 
 /*
  * Send resp, or hold it while what it could show is not on disk: the
- * open group, or a commit the syncer has not reached yet.  Then let go
- * of req and resp.
+ * open group, or a commit the syncer has not reached yet.  After a
+ * failed sync every answer is 503 disk_failed.  Then let go of req and
+ * resp.
  */
 static void
 http_answer(struct http_server *srv, struct evhttp_request *ev,
@@ -982,9 +975,7 @@ http_answer(struct http_server *srv, struct evhttp_request *ev,
 	if (store_uncommitted(store))
 		http_hold(srv, ev, req, t0, resp, 0);
 	else if (srv->gd->disk_failed) {
-		http_response_clear(resp);
-		http_response_init(resp);
-		http_error_unsynced(resp);
+		http_store_error(resp, STORE_DISK);
 		http_finish(ev, req->method, req->client, t0, resp);
 	} else if (store_durable(store, 0, &durable) == -1 ||
 	    durable < store_generation(store))

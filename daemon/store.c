@@ -899,7 +899,13 @@ store_close(struct store *s)
 	store_checkpointer_stop(s);
 	for (i = 0; i < SQL__MAX; i++)
 		sqlite3_finalize(s->stmts[i]);
-	/* Closing also checkpoints the WAL and removes it. */
+	/*
+	 * Closing also checkpoints the WAL and removes it, unless a sync of
+	 * it failed: then what reached the disk is left to recovery.
+	 */
+	if (s->db != NULL && store_sync_failed(s, NULL))
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	free(s);
@@ -966,6 +972,8 @@ store_commit_now(struct store *s)
 	enum store_rc	rc;
 	int64_t		n;
 
+	if (store_sync_failed(s, NULL))
+		return STORE_DISK;	/* it would never be on disk */
 	if ((rc = store_search_pending(s, &n)) == STORE_OK &&
 	    n >= STORE_SEARCH_BATCH)
 		rc = store_search_index(s);
@@ -1001,6 +1009,8 @@ store_begin(struct store *s)
 {
 	enum store_rc	rc;
 
+	if (store_sync_failed(s, NULL))
+		return STORE_DISK;
 	if (!s->group)
 		return store_run(s, SQL_BEGIN);
 	if (s->group_lost)
@@ -1407,9 +1417,16 @@ store_mirror_after(struct store *s, const char *upstream, int64_t *after)
 enum store_rc
 store_mirror_set(struct store *s, const char *upstream, int64_t after)
 {
+	enum store_rc	rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
 	store_bind_str(s, SQL_MIRROR_SET, 1, upstream);
 	store_bind_int(s, SQL_MIRROR_SET, 2, after);
-	return store_changed(s, SQL_MIRROR_SET);
+	if ((rc = store_changed(s, SQL_MIRROR_SET)) != STORE_OK ||
+	    (rc = store_end(s)) != STORE_OK)
+		store_undo(s);
+	return rc;
 }
 
 /*

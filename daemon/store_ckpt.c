@@ -31,6 +31,7 @@
 #include "store_int.h"
 
 struct store_ckpt {
+	struct store	*store;		/* whose WAL: store_sync_failed */
 	sqlite3		*db;		/* the thread's own connection */
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
@@ -58,7 +59,9 @@ store_ckpt_main(void *arg)
 		c->want = 0;
 		c->running = 1;
 		pthread_mutex_unlock(&c->lock);
-		if (sqlite3_wal_checkpoint_v2(c->db, NULL,
+		/* After a failed sync nothing more is copied (store_sync.c). */
+		if (!store_sync_failed(c->store, NULL) &&
+		    sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) != SQLITE_OK)
 			log_warnx("store: checkpoint: %s",
 			    sqlite3_errmsg(c->db));
@@ -100,7 +103,7 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		c->held = 1;
 		while (c->running && frames >= hard + hard / 4)
 			pthread_cond_wait(&c->idle, &c->lock);
-		if (!c->running) {
+		if (!c->running && !store_sync_failed(c->store, NULL)) {
 			/* As SQLite would; the next write starts over. */
 			(void)sqlite3_wal_checkpoint(db, name);
 			c->held = c->want = 0;
@@ -128,6 +131,7 @@ store_checkpointer(struct store *s, int step, int hard)
 	if (path == NULL || *path == '\0')
 		return -1;		/* in memory: nothing to copy */
 	c = xcalloc(1, sizeof *c);
+	c->store = s;
 	c->steps.step = c->steps.next = step;
 	c->steps.hard = hard;
 	pthread_mutex_init(&c->lock, NULL);

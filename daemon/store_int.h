@@ -14,6 +14,8 @@
 #ifndef STORE_INT_H
 #define STORE_INT_H
 
+#include <stdatomic.h>
+
 #include <sqlite3.h>
 
 #include "glossd.h"
@@ -102,6 +104,7 @@ struct store {
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
+	_Atomic int	 sync_error;	/* errno of its failed sync: final */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 	int64_t		 deadline;	/* store_deadline's, 0 none */
 };
@@ -125,6 +128,7 @@ int		 store_ckpt_due(struct store_ckpt_steps *, int);
 
 /* store_sync.c */
 void		 store_sync_ask(struct store_sync *, uint64_t);
+int		 store_sync_failed(struct store *, int *);
 
 /* store.c */
 enum store_rc	 store_result(struct store *, int);

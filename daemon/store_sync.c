@@ -19,7 +19,10 @@
  *
  * A failed fdatasync is final (docs/design.md §5): the kernel may have
  * dropped the pages it could not write, and a later sync would succeed
- * without them, so the thread stops syncing and the daemon must stop.
+ * without them.  So the thread stops, the store commits nothing more
+ * (STORE_DISK) and copies nothing more of the WAL into the database (no
+ * checkpoint, not even on close), and the daemon must stop: started
+ * again, SQLite recovers what reached the disk.
  */
 
 #include <errno.h>
@@ -34,6 +37,7 @@
 #include "store_int.h"
 
 struct store_sync {
+	struct store	*store;		/* its sync_error */
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;		/* a commit to sync, or stop */
@@ -42,39 +46,49 @@ struct store_sync {
 	int		 pipe[2];	/* a byte each time durable moves */
 	uint64_t	 asked;		/* the newest generation committed */
 	uint64_t	 durable;	/* on disk up to this generation */
-	int		 error;		/* errno of the failed sync, or 0 */
 	int		 stop;
 };
+
+/* Whether a sync of s's WAL has failed; its errno in *error if so. */
+int
+store_sync_failed(struct store *s, int *error)
+{
+	int	e = atomic_load(&s->sync_error);
+
+	if (error != NULL)
+		*error = e;
+	return e != 0;
+}
 
 static void *
 store_sync_main(void *arg)
 {
-	struct store_sync	*y = arg;
+	struct store_sync	*sy = arg;
 	uint64_t		 target;
 	int			 error;
 	char			 c = 0;
 
-	pthread_mutex_lock(&y->lock);
+	pthread_mutex_lock(&sy->lock);
 	for (;;) {
-		while (y->asked == y->durable && !y->stop)
-			pthread_cond_wait(&y->wake, &y->lock);
-		if (y->asked == y->durable)
+		while (sy->asked == sy->durable && !sy->stop)
+			pthread_cond_wait(&sy->wake, &sy->lock);
+		if (sy->asked == sy->durable)
 			break;		/* stopping, everything synced */
-		target = y->asked;
-		pthread_mutex_unlock(&y->lock);
-		error = fdatasync(y->fd) == -1 ? errno : 0;
-		pthread_mutex_lock(&y->lock);
+		target = sy->asked;
+		pthread_mutex_unlock(&sy->lock);
+		error = fdatasync(sy->fd) == -1 ? errno : 0;
+		pthread_mutex_lock(&sy->lock);
 		if (error != 0)
-			y->error = error;
+			atomic_store(&sy->store->sync_error, error);
 		else
-			y->durable = target;
-		pthread_cond_broadcast(&y->synced);
-		if (write(y->pipe[1], &c, 1) == -1 && errno != EAGAIN)
+			sy->durable = target;
+		pthread_cond_broadcast(&sy->synced);
+		if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)
 			log_warn("store: syncer: write");
 		if (error != 0)
 			break;
 	}
-	pthread_mutex_unlock(&y->lock);
+	pthread_mutex_unlock(&sy->lock);
 	return NULL;
 }
 
@@ -105,54 +119,64 @@ store_sync_mode(struct store *s, const char *pragma)
 }
 
 static void
-store_sync_free(struct store_sync *y)
+store_sync_free(struct store_sync *sy)
 {
-	if (y->fd != -1)
-		close(y->fd);
-	if (y->pipe[0] != -1)
-		close(y->pipe[0]);
-	if (y->pipe[1] != -1)
-		close(y->pipe[1]);
-	pthread_cond_destroy(&y->wake);
-	pthread_cond_destroy(&y->synced);
-	pthread_mutex_destroy(&y->lock);
-	free(y);
+	if (sy->fd != -1)
+		close(sy->fd);
+	if (sy->pipe[0] != -1)
+		close(sy->pipe[0]);
+	if (sy->pipe[1] != -1)
+		close(sy->pipe[1]);
+	pthread_cond_destroy(&sy->wake);
+	pthread_cond_destroy(&sy->synced);
+	pthread_mutex_destroy(&sy->lock);
+	free(sy);
 }
 
 /*
  * Make s's commits durable on a thread from now on (see above).  Returns
- * 0, or -1 (logged) leaving every COMMIT synced by SQLite, as before.
+ * 0, or -1 (logged, unless s is in memory, where there is nothing to
+ * sync) leaving every COMMIT synced by SQLite, as before.
  */
 int
 store_syncer(struct store *s)
 {
-	struct store_sync	*y;
+	struct store_sync	*sy;
 	const char		*path = sqlite3_db_filename(s->db, "main");
 	char			 wal[4096];
 
 	if (path == NULL || *path == '\0')
-		return -1;		/* in memory: nothing to sync */
-	y = xcalloc(1, sizeof *y);
-	y->fd = y->pipe[0] = y->pipe[1] = -1;
-	y->asked = y->durable = s->generation;
-	pthread_mutex_init(&y->lock, NULL);
-	pthread_cond_init(&y->wake, NULL);
-	pthread_cond_init(&y->synced, NULL);
+		return -1;
+	sy = xcalloc(1, sizeof *sy);
+	sy->store = s;
+	sy->fd = sy->pipe[0] = sy->pipe[1] = -1;
+	sy->asked = sy->durable = s->generation;
+	pthread_mutex_init(&sy->lock, NULL);
+	pthread_cond_init(&sy->wake, NULL);
+	pthread_cond_init(&sy->synced, NULL);
+	if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal) {
+		log_warnx("store: syncer: %s-wal: name too long", path);
+		store_sync_free(sy);
+		return -1;
+	}
 	/* SQLite keeps the WAL while a connection is open: ours is. */
-	if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal ||
-	    (y->fd = open(wal, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    store_sync_dir(wal) == -1 ||
-	    pipe2(y->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+	if ((sy->fd = open(wal, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    store_sync_dir(wal) == -1) {
 		log_warn("store: syncer: %s", wal);
-		store_sync_free(y);
+		store_sync_free(sy);
 		return -1;
 	}
-	if (pthread_create(&y->thread, NULL, store_sync_main, y) != 0) {
+	if (pipe2(sy->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		log_warn("store: syncer: pipe");
+		store_sync_free(sy);
+		return -1;
+	}
+	if (pthread_create(&sy->thread, NULL, store_sync_main, sy) != 0) {
 		log_warnx("store: syncer: cannot start its thread");
-		store_sync_free(y);
+		store_sync_free(sy);
 		return -1;
 	}
-	s->sync = y;
+	s->sync = sy;
 	if (store_sync_mode(s, "PRAGMA synchronous = NORMAL") == -1) {
 		store_syncer_stop(s);
 		return -1;
@@ -162,12 +186,12 @@ store_syncer(struct store *s)
 
 /* After a commit on the loop's connection: sync up to generation. */
 void
-store_sync_ask(struct store_sync *y, uint64_t generation)
+store_sync_ask(struct store_sync *sy, uint64_t generation)
 {
-	pthread_mutex_lock(&y->lock);
-	y->asked = generation;
-	pthread_cond_signal(&y->wake);
-	pthread_mutex_unlock(&y->lock);
+	pthread_mutex_lock(&sy->lock);
+	sy->asked = generation;
+	pthread_cond_signal(&sy->wake);
+	pthread_mutex_unlock(&sy->lock);
 }
 
 /*
@@ -188,20 +212,20 @@ store_sync_fd(struct store *s)
 int
 store_durable(struct store *s, int wait, uint64_t *generation)
 {
-	struct store_sync	*y = s->sync;
+	struct store_sync	*sy = s->sync;
 	int			 error;
 
-	if (y == NULL) {
+	if (sy == NULL) {
 		*generation = s->generation;	/* SQLite synced it */
 		return 0;
 	}
-	pthread_mutex_lock(&y->lock);
-	while (wait && y->durable != y->asked && y->error == 0)
-		pthread_cond_wait(&y->synced, &y->lock);
-	*generation = y->durable;
-	error = y->error;
-	pthread_mutex_unlock(&y->lock);
-	if (error != 0) {
+	pthread_mutex_lock(&sy->lock);
+	while (wait && sy->durable != sy->asked &&
+	    !store_sync_failed(s, NULL))
+		pthread_cond_wait(&sy->synced, &sy->lock);
+	*generation = sy->durable;
+	pthread_mutex_unlock(&sy->lock);
+	if (store_sync_failed(s, &error)) {
 		errno = error;
 		return -1;
 	}
@@ -215,16 +239,16 @@ store_durable(struct store *s, int wait, uint64_t *generation)
 void
 store_syncer_stop(struct store *s)
 {
-	struct store_sync	*y = s->sync;
+	struct store_sync	*sy = s->sync;
 
-	if (y == NULL)
+	if (sy == NULL)
 		return;
-	pthread_mutex_lock(&y->lock);
-	y->stop = 1;
-	pthread_cond_signal(&y->wake);
-	pthread_mutex_unlock(&y->lock);
-	pthread_join(y->thread, NULL);
+	pthread_mutex_lock(&sy->lock);
+	sy->stop = 1;
+	pthread_cond_signal(&sy->wake);
+	pthread_mutex_unlock(&sy->lock);
+	pthread_join(sy->thread, NULL);
 	s->sync = NULL;
 	(void)store_sync_mode(s, "PRAGMA synchronous = FULL");
-	store_sync_free(y);
+	store_sync_free(sy);
 }

@@ -18,8 +18,10 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -788,6 +790,97 @@ test_syncer(void **state)
 	assert_int_equal(store_syncer(s), -1);
 	assert_int_equal(synchronous(s), 2);
 	store_close(s);
+}
+
+/*
+ * The descriptor the syncer opened on the WAL at path: read-only, where
+ * SQLite's own is read-write.
+ */
+static int
+syncer_fd(const char *path)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 link[PATH_MAX], target[PATH_MAX];
+	ssize_t		 n;
+	int		 fd, found = -1;
+
+	assert_non_null(d = opendir("/proc/self/fd"));
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+		if ((n = readlink(link, target, sizeof target - 1)) == -1)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, path) == 0 &&
+		    (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+			found = fd;
+	}
+	closedir(d);
+	assert_true(found != -1);
+	return found;
+}
+
+/*
+ * A failed sync is final: the failure is said on the descriptor, the
+ * commit it covered is never durable, nothing more is appended or
+ * committed (STORE_DISK), and closing leaves the WAL to recovery instead
+ * of copying it into the database.  Here the syncer's descriptor is made
+ * a pipe, on which fdatasync fails with EINVAL.
+ */
+static void
+test_syncer_fails(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*st;
+	struct pollfd		 pfd;
+	struct stat		 sb;
+	const char		*errstr = NULL;
+	char			 wal[PATH_MAX];
+	uint64_t		 durable, before;
+	int64_t			 seq;
+	int			 p[2];
+
+	tmpdb_make(&t);
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_syncer(s), 0);
+	store_group(s, 1);
+	add_record(s, c->curator, "kept");
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_durable(s, 1, &durable), 0);
+	before = durable;
+
+	assert_int_equal(pipe(p), 0);
+	assert_true(dup2(p[0], syncer_fd(wal)) != -1);
+	add_record(s, c->curator, "in-doubt");
+	assert_int_equal(store_commit(s), STORE_OK);	/* written, unsynced */
+	errno = 0;
+	assert_int_equal(store_durable(s, 1, &durable), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_true(durable == before);
+	pfd.fd = store_sync_fd(s);
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+
+	st = fixture_record(c->curator, "refused");
+	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
+	stmt_free(st);
+	assert_int_equal(store_uncommitted(s), 0);
+	store_close(s);
+	assert_int_equal(stat(wal, &sb), 0);	/* not checkpointed away */
+	close(p[0]);
+	close(p[1]);
+
+	/* Recovery has what reached the WAL: here, both records. */
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 2);
+	store_close(s);
+	tmpdb_remove(&t);
 }
 
 static int
@@ -4669,6 +4762,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_ckpt_steps),
 		cmocka_unit_test_setup_teardown(test_syncer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_syncer_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
