@@ -129,6 +129,7 @@ contains "$T/err" "no/such/dir/gloss.db" "and its error reaches the terminal"
 cat > "$T/glossd-failsync" <<WRAPPER
 #!/bin/sh
 GLOSS_FAILSYNC='$T/disk-fails' \\
+GLOSS_SYNCGATE='$T/gate' \\
 LD_PRELOAD='$top_builddir/tests/e2e/failsync.so' \\
 ASAN_OPTIONS="\${ASAN_OPTIONS:-}:verify_asan_link_order=0" \\
 exec '$GLOSSD' "\$@"
@@ -179,6 +180,32 @@ GLOSSD=$real_glossd
 expect 0 "a post before the disk fails" \
     "$GLOSS" critique "$RID" --at 1:10:00 -m "Before the disk failed."
 before=$(cat "$T/out")
+
+# A sync held at the gate (failsync.c): the commit is written, but
+# neither its 201 nor a read of it goes out before the sync is done.
+canonical_annotation "$(tail -n 1 "$T/d.pub")" "$(now_utc)" \
+    "Held at the gate." > "$T/g.json"
+sign_minisign "$T/g.json" "$T/d.key"
+wire "$T/g.json" > "$T/g.body"
+gid=$(sha256sum "$T/g.json" | cut -d' ' -f1)
+mkfifo "$T/gate"
+curl -s -o "$T/g.out" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @"$T/g.body" "$SERVER/v1/statements" > "$T/g.code" &
+gated=$!
+exec 3>"$T/gate"	# returns once the syncer is in fdatasync
+expect 28 "a read of the statement waits for the sync (no answer in 2 s)" \
+    curl -s --max-time 2 "$SERVER/v1/statements/$gid"
+if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/g.code" ]; then
+	ok "and so does the POST's 201"
+else
+	not_ok "and so does the POST's 201" "$(cat "$T/g.code")"
+fi
+printf x >&3
+exec 3>&-
+rm -f "$T/gate"
+wait "$gated"
+same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
+expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
 n=$(statements)
 : > "$T/disk-fails"
 post_raw "$T/d.body"

@@ -1,16 +1,20 @@
 /*
- * failsync.c: a disk that stops syncing, for glossd's end-to-end tests.
+ * failsync.c: a disk that stops syncing, or syncs only when told, for
+ * glossd's end-to-end tests.
  *
  * Loaded into glossd with LD_PRELOAD, it makes fsync and fdatasync fail
  * with EIO while the file GLOSS_FAILSYNC names exists, and passes them to
  * libc otherwise.  SQLite then sees what a failing disk gives it: a
- * COMMIT whose WAL cannot be made durable.  Everything else, SQLite
- * included, is the real thing.
+ * COMMIT whose WAL cannot be made durable.  While the FIFO GLOSS_SYNCGATE
+ * names exists, each sync first reads a byte from it, so a test holds a
+ * sync until it writes one, and knows (its open returns) that a sync is
+ * waiting.  Everything else, SQLite included, is the real thing.
  */
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -31,12 +35,29 @@ failing(void)
 	return rc;
 }
 
+/* Wait for the test's byte, while the gate exists. */
+static void
+gate(void)
+{
+	const char	*fifo = getenv("GLOSS_SYNCGATE");
+	int		 saved = errno, fd;
+	char		 c;
+
+	if (fifo != NULL && (fd = open(fifo, O_RDONLY)) != -1) {
+		while (read(fd, &c, 1) == -1 && errno == EINTR)
+			;
+		close(fd);
+	}
+	errno = saved;
+}
+
 /* libc's function of that name, or EIO while failing. */
 static int
 sync_or_fail(const char *name, int fd)
 {
 	sync_fn	real;
 
+	gate();
 	if (failing()) {
 		errno = EIO;
 		return -1;
