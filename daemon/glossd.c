@@ -4,7 +4,8 @@
  * Everything that can fail for an operator's reason (config, database,
  * address) fails here, before the first request, with one clear line;
  * after that no client input may stop the process, and SIGTERM or SIGINT
- * ends it cleanly with every accepted statement committed.
+ * ends it cleanly with every accepted statement committed.  A disk that
+ * fails to sync the database ends it too, with status 1 (http.c).
  */
 
 #include <sys/stat.h>
@@ -150,6 +151,23 @@ glossd_write_portfile(const char *path, int port)
 }
 
 /*
+ * Open /dev/null on whichever of descriptors 0, 1 and 2 are closed, so
+ * that nothing glossd opens later (the pipe to the parent, the WAL) is
+ * taken for standard output and closed when it detaches.
+ */
+static void
+glossd_stdio(void)
+{
+	int	fd;
+
+	do {
+		if ((fd = open("/dev/null", O_RDWR)) == -1)
+			fatal("/dev/null");
+	} while (fd <= STDERR_FILENO);
+	close(fd);
+}
+
+/*
  * Start detaching: fork, and have the parent wait for the child's word
  * that it is listening (glossd_detach), then exit 0, or exit with the
  * child's status if it failed first (its error is already on standard
@@ -234,6 +252,7 @@ main(int argc, char **argv)
 	int			 ch, foreground = 0, check = 0, verbose = 1;
 	int			 port = -1, bound, ready = -1;
 
+	glossd_stdio();
 	while ((ch = getopt(argc, argv, "D:df:l:nP:p:v")) != -1) {
 		switch (ch) {
 		case 'D':
@@ -334,8 +353,6 @@ main(int argc, char **argv)
 		glossd_write_portfile(portfile, bound);
 	log_info("listening on %s port %d, database %s", gd.cfg.listen, bound,
 	    gd.cfg.database);
-	if (!foreground)
-		glossd_detach(ready, verbose);
 	gd.started = time(NULL);
 	gd.cache = cache_new();
 
@@ -347,6 +364,9 @@ main(int argc, char **argv)
 	    evsignal_add(sigint, NULL) == -1 ||
 	    evsignal_add(sighup, NULL) == -1)
 		fatalx("cannot install signal handlers");
+	/* Ready for anything the caller may do once it has returned. */
+	if (!foreground)
+		glossd_detach(ready, verbose);
 	event_base_dispatch(base);
 
 	http_stop(gd.http);

@@ -840,32 +840,29 @@ http_release(struct http_held *h, enum store_rc rc)
 
 /*
  * Send every answer whose generation is on disk.  Once a sync has failed
- * nothing more will be: every answer held gets 503 disk_failed, and the
- * loop stops once they have gone out (docs/design.md §5), so that glossd
- * exits and SQLite recovers what reached the disk when it starts again.
+ * nothing more will be: every other answer held gets 503 disk_failed,
+ * and the loop stops once they have gone out (docs/design.md §5), so
+ * that glossd exits and SQLite recovers what reached the disk when it
+ * starts again.
  */
 static void
 http_send_durable(struct http_server *srv, int wait)
 {
 	struct http_held	*h;
 	uint64_t		 durable;
+	int			 failed;
 
-	if (store_durable(srv->gd->store, wait, &durable) == -1) {
-		if (!srv->gd->disk_failed) {
-			log_warn("the WAL cannot be made durable; stopping");
-			srv->gd->disk_failed = 1;
-			event_base_loopexit(srv->base, &http_drain);
-		}
-		while ((h = TAILQ_FIRST(&srv->syncing)) != NULL) {
-			TAILQ_REMOVE(&srv->syncing, h, entry);
-			http_release(h, STORE_DISK);
-		}
-		return;
+	failed = store_durable(srv->gd->store, wait, &durable) == -1;
+	if (failed && !srv->gd->disk_failed) {
+		log_warn("the WAL cannot be made durable; stopping");
+		srv->gd->disk_failed = 1;
+		event_base_loopexit(srv->base, &http_drain);
 	}
 	while ((h = TAILQ_FIRST(&srv->syncing)) != NULL &&
-	    h->generation <= durable) {
+	    (h->generation <= durable || failed)) {
 		TAILQ_REMOVE(&srv->syncing, h, entry);
-		http_release(h, STORE_OK);
+		http_release(h, h->generation <= durable ? STORE_OK :
+		    STORE_DISK);
 	}
 }
 

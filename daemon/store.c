@@ -6,7 +6,8 @@
  * replace this file alone.  All SQL is in store_sqls[], prepared once when
  * the store opens and reused, and every SQLite result goes through
  * store_result(), which turns it into an enum store_rc: STORE_BUSY (the
- * caller answers 503) or STORE_ERROR (logged here, a 500 there).
+ * caller answers 503) or STORE_ERROR (logged here, a 500 there); a write
+ * after a failed sync of the WAL is STORE_DISK (store_sync.c).
  *
  * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk
  * before store_append (or, for a group, store_commit) returns, and a 201
@@ -1127,7 +1128,7 @@ store_append_record(struct store *s, const struct statement *st,
  * STORE_EXISTS with *seq the stored copy's position if the id is already
  * in the log (nothing written); STORE_CONFLICT for a record whose rid is
  * taken; STORE_NOTFOUND for an annotation of an unknown record;
- * STORE_BUSY or STORE_ERROR.
+ * STORE_BUSY, STORE_DISK or STORE_ERROR.
  */
 enum store_rc
 store_append(struct store *s, const struct statement *st,

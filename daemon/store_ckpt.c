@@ -59,7 +59,11 @@ store_ckpt_main(void *arg)
 		c->want = 0;
 		c->running = 1;
 		pthread_mutex_unlock(&c->lock);
-		/* After a failed sync nothing more is copied (store_sync.c). */
+		/*
+		 * After a failed sync nothing more is copied (store_sync.c).
+		 * A failure this check misses fails the checkpoint itself:
+		 * SQLite syncs the WAL first, and that sync gets the error too.
+		 */
 		if (!store_sync_failed(c->store, NULL) &&
 		    sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) != SQLITE_OK)

@@ -78,8 +78,11 @@ store_sync_main(void *arg)
 		pthread_mutex_unlock(&sy->lock);
 		error = fdatasync(sy->fd) == -1 ? errno : 0;
 		pthread_mutex_lock(&sy->lock);
-		if (error != 0)
+		if (error != 0) {
+			log_warnx("store: syncer: fdatasync: %s",
+			    strerror(error));
 			atomic_store(&sy->store->sync_error, error);
+		}
 		else
 			sy->durable = target;
 		pthread_cond_broadcast(&sy->synced);
@@ -207,7 +210,8 @@ store_sync_fd(struct store *s)
 /*
  * Up to which generation (store_generation) every commit is on disk, in
  * *generation, waiting for the thread first if wait is set.  -1 with
- * errno set once a sync has failed: from then on nothing more is.
+ * errno set once a sync has failed: from then on nothing more is, and
+ * *generation is where the disk stopped (0 if the syncer is gone).
  */
 int
 store_durable(struct store *s, int wait, uint64_t *generation)
@@ -215,16 +219,16 @@ store_durable(struct store *s, int wait, uint64_t *generation)
 	struct store_sync	*sy = s->sync;
 	int			 error;
 
-	if (sy == NULL) {
-		*generation = s->generation;	/* SQLite synced it */
-		return 0;
+	if (sy == NULL)		/* SQLite synced it, unless stopped after */
+		*generation = store_sync_failed(s, NULL) ? 0 : s->generation;
+	else {
+		pthread_mutex_lock(&sy->lock);
+		while (wait && sy->durable != sy->asked &&
+		    !store_sync_failed(s, NULL))
+			pthread_cond_wait(&sy->synced, &sy->lock);
+		*generation = sy->durable;
+		pthread_mutex_unlock(&sy->lock);
 	}
-	pthread_mutex_lock(&sy->lock);
-	while (wait && sy->durable != sy->asked &&
-	    !store_sync_failed(s, NULL))
-		pthread_cond_wait(&sy->synced, &sy->lock);
-	*generation = sy->durable;
-	pthread_mutex_unlock(&sy->lock);
 	if (store_sync_failed(s, &error)) {
 		errno = error;
 		return -1;

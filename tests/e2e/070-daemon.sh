@@ -93,6 +93,8 @@ daemon_pid=
 # and the exit status.
 rm -f "$T/port"
 expect 0 "without -d glossd returns once it is listening" \
+    env ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$T/detached-san" \
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:log_path=$T/detached-san" \
     "$GLOSSD" -f "$T/glossd.conf" -p 0 -P "$T/port" -D "$T/gloss.db"
 if [ -s "$T/port" ]; then
 	ok "its port file is there when it returns"
@@ -116,6 +118,12 @@ if [ -e "$T/port" ]; then
 	not_ok "the detached glossd stops on SIGTERM, removing its port file"
 else
 	ok "the detached glossd stops on SIGTERM, removing its port file"
+fi
+if ls "$T"/detached-san* >/dev/null 2>&1; then
+	not_ok "the detached glossd had no sanitizer report" \
+	    "$(cat "$T"/detached-san* | head -3)"
+else
+	ok "the detached glossd had no sanitizer report"
 fi
 expect 1 "without -d a start-up failure still exits 1" \
     "$GLOSSD" -f "$T/glossd.conf" -p 0 -D "$T/no/such/dir/gloss.db"
@@ -189,10 +197,13 @@ sign_minisign "$T/g.json" "$T/d.key"
 wire "$T/g.json" > "$T/g.body"
 gid=$(sha256sum "$T/g.json" | cut -d' ' -f1)
 mkfifo "$T/gate"
-curl -s -o "$T/g.out" -w '%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary @"$T/g.body" "$SERVER/v1/statements" > "$T/g.code" &
+exec 3<>"$T/gate"	# held open, so the syncer's open of it returns
+curl -s --max-time 60 -o "$T/g.out" -w '%{http_code}' \
+    -H 'Content-Type: application/json' --data-binary @"$T/g.body" \
+    "$SERVER/v1/statements" > "$T/g.code" &
 gated=$!
-exec 3>"$T/gate"	# returns once the syncer is in fdatasync
+wait_for "$daemon_pid" "$T/gate.waiting" ||
+    not_ok "the syncer reaches the gate"
 expect 28 "a read of the statement waits for the sync (no answer in 2 s)" \
     curl -s --max-time 2 "$SERVER/v1/statements/$gid"
 if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/g.code" ]; then
@@ -202,7 +213,7 @@ else
 fi
 printf x >&3
 exec 3>&-
-rm -f "$T/gate"
+rm -f "$T/gate" "$T/gate.waiting"
 wait "$gated"
 same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
 expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
@@ -212,7 +223,8 @@ post_raw "$T/d.body"
 same "$http" 503 "a commit the disk cannot sync is answered 503"
 same "$(error_code)" disk_failed "as disk_failed"
 contains "$T/out" "posting it again is safe" "saying a retry is safe"
-if [ "$http" = 503 ]; then
+if [ "$http" = 503 ] &&
+    timeout 60 tail --pid="$daemon_pid" -f /dev/null; then
 	wait "$daemon_pid"
 	status=$?
 else

@@ -6,15 +6,18 @@
  * with EIO while the file GLOSS_FAILSYNC names exists, and passes them to
  * libc otherwise.  SQLite then sees what a failing disk gives it: a
  * COMMIT whose WAL cannot be made durable.  While the FIFO GLOSS_SYNCGATE
- * names exists, each sync first reads a byte from it, so a test holds a
- * sync until it writes one, and knows (its open returns) that a sync is
- * waiting.  Everything else, SQLite included, is the real thing.
+ * names exists, an fdatasync of a read-only descriptor (glossd's syncer's:
+ * SQLite's own are read-write) writes a byte to GLOSS_SYNCGATE.waiting
+ * and then reads one from the FIFO, so a test knows a sync is waiting and
+ * holds it until it writes that byte.  Everything else, SQLite included,
+ * is the real thing.
  */
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -35,19 +38,28 @@ failing(void)
 	return rc;
 }
 
-/* Wait for the test's byte, while the gate exists. */
+/* Wait at the gate, if it exists and fd is the syncer's (above). */
 static void
-gate(void)
+gate(int fd)
 {
 	const char	*fifo = getenv("GLOSS_SYNCGATE");
-	int		 saved = errno, fd;
-	char		 c;
+	char		 waiting[4096], c = 'w';
+	int		 saved = errno, g, w;
 
-	if (fifo != NULL && (fd = open(fifo, O_RDONLY)) != -1) {
-		while (read(fd, &c, 1) == -1 && errno == EINTR)
-			;
-		close(fd);
+	if (fifo == NULL || (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY ||
+	    (g = open(fifo, O_RDONLY)) == -1) {
+		errno = saved;
+		return;
 	}
+	snprintf(waiting, sizeof waiting, "%s.waiting", fifo);
+	if ((w = open(waiting, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
+		if (write(w, &c, 1) != 1)
+			c = 'w';	/* the test then finds no sign */
+		close(w);
+	}
+	while (read(g, &c, 1) == -1 && errno == EINTR)
+		;
+	close(g);
 	errno = saved;
 }
 
@@ -57,7 +69,6 @@ sync_or_fail(const char *name, int fd)
 {
 	sync_fn	real;
 
-	gate();
 	if (failing()) {
 		errno = EIO;
 		return -1;
@@ -75,5 +86,6 @@ fsync(int fd)
 int
 fdatasync(int fd)
 {
+	gate(fd);
 	return sync_or_fail("fdatasync", fd);
 }
