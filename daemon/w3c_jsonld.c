@@ -169,21 +169,16 @@ w3c_link_cb(const char *href, const char *title, void *arg)
 }
 
 /*
- * What an annotation is about: for a reply the annotation replied to;
- * for a time range the recording (the record) with a Media Fragments
- * selector, scoped to its talk; else the talk or the whole record.
+ * Where in the record an annotation is: for a time range the recording
+ * (the record) with a Media Fragments selector, scoped to its talk; else
+ * the talk or the whole record.
  */
 static void
-w3c_target(struct buf *b, const struct w3c *w,
+w3c_place(struct buf *b, const struct w3c *w,
     const struct store_annotation *a)
 {
 	char	t[32];
 
-	if (a->reply_to != NULL) {
-		w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid,
-		    a->reply_to);
-		return;
-	}
 	if (a->at_start < 0) {
 		w3c_record_iri(b, w, a->talk);
 		return;
@@ -203,6 +198,29 @@ w3c_target(struct buf *b, const struct w3c *w,
 		buf_printf(b, ",%s", t);
 	}
 	buf_puts(b, "\"}}");
+}
+
+/*
+ * What an annotation is about: its place, or for a reply the annotation
+ * replied to, and the moment too if the reply names one of its own.  (A
+ * reply's talk alone is not shown: it may be its parent's, inherited.)
+ */
+static void
+w3c_target(struct buf *b, const struct w3c *w,
+    const struct store_annotation *a)
+{
+	if (a->reply_to == NULL) {
+		w3c_place(b, w, a);
+		return;
+	}
+	if (a->at_start >= 0)
+		buf_putc(b, '[');
+	w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, a->reply_to);
+	if (a->at_start >= 0) {
+		buf_putc(b, ',');
+		w3c_place(b, w, a);
+		buf_putc(b, ']');
+	}
 }
 
 /*

@@ -162,6 +162,9 @@ say "a comment on talk 2" comment "$RID" --talk 2 -m "Before the edit."
 edited=$id
 say "a reply" reply "$comment" -m "Agreed, see the slides."
 reply=$id
+say "a reply at a moment of its own" post "$RID" --kind comment \
+    --reply-to "$comment" --at 1:10:30 -m "The slide at 1:10:30 differs."
+replyat=$id
 say "a comment to withdraw" comment "$RID" -m "I take this back."
 gone=$id
 say "a comment to hide" comment "$RID" --talk 3 -m "Off topic."
@@ -252,6 +255,13 @@ same "$(jb '.motivation + " " + .target + " " + .body[0].purpose')" \
     "reply: replying, its target the parent's IRI"
 model "$T/$reply.json" annotations/annotationMusts \
     "reply: the W3C annotation model's MUSTs pass"
+
+ld "$replyat"
+same "$(jb '.target[0] + " " + .target[1].selector.value + " " + .target[1].scope')" \
+    "$C$comment t=npt:4230 $REC/talks/5" \
+    "a reply at its own moment targets its parent and that moment"
+model "$T/$replyat.json" annotations/annotationMusts \
+    "reply at a moment: the W3C annotation model's MUSTs pass"
 
 ld "$newbie"
 same "$(jb .gloss.status)" visible "approved: visible now"

@@ -329,6 +329,35 @@ test_reply(void **state)
 	    "assessing");
 }
 
+/*
+ * A reply that names a moment of its own targets both: its parent, and
+ * that moment of the recording, scoped to the talk it falls in.
+ */
+static void
+test_reply_at(void **state)
+{
+	struct fixture_glossd	*g = *state;
+	struct statement	*parent, *reply;
+	json_t			*j, *target;
+
+	parent = annotate(g, key_other, "comment", "The parent.",
+	    json_pack("{s:i}", "talk", 3));
+	reply = annotate(g, key_third, "comment", "At 1:30, not in talk 3.",
+	    json_pack("{s:s, s:{s:i}}", "reply_to", parent->id, "at",
+	    "start", 90000));
+	j = annotation(g, reply->id);
+	check_str(j, "motivation", "replying");
+	target = json_object_get(j, "target");
+	assert_true(json_is_array(target));
+	assert_int_equal(json_array_size(target), 2);
+	assert_string_equal(json_string_value(json_array_get(target, 0)),
+	    iri(g, "/annotations/rec/%s", parent->id));
+	check_str(json_array_get(target, 1), "type", "SpecificResource");
+	check_str(json_array_get(target, 1), "source", RECORD_IRI);
+	check_str(json_array_get(target, 1), "scope", RECORD_IRI "/talks/2");
+	check_str(json_array_get(target, 1), "selector.value", "t=npt:90");
+}
+
 /* The creator: the profile name once there is one, the key escaped. */
 static void
 test_creator(void **state)
@@ -1268,6 +1297,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reading_links, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_at, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_creator, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modified, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signature_verifies, setup,
