@@ -299,8 +299,10 @@ ref_sqlite_paced(const char *dir, double rate, double secs)
 	double		*lat, start, due, now;
 	size_t		 n, i;
 
-	n = (size_t)(rate * secs);
-	if (n < 1 || n > REF_MAX_PACED)
+	/* At least one: a stalled (1) in a short run leaves a tiny rate. */
+	if ((n = (size_t)(rate * secs)) < 1)
+		n = 1;
+	if (n > REF_MAX_PACED)
 		fatalx("paced: %.0f transactions is out of range",
 		    rate * secs);
 	lat = xcalloc(n, sizeof *lat);

@@ -741,7 +741,18 @@ http_phrase(int status)
 	}
 }
 
-/* Send resp; a HEAD gets the headers a GET would, without the body. */
+/* evbuffer_add_reference's cleanup: the body's memory, handed over. */
+static void
+http_body_free(const void *data, size_t len, void *arg)
+{
+	free(arg);
+}
+
+/*
+ * Send resp; a HEAD gets the headers a GET would, without the body.  The
+ * body's memory goes to libevent as it is, not copied: resp's body is
+ * left empty.
+ */
 static void
 http_send(struct evhttp_request *ev, enum http_method method,
     struct http_response *resp)
@@ -775,12 +786,16 @@ http_send(struct evhttp_request *ev, enum http_method method,
 	}
 	body = evbuffer_new();
 	if (body == NULL || (resp->body.len > 0 &&
-	    evbuffer_add(body, resp->body.data, resp->body.len) == -1)) {
+	    evbuffer_add_reference(body, resp->body.data, resp->body.len,
+	    http_body_free, resp->body.data) == -1)) {
 		log_warnx("http: out of memory for a response");
 		evhttp_send_error(ev, 503, NULL);
-	} else
+	} else {
+		if (resp->body.len > 0)
+			buf_init(&resp->body);	/* libevent's now */
 		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
 		    body);
+	}
 	if (body != NULL)
 		evbuffer_free(body);
 }
@@ -807,6 +822,7 @@ http_finish(struct evhttp_request *ev, enum http_method method,
 {
 	struct timespec	 t1;
 	char		 uri[256];
+	size_t		 len = resp->body.len;	/* http_send takes the body */
 	long		 ms;
 
 	http_send(ev, method, resp);
@@ -815,7 +831,7 @@ http_finish(struct evhttp_request *ev, enum http_method method,
 	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
 	http_log_uri(ev, uri, sizeof uri);
 	log_info("%s %s %s %d %zu %ldms", client, http_method_names[method],
-	    uri, resp->status, resp->body.len, ms);
+	    uri, resp->status, len, ms);
 }
 
 /* Make resp the error answer for rc instead of what it held. */

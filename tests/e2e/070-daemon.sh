@@ -43,6 +43,9 @@ expect 0 "the log feed is NDJSON" curl -sf "$SERVER/v1/log?after=1"
 same "$(wc -l < "$T/out")" 1 "after=1 holds one line"
 contains "$T/out" "\"seq\":2,\"id\":\"$id\"" "the line is the critique"
 contains "$T/glossd.log" "POST /v1/statements 201" "each request is logged"
+expect 0 "a read of the log" curl -sf "$SERVER/v1/log?after=1"
+contains "$T/glossd.log" "GET /v1/log?after=1 200 $(wc -c < "$T/out") " \
+    "with the length of the body it sent"
 
 # critiques_at_once N NAME TEXT: N critiques "TEXT i." posted at once,
 # the i-th's id (if accepted) in $T/NAME.i; prints how many failed.
