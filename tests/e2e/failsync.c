@@ -43,7 +43,7 @@ static void
 gate(int fd)
 {
 	const char	*fifo = getenv("GLOSS_SYNCGATE");
-	char		 waiting[4096], c = 'w';
+	char		 waiting[4096], c;
 	int		 saved = errno, g, w;
 
 	if (fifo == NULL || (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY ||
@@ -51,12 +51,12 @@ gate(int fd)
 		errno = saved;
 		return;
 	}
+	/* Without the sign the test cannot know: fail loudly, not late. */
 	snprintf(waiting, sizeof waiting, "%s.waiting", fifo);
-	if ((w = open(waiting, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
-		if (write(w, &c, 1) != 1)
-			c = 'w';	/* the test then finds no sign */
-		close(w);
-	}
+	if ((w = open(waiting, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
+	    write(w, "w", 1) != 1)
+		abort();
+	close(w);
 	while (read(g, &c, 1) == -1 && errno == EINTR)
 		;
 	close(g);
