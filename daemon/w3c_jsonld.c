@@ -213,14 +213,15 @@ w3c_target(struct buf *b, const struct w3c *w,
 		w3c_place(b, w, a);
 		return;
 	}
-	if (a->at_start >= 0)
-		buf_putc(b, '[');
-	w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, a->reply_to);
-	if (a->at_start >= 0) {
-		buf_putc(b, ',');
-		w3c_place(b, w, a);
-		buf_putc(b, ']');
+	if (a->at_start < 0) {
+		w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, a->reply_to);
+		return;
 	}
+	buf_putc(b, '[');
+	w3c_iri(b, w, W3C_ANNOTATION_PATH, w->rid, a->reply_to);
+	buf_putc(b, ',');
+	w3c_place(b, w, a);
+	buf_putc(b, ']');
 }
 
 /*
