@@ -394,6 +394,8 @@ struct http_response {
 	const char	*content_type;	/* NULL: none (an empty body) */
 	char		 location[128];
 	struct buf	 body;
+	struct evbuffer	*pages;		/* the body instead: a kept answer's */
+					/* file, sent by sendfile (cache.c) */
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t		 nheaders;
 };
@@ -425,6 +427,8 @@ int		 http_query_int(struct http_response *,
 		     int64_t, int64_t *);
 void		 http_response_init(struct http_response *);
 void		 http_response_clear(struct http_response *);
+void		 http_body_reset(struct http_response *);
+size_t		 http_body_len(const struct http_response *);
 void		 http_error(struct http_response *, int, const char *,
 		     const char *, ...) GLOSS_PRINTF(4, 5);
 #define HTTP_ETAG_LEN	35		/* "32 hex digits", quoted */

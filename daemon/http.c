@@ -140,8 +140,27 @@ http_headers_clear(struct http_response *resp)
 void
 http_response_clear(struct http_response *resp)
 {
+	http_body_reset(resp);
 	buf_free(&resp->body);
 	http_headers_clear(resp);
+}
+
+/* Empty resp's body, wherever it is. */
+void
+http_body_reset(struct http_response *resp)
+{
+	buf_reset(&resp->body);
+	if (resp->pages != NULL) {
+		evbuffer_free(resp->pages);
+		resp->pages = NULL;
+	}
+}
+
+size_t
+http_body_len(const struct http_response *resp)
+{
+	return resp->pages != NULL ? evbuffer_get_length(resp->pages) :
+	    resp->body.len;
 }
 
 /*
@@ -509,7 +528,7 @@ http_etag(const struct http_request *req, struct http_response *resp,
 	    http_etag_match(req->if_none_match, etag)) {
 		resp->status = 304;
 		resp->content_type = NULL;
-		buf_reset(&resp->body);
+		http_body_reset(resp);
 	}
 }
 
@@ -750,8 +769,8 @@ http_body_free(const void *data, size_t len, void *arg)
 
 /*
  * Send resp; a HEAD gets the headers a GET would, without the body.  The
- * body's memory goes to libevent as it is, not copied: resp's body is
- * left empty.
+ * body goes to libevent as it is, its memory or its pages, not copied:
+ * resp's body is left empty.
  */
 static void
 http_send(struct evhttp_request *ev, enum http_method method,
@@ -777,27 +796,31 @@ http_send(struct evhttp_request *ev, enum http_method method,
 	if (method == HTTP_HEAD) {
 		/* A 304 has no length of its own to tell. */
 		if (resp->status != 304) {
-			snprintf(len, sizeof len, "%zu", resp->body.len);
+			snprintf(len, sizeof len, "%zu", http_body_len(resp));
 			evhttp_add_header(out, "Content-Length", len);
 		}
 		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
 		    NULL);
 		return;
 	}
-	body = evbuffer_new();
-	if (body == NULL || (resp->body.len > 0 &&
-	    evbuffer_add_reference(body, resp->body.data, resp->body.len,
-	    http_body_free, resp->body.data) == -1)) {
+	if (resp->pages != NULL) {
+		body = resp->pages;
+		resp->pages = NULL;
+	} else if ((body = evbuffer_new()) != NULL && resp->body.len > 0) {
+		if (evbuffer_add_reference(body, resp->body.data,
+		    resp->body.len, http_body_free, resp->body.data) == -1) {
+			evbuffer_free(body);
+			body = NULL;
+		} else
+			buf_init(&resp->body);	/* libevent's now */
+	}
+	if (body == NULL) {
 		log_warnx("http: out of memory for a response");
 		evhttp_send_error(ev, 503, NULL);
-	} else {
-		if (resp->body.len > 0)
-			buf_init(&resp->body);	/* libevent's now */
-		evhttp_send_reply(ev, resp->status, http_phrase(resp->status),
-		    body);
+		return;
 	}
-	if (body != NULL)
-		evbuffer_free(body);
+	evhttp_send_reply(ev, resp->status, http_phrase(resp->status), body);
+	evbuffer_free(body);
 }
 
 /* The raw request URI for the log, with anything unprintable as '?'. */
@@ -822,7 +845,7 @@ http_finish(struct evhttp_request *ev, enum http_method method,
 {
 	struct timespec	 t1;
 	char		 uri[256];
-	size_t		 len = resp->body.len;	/* http_send takes the body */
+	size_t		 len = http_body_len(resp);	/* http_send takes it */
 	long		 ms;
 
 	http_send(ev, method, resp);

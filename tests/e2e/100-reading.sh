@@ -218,6 +218,38 @@ same "$(curl -s -o "$T/out" -w '%{http_code}' -H "If-None-Match: $e1" "$SERVER$R
     "after a write: 200"
 contains "$T/out" "example.net/c" "with the new entry"
 
+# --- Big kept answers: in a file, sent as its pages -----------------------
+# From 16 KiB glossd keeps an answer in a memfd of its own and sends it
+# with sendfile; what goes out must be the same bytes, in every form.
+cache_files() {
+	ls -l "/proc/$daemon_pid/fd" | grep -c 'memfd:glossd-cache'
+}
+m0=$(cache_files)
+big=$(head -c 16000 /dev/zero | tr '\0' k)
+"$GLOSS" comment "$RID" --talk 3 -m "$big" >/dev/null 2>&1
+L="/v1/records/$RID/annotations?talk=3"
+curl -s -o "$T/big1" "$SERVER$L"
+n=$(wc -c < "$T/big1")
+[ "$n" -ge 16384 ] && ok "a listing of $n bytes" ||
+    not_ok "a listing of 16 KiB or more" "$n bytes"
+same "$(cache_files)" "$((m0 + 1))" "is kept in a file"
+curl -s -o "$T/big2" -o "$T/big3" "$SERVER$L" "$SERVER$L"
+cmp -s "$T/big1" "$T/big2" && cmp -s "$T/big1" "$T/big3" &&
+    ok "served from it twice on one connection, byte for byte" ||
+    not_ok "served from it twice on one connection, byte for byte"
+same "$(curl -s -I "$SERVER$L" | tr -d '\r' | sed -n 's/^Content-Length: //p')" "$n" \
+    "HEAD tells its length"
+eb=$(etag_of "$L")
+same "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "If-None-Match: $eb" "$SERVER$L")" \
+    "304 0" "If-None-Match with its ETag: 304 without it"
+"$GLOSS" comment "$RID" --talk 3 -m "D." >/dev/null 2>&1
+curl -s -o "$T/big4" "$SERVER$L"
+curl -s -o "$T/big5" "$SERVER$L"
+same "$(jq '.annotations | length' "$T/big5")" 2 "after a write, the new answer"
+cmp -s "$T/big4" "$T/big5" && ok "kept again the same" ||
+    not_ok "kept again the same"
+same "$(cache_files)" "$((m0 + 1))" "and the old file let go"
+
 # --- Bad queries ------------------------------------------------------
 for q in talk=0 talk=99 status=great format=pdf limit=0 limit=501 offset=-1; do
 	same "$(reading_json "$q") $(jq -r .error.code "$T/list")" \

@@ -3,7 +3,8 @@
  *
  * A kept answer must come back byte for byte for the same URI at the
  * same generation and never at another, and only plain, small answers are
- * kept at all.
+ * kept at all.  A big one is kept in a file and comes back as its pages:
+ * those are read here the way glossd sends them, written to a socket.
  */
 
 #include <stdarg.h>
@@ -12,10 +13,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
 
 #include "glossd.h"
+
+#define FILE_MIN	(16 * 1024)	/* cache.c's CACHE_FILE_MIN */
 
 static void
 answer(struct http_response *resp, int status, const char *body)
@@ -97,7 +107,7 @@ test_not_kept(void **state)
 		buf_putc(&in.body, 'x');
 	cache_put(c, "/d", 1, &in, etag);
 	assert_int_equal(cache_get(c, "/d", 1, &out, etag), 0);
-	assert_int_equal(out.body.len, 256 * 1024);
+	assert_int_equal(http_body_len(&out), 256 * 1024);
 	buf_putc(&in.body, 'x');
 	cache_put(c, "/e", 1, &in, etag);
 	assert_int_equal(cache_get(c, "/e", 1, &out, etag), -1);
@@ -136,6 +146,161 @@ test_total_bound(void **state)
 	cache_free(NULL);
 }
 
+/* An answer of len bytes, each byte from its position and seed. */
+static void
+answer_of(struct http_response *resp, size_t len, unsigned seed)
+{
+	size_t	i;
+
+	answer(resp, 200, "");
+	for (i = 0; i < len; i++)
+		buf_putc(&resp->body, (char)('a' + (i * 7 + seed) % 26));
+}
+
+/*
+ * Check that out holds want's bytes as pages, by writing them to a
+ * socket as glossd does, which empties them.
+ */
+static void
+assert_pages(struct http_response *out, const struct buf *want)
+{
+	char	*got = malloc(want->len);
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 sv[2];
+
+	assert_non_null(got);
+	assert_non_null(out->pages);
+	assert_int_equal(out->body.len, 0);
+	assert_int_equal(http_body_len(out), want->len);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	while (off < want->len) {
+		if (evbuffer_get_length(out->pages) > 0)
+			assert_true(evbuffer_write(out->pages, sv[0]) > 0);
+		n = read(sv[1], got + off, want->len - off);
+		assert_true(n > 0);
+		off += (size_t)n;
+	}
+	assert_int_equal(evbuffer_get_length(out->pages), 0);
+	assert_memory_equal(got, want->data, want->len);
+	close(sv[0]);
+	close(sv[1]);
+	free(got);
+}
+
+/*
+ * From 16 KiB an answer is kept in a file and comes back as its pages,
+ * which stay readable after the slot has moved on; below, in the heap.
+ */
+static void
+test_file(void **state)
+{
+	struct cache		*c = cache_new();
+	struct http_response	 in, out, held;
+	char			 etag[HTTP_ETAG_LEN], etag2[HTTP_ETAG_LEN];
+
+	http_response_init(&out);
+	answer_of(&in, FILE_MIN - 1, 0);
+	assert_int_equal(cache_put(c, "/small", 1, &in, etag), 0);
+	assert_int_equal(cache_get(c, "/small", 1, &out, etag), 0);
+	assert_null(out.pages);
+	assert_int_equal(out.body.len, FILE_MIN - 1);
+	assert_memory_equal(out.body.data, in.body.data, in.body.len);
+	http_response_clear(&in);
+
+	answer_of(&in, FILE_MIN, 1);
+	assert_int_equal(cache_put(c, "/big", 1, &in, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 1, &out, etag2), 0);
+	assert_string_equal(etag2, etag);
+	assert_int_equal(out.status, 200);
+	assert_pages(&out, &in.body);
+	/* Twice: each hit has pages of its own. */
+	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	assert_pages(&out, &in.body);
+
+	/* An answer being sent outlives a newer one in its slot, and all. */
+	http_response_init(&held);
+	assert_int_equal(cache_get(c, "/big", 1, &held, etag), 0);
+	http_response_clear(&in);
+	answer_of(&in, 2 * FILE_MIN, 2);
+	assert_int_equal(cache_put(c, "/big", 2, &in, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 2, &out, etag), 0);
+	assert_pages(&out, &in.body);
+	cache_free(c);
+	http_response_clear(&in);
+	answer_of(&in, FILE_MIN, 1);
+	assert_pages(&held, &in.body);
+
+	/* A reset or a clear lets them go. */
+	c = cache_new();
+	cache_put(c, "/big", 1, &in, etag);
+	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	http_body_reset(&out);
+	assert_null(out.pages);
+	assert_int_equal(http_body_len(&out), 0);
+	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	http_response_clear(&held);
+	http_response_clear(&in);
+	http_response_clear(&out);
+	cache_free(c);
+}
+
+/*
+ * The cache holds at most 64 files; past them, and when no descriptor
+ * is left, big answers are kept in the heap instead.
+ */
+static void
+test_file_bound(void **state)
+{
+	struct cache		*c = cache_new();
+	struct http_response	 in, out;
+	struct rlimit		 was, low;
+	char			 etag[HTTP_ETAG_LEN];
+	char			 key[32];
+	size_t			 i, files = 0, heap = 0;
+	int			 fd;
+
+	answer_of(&in, FILE_MIN, 3);
+	http_response_init(&out);
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof key, "/f/%zu", i);
+		cache_put(c, key, 1, &in, etag);
+	}
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof key, "/f/%zu", i);
+		if (cache_get(c, key, 1, &out, etag) == -1)
+			continue;
+		if (out.pages != NULL)
+			files++;
+		else {
+			assert_memory_equal(out.body.data, in.body.data,
+			    in.body.len);
+			heap++;
+		}
+	}
+	assert_int_equal(files, 64);
+	assert_true(heap > 0);
+	cache_free(c);
+
+	/* Every descriptor under the limit taken: memfd_create fails. */
+	c = cache_new();
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_true((fd = dup(0)) != -1);
+	close(fd);
+	low = was;
+	low.rlim_cur = (rlim_t)fd;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(cache_put(c, "/nofd", 1, &in, etag), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_int_equal(cache_get(c, "/nofd", 1, &out, etag), 0);
+	assert_null(out.pages);
+	assert_int_equal(out.body.len, in.body.len);
+	assert_memory_equal(out.body.data, in.body.data, in.body.len);
+	http_response_clear(&in);
+	http_response_clear(&out);
+	cache_free(c);
+}
+
 int
 main(void)
 {
@@ -143,6 +308,8 @@ main(void)
 		cmocka_unit_test(test_hit_and_miss),
 		cmocka_unit_test(test_not_kept),
 		cmocka_unit_test(test_total_bound),
+		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_bound),
 	};
 
 	return (cmocka_run_group_tests_name("cache", tests, NULL, NULL));
