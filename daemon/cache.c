@@ -1,15 +1,19 @@
 /*
- * cache.c: answers to public reads, kept until the next write.
+ * cache.c: answers to public reads, served again until a write is on disk.
  *
  * Reads outnumber writes by far, and most read the same few listings (the
  * talk being watched), so glossd keeps the bytes of recent answers and
  * serves them again while nothing has changed.  "Nothing has changed" is
- * exact, not a time-to-live: every answer is stamped with a generation
- * that moves on with every statement stored and every configuration
- * reload, and an answer of an older generation is never served.  The
- * cache is direct-mapped (a slot per hash of the request URI) with a
- * bound on each answer and on all of them, so memory stays small
- * whatever is asked.
+ * exact, not a time-to-live: every answer is stamped with the store's
+ * generation, which moves on with every commit (a configuration reload
+ * empties the cache).  An answer is served again while it is at least as
+ * new as the last generation on disk: it shows every statement anyone
+ * has been told is stored (a 201 waits for the disk), and those
+ * committed since are not yet anyone's to read.  So while the disk is
+ * slow, a kept answer goes out without waiting for it (http.c); an older
+ * answer is never served.  The cache is direct-mapped (a slot per hash
+ * of the request URI) with a bound on each answer and on all of them, so
+ * memory stays small whatever is asked.
  *
  * A big answer (a listing of 100 annotations is about 90 KiB) is kept in
  * a file in memory (memfd) rather than in glossd's heap, and served as
@@ -104,17 +108,19 @@ cache_slot(struct cache *c, const char *key)
 }
 
 /*
- * Fill resp and etag with the answer kept for key at generation: its
- * body, or its file's pages in resp->pages.  0 on a hit, -1 on a miss.
+ * Fill resp and etag with the answer kept for key at a generation from
+ * oldest to newest: its body, or its file's pages in resp->pages, and
+ * the generation it shows in resp->generation.  0 on a hit, -1 on a
+ * miss.
  */
 int
-cache_get(struct cache *c, const char *key, uint64_t generation,
-    struct http_response *resp, char etag[HTTP_ETAG_LEN])
+cache_get(struct cache *c, const char *key, uint64_t oldest,
+    uint64_t newest, struct http_response *resp, char etag[HTTP_ETAG_LEN])
 {
 	struct cache_entry	*e = cache_slot(c, key);
 
-	if (e->key == NULL || e->generation != generation ||
-	    strcmp(e->key, key) != 0)
+	if (e->key == NULL || e->generation < oldest ||
+	    e->generation > newest || strcmp(e->key, key) != 0)
 		return -1;
 	http_body_reset(resp);
 	if (e->file != NULL) {
@@ -131,6 +137,7 @@ cache_get(struct cache *c, const char *key, uint64_t generation,
 		buf_add(&resp->body, e->body, e->len);
 	resp->status = 200;		/* cache_put keeps nothing else */
 	resp->content_type = e->content_type;
+	resp->generation = e->generation;
 	memcpy(etag, e->etag, HTTP_ETAG_LEN);
 	return 0;
 }

@@ -396,6 +396,8 @@ struct http_response {
 	struct buf	 body;
 	struct evbuffer	*pages;		/* the body instead: a kept answer's */
 					/* file, sent by sendfile (cache.c) */
+	uint64_t	 generation;	/* a kept answer's: the store's it */
+					/* shows; 0: the store as it is */
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t		 nheaders;
 };
@@ -555,7 +557,7 @@ struct cache;
 struct cache	*cache_new(void);
 void		 cache_free(struct cache *);
 void		 cache_clear(struct cache *);
-int		 cache_get(struct cache *, const char *, uint64_t,
+int		 cache_get(struct cache *, const char *, uint64_t, uint64_t,
 		     struct http_response *, char [HTTP_ETAG_LEN]);
 int		 cache_put(struct cache *, const char *, uint64_t,
 		     const struct http_response *, char [HTTP_ETAG_LEN]);

@@ -533,19 +533,24 @@ http_etag(const struct http_request *req, struct http_response *resp,
 }
 
 /*
- * A public read, answered from cache.c while nothing has been stored
- * since, with an ETag so a client that has it gets 304.
+ * A public read, answered from cache.c while no write is on disk that
+ * the kept answer does not show, with an ETag so a client that has it
+ * gets 304.  An answer the disk has goes out at once, even while later
+ * commits wait for their sync (http_answer).
  */
 static void
 http_cached(struct glossd *gd, const struct http_route *r,
     struct http_request *req, struct http_response *resp)
 {
-	uint64_t	generation = store_generation(gd->store);
+	uint64_t	newest = store_generation(gd->store), oldest;
 	char		etag[HTTP_ETAG_LEN];
 
-	if (cache_get(gd->cache, req->target, generation, resp, etag) == -1) {
+	if (store_durable(gd->store, 0, &oldest) == -1 || oldest > newest)
+		oldest = newest;
+	if (cache_get(gd->cache, req->target, oldest, newest, resp,
+	    etag) == -1) {
 		r->handler(gd, req, resp);
-		if (cache_put(gd->cache, req->target, generation, resp,
+		if (cache_put(gd->cache, req->target, newest, resp,
 		    etag) == -1)
 			return;
 	}
@@ -996,9 +1001,9 @@ http_hold(struct http_server *srv, struct evhttp_request *ev,
 
 /*
  * Send resp, or hold it while what it could show is not on disk: the
- * open group, or a commit the syncer has not reached yet.  After a
- * failed sync every answer is 503 disk_failed.  Then let go of req and
- * resp.
+ * open group, or a commit the syncer has not reached yet (a kept
+ * answer shows its own generation, not the store's).  After a failed
+ * sync every answer is 503 disk_failed.  Then let go of req and resp.
  */
 static void
 http_answer(struct http_server *srv, struct evhttp_request *ev,
@@ -1006,16 +1011,17 @@ http_answer(struct http_server *srv, struct evhttp_request *ev,
     struct http_response *resp)
 {
 	struct store	*store = srv->gd->store;
-	uint64_t	 durable;
+	uint64_t	 shows, durable;
 
-	if (store_uncommitted(store))
+	shows = resp->generation != 0 ? resp->generation :
+	    store_generation(store);
+	if (resp->generation == 0 && store_uncommitted(store))
 		http_hold(srv, ev, req, t0, resp, 0);
 	else if (srv->gd->disk_failed) {
 		http_store_error(resp, STORE_DISK);
 		http_finish(ev, req->method, req->client, t0, resp);
-	} else if (store_durable(store, 0, &durable) == -1 ||
-	    durable < store_generation(store))
-		http_hold(srv, ev, req, t0, resp, store_generation(store));
+	} else if (store_durable(store, 0, &durable) == -1 || durable < shows)
+		http_hold(srv, ev, req, t0, resp, shows);
 	else
 		http_finish(ev, req->method, req->client, t0, resp);
 	http_request_clear(req);

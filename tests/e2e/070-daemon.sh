@@ -193,7 +193,10 @@ expect 0 "a post before the disk fails" \
 before=$(cat "$T/out")
 
 # A sync held at the gate (failsync.c): the commit is written, but
-# neither its 201 nor a read of it goes out before the sync is done.
+# neither its 201 nor a read of it goes out before the sync is done.  A
+# kept answer (cache.c) of what the disk already has goes out meanwhile.
+L="$SERVER/v1/records/$RID/annotations?limit=100"
+curl -s -o "$T/kept.before" "$L"
 canonical_annotation "$(tail -n 1 "$T/d.pub")" "$(now_utc)" \
     "Held at the gate." > "$T/g.json"
 sign_minisign "$T/g.json" "$T/d.key"
@@ -209,6 +212,13 @@ wait_for "$daemon_pid" "$T/gate.waiting" ||
     not_ok "the syncer reaches the gate"
 expect 28 "a read of the statement waits for the sync (no answer in 2 s)" \
     curl -s --max-time 2 "$SERVER/v1/statements/$gid"
+expect 0 "a kept listing the disk has is answered meanwhile" \
+    curl -sf --max-time 2 -o "$T/kept.during" "$L"
+if cmp -s "$T/kept.before" "$T/kept.during"; then
+	ok "as it was, without the statement"
+else
+	not_ok "as it was, without the statement"
+fi
 if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/g.code" ]; then
 	ok "and so does the POST's 201"
 else
@@ -220,6 +230,10 @@ rm -f "$T/gate" "$T/gate.waiting"
 wait "$gated"
 same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
 expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
+contains_url() {
+	curl -s "$1" | grep -q "$2"
+}
+expect 0 "and so does the listing" contains_url "$L" "Held at the gate."
 n=$(statements)
 : > "$T/disk-fails"
 post_raw "$T/d.body"

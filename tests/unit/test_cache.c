@@ -49,26 +49,38 @@ test_hit_and_miss(void **state)
 	memset(etag, 0, sizeof etag);
 	http_response_init(&out);
 	buf_puts(&out.body, "left over");
-	assert_int_equal(cache_get(c, "/v1/records", 7, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/v1/records", 7, 7, &out, etag), 0);
 	assert_int_equal(etag[0], '"');
 	assert_int_equal(strlen(etag), HTTP_ETAG_LEN - 1);
 	assert_int_equal(out.status, 200);
 	assert_string_equal(out.content_type, in.content_type);
 	assert_int_equal(out.body.len, in.body.len);
 	assert_memory_equal(out.body.data, in.body.data, in.body.len);
+	assert_int_equal(out.generation, 7);
 	/* Another generation, another URI: a miss. */
-	assert_int_equal(cache_get(c, "/v1/records", 8, &out, etag), -1);
-	assert_int_equal(cache_get(c, "/v1/records?x=1", 7, &out, etag), -1);
-	assert_int_equal(cache_get(c, "/v1/record", 7, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/records", 8, 8, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/records?x=1", 7, 7, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/record", 7, 7, &out, etag), -1);
+	/*
+	 * Asked for any generation from the one on disk (oldest) to the
+	 * store's (newest): kept at 7, it is served from 7 to 7 or more, and
+	 * says it shows 7; not once 8 is on disk, nor before 7 was made.
+	 */
+	out.generation = 0;
+	assert_int_equal(cache_get(c, "/v1/records", 7, 9, &out, etag), 0);
+	assert_int_equal(out.generation, 7);
+	assert_int_equal(cache_get(c, "/v1/records", 5, 9, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/v1/records", 8, 9, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/records", 5, 6, &out, etag), -1);
 	/* A newer answer replaces it. */
 	http_response_clear(&in);
 	answer(&in, 200, "{\"a\":2}\n");
 	cache_put(c, "/v1/records", 8, &in, etag);
-	assert_int_equal(cache_get(c, "/v1/records", 7, &out, etag), -1);
-	assert_int_equal(cache_get(c, "/v1/records", 8, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/v1/records", 7, 7, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/records", 8, 8, &out, etag), 0);
 	assert_memory_equal(out.body.data, "{\"a\":2}\n", 8);
 	cache_clear(c);
-	assert_int_equal(cache_get(c, "/v1/records", 8, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/v1/records", 8, 8, &out, etag), -1);
 	http_response_clear(&in);
 	http_response_clear(&out);
 	cache_free(c);
@@ -86,19 +98,19 @@ test_not_kept(void **state)
 	http_response_init(&out);
 	answer(&in, 404, "{}");
 	cache_put(c, "/a", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/a", 1, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/a", 1, 1, &out, etag), -1);
 	http_response_clear(&in);
 
 	answer(&in, 200, "{}");
 	http_header(&in, "ETag", "\"x\"");
 	cache_put(c, "/b", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/b", 1, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/b", 1, 1, &out, etag), -1);
 	http_response_clear(&in);
 
 	answer(&in, 200, "{}");
 	snprintf(in.location, sizeof in.location, "/v1/statements/x");
 	cache_put(c, "/c", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/c", 1, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/c", 1, 1, &out, etag), -1);
 	http_response_clear(&in);
 
 	/* 256 KiB is kept, one byte more is not. */
@@ -106,11 +118,11 @@ test_not_kept(void **state)
 	for (i = 0; i < 256 * 1024; i++)
 		buf_putc(&in.body, 'x');
 	cache_put(c, "/d", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/d", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/d", 1, 1, &out, etag), 0);
 	assert_int_equal(http_body_len(&out), 256 * 1024);
 	buf_putc(&in.body, 'x');
 	cache_put(c, "/e", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/e", 1, &out, etag), -1);
+	assert_int_equal(cache_get(c, "/e", 1, 1, &out, etag), -1);
 	http_response_clear(&in);
 	http_response_clear(&out);
 	cache_free(c);
@@ -136,7 +148,7 @@ test_total_bound(void **state)
 	}
 	for (i = 0; i < 512; i++) {
 		snprintf(key, sizeof key, "/k/%zu", i);
-		kept += cache_get(c, key, 1, &out, etag) == 0;
+		kept += cache_get(c, key, 1, 1, &out, etag) == 0;
 	}
 	assert_true(kept > 0);
 	assert_true(kept <= 128);
@@ -202,7 +214,7 @@ test_file(void **state)
 	http_response_init(&out);
 	answer_of(&in, FILE_MIN - 1, 0);
 	assert_int_equal(cache_put(c, "/small", 1, &in, etag), 0);
-	assert_int_equal(cache_get(c, "/small", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/small", 1, 1, &out, etag), 0);
 	assert_null(out.pages);
 	assert_int_equal(out.body.len, FILE_MIN - 1);
 	assert_memory_equal(out.body.data, in.body.data, in.body.len);
@@ -210,21 +222,21 @@ test_file(void **state)
 
 	answer_of(&in, FILE_MIN, 1);
 	assert_int_equal(cache_put(c, "/big", 1, &in, etag), 0);
-	assert_int_equal(cache_get(c, "/big", 1, &out, etag2), 0);
+	assert_int_equal(cache_get(c, "/big", 1, 1, &out, etag2), 0);
 	assert_string_equal(etag2, etag);
 	assert_int_equal(out.status, 200);
 	assert_pages(&out, &in.body);
 	/* Twice: each hit has pages of its own. */
-	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 1, 1, &out, etag), 0);
 	assert_pages(&out, &in.body);
 
 	/* An answer being sent outlives a newer one in its slot, and all. */
 	http_response_init(&held);
-	assert_int_equal(cache_get(c, "/big", 1, &held, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 1, 1, &held, etag), 0);
 	http_response_clear(&in);
 	answer_of(&in, 2 * FILE_MIN, 2);
 	assert_int_equal(cache_put(c, "/big", 2, &in, etag), 0);
-	assert_int_equal(cache_get(c, "/big", 2, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 2, 2, &out, etag), 0);
 	assert_pages(&out, &in.body);
 	cache_free(c);
 	http_response_clear(&in);
@@ -234,11 +246,11 @@ test_file(void **state)
 	/* A reset or a clear lets them go. */
 	c = cache_new();
 	cache_put(c, "/big", 1, &in, etag);
-	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 1, 1, &out, etag), 0);
 	http_body_reset(&out);
 	assert_null(out.pages);
 	assert_int_equal(http_body_len(&out), 0);
-	assert_int_equal(cache_get(c, "/big", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/big", 1, 1, &out, etag), 0);
 	http_response_clear(&held);
 	http_response_clear(&in);
 	http_response_clear(&out);
@@ -268,7 +280,7 @@ test_file_bound(void **state)
 	}
 	for (i = 0; i < 200; i++) {
 		snprintf(key, sizeof key, "/f/%zu", i);
-		if (cache_get(c, key, 1, &out, etag) == -1)
+		if (cache_get(c, key, 1, 1, &out, etag) == -1)
 			continue;
 		if (out.pages != NULL)
 			files++;
@@ -292,7 +304,7 @@ test_file_bound(void **state)
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
 	assert_int_equal(cache_put(c, "/nofd", 1, &in, etag), 0);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
-	assert_int_equal(cache_get(c, "/nofd", 1, &out, etag), 0);
+	assert_int_equal(cache_get(c, "/nofd", 1, 1, &out, etag), 0);
 	assert_null(out.pages);
 	assert_int_equal(out.body.len, in.body.len);
 	assert_memory_equal(out.body.data, in.body.data, in.body.len);
