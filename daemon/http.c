@@ -76,7 +76,7 @@ struct http_server {
 							/* verifies */
 	TAILQ_HEAD(, http_held)		 held;		/* the open group's */
 	size_t				 nheld;
-	TAILQ_HEAD(, http_held)		 syncing;	/* by generation */
+	TAILQ_HEAD(, http_held)		 syncing;	/* as held */
 	struct event			*durable;	/* the syncer moved on */
 };
 
@@ -883,11 +883,14 @@ http_release(struct http_held *h, enum store_rc rc)
 }
 
 /*
- * Send every answer whose generation is on disk.  Once a sync has failed
- * nothing more will be: every other answer held gets 503 disk_failed,
- * and the loop stops once they have gone out (docs/design.md §5), so
- * that glossd exits and SQLite recovers what reached the disk when it
- * starts again.
+ * Send every answer whose generation is on disk, from the first held.
+ * Answers are held in the order of their generations, but for a kept
+ * answer, which may show an older one than those ahead of it: it then
+ * waits for them, never sent early, at worst a sync or two late.  Once
+ * a sync has failed nothing more will be: every other answer held gets
+ * 503 disk_failed, and the loop stops once they have gone out
+ * (docs/design.md §5), so that glossd exits and SQLite recovers what
+ * reached the disk when it starts again.
  */
 static void
 http_send_durable(struct http_server *srv, int wait)
