@@ -740,7 +740,7 @@ test_syncer(void **state)
 	struct pollfd	 pfd;
 	const char	*errstr = NULL;
 	uint64_t	 durable;
-	char		 rid[32];
+	char		 rid[32], wal[PATH_MAX];
 	int		 i;
 
 	tmpdb_make(&t);
@@ -781,6 +781,22 @@ test_syncer(void **state)
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
 	assert_int_equal(store_count(s), 6);
+
+	/* No WAL to open: no syncer, and SQLite syncs each COMMIT again. */
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	assert_int_equal(unlink(wal), 0);
+	assert_int_equal(store_syncer(s), -1);
+	assert_int_equal(synchronous(s), 2);
+	assert_int_equal(store_sync_fd(s), -1);
+	store_group(s, 1);
+	add_record(s, c->curator, "synced-by-sqlite");
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_durable(s, 0, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+	store_close(s);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 7);
 	store_close(s);
 	tmpdb_remove(&t);
 
