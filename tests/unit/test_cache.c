@@ -128,6 +128,20 @@ test_not_kept(void **state)
 	cache_free(c);
 }
 
+/* Keep in as the answer for n URIs, prefix/0 to prefix/n-1. */
+static void
+put_many(struct cache *c, const char *prefix, size_t n,
+    const struct http_response *in)
+{
+	char	key[32], etag[HTTP_ETAG_LEN];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "%s/%zu", prefix, i);
+		cache_put(c, key, 1, in, etag);
+	}
+}
+
 /* All kept answers together stay under 32 MiB. */
 static void
 test_total_bound(void **state)
@@ -142,10 +156,7 @@ test_total_bound(void **state)
 	for (i = 0; i < 256 * 1024; i++)
 		buf_putc(&in.body, 'y');
 	http_response_init(&out);
-	for (i = 0; i < 512; i++) {
-		snprintf(key, sizeof key, "/k/%zu", i);
-		cache_put(c, key, 1, &in, etag);
-	}
+	put_many(c, "/k", 512, &in);
 	for (i = 0; i < 512; i++) {
 		snprintf(key, sizeof key, "/k/%zu", i);
 		kept += cache_get(c, key, 1, 1, &out, etag) == 0;
@@ -274,10 +285,7 @@ test_file_bound(void **state)
 
 	answer_of(&in, FILE_MIN, 3);
 	http_response_init(&out);
-	for (i = 0; i < 200; i++) {
-		snprintf(key, sizeof key, "/f/%zu", i);
-		cache_put(c, key, 1, &in, etag);
-	}
+	put_many(c, "/f", 200, &in);
 	for (i = 0; i < 200; i++) {
 		snprintf(key, sizeof key, "/f/%zu", i);
 		if (cache_get(c, key, 1, 1, &out, etag) == -1)

@@ -724,6 +724,31 @@ synchronous(struct store *s)
 	return mode;
 }
 
+/* No syncer: SQLite syncs each COMMIT, so every one is durable. */
+static void
+assert_sqlite_syncs(struct store *s)
+{
+	uint64_t	durable;
+
+	assert_int_equal(synchronous(s), 2);
+	assert_int_equal(store_sync_fd(s), -1);
+	assert_int_equal(store_durable(s, 0, &durable), 0);
+	assert_int_equal(durable, store_generation(s));
+}
+
+/* s closed and opened again on path, holding count statements. */
+static struct store *
+reopened(struct store *s, const char *path, int64_t count)
+{
+	const char	*errstr = NULL;
+
+	store_close(s);
+	s = store_open(path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), count);
+	return s;
+}
+
 /*
  * With the syncer, the loop's connection commits without syncing and a
  * thread syncs the WAL: store_durable catches up with every generation
@@ -746,10 +771,7 @@ test_syncer(void **state)
 	tmpdb_make(&t);
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
-	assert_int_equal(synchronous(s), 2);
-	assert_int_equal(store_sync_fd(s), -1);
-	assert_int_equal(store_durable(s, 0, &durable), 0);
-	assert_int_equal(durable, store_generation(s));
+	assert_sqlite_syncs(s);
 
 	assert_int_equal(store_syncer(s), 0);
 	assert_int_equal(synchronous(s), 1);
@@ -773,31 +795,18 @@ test_syncer(void **state)
 	add_record(s, c->curator, "synced-last");
 	assert_int_equal(store_commit(s), STORE_OK);
 	store_syncer_stop(s);
-	assert_int_equal(synchronous(s), 2);
-	assert_int_equal(store_sync_fd(s), -1);
-	assert_int_equal(store_durable(s, 0, &durable), 0);
-	assert_int_equal(durable, store_generation(s));
-	store_close(s);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 6);
+	assert_sqlite_syncs(s);
+	s = reopened(s, t.path, 6);
 
 	/* No WAL to open: no syncer, and SQLite syncs each COMMIT again. */
 	snprintf(wal, sizeof wal, "%s-wal", t.path);
 	assert_int_equal(unlink(wal), 0);
 	assert_int_equal(store_syncer(s), -1);
-	assert_int_equal(synchronous(s), 2);
-	assert_int_equal(store_sync_fd(s), -1);
 	store_group(s, 1);
 	add_record(s, c->curator, "synced-by-sqlite");
 	assert_int_equal(store_commit(s), STORE_OK);
-	assert_int_equal(store_durable(s, 0, &durable), 0);
-	assert_int_equal(durable, store_generation(s));
-	store_close(s);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 7);
-	store_close(s);
+	assert_sqlite_syncs(s);
+	store_close(reopened(s, t.path, 7));
 	tmpdb_remove(&t);
 
 	/* In memory there is nothing to sync. */
