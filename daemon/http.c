@@ -545,7 +545,7 @@ http_cached(struct glossd *gd, const struct http_route *r,
 	uint64_t	newest = store_generation(gd->store), oldest;
 	char		etag[HTTP_ETAG_LEN];
 
-	if (store_durable(gd->store, 0, &oldest) == -1 || oldest > newest)
+	if (store_durable(gd->store, 0, &oldest) == -1)
 		oldest = newest;
 	if (cache_get(gd->cache, req->target, oldest, newest, resp,
 	    etag) == -1) {

@@ -7,8 +7,8 @@
  * the conversation around them), store_mod.c (moderation),
  * store_links.c (follow-up links and their reviews), store_ckpt.c
  * (WAL checkpoints on a thread) and store_sync.c (commits synced on a
- * thread).  All SQL stays in store.c's one table,
- * prepared once; every file steps it through the same helpers.
+ * thread).  All SQL stays in store.c's one table, prepared once; every
+ * file steps it through the same helpers.
  */
 
 #ifndef STORE_INT_H

@@ -82,8 +82,7 @@ store_sync_main(void *arg)
 			log_warnx("store: syncer: fdatasync: %s",
 			    strerror(error));
 			atomic_store(&sy->store->sync_error, error);
-		}
-		else
+		} else
 			sy->durable = target;
 		pthread_cond_broadcast(&sy->synced);
 		if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)

@@ -230,10 +230,8 @@ rm -f "$T/gate" "$T/gate.waiting"
 wait "$gated"
 same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
 expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
-contains_url() {
-	curl -s "$1" | grep -q "$2"
-}
-expect 0 "and so does the listing" contains_url "$L" "Held at the gate."
+curl -s -o "$T/kept.after" "$L"
+contains "$T/kept.after" "Held at the gate." "and so does the listing"
 n=$(statements)
 : > "$T/disk-fails"
 post_raw "$T/d.body"
