@@ -736,17 +736,25 @@ assert_sqlite_syncs(struct store *s)
 	assert_int_equal(durable, store_generation(s));
 }
 
-/* s closed and opened again on path, holding count statements. */
+/* The store on path, opened, holding count statements. */
 static struct store *
-reopened(struct store *s, const char *path, int64_t count)
+opened(const char *path, int64_t count)
 {
+	struct store	*s;
 	const char	*errstr = NULL;
 
-	store_close(s);
 	s = store_open(path, &errstr);
 	assert_non_null(s);
 	assert_int_equal(store_count(s), count);
 	return s;
+}
+
+/* s closed and opened again on path, holding count statements. */
+static struct store *
+reopened(struct store *s, const char *path, int64_t count)
+{
+	store_close(s);
+	return opened(path, count);
 }
 
 /*
@@ -906,10 +914,7 @@ test_syncer_fails(void **state)
 	close(p[1]);
 
 	/* Recovery has what reached the WAL: here, both records. */
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 2);
-	store_close(s);
+	store_close(opened(t.path, 2));
 	tmpdb_remove(&t);
 }
 
