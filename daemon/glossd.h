@@ -221,7 +221,8 @@ struct store_key {
 /*
  * The search index takes annotations this many at once (0008): few
  * enough that the batch's pause, which every request behind it waits
- * out, stays under a millisecond (docs/design.md §8, 50).
+ * out, stays under a millisecond (docs/design.md §8, 50), and the merge
+ * that comes with it (0011) a few (55).
  */
 #define STORE_SEARCH_BATCH	32
 struct store_search {

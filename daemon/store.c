@@ -221,6 +221,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "INSERT INTO annotations_fts (rowid, text, titles) "
 	    "SELECT seq, text, titles FROM annotations_fts_source "
 	    "WHERE seq IN (SELECT seq FROM search_pending)",
+	/*
+	 * A page of merging (0011) for every KiB of text and links in the
+	 * batch; FTS5 merges only levels of 4 segments or more, so often
+	 * nothing.  SEARCH search_pending, then annotations by seq.
+	 */
+	[SQL_SEARCH_MERGE] =
+	    "INSERT INTO annotations_fts (annotations_fts, rank) "
+	    "SELECT 'merge', 1 + CAST(total(length(text) + "
+	    "coalesce(length(links), 0)) / 1024 AS INTEGER) FROM annotations "
+	    "WHERE seq IN (SELECT seq FROM search_pending)",
 	[SQL_SEARCH_INDEXED] =
 	    "DELETE FROM search_pending",
 	[SQL_REVISION_INSERT] =
@@ -955,13 +965,17 @@ store_search_pending(struct store *s, int64_t *n)
 	return rc;
 }
 
-/* Index every annotation waiting, in the open transaction. */
+/*
+ * Index every annotation waiting, and merge the index as much as that
+ * calls for (0011), in the open transaction.
+ */
 static enum store_rc
 store_search_index(struct store *s)
 {
 	enum store_rc	rc;
 
-	if ((rc = store_run(s, SQL_SEARCH_INDEX)) != STORE_OK)
+	if ((rc = store_run(s, SQL_SEARCH_INDEX)) != STORE_OK ||
+	    (rc = store_run(s, SQL_SEARCH_MERGE)) != STORE_OK)
 		return rc;
 	return store_run(s, SQL_SEARCH_INDEXED);
 }

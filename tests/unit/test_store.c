@@ -4397,6 +4397,51 @@ test_search_batches(void **state)
 	tmpdb_remove(&t);
 }
 
+#define SEGMENTS	"SELECT count(DISTINCT segid) FROM annotations_fts_idx"
+#define AUTOMERGE	"SELECT v FROM annotations_fts_config " \
+			"WHERE k = 'automerge'"
+
+/*
+ * Migration 0011: FTS5 merges nothing by itself; each batch's commit
+ * merges the index as far as its text calls for, which keeps the
+ * segments about as few as FTS5's own merging did: 3 after 60 batches
+ * here.  Without it they are 15, a segment per batch up to FTS5's
+ * crisis merge at 16.
+ */
+static void
+test_search_merge(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store_placement	 pl = WHOLE;
+	struct found		 f;
+	char			 text[128], created[32];
+	int			 i;
+
+	tmpdb_make(&t);
+	reopen(c, t.path);
+	assert_int_equal(raw_int(t.path, AUTOMERGE), 0);
+	add_record(c->store, c->curator, "rec");
+	store_group(c->store, 1);
+	for (i = 0; i < 60 * STORE_SEARCH_BATCH; i++) {
+		snprintf(text, sizeof text, "beluga%d orca%d krill%d seal",
+		    i, i * 7 % 1999, i % 97);
+		snprintf(created, sizeof created, "2026-03-%02dT%02d:%02d:00Z",
+		    1 + i / 1440, i / 60 % 24, i % 60);
+		must_append(c, c->curator, conv_annotation(c->curator, "rec",
+		    created, text, NULL), &pl);
+		if ((i + 1) % STORE_SEARCH_BATCH == 0)
+			assert_int_equal(store_commit(c->store), STORE_OK);
+	}
+	store_group(c->store, 0);
+	assert_int_equal(raw_int(t.path, PENDING), 0);
+	assert_in_range(raw_int(t.path, SEGMENTS), 1, 6);
+	assert_int_equal(raw_int(t.path, INDEXED("seal")),
+	    60 * STORE_SEARCH_BATCH);
+	assert_int_equal(search(c, "beluga1919", NULL, NULL, 10, 0, &f), 1);
+	tmpdb_remove(&t);
+}
+
 /*
  * A group whose COMMIT cannot reach the disk (its fsync fails) keeps
  * none of its appends and all that was committed before it; the store
@@ -4850,6 +4895,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conv_search, setup,
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_search_batches, setup,
+		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_search_merge, setup,
 		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_deadline, setup,
 		    teardown_mod),

@@ -1,0 +1,15 @@
+-- 0011_search_merge.sql: the search index is merged a little with every
+-- batch, not by FTS5 in large steps now and then.
+--
+-- Why: FTS5 merges its segments as it writes new ones (automerge), in
+-- units of 64 leaf pages times the number of levels of the index: once
+-- every few batches (0008), the commit that indexed a batch also merged
+-- hundreds of pages and held the event loop for 3 to 35 ms, every
+-- request behind it waiting; most of the POST p99 at half the peak rate
+-- with the disk out of it (bench/README.md).  With automerge off, the
+-- commit that indexes a batch asks FTS5 for a merge of its own
+-- ('merge', SQL_SEARCH_MERGE in store.c), sized by the text the batch
+-- indexed: about as much merging as automerge did in all, in steps of a
+-- few milliseconds at most.  FTS5's crisis merge (16 segments on one
+-- level) still bounds the index if a batch's merge ever falls behind.
+INSERT INTO annotations_fts (annotations_fts, rank) VALUES ('automerge', 0);
