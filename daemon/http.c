@@ -883,19 +883,20 @@ http_release(struct http_held *h, enum store_rc rc)
 }
 
 /*
- * Send every answer whose generation is on disk, from the first held.
- * Answers are held in the order of their generations, but for a kept
- * answer, which may show an older one than those ahead of it: it then
- * waits for them, never sent early, at worst a sync or two late.  Once
- * a sync has failed nothing more will be: every other answer held gets
- * 503 disk_failed, and the loop stops once they have gone out
- * (docs/design.md §5), so that glossd exits and SQLite recovers what
- * reached the disk when it starts again.
+ * Send every answer whose generation is on disk.  Answers are held in
+ * the order of their generations but for kept answers, which may show
+ * an older one than those ahead of them, so the whole list is looked
+ * through: a kept answer goes out with the sync that has its generation,
+ * not with those of the answers ahead of it.  Once a sync has failed
+ * nothing more will be: every other answer held gets 503 disk_failed,
+ * and the loop stops once they have gone out (docs/design.md §5), so
+ * that glossd exits and SQLite recovers what reached the disk when it
+ * starts again.
  */
 static void
 http_send_durable(struct http_server *srv, int wait)
 {
-	struct http_held	*h;
+	struct http_held	*h, *next;
 	uint64_t		 durable;
 	int			 failed;
 
@@ -905,8 +906,10 @@ http_send_durable(struct http_server *srv, int wait)
 		srv->gd->disk_failed = 1;
 		event_base_loopexit(srv->base, &http_drain);
 	}
-	while ((h = TAILQ_FIRST(&srv->syncing)) != NULL &&
-	    (h->generation <= durable || failed)) {
+	for (h = TAILQ_FIRST(&srv->syncing); h != NULL; h = next) {
+		next = TAILQ_NEXT(h, entry);
+		if (h->generation > durable && !failed)
+			continue;
 		TAILQ_REMOVE(&srv->syncing, h, entry);
 		http_release(h, h->generation <= durable ? STORE_OK :
 		    STORE_DISK);

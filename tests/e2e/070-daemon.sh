@@ -192,22 +192,29 @@ expect 0 "a post before the disk fails" \
     "$GLOSS" critique "$RID" --at 1:10:00 -m "Before the disk failed."
 before=$(cat "$T/out")
 
+# post_gated NAME TEXT: sign an annotation of TEXT and POST it in the
+# background; NAME.code gets its status, $gated is the curl, $gid its id.
+post_gated() {
+	canonical_annotation "$(tail -n 1 "$T/d.pub")" "$(now_utc)" "$2" \
+	    > "$T/$1.json"
+	sign_minisign "$T/$1.json" "$T/d.key"
+	wire "$T/$1.json" > "$T/$1.body"
+	gid=$(sha256sum "$T/$1.json" | cut -d' ' -f1)
+	curl -s --max-time 60 -o "$T/$1.out" -w '%{http_code}' \
+	    -H 'Content-Type: application/json' \
+	    --data-binary @"$T/$1.body" "$SERVER/v1/statements" \
+	    > "$T/$1.code" &
+	gated=$!
+}
+
 # A sync held at the gate (failsync.c): the commit is written, but
 # neither its 201 nor a read of it goes out before the sync is done.  A
 # kept answer (cache.c) of what the disk already has goes out meanwhile.
 L="$SERVER/v1/records/$RID/annotations?limit=100"
 curl -s -o "$T/kept.before" "$L"
-canonical_annotation "$(tail -n 1 "$T/d.pub")" "$(now_utc)" \
-    "Held at the gate." > "$T/g.json"
-sign_minisign "$T/g.json" "$T/d.key"
-wire "$T/g.json" > "$T/g.body"
-gid=$(sha256sum "$T/g.json" | cut -d' ' -f1)
 mkfifo "$T/gate"
 exec 3<>"$T/gate"	# held open, so the syncer's open of it returns
-curl -s --max-time 60 -o "$T/g.out" -w '%{http_code}' \
-    -H 'Content-Type: application/json' --data-binary @"$T/g.body" \
-    "$SERVER/v1/statements" > "$T/g.code" &
-gated=$!
+post_gated g "Held at the gate."
 wait_for "$daemon_pid" "$T/gate.waiting" ||
     not_ok "the syncer reaches the gate"
 expect 28 "a read of the statement waits for the sync (no answer in 2 s)" \
@@ -232,6 +239,79 @@ same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
 expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
 curl -s -o "$T/kept.after" "$L"
 contains "$T/kept.after" "Held at the gate." "and so does the listing"
+
+# A kept answer held behind a newer one goes out with the sync of its
+# own generation.  The gate holds the sync of post a; a listing asked
+# for the first time meanwhile is kept at a's generation and held for
+# that sync.  Post b waits in the open group (the syncer is busy) until
+# a read commits it: the listing is asked again until one of these reads
+# has committed b, and that one, the kept answer, is then held behind
+# b's 201.  SQLite's count of commits (the WAL index header's iChange,
+# offset 8 of the -shm file) tells when b is committed.  The sync of a
+# must send every listing, and not b's 201.
+commits() { od -An -tu4 -j8 -N4 "$T/gloss.db-shm" | tr -d ' '; }
+# gone PID: whether PID exits within 10 s.
+gone() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+}
+L="$SERVER/v1/records/$RID/annotations?limit=99"
+mkfifo "$T/gate"
+exec 3<>"$T/gate"
+post_gated a "Synced first."
+sent=$gated
+wait_for "$daemon_pid" "$T/gate.waiting" ||
+    not_ok "the sync of a reaches the gate"
+curl -s --max-time 60 -o "$T/first.out" "$L" &
+sent="$sent $!"
+n0=$(commits)
+post_gated b "Synced second."
+n=0
+while [ "$(commits)" = "$n0" ] && [ $n -lt 100 ]; do
+	n=$((n + 1))
+	curl -s --max-time 60 -o "$T/again.$n" "$L" &
+	sent="$sent $!"
+	i=0
+	while [ "$(commits)" = "$n0" ] && [ $i -lt 10 ]; do
+		i=$((i + 1))
+		sleep 0.02
+	done
+done
+[ "$(commits)" != "$n0" ] || not_ok "a read of the listing commits b"
+rm -f "$T/gate.waiting"
+printf x >&3
+wait_for "$daemon_pid" "$T/gate.waiting" ||
+    not_ok "the sync of b reaches the gate"
+for pid in $sent; do
+	gone "$pid" || break
+done
+if gone "$pid"; then
+	ok "the sync of a sends a's 201 and the listing, kept or not"
+else
+	not_ok "the sync of a sends a's 201 and the listing, kept or not"
+fi
+same "$(cat "$T/a.code")" 201 "a is answered 201"
+contains "$T/again.$n" "Synced first." "the kept listing shows a"
+lacks "$T/again.$n" "Synced second." "but not b"
+if cmp -s "$T/first.out" "$T/again.$n"; then
+	ok "the same bytes as the first time"
+else
+	not_ok "the same bytes as the first time"
+fi
+if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/b.code" ]; then
+	ok "b's 201 waits for its own sync"
+else
+	not_ok "b's 201 waits for its own sync" "$(cat "$T/b.code")"
+fi
+printf x >&3
+exec 3>&-
+rm -f "$T/gate" "$T/gate.waiting"
+wait "$gated"
+same "$(cat "$T/b.code")" 201 "the sync of b done, b is answered 201"
 n=$(statements)
 : > "$T/disk-fails"
 post_raw "$T/d.body"
