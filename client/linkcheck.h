@@ -9,6 +9,8 @@
 #ifndef LINKCHECK_H
 #define LINKCHECK_H
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,5 +48,6 @@ int		 linkcheck_run(struct linkcheck_link *, size_t,
 		     const struct linkcheck_options *, const char **);
 void		 linkcheck_clear(struct linkcheck_link *);
 const char	*linkcheck_verdict_name(enum linkcheck_verdict);
+int		 linkcheck_private(const struct sockaddr *);
 
 #endif /* LINKCHECK_H */
