@@ -206,6 +206,25 @@ post_gated() {
 	    > "$T/$1.code" &
 	gated=$!
 }
+# waiting NAME TEXT: the POST of post_gated NAME has no answer yet.
+waiting() {
+	if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/$1.code" ]; then
+		ok "$2"
+	else
+		not_ok "$2" "$(cat "$T/$1.code")"
+	fi
+}
+# same_bytes A B TEXT: files A and B hold the same bytes.
+same_bytes() {
+	if cmp -s "$1" "$2"; then ok "$3"; else not_ok "$3"; fi
+}
+# open_gate: let every sync through from now on, and wait for the POST.
+open_gate() {
+	printf x >&3
+	exec 3>&-
+	rm -f "$T/gate" "$T/gate.waiting"
+	wait "$gated"
+}
 
 # A sync held at the gate (failsync.c): the commit is written, but
 # neither its 201 nor a read of it goes out before the sync is done.  A
@@ -221,20 +240,10 @@ expect 28 "a read of the statement waits for the sync (no answer in 2 s)" \
     curl -s --max-time 2 "$SERVER/v1/statements/$gid"
 expect 0 "a kept listing the disk has is answered meanwhile" \
     curl -sf --max-time 2 -o "$T/kept.during" "$L"
-if cmp -s "$T/kept.before" "$T/kept.during"; then
-	ok "as it was, without the statement"
-else
-	not_ok "as it was, without the statement"
-fi
-if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/g.code" ]; then
-	ok "and so does the POST's 201"
-else
-	not_ok "and so does the POST's 201" "$(cat "$T/g.code")"
-fi
-printf x >&3
-exec 3>&-
-rm -f "$T/gate" "$T/gate.waiting"
-wait "$gated"
+same_bytes "$T/kept.before" "$T/kept.during" \
+    "as it was, without the statement"
+waiting g "and so does the POST's 201"
+open_gate
 same "$(cat "$T/g.code")" 201 "the sync done, the POST is answered 201"
 expect 0 "and the read finds it" curl -sf "$SERVER/v1/statements/$gid"
 curl -s -o "$T/kept.after" "$L"
@@ -297,20 +306,9 @@ fi
 same "$(cat "$T/a.code")" 201 "a is answered 201"
 contains "$T/again.$n" "Synced first." "the kept listing shows a"
 lacks "$T/again.$n" "Synced second." "but not b"
-if cmp -s "$T/first.out" "$T/again.$n"; then
-	ok "the same bytes as the first time"
-else
-	not_ok "the same bytes as the first time"
-fi
-if kill -0 "$gated" 2>/dev/null && [ ! -s "$T/b.code" ]; then
-	ok "b's 201 waits for its own sync"
-else
-	not_ok "b's 201 waits for its own sync" "$(cat "$T/b.code")"
-fi
-printf x >&3
-exec 3>&-
-rm -f "$T/gate" "$T/gate.waiting"
-wait "$gated"
+same_bytes "$T/first.out" "$T/again.$n" "the same bytes as the first time"
+waiting b "b's 201 waits for its own sync"
+open_gate
 same "$(cat "$T/b.code")" 201 "the sync of b done, b is answered 201"
 n=$(statements)
 : > "$T/disk-fails"

@@ -39,76 +39,90 @@ private(const char *text)
 	return linkcheck_private((struct sockaddr *)&sin6);
 }
 
-static const char *const private_v4[] = {
-	"0.0.0.0", "0.255.255.255", "10.0.0.0", "10.255.255.255",
-	"127.0.0.1", "100.64.0.0", "100.127.255.255", "169.254.169.254",
-	"172.16.0.0", "172.31.255.255", "192.0.0.0", "192.0.0.255",
-	"192.168.0.1", "192.168.255.255", "198.18.0.0", "198.19.255.255",
-	"224.0.0.1", "239.255.255.255", "240.0.0.0", "255.255.255.255",
+struct addr_case {
+	const char	*text;
+	int		 private;
 };
 
-/* Just past each block's edges. */
-static const char *const public_v4[] = {
-	"1.0.0.0", "9.255.255.255", "11.0.0.0", "126.255.255.255",
-	"128.0.0.0", "100.63.255.255", "100.128.0.0", "169.253.255.255",
-	"169.255.0.0", "172.15.255.255", "172.32.0.0", "191.255.255.255",
-	"192.0.1.0", "192.167.255.255", "192.169.0.0", "198.17.255.255",
-	"198.20.0.0", "223.255.255.255", "93.184.215.14",
-};
+#define CHECK(cases)	check(cases, sizeof cases / sizeof cases[0])
 
 static void
-test_v4(void **state)
+check(const struct addr_case *c, size_t n)
 {
 	size_t	i;
 
+	for (i = 0; i < n; i++)
+		if (private(c[i].text) != c[i].private)
+			fail_msg("%s should be %s", c[i].text,
+			    c[i].private ? "private" : "public");
+}
+
+/* Each block's edges, and the addresses just past them. */
+static void
+test_v4(void **state)
+{
+	static const struct addr_case	cases[] = {
+		{ "0.0.0.0", 1 }, { "0.255.255.255", 1 }, { "1.0.0.0", 0 },
+		{ "9.255.255.255", 0 }, { "10.0.0.0", 1 },
+		{ "10.255.255.255", 1 }, { "11.0.0.0", 0 },
+		{ "126.255.255.255", 0 }, { "127.0.0.1", 1 },
+		{ "128.0.0.0", 0 }, { "100.63.255.255", 0 },
+		{ "100.64.0.0", 1 }, { "100.127.255.255", 1 },
+		{ "100.128.0.0", 0 }, { "169.253.255.255", 0 },
+		{ "169.254.169.254", 1 }, { "169.255.0.0", 0 },
+		{ "172.15.255.255", 0 }, { "172.16.0.0", 1 },
+		{ "172.31.255.255", 1 }, { "172.32.0.0", 0 },
+		{ "191.255.255.255", 0 }, { "192.0.0.0", 1 },
+		{ "192.0.0.255", 1 }, { "192.0.1.0", 0 },
+		{ "192.167.255.255", 0 }, { "192.168.0.1", 1 },
+		{ "192.168.255.255", 1 }, { "192.169.0.0", 0 },
+		{ "198.17.255.255", 0 }, { "198.18.0.0", 1 },
+		{ "198.19.255.255", 1 }, { "198.20.0.0", 0 },
+		{ "223.255.255.255", 0 }, { "224.0.0.1", 1 },
+		{ "239.255.255.255", 1 }, { "240.0.0.0", 1 },
+		{ "255.255.255.255", 1 }, { "93.184.215.14", 0 },
+	};
+
 	(void)state;
-	for (i = 0; i < sizeof private_v4 / sizeof private_v4[0]; i++)
-		if (!private(private_v4[i]))
-			fail_msg("%s should be private", private_v4[i]);
-	for (i = 0; i < sizeof public_v4 / sizeof public_v4[0]; i++)
-		if (private(public_v4[i]))
-			fail_msg("%s should be public", public_v4[i]);
+	CHECK(cases);
 }
 
 static void
 test_v6(void **state)
 {
+	static const struct addr_case	cases[] = {
+		{ "::", 1 }, { "::1", 1 }, { "fe7f:ffff::1", 0 },
+		{ "fe80::1", 1 }, { "febf:ffff::1", 1 },
+		{ "fec0::1", 1 },			/* site-local */
+		{ "fbff:ffff::1", 0 }, { "fc00::1", 1 }, { "fdff:ffff::1", 1 },
+		{ "ff02::1", 1 }, { "2606:4700::1111", 0 },
+		{ "2001:db8::1", 0 },
+	};
+
 	(void)state;
-	assert_true(private("::"));
-	assert_true(private("::1"));
-	assert_true(private("fe80::1"));
-	assert_true(private("febf:ffff::1"));
-	assert_true(private("fec0::1"));		/* site-local */
-	assert_true(private("fc00::1"));
-	assert_true(private("fdff:ffff::1"));
-	assert_true(private("ff02::1"));
-	assert_false(private("fe7f:ffff::1"));
-	assert_false(private("fbff:ffff::1"));
-	assert_false(private("2606:4700::1111"));
-	assert_false(private("2001:db8::1"));
+	CHECK(cases);
 }
 
 /* An IPv4 address inside an IPv6 one is judged as itself. */
 static void
 test_v4_in_v6(void **state)
 {
+	static const struct addr_case	cases[] = {
+		{ "::ffff:127.0.0.1", 1 }, { "::ffff:169.254.169.254", 1 },
+		{ "::ffff:93.184.215.14", 0 },
+		{ "::10.0.0.1", 1 }, { "::93.184.215.14", 0 },	/* compatible */
+		{ "64:ff9b::10.1.2.3", 1 }, { "64:ff9b::192.168.1.1", 1 },
+		{ "64:ff9b::127.0.0.1", 1 }, { "64:ff9b::93.184.215.14", 0 },
+		{ "64:ff9a::10.1.2.3", 0 },
+		{ "64:ff9b:1::5db8:d70e", 1 },		/* NAT64, local use */
+		{ "64:ff9b:1:ffff::1", 1 }, { "64:ff9b:2::1", 0 },
+		{ "2002:a00:1::1", 1 },			/* 6to4 of 10.0.0.1 */
+		{ "2002:c0a8:101::1", 1 },		/* of 192.168.1.1 */
+		{ "2002:5db8:d70e::1", 0 },		/* of 93.184.215.14 */
+	};
+
 	(void)state;
-	assert_true(private("::ffff:127.0.0.1"));
-	assert_true(private("::ffff:169.254.169.254"));
-	assert_false(private("::ffff:93.184.215.14"));
-	assert_true(private("::10.0.0.1"));		/* compatible */
-	assert_false(private("::93.184.215.14"));
-	assert_true(private("64:ff9b::10.1.2.3"));	/* NAT64 */
-	assert_true(private("64:ff9b::192.168.1.1"));
-	assert_true(private("64:ff9b::127.0.0.1"));
-	assert_false(private("64:ff9b::93.184.215.14"));
-	assert_false(private("64:ff9a::10.1.2.3"));
-	assert_true(private("64:ff9b:1::5db8:d70e"));	/* local-use */
-	assert_true(private("64:ff9b:1:ffff::1"));
-	assert_false(private("64:ff9b:2::1"));
-	assert_true(private("2002:a00:1::1"));		/* 6to4 of 10.0.0.1 */
-	assert_true(private("2002:c0a8:101::1"));	/* of 192.168.1.1 */
-	assert_false(private("2002:5db8:d70e::1"));	/* of 93.184.215.14 */
+	CHECK(cases);
 }
 
 /* Neither IPv4 nor IPv6: nothing to connect to, so never asked. */
