@@ -38,6 +38,7 @@
 #include "glossd.h"
 #include "store_int.h"		/* store_ckpt_due; s->db for a PRAGMA */
 #include "fixtures.h"
+#include "faultsys.h"
 #include "faultvfs.h"
 
 #define MAX_SEEN	32
@@ -625,12 +626,28 @@ test_ckpt_steps(void **state)
 	}
 }
 
+/* How many descriptors this process has open. */
+static int
+open_fds(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	assert_non_null(d = opendir("/proc/self/fd"));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d);
+	closedir(d);
+	return n;
+}
+
 /*
  * With the checkpointer, the loop's connection leaves the WAL to a
  * thread, woken each time the WAL has grown by a step (the database file
  * grows only when that thread has copied it), and copies it itself from
  * the hard bound, so the WAL never grows much past it; nothing is lost
- * either way.
+ * either way.  Without a thread to be had, SQLite checkpoints as it
+ * always does.
  */
 static void
 test_checkpointer(void **state)
@@ -642,7 +659,7 @@ test_checkpointer(void **state)
 	const char	*errstr = NULL;
 	char		 wal[160], rid[32];
 	off_t		 before, most = 0;
-	int		 i;
+	int		 i, fds;
 
 	tmpdb_make(&t);
 	snprintf(wal, sizeof wal, "%s-wal", t.path);
@@ -696,10 +713,29 @@ test_checkpointer(void **state)
 	assert_true(most <= 32 + 80 * (4096 + 24));
 	assert_int_equal(store_count(s), 60);
 	store_close(s);			/* stops the thread itself */
+	fds = open_fds();
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
 	assert_int_equal(store_count(s), 60);
+
+	/*
+	 * No thread to be had: no checkpointer, and SQLite copies the WAL
+	 * itself from 1000 frames, as before.  The connection it had opened
+	 * is closed, though SQLite keeps its descriptor on the database
+	 * until the store's own is closed (it holds locks on the file).
+	 */
+	faultsys_fail(FAULTSYS_THREAD, 0);
+	assert_int_equal(store_checkpointer(s, 8, 40), -1);
+	faultsys_clear();
+	before = file_size(t.path);
+	for (; file_size(t.path) == before && i < 400; i++) {
+		snprintf(rid, sizeof rid, "ckpt-%d", i);
+		add_record(s, c->curator, rid);
+	}
+	assert_true(file_size(t.path) > before);
+	assert_true(WAL_FRAMES(wal) >= 1000 && WAL_FRAMES(wal) <= 1000 + 16);
 	store_close(s);
+	assert_int_equal(open_fds(), fds);
 	tmpdb_remove(&t);
 
 	/* In memory there is nothing to copy. */
@@ -761,8 +797,9 @@ reopened(struct store *s, const char *path, int64_t count)
  * With the syncer, the loop's connection commits without syncing and a
  * thread syncs the WAL: store_durable catches up with every generation
  * committed, saying so on its descriptor, and stopping it gives SQLite
- * its syncs back.  Without it (or in memory) every commit is durable
- * when it returns.
+ * its syncs back.  Without it (no WAL, thread or pipe to be had, or in
+ * memory) every commit is durable when it returns, and nothing of the
+ * attempt is left open.
  */
 static void
 test_syncer(void **state)
@@ -774,7 +811,7 @@ test_syncer(void **state)
 	const char	*errstr = NULL;
 	uint64_t	 durable;
 	char		 rid[32], wal[PATH_MAX];
-	int		 i;
+	int		 i, fds;
 
 	tmpdb_make(&t);
 	s = store_open(t.path, &errstr);
@@ -814,7 +851,22 @@ test_syncer(void **state)
 	add_record(s, c->curator, "synced-by-sqlite");
 	assert_int_equal(store_commit(s), STORE_OK);
 	assert_sqlite_syncs(s);
-	store_close(reopened(s, t.path, 7));
+	s = reopened(s, t.path, 7);
+
+	/* No thread, or no pipe, to be had: the same. */
+	for (i = FAULTSYS_THREAD; i <= FAULTSYS_PIPE; i++) {
+		fds = open_fds();
+		faultsys_fail(i, 0);
+		assert_int_equal(store_syncer(s), -1);
+		faultsys_clear();
+		assert_int_equal(open_fds(), fds);
+		store_group(s, 1);
+		snprintf(rid, sizeof rid, "no-syncer-%d", i);
+		add_record(s, c->curator, rid);
+		assert_int_equal(store_commit(s), STORE_OK);
+		assert_sqlite_syncs(s);
+	}
+	store_close(reopened(s, t.path, 9));
 	tmpdb_remove(&t);
 
 	/* In memory there is nothing to sync. */

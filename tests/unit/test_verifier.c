@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "glossd.h"
+#include "faultsys.h"
 #include "fixtures.h"
 
 #define NJOBS	64
@@ -138,6 +139,35 @@ test_verdicts(void **state)
 	check_all(&a);
 }
 
+/*
+ * Short of threads, a verifier runs with those it could start, and
+ * with none, or no pipe to wake the loop, there is no verifier: the
+ * loop checks signatures itself (http.c).
+ */
+static void
+test_short_of_threads(void **state)
+{
+	struct answers	 a;
+	struct job	 jobs[NJOBS];
+	struct verifier	*v;
+
+	faultsys_fail(FAULTSYS_THREAD, 1);
+	v = submit_all(&a, jobs, 3);
+	faultsys_clear();
+	event_base_dispatch(a.base);
+	verifier_free(v);
+	check_all(&a);
+
+	a.base = event_base_new();
+	faultsys_fail(FAULTSYS_THREAD, 0);
+	assert_null(verifier_new(a.base, 2));
+	faultsys_clear();
+	faultsys_fail(FAULTSYS_PIPE, 0);
+	assert_null(verifier_new(a.base, 2));
+	faultsys_clear();
+	event_base_free(a.base);
+}
+
 /* Freeing a verifier answers what it still holds, once each. */
 static void
 test_free_answers_all(void **state)
@@ -154,6 +184,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_short_of_threads),
 		cmocka_unit_test(test_free_answers_all),
 	};
 
