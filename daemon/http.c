@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -611,21 +610,6 @@ http_method_of(struct evhttp_request *ev)
 	}
 }
 
-static void
-http_nodelay(struct evhttp_request *ev)
-{
-	struct evhttp_connection	*evcon;
-	struct bufferevent		*bev;
-	evutil_socket_t			 fd;
-	int				 one = 1;
-
-	if ((evcon = evhttp_request_get_connection(ev)) == NULL ||
-	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
-	    (fd = bufferevent_getfd(bev)) == -1)
-		return;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
 /*
  * The client's address: the peer's, or with a trusted proxy in front the
  * last address its X-Forwarded-For names (the one the proxy saw).
@@ -1085,7 +1069,6 @@ http_request_cb(struct evhttp_request *ev, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof req);
 	http_response_init(&resp);
-	http_nodelay(ev);
 	if (http_read_request(srv, ev, &req, &resp) == 0 &&
 	    http_read_allowed(srv->gd, &req, &resp)) {
 		if (req.method != HTTP_POST) {
@@ -1130,6 +1113,7 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof ss;
 	evutil_socket_t		 fd;
+	int			 one = 1;
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->gd = gd;
@@ -1170,7 +1154,14 @@ http_start(struct glossd *gd, struct event_base *base, const char *addr,
 		goto fail;
 	}
 	fd = evhttp_bound_socket_get_fd(srv->sock);
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+	/*
+	 * An answer often leaves in two writes (headers, then a file's
+	 * pages): without TCP_NODELAY the second waits for the client's
+	 * delayed ACK.  Linux gives every accepted socket the listening
+	 * socket's setting, so it is set once, here.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
 		*errstr = strerror(errno);
 		goto fail;
 	}
