@@ -223,14 +223,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE seq IN (SELECT seq FROM search_pending)",
 	/*
 	 * A page of merging (0011) for every KiB of text and links in the
-	 * batch; FTS5 merges only levels of 4 segments or more, so often
-	 * nothing.  SEARCH search_pending, then annotations by seq.
+	 * batch, none for an empty one; FTS5 merges only levels of 4
+	 * segments or more, so often nothing.  SEARCH search_pending, then
+	 * annotations by seq.
 	 */
 	[SQL_SEARCH_MERGE] =
 	    "INSERT INTO annotations_fts (annotations_fts, rank) "
-	    "SELECT 'merge', 1 + CAST(total(length(text) + "
-	    "coalesce(length(links), 0)) / 1024 AS INTEGER) FROM annotations "
-	    "WHERE seq IN (SELECT seq FROM search_pending)",
+	    "SELECT 'merge', 1 + CAST(total(length(CAST(text AS BLOB)) + "
+	    "coalesce(length(CAST(links AS BLOB)), 0)) / 1024 AS INTEGER) "
+	    "FROM annotations WHERE seq IN (SELECT seq FROM search_pending) "
+	    "HAVING count(*) > 0",
 	[SQL_SEARCH_INDEXED] =
 	    "DELETE FROM search_pending",
 	[SQL_REVISION_INSERT] =
@@ -1069,11 +1071,12 @@ store_undo(struct store *s)
 }
 
 /*
- * Before a search: index the annotations that wait, as an append would
- * (in the group, if one is open), so that the search finds every
- * annotation committed before it.  Fewer than a batch and a group wait,
- * so this is short, and it runs without the deadline: a write stopped
- * halfway would take its whole transaction with it.
+ * Before a search: index the annotations that wait, and merge as much
+ * as that calls for, as an append would (in the group, if one is open),
+ * so that the search finds every annotation committed before it.  Fewer
+ * than a batch and a group wait, so this is short, and it runs without
+ * the deadline: a write stopped halfway would take its whole transaction
+ * with it.
  */
 enum store_rc
 store_search_ready(struct store *s)
