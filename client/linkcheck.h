@@ -9,10 +9,10 @@
 #ifndef LINKCHECK_H
 #define LINKCHECK_H
 
-#include <sys/socket.h>
-
 #include <stddef.h>
 #include <stdint.h>
+
+struct sockaddr;
 
 #define LINKCHECK_REDIRECTS	5	/* followed; one more is too many */
 #define LINKCHECK_ERROR_MAX	200	/* bytes of error text, with the NUL */
@@ -48,6 +48,6 @@ int		 linkcheck_run(struct linkcheck_link *, size_t,
 		     const struct linkcheck_options *, const char **);
 void		 linkcheck_clear(struct linkcheck_link *);
 const char	*linkcheck_verdict_name(enum linkcheck_verdict);
-int		 linkcheck_private(const struct sockaddr *);
+int		 linkcheck_private(const struct sockaddr *);	/* linkaddr.c */
 
 #endif /* LINKCHECK_H */

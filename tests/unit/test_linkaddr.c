@@ -1,6 +1,6 @@
 /*
- * test_linkcheck.c: which addresses gloss links check refuses to reach
- * without --allow-private (client/linkcheck.c).
+ * test_linkaddr.c: which addresses gloss links check refuses to reach
+ * without --allow-private (client/linkaddr.c).
  *
  * The end-to-end test (110-linkcheck.sh) can only serve links from
  * 127.0.0.1; every other block, and every IPv6 form that carries an IPv4
@@ -111,6 +111,8 @@ test_v4_in_v6(void **state)
 		{ "::ffff:127.0.0.1", 1 }, { "::ffff:169.254.169.254", 1 },
 		{ "::ffff:93.184.215.14", 0 },
 		{ "::10.0.0.1", 1 }, { "::93.184.215.14", 0 },	/* compatible */
+		{ "::ffff:0:10.0.0.1", 1 },		/* SIIT, translated */
+		{ "::ffff:0:93.184.215.14", 0 },
 		{ "64:ff9b::10.1.2.3", 1 }, { "64:ff9b::192.168.1.1", 1 },
 		{ "64:ff9b::127.0.0.1", 1 }, { "64:ff9b::93.184.215.14", 0 },
 		{ "64:ff9a::10.1.2.3", 0 },
