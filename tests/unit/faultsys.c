@@ -7,7 +7,9 @@
  * signatures checked on the loop.  No healthy system refuses on cue, so a
  * test binary that links this file has these two functions in place of
  * libc's.  Each passes its call on to the next definition (ASan's, then
- * libc's) until faultsys_fail says to refuse, then answers as a system
+ * libc's, with GCC's shared ASan runtime; a runtime linked statically,
+ * as clang's is by default, would be skipped and lose track of the
+ * threads) until faultsys_fail says to refuse, then answers as a system
  * out of threads (EAGAIN) or descriptors (EMFILE) does.  Only the test's
  * own thread may call faultsys_fail and faultsys_clear.
  */

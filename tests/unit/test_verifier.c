@@ -151,8 +151,8 @@ test_short_of_threads(void **state)
 	struct job	 jobs[NJOBS];
 	struct verifier	*v;
 
-	faultsys_fail(FAULTSYS_THREAD, 1);
-	v = submit_all(&a, jobs, 3);
+	faultsys_fail(FAULTSYS_THREAD, 1);	/* the second and third fail */
+	v = submit_all(&a, jobs, 3);		/* not NULL: one runs */
 	faultsys_clear();
 	event_base_dispatch(a.base);
 	verifier_free(v);
