@@ -229,10 +229,11 @@ static const char *const store_sqls[SQL__MAX] = {
 	 */
 	[SQL_SEARCH_MERGE] =
 	    "INSERT INTO annotations_fts (annotations_fts, rank) "
-	    "SELECT 'merge', 1 + CAST(total(length(CAST(text AS BLOB)) + "
+	    "SELECT 'merge', pages FROM (SELECT count(*) AS n, "
+	    "1 + CAST(total(length(CAST(text AS BLOB)) + "
 	    "coalesce(length(CAST(links AS BLOB)), 0)) / 1024 AS INTEGER) "
-	    "FROM annotations WHERE seq IN (SELECT seq FROM search_pending) "
-	    "HAVING count(*) > 0",
+	    "AS pages FROM annotations "
+	    "WHERE seq IN (SELECT seq FROM search_pending)) WHERE n > 0",
 	[SQL_SEARCH_INDEXED] =
 	    "DELETE FROM search_pending",
 	[SQL_REVISION_INSERT] =
