@@ -223,17 +223,15 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE seq IN (SELECT seq FROM search_pending)",
 	/*
 	 * A page of merging (0011) for every KiB of text and links in the
-	 * batch, none for an empty one; FTS5 merges only levels of 4
-	 * segments or more, so often nothing.  SEARCH search_pending, then
-	 * annotations by seq.
+	 * batch (never empty: store_search_index runs only when annotations
+	 * wait); FTS5 merges only levels of 4 segments or more, so often
+	 * nothing.  SEARCH search_pending, then annotations by seq.
 	 */
 	[SQL_SEARCH_MERGE] =
 	    "INSERT INTO annotations_fts (annotations_fts, rank) "
-	    "SELECT 'merge', pages FROM (SELECT count(*) AS n, "
-	    "1 + CAST(total(length(CAST(text AS BLOB)) + "
+	    "SELECT 'merge', 1 + CAST(total(length(CAST(text AS BLOB)) + "
 	    "coalesce(length(CAST(links AS BLOB)), 0)) / 1024 AS INTEGER) "
-	    "AS pages FROM annotations "
-	    "WHERE seq IN (SELECT seq FROM search_pending)) WHERE n > 0",
+	    "FROM annotations WHERE seq IN (SELECT seq FROM search_pending)",
 	[SQL_SEARCH_INDEXED] =
 	    "DELETE FROM search_pending",
 	[SQL_REVISION_INSERT] =
@@ -969,8 +967,9 @@ store_search_pending(struct store *s, int64_t *n)
 }
 
 /*
- * Index every annotation waiting, and merge the index as much as that
- * calls for (0011), in the open transaction.
+ * Index the annotations waiting (there are some: both callers count
+ * them first), and merge the index as much as that calls for (0011),
+ * in the open transaction.
  */
 static enum store_rc
 store_search_index(struct store *s)
