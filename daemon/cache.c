@@ -39,8 +39,6 @@
 #define CACHE_SLOTS		512
 #define CACHE_ENTRY_MAX		(256 * 1024)
 #define CACHE_TOTAL_MAX		(32 * 1024 * 1024)
-#define CACHE_FILE_MIN		(16 * 1024)	/* measured: bench/README.md */
-#define CACHE_FILES_MAX		64		/* descriptors the cache may hold */
 
 struct cache_entry {
 	char		*key;		/* the request URI; NULL: empty */

@@ -554,6 +554,9 @@ void	 api_fold_free(struct api_fold *);
 int	 api_not_visible(struct http_response *, const struct api_target *);
 
 /* cache.c */
+#define CACHE_FILE_MIN		(16 * 1024)	/* kept in a file from here */
+						/* (measured: bench/README.md) */
+#define CACHE_FILES_MAX		64		/* descriptors the cache may hold */
 struct cache;
 struct cache	*cache_new(void);
 void		 cache_free(struct cache *);

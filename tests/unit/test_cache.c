@@ -25,8 +25,6 @@
 
 #include "glossd.h"
 
-#define FILE_MIN	(16 * 1024)	/* cache.c's CACHE_FILE_MIN */
-
 static void
 answer(struct http_response *resp, int status, const char *body)
 {
@@ -223,15 +221,15 @@ test_file(void **state)
 	char			 etag[HTTP_ETAG_LEN], etag2[HTTP_ETAG_LEN];
 
 	http_response_init(&out);
-	answer_of(&in, FILE_MIN - 1, 0);
+	answer_of(&in, CACHE_FILE_MIN - 1, 0);
 	assert_int_equal(cache_put(c, "/small", 1, &in, etag), 0);
 	assert_int_equal(cache_get(c, "/small", 1, 1, &out, etag), 0);
 	assert_null(out.pages);
-	assert_int_equal(out.body.len, FILE_MIN - 1);
+	assert_int_equal(out.body.len, CACHE_FILE_MIN - 1);
 	assert_memory_equal(out.body.data, in.body.data, in.body.len);
 	http_response_clear(&in);
 
-	answer_of(&in, FILE_MIN, 1);
+	answer_of(&in, CACHE_FILE_MIN, 1);
 	assert_int_equal(cache_put(c, "/big", 1, &in, etag), 0);
 	assert_int_equal(cache_get(c, "/big", 1, 1, &out, etag2), 0);
 	assert_string_equal(etag2, etag);
@@ -245,13 +243,13 @@ test_file(void **state)
 	http_response_init(&held);
 	assert_int_equal(cache_get(c, "/big", 1, 1, &held, etag), 0);
 	http_response_clear(&in);
-	answer_of(&in, 2 * FILE_MIN, 2);
+	answer_of(&in, 2 * CACHE_FILE_MIN, 2);
 	assert_int_equal(cache_put(c, "/big", 2, &in, etag), 0);
 	assert_int_equal(cache_get(c, "/big", 2, 2, &out, etag), 0);
 	assert_pages(&out, &in.body);
 	cache_free(c);
 	http_response_clear(&in);
-	answer_of(&in, FILE_MIN, 1);
+	answer_of(&in, CACHE_FILE_MIN, 1);
 	assert_pages(&held, &in.body);
 
 	/* A reset or a clear lets them go. */
@@ -283,7 +281,7 @@ test_file_bound(void **state)
 	size_t			 i, files = 0, heap = 0;
 	int			 fd;
 
-	answer_of(&in, FILE_MIN, 3);
+	answer_of(&in, CACHE_FILE_MIN, 3);
 	http_response_init(&out);
 	put_many(c, "/f", 200, &in);
 	for (i = 0; i < 200; i++) {
@@ -298,7 +296,7 @@ test_file_bound(void **state)
 			heap++;
 		}
 	}
-	assert_int_equal(files, 64);
+	assert_int_equal(files, CACHE_FILES_MAX);
 	assert_true(heap > 0);
 	cache_free(c);
 
