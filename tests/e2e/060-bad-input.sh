@@ -168,11 +168,8 @@ while [ $i -lt 8 ]; do
 	} | "$RAWHTTP" -c "$PORT"
 	i=$((i + 1))
 done
-n=0
-while [ "$(statements)" != $((before + 8)) ] && [ $n -lt 500 ]; do
-	sleep 0.02
-	n=$((n + 1))
-done
+stored_all() { [ "$(statements)" = $((before + 8)) ]; }
+poll 500 stored_all
 same "$(statements)" $((before + 8)) \
     "8 POSTs whose clients hung up at once are all stored"
 expect 0 "and the daemon serves on" "$GLOSS" list "$RID"

@@ -218,6 +218,13 @@ waiting() {
 same_bytes() {
 	if cmp -s "$1" "$2"; then ok "$3"; else not_ok "$3"; fi
 }
+# shut_gate: from now on every sync of glossd's syncer waits at the gate
+# (failsync.c) until a byte is written to descriptor 3, which holds the
+# FIFO open so that the syncer's open of it returns.
+shut_gate() {
+	mkfifo "$T/gate"
+	exec 3<>"$T/gate"
+}
 # open_gate: let every sync through from now on (no sync can wait at a
 # gate that is gone), and wait for the POST.
 open_gate() {
@@ -232,8 +239,7 @@ open_gate() {
 # kept answer (cache.c) of what the disk already has goes out meanwhile.
 L="$SERVER/v1/records/$RID/annotations?limit=100"
 curl -s -o "$T/kept.before" "$L"
-mkfifo "$T/gate"
-exec 3<>"$T/gate"	# held open, so the syncer's open of it returns
+shut_gate
 post_gated g "Held at the gate."
 wait_for "$daemon_pid" "$T/gate.waiting" ||
     not_ok "the syncer reaches the gate"
@@ -261,18 +267,9 @@ contains "$T/kept.after" "Held at the gate." "and so does the listing"
 # -shm file) tells when b is committed.  The sync of a must send every
 # listing, and not b's 201.
 commits() { od -An -tu4 -j8 -N4 "$T/gloss.db-shm" | tr -d ' '; }
-# gone PID: whether PID exits within 10 s.
-gone() {
-	i=0
-	while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 500 ] || return 1
-		sleep 0.02
-	done
-}
+committed() { [ "$(commits)" != "$n0" ]; }
 L="$SERVER/v1/records/$RID/annotations?limit=99"
-mkfifo "$T/gate"
-exec 3<>"$T/gate"
+shut_gate
 post_gated a "Synced first."
 sent=$gated
 wait_for "$daemon_pid" "$T/gate.waiting" ||
@@ -282,24 +279,20 @@ expect 28 "the listing asked first waits for the sync of a" \
 n0=$(commits)
 post_gated b "Synced second."
 n=0
-while [ "$(commits)" = "$n0" ] && [ $n -lt 100 ]; do
+while ! committed && [ $n -lt 100 ]; do
 	n=$((n + 1))
 	curl -s --max-time 60 -o "$T/again.$n" "$L" &
 	sent="$sent $!"
-	i=0
-	while [ "$(commits)" = "$n0" ] && [ $i -lt 10 ]; do
-		i=$((i + 1))
-		sleep 0.02
-	done
+	poll 10 committed
 done
-[ "$(commits)" != "$n0" ] || not_ok "a read of the listing commits b"
+committed || not_ok "a read of the listing commits b"
 rm -f "$T/gate.waiting"
-printf x >&3
+printf x >&3		# the sync of a goes through
 wait_for "$daemon_pid" "$T/gate.waiting" ||
     not_ok "the sync of b reaches the gate"
 all=yes
 for pid in $sent; do
-	gone "$pid" || { all=no; break; }
+	poll 500 dead "$pid" || { all=no; break; }
 done
 same "$all" yes "the sync of a sends a's 201 and every listing held"
 same "$(cat "$T/a.code")" 201 "a is answered 201"

@@ -52,22 +52,18 @@ count() {
 
 # until_count URL N: wait (15 s at most) until URL holds N statements.
 until_count() {
-	i=0
-	while [ "$(count "$1")" != "$2" ]; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || return 1
-		sleep 0.05
-	done
+	poll 750 holds "$1" "$2"
+}
+holds() {
+	[ "$(count "$1")" = "$2" ]
 }
 
 # until_mirror URL JQ: wait (15 s at most) until /v1/mirror satisfies JQ.
 until_mirror() {
-	i=0
-	until curl -s "$1/v1/mirror" | jq -e "$2" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || return 1
-		sleep 0.05
-	done
+	poll 750 mirror_is "$1" "$2"
+}
+mirror_is() {
+	curl -s "$1/v1/mirror" | jq -e "$2" >/dev/null 2>&1
 }
 
 # log_of URL: the log without "received", the arrival time.

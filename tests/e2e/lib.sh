@@ -99,15 +99,29 @@ done_testing() {
 	exit $?
 }
 
-# wait_for PID FILE: until FILE is non-empty or PID has died (10 s at most).
-wait_for() {
-	i=0
-	while [ ! -s "$2" ]; do
-		kill -0 "$1" 2>/dev/null || return 1
-		i=$((i + 1))
-		[ $i -lt 500 ] || return 1
+# poll N CMD...: run CMD every 20 ms until it succeeds, N times at most;
+# fails if CMD never did.
+poll() {
+	poll_left=$1
+	shift
+	until "$@"; do
+		poll_left=$((poll_left - 1))
+		[ "$poll_left" -gt 0 ] || return 1
 		sleep 0.02
 	done
+}
+
+# dead PID: PID has exited.
+dead() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# wait_for PID FILE: until FILE is non-empty or PID has died (10 s at most).
+wait_for() {
+	poll 500 filled_or_dead "$1" "$2" && [ -s "$2" ]
+}
+filled_or_dead() {
+	[ -s "$2" ] || dead "$1"
 }
 
 # reload TEXT: SIGHUP the daemon and wait (10 s at most) until its log
@@ -115,12 +129,10 @@ wait_for() {
 reload() {
 	n0=$(grep -c "$1" "$T/glossd.log")
 	kill -HUP "$daemon_pid"
-	i=0
-	while [ "$(grep -c "$1" "$T/glossd.log")" -le "$n0" ]; do
-		i=$((i + 1))
-		[ $i -lt 500 ] || return 1
-		sleep 0.02
-	done
+	poll 500 logged_more "$1" "$n0"
+}
+logged_more() {
+	[ "$(grep -c "$1" "$T/glossd.log")" -gt "$2" ]
 }
 
 # need CMD: a test that cannot run without CMD is skipped, said as such.
