@@ -22,7 +22,10 @@
  * thread's last one done.  Waiting for the thread there stalled every
  * request behind the writer (POSTs/s down 15 %), so the writer waits
  * only once the WAL is a quarter past the bound, which holds it there
- * however late the thread is scheduled.
+ * however late the thread is scheduled.  The thread's connection opens
+ * the database through store_pace.c, so that what it copies reaches the
+ * disk in small steps as it goes, not in one burst that syncs of the WAL
+ * would wait behind.
  */
 
 #include <pthread.h>
@@ -142,7 +145,7 @@ store_checkpointer(struct store *s, int step, int hard)
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->idle, NULL);
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    SQLITE_OPEN_NOMUTEX, store_pace_vfs()) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		log_warnx("store: checkpointer: %s", c->db != NULL ?

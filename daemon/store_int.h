@@ -6,7 +6,8 @@
  * SQL table, migrations, the log, records), store_conv.c (annotations and
  * the conversation around them), store_mod.c (moderation),
  * store_links.c (follow-up links and their reviews), store_ckpt.c
- * (WAL checkpoints on a thread) and store_sync.c (commits synced on a
+ * (WAL checkpoints on a thread), store_pace.c (the checkpoints' writes
+ * sent to the disk as they go) and store_sync.c (commits synced on a
  * thread).  All SQL stays in store.c's one table, prepared once; every
  * file steps it through the same helpers.
  */
@@ -126,6 +127,9 @@ struct store_ckpt_steps {
 
 /* store_ckpt.c */
 int		 store_ckpt_due(struct store_ckpt_steps *, int);
+
+/* store_pace.c */
+const char	*store_pace_vfs(void);
 
 /* store_sync.c */
 void		 store_sync_ask(struct store_sync *, uint64_t);

@@ -1,27 +1,37 @@
 /*
- * faultsys.c: pthread_create and pipe2 that fail on demand.
+ * faultsys.c: pthread_create, pipe2 and sync_file_range that fail on
+ * demand, and are counted.
  *
  * glossd starts threads (the syncer, the checkpointer, the verifiers) and
  * pipes to wake its loop from them, and each module must go on without
  * what the system refuses it: SQLite syncing and checkpointing by itself,
  * signatures checked on the loop.  No healthy system refuses on cue, so a
- * test binary that links this file has these two functions in place of
+ * test binary that links this file has these functions in place of
  * libc's.  Each passes its call on to the next definition (ASan's, then
  * libc's, with GCC's shared ASan runtime; a runtime linked statically,
  * as clang's is by default, would be skipped and lose track of the
  * threads) until faultsys_fail says to refuse, then answers as a system
- * out of threads (EAGAIN) or descriptors (EMFILE) does.  Only the test's
- * own thread may call faultsys_fail and faultsys_clear.
+ * out of threads (EAGAIN) or descriptors (EMFILE), or a disk that
+ * failed a write (EIO), does.  faultsys_calls says how many calls of a
+ * kind were made, which is how a test sees that the checkpointer paced
+ * its writes (store_pace.c).  Only the test's own thread may call
+ * faultsys_fail and faultsys_clear; the calls may come from any thread.
  */
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "faultsys.h"
 
-static int	passing[2] = { -1, -1 };	/* calls still passed on; -1: all */
+#define KINDS	3
+
+/* How many calls of each kind are still passed on (-1: all), and made. */
+static _Atomic int	passing[KINDS] = { -1, -1, -1 };
+static _Atomic int	calls[KINDS];
 
 /* Pass the next after calls of kind call on, then refuse the rest. */
 void
@@ -33,13 +43,24 @@ faultsys_fail(int call, int after)
 void
 faultsys_clear(void)
 {
-	passing[FAULTSYS_THREAD] = passing[FAULTSYS_PIPE] = -1;
+	int	i;
+
+	for (i = 0; i < KINDS; i++)
+		passing[i] = -1;
+}
+
+/* How many calls of kind call were made, refused or not. */
+int
+faultsys_calls(int call)
+{
+	return calls[call];
 }
 
 /* Whether this call of kind call is refused. */
 static int
 refused(int call)
 {
+	calls[call]++;
 	if (passing[call] == -1)
 		return 0;
 	if (passing[call] == 0)
@@ -72,4 +93,17 @@ pipe2(int fds[2], int flags)
 	}
 	*(void **)&next = dlsym(RTLD_NEXT, "pipe2");
 	return next(fds, flags);
+}
+
+int
+sync_file_range(int fd, off_t off, off_t n, unsigned int flags)
+{
+	int	(*next)(int, off_t, off_t, unsigned int);
+
+	if (refused(FAULTSYS_WRITEBACK)) {
+		errno = EIO;
+		return -1;
+	}
+	*(void **)&next = dlsym(RTLD_NEXT, "sync_file_range");
+	return next(fd, off, n, flags);
 }

@@ -1,6 +1,7 @@
 /*
- * faultsys.h: pthread_create and pipe2 that fail on demand, for the paths
- * a system out of threads or descriptors takes.
+ * faultsys.h: pthread_create, pipe2 and sync_file_range that fail on
+ * demand, for the paths a system out of threads or descriptors, or a
+ * failing disk, takes; and how often each was called.
  */
 
 #ifndef FAULTSYS_H
@@ -8,8 +9,10 @@
 
 #define FAULTSYS_THREAD	0		/* pthread_create: EAGAIN */
 #define FAULTSYS_PIPE	1		/* pipe2: EMFILE */
+#define FAULTSYS_WRITEBACK 2		/* sync_file_range: EIO */
 
 void	faultsys_fail(int, int);
 void	faultsys_clear(void);
+int	faultsys_calls(int);
 
 #endif

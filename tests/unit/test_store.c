@@ -745,6 +745,104 @@ test_checkpointer(void **state)
 	store_close(s);
 }
 
+/*
+ * Annotations of 2000 bytes, enough for the checkpointing thread to copy
+ * a step of frames into the database of t (vacuumed, so that every page
+ * it writes past the free ones grows the file), with sync_file_range
+ * passed on, or failing if fail is set; how much the file grew in
+ * *grown, the calls in *calls.  Returns how many statements the store
+ * has.
+ */
+static int64_t
+paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
+    int *calls)
+{
+	int64_t		 count;
+	struct store	*s;
+	sqlite3		*db;
+	const char	*errstr = NULL;
+	char		 wal[160], rid[32], text[2001], num[9];
+	off_t		 before;
+	int		 i, n0;
+
+	snprintf(wal, sizeof wal, "%s-wal", t->path);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "VACUUM", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	s = store_open(t->path, &errstr);
+	assert_non_null(s);
+	snprintf(rid, sizeof rid, "pace-%d", fail);
+	add_record(s, c->curator, rid);
+	memset(text, 'x', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	assert_int_equal(store_checkpointer(s, 3000, 12000), 0);
+	if (fail)
+		faultsys_fail(FAULTSYS_WRITEBACK, 0);
+	n0 = faultsys_calls(FAULTSYS_WRITEBACK);
+	before = file_size(t->path);
+	for (i = 0; WAL_FRAMES(wal) < 3000; i++) {
+		snprintf(num, sizeof num, "%08d", i);
+		memcpy(text, num, 8);		/* no two alike */
+		add_annotation(s, c->curator, rid, "comment", 0, -1, -1, 0,
+		    60, text, NULL);
+	}
+	store_checkpointer_stop(s);	/* after the last checkpoint asked */
+	faultsys_clear();
+	*grown = file_size(t->path) - before;
+	*calls = faultsys_calls(FAULTSYS_WRITEBACK) - n0;
+	count = store_count(s);
+	store_close(s);
+	return count;
+}
+
+/*
+ * The checkpointing thread has the kernel write the database's pages
+ * each 256 KiB it copies (store_pace.c), not all at once later.  If the
+ * kernel cannot, SQLite's own sync is the judge, and nothing is lost;
+ * the descriptor the pacing opens is closed with the store.
+ */
+static void
+test_checkpointer_paced(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	const char	*errstr = NULL;
+	off_t		 grown;
+	int64_t		 count;
+	int		 calls, fds;
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);	/* the migrations */
+	assert_non_null(s);
+	store_close(s);
+	fds = open_fds();
+	paced_copy(c, &t, 0, &grown, &calls);
+	assert_true(grown >= 4 * 256 * 1024);
+	assert_true(calls >= grown / (256 * 1024));
+	assert_int_equal(open_fds(), fds);
+
+	count = paced_copy(c, &t, 1, &grown, &calls);
+	assert_true(grown >= 4 * 256 * 1024);
+	assert_true(calls >= grown / (256 * 1024));
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
+	    &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), count);
+	store_close(s);
+	tmpdb_remove(&t);
+}
+
 /* The loop's connection's synchronous PRAGMA: 1 NORMAL, 2 FULL. */
 static int
 synchronous(struct store *s)
@@ -4898,6 +4996,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_syncer_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointer_paced, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_talks, setup,
 		    teardown),
