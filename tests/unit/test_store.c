@@ -761,7 +761,7 @@ paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
 	struct store	*s;
 	sqlite3		*db;
 	const char	*errstr = NULL;
-	char		 wal[160], rid[32], text[2001], num[9];
+	char		 wal[160], rid[32], text[2001], num[16];
 	off_t		 before;
 	int		 i, n0;
 
