@@ -12,7 +12,6 @@
 
 #include "glossd.h"
 
-#define API_THREAD_MAX	1000	/* annotations in one thread answer */
 
 /* Append ,"name":"value" (JSON-escaped), or ,"name":null for NULL. */
 void
@@ -223,6 +222,7 @@ struct api_node {
 struct api_thread {
 	struct api_node	*nodes;
 	size_t		 n;
+	int		 truncated;	/* more than API_THREAD_MAX */
 };
 
 static int
@@ -233,6 +233,10 @@ api_thread_cb(const struct store_annotation *a, void *arg)
 	struct buf		 b;
 	size_t			 i;
 
+	if (t->n == API_THREAD_MAX) {
+		t->truncated = 1;
+		return -1;
+	}
 	t->nodes = xreallocarray(t->nodes, t->n + 1, sizeof *t->nodes);
 	node = &t->nodes[t->n];
 	memset(node, 0, sizeof *node);
@@ -289,15 +293,15 @@ api_get_thread(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	struct api_one		one;
-	struct api_thread	t = { NULL, 0 };
+	struct api_thread	t = { NULL, 0, 0 };
 	enum store_rc		rc;
 	size_t			i;
 
 	if (api_find(gd, req, resp, &one) == -1)
 		return;
 	buf_reset(&resp->body);
-	rc = store_thread(gd->store, one.root, API_THREAD_MAX, api_thread_cb,
-	    &t);
+	rc = store_thread(gd->store, one.root, API_THREAD_MAX + 1,
+	    api_thread_cb, &t);
 	if (rc != STORE_OK)
 		api_store_error(resp, rc);
 	else if (t.n == 0)
@@ -305,7 +309,7 @@ api_get_thread(struct glossd *gd, struct http_request *req,
 	else {
 		buf_printf(&resp->body, "{\"root\":\"%s\",\"annotations\":%zu,"
 		    "\"truncated\":%s,\"tree\":", one.root, t.n,
-		    t.n == API_THREAD_MAX ? "true" : "false");
+		    t.truncated ? "true" : "false");
 		api_thread_write(&resp->body, &t, 0);
 		buf_puts(&resp->body, "}\n");
 	}

@@ -502,6 +502,8 @@ void	 api_get_bundle(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_healthz(struct glossd *, struct http_request *,
 	     struct http_response *);
+#define API_THREAD_MAX	1000	/* annotations in one thread answer */
+
 void	 api_store_error(struct http_response *, enum store_rc);
 int	 api_refuse(struct http_response *, struct policy_verdict *);
 void	 api_get_annotation(struct glossd *, struct http_request *,

@@ -2265,6 +2265,53 @@ test_conv_thread(void **state)
 }
 
 /*
+ * A thread answer holds at most API_THREAD_MAX annotations, the first to
+ * arrive: a thread of exactly that many is whole, one more is truncated.
+ */
+static void
+test_conv_thread_limit(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*root;
+	json_t			*j, *reply;
+	time_t			 now = time(NULL);
+	char			 text[32];
+	int			 i;
+
+	root = conv_ann(c, key_other, now, "the top", NULL);
+	accepted(c, key_other, root);
+	for (i = 1; i <= API_THREAD_MAX; i++) {
+		if (i == API_THREAD_MAX) {
+			getf(c, "/v1/annotations/%s/thread", root->id);
+			check_status(c, 200);
+			j = body_json(c);
+			assert_int_equal(jint(j, "annotations"),
+			    API_THREAD_MAX);
+			assert_false(json_is_true(json_object_get(j,
+			    "truncated")));
+			assert_int_equal(json_array_size(json_object_get(
+			    json_object_get(j, "tree"), "thread")),
+			    API_THREAD_MAX - 1);
+		}
+		snprintf(text, sizeof text, "reply %d", i);
+		reply = json_pack("{s:s}", "reply_to", root->id);
+		accepted(c, i % 2 ? key_third : key_curator,
+		    conv_ann(c, i % 2 ? key_third : key_curator, now, text,
+		    reply));
+	}
+	getf(c, "/v1/annotations/%s/thread", root->id);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_int_equal(jint(j, "annotations"), API_THREAD_MAX);
+	assert_true(json_is_true(json_object_get(j, "truncated")));
+	reply = json_object_get(json_object_get(j, "tree"), "thread");
+	assert_int_equal(json_array_size(reply), API_THREAD_MAX - 1);
+	snprintf(text, sizeof text, "reply %d", API_THREAD_MAX - 1);
+	assert_string_equal(jstr(json_array_get(reply, API_THREAD_MAX - 2),
+	    "text"), text);
+}
+
+/*
  * POST the statement text s (as it is: not run through stmt_from_json),
  * signed by k over exactly those bytes; it must be refused.
  */
@@ -4700,6 +4747,7 @@ main(void)
 		TC(test_conv_reply_rules),
 		TC(test_conv_endorse),
 		TC(test_conv_thread),
+		TC(test_conv_thread_limit),
 		TC(test_conv_keys),
 		TC(test_conv_search),
 		TC(test_conv_importer),
