@@ -641,6 +641,18 @@ open_fds(void)
 	return n;
 }
 
+/* VACUUM the closed database at path: no free pages, so writes grow it. */
+static void
+vacuum(const char *path)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "VACUUM", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 /*
  * With the checkpointer, the loop's connection leaves the WAL to a
  * thread, woken each time the WAL has grown by a step (the database file
@@ -655,7 +667,6 @@ test_checkpointer(void **state)
 	struct ctx	*c = *state;
 	struct tmpdb	 t;
 	struct store	*s;
-	sqlite3		*db;
 	const char	*errstr = NULL;
 	char		 wal[160], rid[32];
 	off_t		 before, most = 0;
@@ -672,10 +683,7 @@ test_checkpointer(void **state)
 	 * file grows (VACUUM returns them).
 	 */
 	store_close(s);
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "VACUUM", NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	vacuum(t.path);
 	s = store_open(t.path, &errstr);
 	assert_non_null(s);
 	assert_true(file_size(wal) <= 0);
@@ -759,17 +767,13 @@ paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
 {
 	int64_t		 count;
 	struct store	*s;
-	sqlite3		*db;
 	const char	*errstr = NULL;
 	char		 wal[160], rid[32], text[2001], num[16];
 	off_t		 before;
 	int		 i, n0;
 
 	snprintf(wal, sizeof wal, "%s-wal", t->path);
-	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "VACUUM", NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	vacuum(t->path);
 	s = store_open(t->path, &errstr);
 	assert_non_null(s);
 	snprintf(rid, sizeof rid, "pace-%d", fail);
