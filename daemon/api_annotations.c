@@ -12,7 +12,6 @@
 
 #include "glossd.h"
 
-
 /* Append ,"name":"value" (JSON-escaped), or ,"name":null for NULL. */
 void
 api_member(struct buf *b, const char *name, const char *value)

@@ -446,6 +446,8 @@ void		 http_rate_limited(struct http_response *, int64_t,
 void		 http_dispatch(struct glossd *, struct http_request *,
 		     struct http_response *);
 
+#define API_THREAD_MAX	1000	/* annotations in one thread answer */
+
 /* api_statements.c, api_records.c, api_log.c */
 /*
  * Where a POST comes from (api_importer), each exempt from more checks:
@@ -502,8 +504,6 @@ void	 api_get_bundle(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_healthz(struct glossd *, struct http_request *,
 	     struct http_response *);
-#define API_THREAD_MAX	1000	/* annotations in one thread answer */
-
 void	 api_store_error(struct http_response *, enum store_rc);
 int	 api_refuse(struct http_response *, struct policy_verdict *);
 void	 api_get_annotation(struct glossd *, struct http_request *,

@@ -29,13 +29,7 @@ sqlvfs_real(sqlite3_file *f)
 static int
 sqlvfs_close(sqlite3_file *f)
 {
-	struct sqlvfs_file	*sf = (struct sqlvfs_file *)f;
-	int			 rc;
-
-	rc = sf->real->pMethods->xClose(sf->real);
-	if (sf->vfs->close != NULL)
-		sf->vfs->close(f);
-	return rc;
+	return REAL(f)->pMethods->xClose(REAL(f));
 }
 
 static int
@@ -144,8 +138,8 @@ sqlvfs_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page)
 /*
  * Open name with SQLite's VFS under our file: through v->methods if
  * v->open (if any) takes the file, else as SQLite's VFS opens it alone.
- * A real file whose methods are older than ours (version 3) is left
- * alone too, since ours would call what it lacks.
+ * A real file whose methods are older than ours (version 3) cannot be
+ * opened (ours would call what it lacks); SQLite's unix VFS has them.
  */
 static int
 sqlvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
@@ -158,7 +152,6 @@ sqlvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	if (v->open != NULL && v->open(f, name, flags) == -1)
 		return v->real->xOpen(v->real, name, f, flags, outflags);
 	f->pMethods = NULL;
-	sf->vfs = v;
 	sf->real = (sqlite3_file *)((char *)f + v->state);
 	rc = v->real->xOpen(v->real, name, sf->real, flags, outflags);
 	if (rc == SQLITE_OK && sf->real->pMethods->iVersion >= 3) {
@@ -168,18 +161,16 @@ sqlvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	/* A file the real VFS did not open has nothing to close. */
 	if (sf->real->pMethods != NULL)
 		sf->real->pMethods->xClose(sf->real);
-	if (v->close != NULL)
-		v->close(f);
-	if (rc != SQLITE_OK)
-		return rc;
-	return v->real->xOpen(v->real, name, f, flags, outflags);
+	return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
 }
 
 /*
- * Fill v as a VFS named name over the default one, every call passed on,
- * for files whose state (a struct starting with struct sqlvfs_file) is
- * state bytes long.  The caller may then replace methods, set open and
- * close, and register &v->vfs.  -1 if SQLite has no VFS to pass on to.
+ * Fill v as a VFS named name over the default one of the moment, every
+ * call passed on, for files whose state (a struct starting with struct
+ * sqlvfs_file) is state bytes long.  The caller may then replace
+ * methods, set open, and register &v->vfs.  -1 if SQLite has no VFS to
+ * pass on to.  The VFS's own calls (xAccess and the rest) are the real
+ * one's, given our VFS, which SQLite's unix VFS does not look at.
  */
 int
 sqlvfs_init(struct sqlvfs *v, const char *name, size_t state)

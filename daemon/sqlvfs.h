@@ -10,12 +10,9 @@
 
 #include <sqlite3.h>
 
-struct sqlvfs;
-
 /* The start of each open file's state; SQLite's own file follows it. */
 struct sqlvfs_file {
 	sqlite3_file		 base;
-	const struct sqlvfs	*vfs;
 	sqlite3_file		*real;
 };
 
@@ -30,8 +27,6 @@ struct sqlvfs {
 	 * to the real VFS alone.  NULL: every file goes through methods.
 	 */
 	int			(*open)(sqlite3_file *, const char *, int);
-	/* After the real file is closed, or failed to open; may be NULL. */
-	void			(*close)(sqlite3_file *);
 };
 
 int		 sqlvfs_init(struct sqlvfs *, const char *, size_t);

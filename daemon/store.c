@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -775,6 +776,7 @@ store_open(const char *path, const char **errstr)
 	int		 i, newest, rc;
 
 	s = xcalloc(1, sizeof *s);
+	s->pace_fd = -1;
 	store_errbuf[0] = '\0';
 	*errstr = store_errbuf;
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
@@ -920,6 +922,9 @@ store_close(struct store *s)
 		    NULL);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
+	/* Last: closing it would drop the process's locks on the file. */
+	if (s->pace_fd != -1)
+		close(s->pace_fd);
 	free(s);
 }
 

@@ -28,6 +28,7 @@
  * would wait behind.
  */
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -46,6 +47,21 @@ struct store_ckpt {
 	int		 held;		/* the writer's turn: start none */
 	int		 stop;
 };
+
+/*
+ * A checkpoint on db failed.  If the database's sync did, the kernel may
+ * have dropped pages a partial checkpoint counted as copied, and the
+ * next sync would not say so: that is final (store_disk_failed).  Any
+ * other failure (busy, a write refused) leaves the WAL to the next try.
+ */
+static void
+store_ckpt_failed(struct store *s, sqlite3 *db)
+{
+	if (sqlite3_extended_errcode(db) == SQLITE_IOERR_FSYNC)
+		store_disk_failed(s, EIO, "checkpoint: the database's sync");
+	else
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(db));
+}
 
 static void *
 store_ckpt_main(void *arg)
@@ -70,8 +86,7 @@ store_ckpt_main(void *arg)
 		if (!store_sync_failed(c->store, NULL) &&
 		    sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) != SQLITE_OK)
-			log_warnx("store: checkpoint: %s",
-			    sqlite3_errmsg(c->db));
+			store_ckpt_failed(c->store, c->db);
 		pthread_mutex_lock(&c->lock);
 		c->running = 0;
 		pthread_cond_signal(&c->idle);
@@ -112,7 +127,8 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 			pthread_cond_wait(&c->idle, &c->lock);
 		if (!c->running && !store_sync_failed(c->store, NULL)) {
 			/* As SQLite would; the next write starts over. */
-			(void)sqlite3_wal_checkpoint(db, name);
+			if (sqlite3_wal_checkpoint(db, name) != SQLITE_OK)
+				store_ckpt_failed(c->store, db);
 			c->held = c->want = 0;
 		}
 	} else {
@@ -153,6 +169,7 @@ store_checkpointer(struct store *s, int step, int hard)
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, 1000);
+	store_pace(s, c->db);
 	if (pthread_create(&c->thread, NULL, store_ckpt_main, c) != 0) {
 		log_warnx("store: checkpointer: cannot start its thread");
 		goto fail;

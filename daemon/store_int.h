@@ -107,6 +107,7 @@ struct store {
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
 	_Atomic int	 sync_error;	/* errno of its failed sync: final */
+	int		 pace_fd;	/* store_pace.c's, closed last */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 	int64_t		 deadline;	/* store_deadline's, 0 none */
 };
@@ -130,9 +131,11 @@ int		 store_ckpt_due(struct store_ckpt_steps *, int);
 
 /* store_pace.c */
 const char	*store_pace_vfs(void);
+void		 store_pace(struct store *, sqlite3 *);
 
 /* store_sync.c */
 void		 store_sync_ask(struct store_sync *, uint64_t);
+void		 store_disk_failed(struct store *, int, const char *);
 int		 store_sync_failed(struct store *, int *);
 
 /* store.c */

@@ -15,12 +15,22 @@
  * has (sync_file_range(2)), so the checkpointing thread, never the loop,
  * waits for the disk, in steps that a sync of the WAL can pass between.
  * It costs the writes the page cache would have merged across
- * checkpoints (bench/README.md).  Whether the pages reached the disk is
- * still for SQLite's sync to say: the kernel reports a failed write to
- * every descriptor open on the file, so its sync sees the failure
- * whatever became of ours.
+ * checkpoints (bench/README.md).
+ *
+ * sync_file_range needs a descriptor, and SQLite's is its own; ours is
+ * the store's (store_pace), closed only after the last connection: on
+ * Linux, closing any descriptor of a file drops every lock the process
+ * holds on it, SQLite's too.  A write the kernel failed is reported to
+ * every descriptor open on the file (Linux 4.13 on), once each, so it
+ * would still fail SQLite's next sync of the database; but by then a
+ * partial checkpoint may have counted the lost pages as copied, and the
+ * WAL could start over without them.  So a failure here is final, as a
+ * failed sync of the WAL is (store_sync.c): the checkpoint fails, the
+ * store commits and copies nothing more, and the daemon stops; started
+ * again, SQLite copies the WAL anew.
  */
 
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -32,32 +42,39 @@
 #define PACE_BYTES	(256 * 1024)
 #define PACE_FLAGS	(SYNC_FILE_RANGE_WAIT_BEFORE | \
 			    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER)
+#define PACE_FCNTL	0x67706163	/* "gpac": SQLite's own are small */
 
 struct pace_file {
 	struct sqlvfs_file	 file;
-	int			 fd;		/* ours, for sync_file_range */
+	struct store		*store;		/* NULL: not paced */
 	sqlite3_int64		 unpaced;	/* bytes written since */
 };
 
 static struct sqlvfs	 pace_vfs;
 
-/* The database itself, once our descriptor on it opens; nothing else. */
+/* The database itself, paced once store_pace says whose it is. */
 static int
 pace_open(sqlite3_file *f, const char *name, int flags)
 {
 	struct pace_file	*p = (struct pace_file *)f;
 
-	if (name == NULL || !(flags & SQLITE_OPEN_MAIN_DB) ||
-	    (p->fd = open(name, O_RDONLY | O_CLOEXEC)) == -1)
+	(void)name;
+	if (!(flags & SQLITE_OPEN_MAIN_DB))
 		return -1;
+	p->store = NULL;
 	p->unpaced = 0;
 	return 0;
 }
 
-static void
-pace_close(sqlite3_file *f)
+static int
+pace_control(sqlite3_file *f, int op, void *arg)
 {
-	close(((struct pace_file *)f)->fd);
+	sqlite3_file	*real = sqlvfs_real(f);
+
+	if (op != PACE_FCNTL)
+		return real->pMethods->xFileControl(real, op, arg);
+	((struct pace_file *)f)->store = arg;
+	return SQLITE_OK;
 }
 
 static int
@@ -69,18 +86,25 @@ pace_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 
 	if ((rc = real->pMethods->xWrite(real, buf, n, off)) != SQLITE_OK)
 		return rc;
-	if ((p->unpaced += n) >= PACE_BYTES) {
-		p->unpaced = 0;
-		if (sync_file_range(p->fd, 0, 0, PACE_FLAGS) == -1)
-			log_warn("store: checkpointer: sync_file_range");
+	if (p->store == NULL || (p->unpaced += n) < PACE_BYTES)
+		return SQLITE_OK;
+	p->unpaced = 0;
+	if (sync_file_range(p->store->pace_fd, 0, 0, PACE_FLAGS) == 0)
+		return SQLITE_OK;
+	if (errno == EIO || errno == ENOSPC || errno == EDQUOT) {
+		store_disk_failed(p->store, errno, "sync_file_range");
+		return SQLITE_IOERR_WRITE;
 	}
+	log_warn("store: checkpointer: sync_file_range; writes not paced");
+	p->store = NULL;
 	return SQLITE_OK;
 }
 
 /*
  * The name of the VFS to open the checkpointer's connection with
- * (registered at the first call, on the loop's thread), or NULL to use
- * SQLite's own where the system cannot pace writes.
+ * (registered at the first call, on the loop's thread, over the default
+ * VFS of that moment), or NULL to use SQLite's own where the system
+ * cannot pace writes.
  */
 const char *
 store_pace_vfs(void)
@@ -90,8 +114,8 @@ store_pace_vfs(void)
 		    sizeof(struct pace_file)) == -1)
 			return NULL;
 		pace_vfs.open = pace_open;
-		pace_vfs.close = pace_close;
 		pace_vfs.methods.xWrite = pace_write;
+		pace_vfs.methods.xFileControl = pace_control;
 		if (sqlite3_vfs_register(&pace_vfs.vfs, 0) != SQLITE_OK) {
 			pace_vfs.real = NULL;
 			return NULL;
@@ -100,12 +124,38 @@ store_pace_vfs(void)
 	return pace_vfs.vfs.zName;
 }
 
+/*
+ * Pace the writes of db (the checkpointer's connection, opened through
+ * store_pace_vfs) to s's database.  Without a descriptor of our own,
+ * they go unpaced (logged).
+ */
+void
+store_pace(struct store *s, sqlite3 *db)
+{
+	const char	*path = sqlite3_db_filename(s->db, "main");
+
+	if (s->pace_fd == -1 &&
+	    (s->pace_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("store: checkpointer: %s; writes not paced", path);
+		return;
+	}
+	if (sqlite3_file_control(db, "main", PACE_FCNTL, s) != SQLITE_OK)
+		log_warnx("store: checkpointer: writes not paced");
+}
+
 #else
 
 const char *
 store_pace_vfs(void)
 {
 	return NULL;
+}
+
+void
+store_pace(struct store *s, sqlite3 *db)
+{
+	(void)s;
+	(void)db;
 }
 
 #endif

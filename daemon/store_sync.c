@@ -60,6 +60,21 @@ store_sync_failed(struct store *s, int *error)
 	return e != 0;
 }
 
+/*
+ * The disk lost a write (what failed, with errno error) that a sync of
+ * the database would not report again: final, as a failed sync of the
+ * WAL is.  The store commits and copies nothing more, and the loop stops
+ * at the next commit (http.c).  Any thread.
+ */
+void
+store_disk_failed(struct store *s, int error, const char *what)
+{
+	int	none = 0;
+
+	log_warnx("store: %s: %s", what, strerror(error));
+	(void)atomic_compare_exchange_strong(&s->sync_error, &none, error);
+}
+
 static void *
 store_sync_main(void *arg)
 {

@@ -15,7 +15,8 @@
  * failed a write (EIO), does.  faultsys_calls says how many calls of a
  * kind were made, which is how a test sees that the checkpointer paced
  * its writes (store_pace.c).  Only the test's own thread may call
- * faultsys_fail and faultsys_clear; the calls may come from any thread.
+ * faultsys_fail and faultsys_clear; each kind's calls may come from any
+ * one thread at a time (the checkpointer's, for sync_file_range).
  */
 
 #include <dlfcn.h>

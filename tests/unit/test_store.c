@@ -757,15 +757,14 @@ test_checkpointer(void **state)
  * Annotations of 2000 bytes, enough for the checkpointing thread to copy
  * a step of frames into the database of t (vacuumed, so that every page
  * it writes past the free ones grows the file), with sync_file_range
- * passed on, or failing if fail is set; how much the file grew in
- * *grown, the calls in *calls.  Returns how many statements the store
- * has.
+ * passed on, or failing if fail is set.  How much the file grew in
+ * *grown, the calls in *calls, the statements stored in *count; returns
+ * the store, the thread stopped.
  */
-static int64_t
+static struct store *
 paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
-    int *calls)
+    int *calls, int64_t *count)
 {
-	int64_t		 count;
 	struct store	*s;
 	const char	*errstr = NULL;
 	char		 wal[160], rid[32], text[2001], num[16];
@@ -795,44 +794,59 @@ paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
 	faultsys_clear();
 	*grown = file_size(t->path) - before;
 	*calls = faultsys_calls(FAULTSYS_WRITEBACK) - n0;
-	count = store_count(s);
-	store_close(s);
-	return count;
+	*count = store_count(s);
+	return s;
 }
 
 /*
  * The checkpointing thread has the kernel write the database's pages
- * each 256 KiB it copies (store_pace.c), not all at once later.  If the
- * kernel cannot, SQLite's own sync is the judge, and nothing is lost;
- * the descriptor the pacing opens is closed with the store.
+ * each 256 KiB it copies (store_pace.c), not all at once later.  When
+ * the kernel reports a write lost, that is final, as a failed sync of
+ * the WAL is: the checkpoint stops there, nothing more is committed or
+ * copied, and recovery has everything from the WAL.  The descriptor the
+ * pacing uses is closed with the store.
  */
 static void
 test_checkpointer_paced(void **state)
 {
-	struct ctx	*c = *state;
-	struct tmpdb	 t;
-	struct store	*s;
-	sqlite3		*db;
-	sqlite3_stmt	*q;
-	const char	*errstr = NULL;
-	off_t		 grown;
-	int64_t		 count;
-	int		 calls, fds;
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*st;
+	sqlite3			*db;
+	sqlite3_stmt		*q;
+	const char		*errstr = NULL;
+	off_t			 grown;
+	int64_t			 count, seq;
+	int			 calls, fds;
 
+	if (store_pace_vfs() == NULL)
+		skip();			/* no sync_file_range here */
 	tmpdb_make(&t);
 	s = store_open(t.path, &errstr);	/* the migrations */
 	assert_non_null(s);
 	store_close(s);
 	fds = open_fds();
-	paced_copy(c, &t, 0, &grown, &calls);
+	s = paced_copy(c, &t, 0, &grown, &calls, &count);
+	assert_false(store_sync_failed(s, NULL));
+	store_close(s);
 	assert_true(grown >= 4 * 256 * 1024);
 	assert_true(calls >= grown / (256 * 1024));
 	assert_int_equal(open_fds(), fds);
 
-	count = paced_copy(c, &t, 1, &grown, &calls);
-	assert_true(grown >= 4 * 256 * 1024);
-	assert_true(calls >= grown / (256 * 1024));
+	s = paced_copy(c, &t, 1, &grown, &calls, &count);
+	assert_int_equal(calls, 1);	/* and the checkpoint stopped */
+	assert_true(grown <= 256 * 1024);
+	assert_true(store_sync_failed(s, NULL));
+	st = fixture_record(c->curator, "refused");
+	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
+	stmt_free(st);
+	store_close(s);			/* the WAL left to recovery */
 	assert_int_equal(open_fds(), fds);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), count);
+	store_close(s);
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
 	    &q, NULL), SQLITE_OK);
@@ -840,10 +854,6 @@ test_checkpointer_paced(void **state)
 	assert_string_equal(sqlite3_column_text(q, 0), "ok");
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), count);
-	store_close(s);
 	tmpdb_remove(&t);
 }
 
