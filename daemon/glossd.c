@@ -326,13 +326,14 @@ main(int argc, char **argv)
 		config_clear(&gd.cfg);
 		return 0;
 	}
-	/*
-	 * WAL checkpoints off the loop in steps of 4000 frames (16 MiB), by
-	 * the loop itself only from 16000 (64 MiB).
-	 */
-	(void)store_checkpointer(gd.store, 4000, 16000);
 	/* Commits synced on a thread, answered once on disk (http.c). */
 	(void)store_syncer(gd.store);
+	/*
+	 * WAL checkpoints off the loop in steps of 4000 frames (16 MiB), by
+	 * the loop itself only from 16000 (64 MiB); started after the
+	 * syncer, whose pipe it wakes the loop by (store_disk_failed).
+	 */
+	(void)store_checkpointer(gd.store, 4000, 16000);
 	if (gd.cfg.curators.n == 0)
 		log_warnx("no curator keys configured: no records can be "
 		    "created");

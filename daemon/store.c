@@ -909,8 +909,8 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	store_checkpointer_stop(s);	/* first: it may wake the syncer's */
 	store_syncer_stop(s);
-	store_checkpointer_stop(s);
 	for (i = 0; i < SQL__MAX; i++)
 		sqlite3_finalize(s->stmts[i]);
 	/*

@@ -63,16 +63,27 @@ store_sync_failed(struct store *s, int *error)
 /*
  * The disk lost a write (what failed, with errno error) that a sync of
  * the database would not report again: final, as a failed sync of the
- * WAL is.  The store commits and copies nothing more, and the loop stops
- * at the next commit (http.c).  Any thread.
+ * WAL is.  The store commits and copies nothing more, and the loop is
+ * woken as by a failed sync, to answer what waits and stop (http.c).
+ * Any thread: the syncer, if any, is started before the checkpointer
+ * and stopped after it (glossd.c, store_close).
  */
 void
 store_disk_failed(struct store *s, int error, const char *what)
 {
-	int	none = 0;
+	struct store_sync	*sy = s->sync;
+	int			 none = 0;
+	char			 c = 0;
 
 	log_warnx("store: %s: %s", what, strerror(error));
-	(void)atomic_compare_exchange_strong(&s->sync_error, &none, error);
+	if (!atomic_compare_exchange_strong(&s->sync_error, &none, error) ||
+	    sy == NULL)
+		return;
+	pthread_mutex_lock(&sy->lock);
+	pthread_cond_broadcast(&sy->synced);
+	if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)
+		log_warn("store: write");
+	pthread_mutex_unlock(&sy->lock);
 }
 
 static void *

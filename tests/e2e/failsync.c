@@ -5,7 +5,10 @@
  * Loaded into glossd with LD_PRELOAD, it makes fsync and fdatasync fail
  * with EIO while the file GLOSS_FAILSYNC names exists, and passes them to
  * libc otherwise.  SQLite then sees what a failing disk gives it: a
- * COMMIT whose WAL cannot be made durable.  While the FIFO GLOSS_SYNCGATE
+ * COMMIT whose WAL cannot be made durable.  Likewise sync_file_range
+ * fails with EIO while the file GLOSS_FAILWRITEBACK names exists: the
+ * kernel reporting lost a page the checkpointing thread copied into the
+ * database (daemon/store_pace.c).  While the FIFO GLOSS_SYNCGATE
  * names exists, an fdatasync of a read-only descriptor (glossd's syncer's:
  * SQLite's own are read-write) writes a byte to GLOSS_SYNCGATE.waiting
  * and then reads one from the FIFO, so a test knows a sync is waiting and
@@ -22,15 +25,17 @@
 #include <unistd.h>
 
 typedef int	(*sync_fn)(int);
+typedef int	(*range_fn)(int, off_t, off_t, unsigned int);
 
 int	fsync(int);
 int	fdatasync(int);
+int	sync_file_range(int, off_t, off_t, unsigned int);
 
-/* Whether the flag file exists; errno is left as it was. */
+/* Whether the flag file env names exists; errno is left as it was. */
 static int
-failing(void)
+failing(const char *env)
 {
-	const char	*flag = getenv("GLOSS_FAILSYNC");
+	const char	*flag = getenv(env);
 	int		 saved = errno, rc;
 
 	rc = flag != NULL && access(flag, F_OK) == 0;
@@ -69,7 +74,7 @@ sync_or_fail(const char *name, int fd)
 {
 	sync_fn	real;
 
-	if (failing()) {
+	if (failing("GLOSS_FAILSYNC")) {
 		errno = EIO;
 		return -1;
 	}
@@ -88,4 +93,17 @@ fdatasync(int fd)
 {
 	gate(fd);
 	return sync_or_fail("fdatasync", fd);
+}
+
+int
+sync_file_range(int fd, off_t off, off_t n, unsigned int flags)
+{
+	range_fn	real;
+
+	if (failing("GLOSS_FAILWRITEBACK")) {
+		errno = EIO;
+		return -1;
+	}
+	*(void **)&real = dlsym(RTLD_NEXT, "sync_file_range");
+	return real(fd, off, n, flags);
 }
