@@ -137,15 +137,8 @@ contains "$T/err" "no/such/dir/gloss.db" "and its error reaches the terminal"
 # itself (its header), so the posts whose group cannot be made durable
 # are refused, nothing of them is kept, what was stored before stays, and
 # once the disk syncs again glossd takes posts as before.
-cat > "$T/glossd-failsync" <<WRAPPER
-#!/bin/sh
-GLOSS_FAILSYNC='$T/disk-fails' \\
-GLOSS_SYNCGATE='$T/gate' \\
-LD_PRELOAD='$top_builddir/tests/e2e/failsync.so' \\
-ASAN_OPTIONS="\${ASAN_OPTIONS:-}:verify_asan_link_order=0" \\
-exec '$GLOSSD' "\$@"
-WRAPPER
-chmod +x "$T/glossd-failsync"
+failing_glossd "$T/glossd-failsync" "GLOSS_FAILSYNC=$T/disk-fails" \
+    "GLOSS_SYNCGATE=$T/gate"
 real_glossd=$GLOSSD
 GLOSSD=$T/glossd-failsync
 start_daemon
@@ -309,17 +302,8 @@ post_raw "$T/d.body"
 same "$http" 503 "a commit the disk cannot sync is answered 503"
 same "$(error_code)" disk_failed "as disk_failed"
 contains "$T/out" "posting it again is safe" "saying a retry is safe"
-if [ "$http" = 503 ] &&
-    timeout 60 tail --pid="$daemon_pid" -f /dev/null; then
-	wait "$daemon_pid"
-	status=$?
-else
-	kill -9 "$daemon_pid"	# a glossd that goes on would never exit
-	wait "$daemon_pid" 2>/dev/null
-	status=killed
-fi
+daemon_exit
 same "$status" 1 "glossd stops, exiting 1"
-daemon_pid=
 contains "$T/glossd.log" "the WAL cannot be made durable; stopping" \
     "and logs why"
 lacks "$T/glossd.log" "Sanitizer" "with no sanitizer report on the way"

@@ -5,15 +5,10 @@
 # bench/httpload, as the benchmark loads it.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-GEN=$top_builddir/bench/gen
-LOAD=$top_builddir/bench/httpload
 RID=deadline-rec
 N=3000
 
-"$GEN" -r "$RID" -s 1 -n 0 -R "$T/record.json" -K "$T/gen.pub" \
-    >/dev/null 2>&1 || { echo "Bail out! bench/gen failed"; exit 99; }
-"$GEN" -r "$RID" -s 2 -n "$N" -o "$T/ann.ndjson" 2>/dev/null ||
-    { echo "Bail out! bench/gen failed"; exit 99; }
+gen_volume "$RID" "$N"
 # 3000 rows in one answer take milliseconds: far past 1 ms.
 start_daemon "curator = $(tail -n 1 "$T/gen.pub")" "page_max = 10000" \
     "query_ms = 1"

@@ -10,24 +10,11 @@
 # enough for the WAL to pass the checkpointer's first step.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-GEN=$top_builddir/bench/gen
-LOAD=$top_builddir/bench/httpload
 RID=writeback-rec
 N=2000
 
-"$GEN" -r "$RID" -s 1 -n 0 -R "$T/record.json" -K "$T/gen.pub" \
-    >/dev/null 2>&1 || { echo "Bail out! bench/gen failed"; exit 99; }
-"$GEN" -r "$RID" -s 2 -n "$N" -o "$T/ann.ndjson" 2>/dev/null ||
-    { echo "Bail out! bench/gen failed"; exit 99; }
-
-cat > "$T/glossd-failing" <<WRAPPER
-#!/bin/sh
-GLOSS_FAILWRITEBACK='$T/writeback-fails' \\
-LD_PRELOAD='$top_builddir/tests/e2e/failsync.so' \\
-ASAN_OPTIONS="\${ASAN_OPTIONS:-}:verify_asan_link_order=0" \\
-exec '$GLOSSD' "\$@"
-WRAPPER
-chmod +x "$T/glossd-failing"
+gen_volume "$RID" "$N"
+failing_glossd "$T/glossd-failing" "GLOSS_FAILWRITEBACK=$T/writeback-fails"
 real_glossd=$GLOSSD
 GLOSSD=$T/glossd-failing
 start_daemon "curator = $(tail -n 1 "$T/gen.pub")"
@@ -38,15 +25,7 @@ contains "$T/load" " ok=1 " "the record is stored"
 
 : > "$T/writeback-fails"
 "$LOAD" -p "$PORT" -c 4 -d 300 -t load -b "$T/ann.ndjson" >"$T/load" 2>&1
-if timeout 60 tail --pid="$daemon_pid" -f /dev/null; then
-	wait "$daemon_pid"
-	status=$?
-else
-	kill -9 "$daemon_pid"	# a glossd that goes on would never exit
-	wait "$daemon_pid" 2>/dev/null
-	status=killed
-fi
-daemon_pid=
+daemon_exit
 same "$status" 1 "a lost page of a checkpoint stops glossd, exiting 1"
 contains "$T/glossd.log" "sync_file_range: Input/output error" \
     "it logs the lost write"

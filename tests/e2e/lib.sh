@@ -179,6 +179,50 @@ start_daemon() {
 	export GLOSS_SERVER=$SERVER
 }
 
+# daemon_exit: wait (60 s at most) for glossd to exit by itself; its
+# exit status in $status, "killed" if it had to be.
+daemon_exit() {
+	if timeout 60 tail --pid="$daemon_pid" -f /dev/null; then
+		wait "$daemon_pid"
+		status=$?
+	else
+		kill -9 "$daemon_pid"	# a glossd that goes on would never exit
+		wait "$daemon_pid" 2>/dev/null
+		status=killed
+	fi
+	daemon_pid=
+}
+
+# failing_glossd FILE NAME=VALUE...: write FILE, a glossd with the
+# failing disk of tests/e2e/failsync.c preloaded and each NAME set.
+failing_glossd() {
+	failing_file=$1
+	shift
+	{
+		echo '#!/bin/sh'
+		for e in "$@"; do
+			printf '%s\n' "${e%%=*}='${e#*=}' \\"
+		done
+		printf '%s\n' \
+		    "LD_PRELOAD='$top_builddir/tests/e2e/failsync.so' \\" \
+		    'ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \' \
+		    "exec '$GLOSSD' \"\$@\""
+	} > "$failing_file"
+	chmod +x "$failing_file"
+}
+
+# gen_volume RID N: a record RID signed by a curator of bench/gen's
+# ($T/record.json, the key in $T/gen.pub) and N annotations of it
+# ($T/ann.ndjson), to load with bench/httpload ($LOAD).
+LOAD=$top_builddir/bench/httpload
+gen_volume() {
+	"$top_builddir/bench/gen" -r "$1" -s 1 -n 0 -R "$T/record.json" \
+	    -K "$T/gen.pub" >/dev/null 2>&1 &&
+	    "$top_builddir/bench/gen" -r "$1" -s 2 -n "$2" \
+	    -o "$T/ann.ndjson" 2>/dev/null ||
+	    { echo "Bail out! bench/gen failed"; exit 99; }
+}
+
 # stop_daemon: SIGTERM, then glossd must exit 0 with a clean log.
 stop_daemon() {
 	kill -TERM "$daemon_pid"
