@@ -106,7 +106,8 @@ struct store {
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
-	_Atomic int	 sync_error;	/* errno of its failed sync: final */
+	_Atomic int	 sync_error;	/* errno of a failed sync or lost */
+					/* write (store_disk_failed): final */
 	int		 pace_fd;	/* store_pace.c's, closed last */
 	enum store_rc	 bindrc;	/* first failed bind since the reset */
 	int64_t		 deadline;	/* store_deadline's, 0 none */

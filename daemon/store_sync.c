@@ -61,28 +61,41 @@ store_sync_failed(struct store *s, int *error)
 }
 
 /*
- * The disk lost a write (what failed, with errno error) that a sync of
- * the database would not report again: final, as a failed sync of the
- * WAL is.  The store commits and copies nothing more, and the loop is
- * woken as by a failed sync, to answer what waits and stop (http.c).
- * Any thread: the syncer, if any, is started before the checkpointer
- * and stopped after it (glossd.c, store_close).
+ * Tell whoever waits on store_durable's answer that it changed: the
+ * threads in store_durable, and the loop through the pipe.  sy->lock is
+ * held.
+ */
+static void
+store_sync_tell(struct store_sync *sy)
+{
+	char	c = 0;
+
+	pthread_cond_broadcast(&sy->synced);
+	if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)
+		log_warn("store: syncer: write");
+}
+
+/*
+ * The disk failed a sync of the WAL, or lost a write that a sync of the
+ * database would not report again (what failed, with errno error):
+ * final.  The store commits and copies nothing more, and the loop is
+ * told, to answer what waits and stop (http.c); the first failure is
+ * the one kept.  Any thread but one holding the syncer's lock: the
+ * syncer, if any, is started before the checkpointer and stopped after
+ * it (glossd.c, store_close).
  */
 void
 store_disk_failed(struct store *s, int error, const char *what)
 {
 	struct store_sync	*sy = s->sync;
 	int			 none = 0;
-	char			 c = 0;
 
 	log_warnx("store: %s: %s", what, strerror(error));
 	if (!atomic_compare_exchange_strong(&s->sync_error, &none, error) ||
 	    sy == NULL)
 		return;
 	pthread_mutex_lock(&sy->lock);
-	pthread_cond_broadcast(&sy->synced);
-	if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)
-		log_warn("store: write");
+	store_sync_tell(sy);
 	pthread_mutex_unlock(&sy->lock);
 }
 
@@ -91,8 +104,6 @@ store_sync_main(void *arg)
 {
 	struct store_sync	*sy = arg;
 	uint64_t		 target;
-	int			 error;
-	char			 c = 0;
 
 	pthread_mutex_lock(&sy->lock);
 	for (;;) {
@@ -102,19 +113,13 @@ store_sync_main(void *arg)
 			break;		/* stopping, everything synced */
 		target = sy->asked;
 		pthread_mutex_unlock(&sy->lock);
-		error = fdatasync(sy->fd) == -1 ? errno : 0;
+		if (fdatasync(sy->fd) == -1) {
+			store_disk_failed(sy->store, errno, "syncer: fdatasync");
+			return NULL;
+		}
 		pthread_mutex_lock(&sy->lock);
-		if (error != 0) {
-			log_warnx("store: syncer: fdatasync: %s",
-			    strerror(error));
-			atomic_store(&sy->store->sync_error, error);
-		} else
-			sy->durable = target;
-		pthread_cond_broadcast(&sy->synced);
-		if (write(sy->pipe[1], &c, 1) == -1 && errno != EAGAIN)
-			log_warn("store: syncer: write");
-		if (error != 0)
-			break;
+		sy->durable = target;
+		store_sync_tell(sy);
 	}
 	pthread_mutex_unlock(&sy->lock);
 	return NULL;

@@ -1037,6 +1037,51 @@ syncer_fd(const char *path)
 }
 
 /*
+ * A write the disk lost, said by another thread than the syncer's
+ * (store_disk_failed: the checkpointer's), is final as a failed sync is,
+ * and the loop is told on the syncer's descriptor at once, not at its
+ * next commit; the first failure is the one kept.
+ */
+static void
+test_disk_failed(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*st;
+	struct pollfd		 pfd;
+	const char		*errstr = NULL;
+	char			 buf[64];
+	uint64_t		 durable;
+	int64_t			 seq;
+
+	tmpdb_make(&t);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_syncer(s), 0);
+	add_record(s, c->curator, "kept");
+	assert_int_equal(store_durable(s, 1, &durable), 0);
+	while (read(store_sync_fd(s), buf, sizeof buf) > 0)
+		;			/* what the sync said */
+	pfd.fd = store_sync_fd(s);
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+
+	store_disk_failed(s, EIO, "test: lost");
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+	store_disk_failed(s, ENOSPC, "test: lost again");
+	errno = 0;
+	assert_int_equal(store_durable(s, 1, &durable), -1);
+	assert_int_equal(errno, EIO);
+	st = fixture_record(c->curator, "refused");
+	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
+	stmt_free(st);
+	store_close(s);
+	store_close(opened(t.path, 1));	/* recovery has the record */
+	tmpdb_remove(&t);
+}
+
+/*
  * A failed sync is final: the failure is said on the descriptor, the
  * commit it covered is never durable, nothing more is appended or
  * committed (STORE_DISK), and closing leaves the WAL to recovery instead
@@ -5007,6 +5052,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_syncer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_syncer_fails, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disk_failed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer, setup,
 		    teardown),
