@@ -1,6 +1,7 @@
 /*
- * faultsys.c: pthread_create, pipe2 and sync_file_range that fail on
- * demand, and are counted.
+ * faultsys.c: pthread_create, pipe2, sync_file_range and fsync and
+ * fdatasync of read-write descriptors that fail on demand, and are
+ * counted.
  *
  * glossd starts threads (the syncer, the checkpointer, the verifiers) and
  * pipes to wake its loop from them, and each module must go on without
@@ -12,7 +13,10 @@
  * as clang's is by default, would be skipped and lose track of the
  * threads) until faultsys_fail says to refuse, then answers as a system
  * out of threads (EAGAIN) or descriptors (EMFILE), or a disk that
- * failed a write (EIO), does.  faultsys_calls says how many calls of a
+ * failed a write (EIO), does.  The syncs fail on read-write descriptors
+ * only, which are SQLite's: the syncer's descriptor on the WAL is
+ * read-only, so a test can fail a checkpoint's syncs and not the
+ * syncer's.  faultsys_calls says how many calls of a
  * kind were made, which is how a test sees that the checkpointer paced
  * its writes (store_pace.c).  Only the test's own thread may call
  * faultsys_fail and faultsys_clear; each kind's calls may come from any
@@ -28,10 +32,10 @@
 
 #include "faultsys.h"
 
-#define KINDS	3
+#define KINDS	4
 
 /* How many calls of each kind are still passed on (-1: all), and made. */
-static _Atomic int	passing[KINDS] = { -1, -1, -1 };
+static _Atomic int	passing[KINDS] = { -1, -1, -1, -1 };
 static _Atomic int	calls[KINDS];
 
 /* Pass the next after calls of kind call on, then refuse the rest. */
@@ -107,4 +111,31 @@ sync_file_range(int fd, off_t off, off_t n, unsigned int flags)
 	}
 	*(void **)&next = dlsym(RTLD_NEXT, "sync_file_range");
 	return next(fd, off, n, flags);
+}
+
+/* fsync or fdatasync (name), refused on a read-write descriptor. */
+static int
+sync_or_refuse(const char *name, int fd)
+{
+	int	(*next)(int);
+
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR &&
+	    refused(FAULTSYS_FSYNC)) {
+		errno = EIO;
+		return -1;
+	}
+	*(void **)&next = dlsym(RTLD_NEXT, name);
+	return next(fd);
+}
+
+int
+fsync(int fd)
+{
+	return sync_or_refuse("fsync", fd);
+}
+
+int
+fdatasync(int fd)
+{
+	return sync_or_refuse("fdatasync", fd);
 }

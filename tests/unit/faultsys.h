@@ -1,6 +1,6 @@
 /*
- * faultsys.h: pthread_create, pipe2 and sync_file_range that fail on
- * demand, for the paths a system out of threads or descriptors, or a
+ * faultsys.h: pthread_create, pipe2, sync_file_range and the syncs
+ * of read-write descriptors that fail on demand, for the paths a system out of threads or descriptors, or a
  * failing disk, takes; and how often each was called.
  */
 
@@ -10,6 +10,7 @@
 #define FAULTSYS_THREAD	0		/* pthread_create: EAGAIN */
 #define FAULTSYS_PIPE	1		/* pipe2: EMFILE */
 #define FAULTSYS_WRITEBACK 2		/* sync_file_range: EIO */
+#define FAULTSYS_FSYNC	3		/* fsync, fdatasync, read-write: EIO */
 
 void	faultsys_fail(int, int);
 void	faultsys_clear(void);

@@ -774,8 +774,9 @@ test_checkpointer(void **state)
 /*
  * Annotations of 2000 bytes, enough for the checkpointing thread to copy
  * a step of frames into the database of t (vacuumed, so that every page
- * it writes past the free ones grows the file), with sync_file_range
- * passed on, or failing if fail is set.  How much the file grew in
+ * it writes past the free ones grows the file), with the calls of
+ * faultsys kind fail refused once the record is in (-1: none).  How
+ * much the file grew in
  * *grown, the calls in *calls, the statements stored in *count; returns
  * the store, the thread stopped.
  */
@@ -793,14 +794,14 @@ paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
 	vacuum(t->path);
 	s = store_open(t->path, &errstr);
 	assert_non_null(s);
-	snprintf(rid, sizeof rid, "pace-%d", fail);
+	snprintf(rid, sizeof rid, "pace-%d", fail + 1);
 	add_record(s, c->curator, rid);
 	memset(text, 'x', sizeof text - 1);
 	text[sizeof text - 1] = '\0';
 	assert_int_equal(store_syncer(s), 0);	/* as glossd: syncer first */
 	assert_int_equal(store_checkpointer(s, 3000, 12000), 0);
-	if (fail)
-		faultsys_fail(FAULTSYS_WRITEBACK, 0);
+	if (fail != -1)
+		faultsys_fail(fail, 0);
 	n0 = faultsys_calls(FAULTSYS_WRITEBACK);
 	before = file_size(t->path);
 	for (i = 0; WAL_FRAMES(wal) < 3000; i++) {
@@ -818,13 +819,42 @@ paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
 }
 
 /*
+ * After a paced_copy whose checkpoint failed for good: the loop hears of
+ * it as of a failed sync (store_durable), nothing more is appended, and
+ * recovery, after the store is closed, has all count statements.
+ */
+static void
+paced_failed(struct ctx *c, struct tmpdb *t, struct store *s, int64_t count)
+{
+	struct statement	*st;
+	const char		*errstr = NULL;
+	uint64_t		 durable;
+	int64_t			 seq;
+
+	errno = 0;
+	assert_int_equal(store_durable(s, 1, &durable), -1);
+	assert_int_equal(errno, EIO);
+	st = fixture_record(c->curator, "refused");
+	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
+	stmt_free(st);
+	store_close(s);			/* the WAL left to recovery */
+	s = store_open(t->path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), count);
+	store_close(s);
+	assert_int_equal(raw_int(t->path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
+/*
  * The checkpointing thread has the kernel write the database's pages
  * each 256 KiB it copies (store_pace.c), not all at once later.  When
  * the kernel reports a write lost, that is final, as a failed sync of
  * the WAL is: the checkpoint stops there, nothing more is committed or
  * copied, the loop hears of it as of a failed sync (store_durable), and
- * recovery has everything from the WAL.  The descriptor the pacing uses
- * is closed with the store.
+ * recovery has everything from the WAL.  So is a checkpoint whose own
+ * sync fails (here the WAL's, before it copies anything).  The
+ * descriptor the pacing uses is closed with the store.
  */
 static void
 test_checkpointer_paced(void **state)
@@ -832,11 +862,10 @@ test_checkpointer_paced(void **state)
 	struct ctx		*c = *state;
 	struct tmpdb		 t;
 	struct store		*s;
-	struct statement	*st;
 	const char		*errstr = NULL;
 	off_t			 grown;
 	uint64_t		 durable;
-	int64_t			 count, seq;
+	int64_t			 count;
 	int			 calls, fds;
 
 	if (store_pace_vfs() == NULL)
@@ -846,7 +875,7 @@ test_checkpointer_paced(void **state)
 	assert_non_null(s);
 	store_close(s);
 	fds = open_fds();
-	s = paced_copy(c, &t, 0, &grown, &calls, &count);
+	s = paced_copy(c, &t, -1, &grown, &calls, &count);
 	assert_int_equal(store_durable(s, 1, &durable), 0);
 	assert_true(durable == store_generation(s));
 	store_close(s);
@@ -854,23 +883,17 @@ test_checkpointer_paced(void **state)
 	assert_true(calls >= grown / (256 * 1024));
 	assert_int_equal(open_fds(), fds);
 
-	s = paced_copy(c, &t, 1, &grown, &calls, &count);
+	s = paced_copy(c, &t, FAULTSYS_WRITEBACK, &grown, &calls, &count);
 	assert_int_equal(calls, 1);	/* and the checkpoint stopped */
 	assert_true(grown <= 256 * 1024);
-	errno = 0;
-	assert_int_equal(store_durable(s, 1, &durable), -1);
-	assert_int_equal(errno, EIO);
-	st = fixture_record(c->curator, "refused");
-	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
-	stmt_free(st);
-	store_close(s);			/* the WAL left to recovery */
+	paced_failed(c, &t, s, count);
 	assert_int_equal(open_fds(), fds);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), count);
-	store_close(s);
-	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+
+	s = paced_copy(c, &t, FAULTSYS_FSYNC, &grown, &calls, &count);
+	assert_int_equal(calls, 0);	/* nothing copied */
+	assert_int_equal(grown, 0);
+	paced_failed(c, &t, s, count);
+	assert_int_equal(open_fds(), fds);
 	tmpdb_remove(&t);
 }
 
