@@ -6,7 +6,7 @@
  * the machine's own, its network's, link-local (cloud metadata),
  * multicast or reserved (docs/design.md §3.2).  The judgement is a pure
  * function of the address, kept apart from the checker's event loop so
- * that every block can be tested at its edges (test_linkcheck.c).
+ * that every block can be tested at its edges (test_linkaddr.c).
  */
 
 #include <sys/socket.h>
