@@ -3339,6 +3339,110 @@ test_index_migrations_schema(void **state)
 	tmpdb_remove(&t);
 }
 
+/*
+ * No statement glossd prepares walks a whole table (migrations/0001:
+ * "no request path scans a table") but those listed in may_scan, each
+ * with the table's name in its plan and why it may; and each statement
+ * in must_use finds its rows through the index named, not through
+ * another that SQLite would fall back on (an author's page through the
+ * queue's index walks every visible annotation, without a SCAN in the
+ * plan).  SQLite's plans, not timings: an index a query stops using
+ * fails here, not at 1M annotations.  Virtual tables (FTS5's MATCH,
+ * json_each) plan their own scans.
+ */
+static void
+test_plans_scan_nothing(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = c->store;
+	sqlite3_stmt		*q;
+	const char		*detail, *allowed;
+	char			 sql[8192], scanned[64];
+	int			 i, n, scans, used;
+	static const char *const by_id = "(id=?)";
+	static const char *const must_use[SQL__MAX] = {
+		[SQL_STATEMENT_SEQ] = "statements_1 (id=?)",
+		[SQL_STATEMENT] = "statements_1 (id=?)",
+		[SQL_LOG] = "statements USING INTEGER PRIMARY KEY (rowid>?)",
+		[SQL_ANNOTATIONS] = "annotations_listing (rid=? AND status=? "
+		    "AND span_start>?",
+		[SQL_ANNOTATIONS_TALK] = "annotations_talk_listing (rid=? AND "
+		    "status=? AND talk=? AND span_start>?",
+		[SQL_LISTING_PAGE] = "annotations_listing (rid=? AND status=?",
+		[SQL_LISTING_PAGE_TALK] = "annotations_talk_listing (rid=? "
+		    "AND status=? AND talk=?",
+		[SQL_TALK_COUNT] = "annotations_talk_listing (rid=? AND "
+		    "status=? AND talk=?",
+		[SQL_FEED] = "annotations_feed (rid=? AND status=?",
+		[SQL_THREAD] = "annotations_replies (root=?)",
+		[SQL_MINE] = "annotations_mine (author=? AND seq>?)",
+		[SQL_KEY] = "annotations_mine (author=?)",
+		[SQL_BAN_HIDE] = "annotations_mine (author=?)",
+		[SQL_QUEUE] = "annotations_queue (status=? AND seq>?)",
+		[SQL_FLAGS] = "flags_seq (seq>?)",
+		[SQL_DECISIONS] = "d USING INTEGER PRIMARY KEY (rowid>?)",
+		[SQL_REVISIONS] = "revisions_of (of=?)",
+		[SQL_CITATIONS] = "links_reading (rid=?)",
+		[SQL_LINK_REVIEWS] = "link_reviews_reading (rid=?)",
+		[SQL_ANNOTATION] = by_id,
+		[SQL_ANNOTATION_INSERT] = by_id,
+		[SQL_ANNOTATION_REVISE] = by_id,
+		[SQL_ANNOTATION_RETRACT] = by_id,
+		[SQL_ENDORSE_RETRACT] = by_id,
+		[SQL_SET_STATUS] = by_id,
+		[SQL_FLAG_HIDE] = by_id,
+		[SQL_KEY_APPROVED] = by_id,
+		[SQL_KEY_REJECTED] = by_id,
+		[SQL_LINK_REVIEW_INSERT] = by_id,
+		[SQL_CITES] = by_id,
+	};
+	static const char *const may_scan[SQL__MAX] = {
+		[SQL_RECORDS] = "r",		/* every record, listed */
+		[SQL_SEARCH_PENDING] = "search_pending", /* one batch */
+		[SQL_SEARCH_INDEXED] = "search_pending",
+		[SQL_LINK_NORM] = "link_norm",	/* one row */
+		[SQL_LINK_NORM_SET] = "link_norm",
+		/* Start-up, once per link normalization: every row. */
+		[SQL_LINKS_CLEAR] = "links",
+		[SQL_LINKS_FILL] = "a",
+		[SQL_LINK_REVIEWS_REKEY] = "link_reviews",
+		[SQL_LINK_REVIEWS_CURRENT] = "r",
+	};
+
+	scans = 0;
+	for (i = 0; i < SQL__MAX; i++) {
+		n = snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s",
+		    sqlite3_sql(s->stmts[i]));
+		assert_true(n > 0 && (size_t)n < sizeof sql);
+		assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL),
+		    SQLITE_OK);
+		used = must_use[i] == NULL;
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			detail = (const char *)sqlite3_column_text(q, 3);
+			if (!used && strstr(detail, must_use[i]) != NULL)
+				used = 1;
+			if (strncmp(detail, "SCAN ", 5) != 0 ||
+			    strstr(detail, "VIRTUAL TABLE") != NULL)
+				continue;
+			n = sscanf(detail + 5, "%63s", scanned);
+			assert_int_equal(n, 1);
+			allowed = may_scan[i];
+			if (allowed == NULL || strcmp(allowed, scanned) != 0)
+				fail_msg("statement %d scans: %s\n%s", i,
+				    detail, sqlite3_sql(s->stmts[i]));
+			scans++;
+		}
+		sqlite3_finalize(q);
+		if (!used)
+			fail_msg("statement %d does not use %s:\n%s", i,
+			    must_use[i], sqlite3_sql(s->stmts[i]));
+	}
+	/* Each listed scan is still there: the list holds no stale entry. */
+	for (i = n = 0; i < SQL__MAX; i++)
+		n += may_scan[i] != NULL;
+	assert_int_equal(scans, n);
+}
+
 /* Count the annotations a walk yields into *(size_t *)arg. */
 static int
 annotation_count_cb(const struct store_annotation *a, void *arg)
@@ -5138,6 +5242,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_mod_schema, setup,
 		    teardown_mod),
 		cmocka_unit_test(test_index_migrations_schema),
+		cmocka_unit_test_setup_teardown(test_plans_scan_nothing, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_mod_counters, setup,
 		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_ban, setup,
