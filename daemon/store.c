@@ -53,7 +53,9 @@ static int	store_progress(void *);
 
 /*
  * Every statement glossd runs after start-up, with the plan EXPLAIN QUERY
- * PLAN shows for the request paths (SQLite 3.40, schema 0001).
+ * PLAN shows for the request paths (SQLite 3.40, schema 0001).  The
+ * indexes they must use, and the few tables some may walk, are checked
+ * by test_plans_scan_nothing (tests/unit/test_store.c).
  */
 static const char *const store_sqls[SQL__MAX] = {
 	/*
