@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,51 @@ keygen_pubpath(const char *secpath)
 	else
 		xasprintf(&pub, "%s.pub", secpath);
 	return pub;
+}
+
+/*
+ * path with its directory resolved (symbolic links, ".", ".."), in out;
+ * the file itself need not exist, its directory must.
+ */
+static int
+keygen_resolve(const char *path, char out[PATH_MAX])
+{
+	char	*dcopy, *bcopy, dir[PATH_MAX];
+	int	 n;
+
+	if (realpath(path, out) != NULL)
+		return 0;
+	dcopy = xstrdup(path);		/* dirname and basename may */
+	bcopy = xstrdup(path);		/* write into their argument */
+	n = realpath(dirname(dcopy), dir) == NULL ? -1 :
+	    snprintf(out, PATH_MAX, "%s/%s", dir, basename(bcopy));
+	free(dcopy);
+	free(bcopy);
+	return n < 0 || n >= PATH_MAX ? -1 : 0;
+}
+
+/*
+ * Whether the two paths name one file: the public key written after the
+ * secret one would replace it, and the new secret key would be lost.
+ */
+static int
+keygen_same_file(const char *a, const char *b)
+{
+	char	 ra[PATH_MAX], rb[PATH_MAX];
+
+	if (keygen_resolve(a, ra) == -1 || keygen_resolve(b, rb) == -1)
+		return strcmp(a, b) == 0;
+	return strcmp(ra, rb) == 0;
+}
+
+/* Whether path exists, which keygen overwrites only with -f; says so. */
+static int
+keygen_exists(const char *path)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	fprintf(stderr, "gloss: %s exists; use -f to overwrite it\n", path);
+	return 1;
 }
 
 int
@@ -81,15 +127,17 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		secpath = defsec = keys_default_path("gloss.key");
 	if (pubpath == NULL)
 		pubpath = defpub = keygen_pubpath(secpath);
-	if (!force && access(secpath, F_OK) == 0) {
-		fprintf(stderr, "gloss: %s exists; use -f to overwrite it\n",
-		    secpath);
+	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1)
+		goto out;
+	if (keygen_same_file(secpath, pubpath)) {
+		fprintf(stderr, "gloss: %s cannot hold both keys: name "
+		    "another file for the public key\n", pubpath);
 		goto out;
 	}
+	if (!force && (keygen_exists(secpath) || keygen_exists(pubpath)))
+		goto out;
 	if (!unencrypted && (pass = keys_passphrase("New passphrase",
 	    1)) == NULL)
-		goto out;
-	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1)
 		goto out;
 	if ((sk = minisig_keygen(&pk)) == NULL)
 		fatalx("out of secure memory");

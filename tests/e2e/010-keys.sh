@@ -23,6 +23,31 @@ expect 0 "keygen -f overwrites" "$GLOSS" keygen -W -f
 [ "$(cat "$T/out")" != "$key" ] && ok "-f made a new key" ||
     not_ok "-f made a new key"
 
+# The public key file must be another file than the secret key's,
+# however spelled, and is not overwritten without -f either.
+expect 2 "keygen refuses one file for both keys" \
+    "$GLOSS" keygen -W -s "$T/one.key" -p "$T/one.key"
+contains "$T/err" "cannot hold both keys" "the refusal says why"
+[ ! -e "$T/one.key" ] && ok "no key file was written" ||
+    not_ok "no key file was written"
+mkdir "$T/sub"
+expect 2 "keygen refuses one file for both keys, spelled apart" \
+    "$GLOSS" keygen -W -s "$T/two.key" -p "$T/sub/../two.key"
+[ ! -e "$T/two.key" ] && ok "no key file was written, spelled apart" ||
+    not_ok "no key file was written, spelled apart"
+expect 0 "keygen writes a second pair" \
+    "$GLOSS" keygen -W -s "$T/a.key" -p "$T/a.pub"
+a_pub=$(cat "$T/a.pub")
+ln -s a.key "$T/link.pub"
+expect 2 "keygen -f refuses a public key file linked to the secret one" \
+    "$GLOSS" keygen -W -f -s "$T/a.key" -p "$T/link.pub"
+expect 2 "keygen refuses to overwrite another key's public file" \
+    "$GLOSS" keygen -W -s "$T/b.key" -p "$T/a.pub"
+contains "$T/err" "a.pub exists; use -f" "the refusal names the file"
+same "$(cat "$T/a.pub")" "$a_pub" "the other key's public file is intact"
+[ ! -e "$T/b.key" ] && ok "no secret key was written for it" ||
+    not_ok "no secret key was written for it"
+
 expect 2 "keygen without -W, passphrase or terminal fails" \
     setsid "$GLOSS" keygen -s "$T/nopass.key" -p "$T/nopass.pub"
 contains "$T/err" "GLOSS_PASSPHRASE" "the error says how to give one"
