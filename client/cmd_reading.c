@@ -202,8 +202,14 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 	if (json_is_object(check)) {
 		printf(", checked ");
 		reading_put(reading_str(check, "verdict"));
-		printf(" (%lld)", (long long)json_integer_value(
-		    json_object_get(check, "status")));
+		if (json_integer_value(json_object_get(check, "status")) > 0)
+			printf(" (%lld)", (long long)json_integer_value(
+			    json_object_get(check, "status")));
+		else if (*(v = reading_str(check, "error")) != '\0') {
+			printf(" (");
+			reading_put(v);
+			printf(")");
+		}
 	}
 	fputc('\n', stdout);
 	if ((v = json_string_value(json_object_get(e, "replacement"))) !=

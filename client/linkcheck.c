@@ -672,9 +672,13 @@ lc_resolved_cb(int error, struct evutil_addrinfo *ai, void *arg)
 	    linkcheck_private(ai->ai_addr);
 	if (ai != NULL)
 		evutil_freeaddrinfo(ai);
+	/*
+	 * Only a name the DNS says does not exist is broken; a resolver
+	 * that failed or did not answer says nothing about the link.
+	 */
 	if (error != 0)
-		lc_fail(chk, LINKCHECK_BROKEN, "DNS: %s",
-		    evutil_gai_strerror(error));
+		lc_fail(chk, error == EVUTIL_EAI_NONAME ? LINKCHECK_BROKEN :
+		    LINKCHECK_UNSURE, "DNS: %s", evutil_gai_strerror(error));
 	else if (private)
 		lc_fail(chk, LINKCHECK_UNSURE, "%s is a private address, "
 		    "not checked without --allow-private", addr);
@@ -716,12 +720,26 @@ lc_ask(struct lc_check *chk, enum evhttp_cmd_type method)
 		chk->lookup = lookup;
 }
 
-/* Names from resolv.conf and /etc/hosts; just the latter if that fails. */
+/*
+ * Names from resolv.conf (GLOSS_RESOLV_CONF's file when set) and
+ * /etc/hosts; just the latter if that fails.
+ */
 static struct evdns_base *
 lc_dns(struct event_base *base)
 {
 	struct evdns_base	*dns;
+	const char		*conf = getenv("GLOSS_RESOLV_CONF");
 
+	if (conf != NULL && *conf != '\0') {
+		if ((dns = evdns_base_new(base,
+		    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) != NULL &&
+		    evdns_base_resolv_conf_parse(dns, DNS_OPTIONS_ALL,
+		    conf) != 0) {
+			evdns_base_free(dns, 0);
+			dns = NULL;
+		}
+		return dns;
+	}
 	dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (dns == NULL && (dns = evdns_base_new(base,
@@ -800,9 +818,14 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	if ((lc.base = event_base_new()) == NULL ||
-	    (lc.dns = lc_dns(lc.base)) == NULL) {
+	if ((lc.base = event_base_new()) == NULL) {
 		*errstr = "cannot set up the event loop";
+		goto out;
+	}
+	if ((lc.dns = lc_dns(lc.base)) == NULL) {
+		*errstr = getenv("GLOSS_RESOLV_CONF") != NULL ?
+		    "cannot use GLOSS_RESOLV_CONF's resolver configuration" :
+		    "cannot set up the resolver";
 		goto out;
 	}
 	if ((lc.ssl = lc_ssl_ctx()) == NULL) {

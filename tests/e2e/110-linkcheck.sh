@@ -138,6 +138,26 @@ expect 2 "--timeout 0 is refused" "$GLOSS" links check "$RID" --timeout 0
 expect 2 "links needs check" "$GLOSS" links "$RID"
 expect 1 "an unknown record is refused" "$GLOSS" links check no-such-record
 
+# A resolver that fails says nothing about a link: unsure, never broken.
+printf 'nameserver 127.0.0.1:1\noptions timeout:1 attempts:1\n' \
+    >"$T/resolv.conf"
+DNSLINK=http://gloss-dns-test.example/paper
+expect 0 "a reading citing a name to resolve" \
+    "$GLOSS" reading "$RID" --talk 6 --link "$DNSLINK" -m "Resolve me."
+expect 1 "links check with a resolver that does not answer" \
+    env GLOSS_RESOLV_CONF="$T/resolv.conf" "$GLOSS" links check "$RID" \
+    --talk 6 --post
+case $(line "$DNSLINK") in
+"unsure - $DNSLINK (DNS: "*) ok "a failed lookup is unsure, and says so" ;;
+*) not_ok "a failed lookup is unsure, and says so" "$(cat "$T/out")" ;;
+esac
+lacks "$T/out" "broken" "a failed lookup is not broken"
+same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 0 "and it is not posted"
+expect 2 "an unreadable GLOSS_RESOLV_CONF is refused" \
+    env GLOSS_RESOLV_CONF="$T/no-such-resolv.conf" "$GLOSS" links check \
+    "$RID" --talk 6
+contains "$T/err" "GLOSS_RESOLV_CONF" "the refusal names the variable"
+
 # --- Posting the results ----------------------------------------------
 
 expect 1 "links check --post" "$GLOSS" links check --allow-private "$RID" --talk 2 \
@@ -160,6 +180,11 @@ same "$(check "$L/slow" '"\(.verdict) \(.status) \(.error)"')" \
 same "$(check "$L/chain/6" '"\(.status) \(.final) \(.error)"')" \
     "302 $L/chain/1 too many redirects" "/chain/6: where it stopped, and why"
 same "$(check "$L/error" '.')" "null" "/error (unsure) is not posted"
+expect 0 "the reading list as text" "$GLOSS" reading "$RID" --talk 2
+contains "$T/out" "checked broken (404)" "a check shows the status it got"
+contains "$T/out" "checked broken (timeout after 2 s)" \
+    "a check without a status shows why it failed"
+lacks "$T/out" "(0)" "no status is not shown as 0"
 same "$(check "$L/ok" '.annotation')" "$first" \
     "a review names the first annotation that cited the link"
 review=$(check "$L/loop-a" '.id')
