@@ -395,6 +395,15 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	if ((text = post_text(pa.message, pa.file, mode == POST_EDIT ?
 	    current : NULL)) == NULL)
 		goto out;
+	/* Saved unchanged in the editor, and no other change asked. */
+	if (mode == POST_EDIT && current != NULL && strcmp(text, current) == 0 &&
+	    pa.kind == NULL && pa.talk == 0 && json_array_size(pa.links) == 0 &&
+	    pa.at == NULL) {
+		fprintf(stderr, "gloss: the text is unchanged; nothing was "
+		    "sent\n");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
 	root = json_pack("{s:s}", "text", text);
 	if (root == NULL || (rid == NULL && mode != POST_EDIT)) {
 		fprintf(stderr, "gloss: the text is not valid UTF-8\n");

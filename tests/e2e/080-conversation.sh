@@ -133,6 +133,34 @@ same "$(grep -oE 'Version [a-z]+' "$T/out" | tr '\n' ' ')" \
     "every version's text is still readable"
 cp "$T/out" "$T/history.before"
 
+# On a terminal, edit opens the current text in $EDITOR: saved unchanged,
+# nothing is sent; changed, the new text goes out without its newline.
+if command -v script >/dev/null 2>&1; then
+	expect 0 "a comment to revise in the editor" "$GLOSS" comment "$RID" \
+	    --talk 8 -m "Written at the prompt."
+	ed=$(cat "$T/out")
+	st=0
+	EDITOR=true script -qec "'$GLOSS' edit $ed" /dev/null \
+	    >"$T/tty" 2>&1 || st=$?
+	same "$st" 1 "an edit saved unchanged exits 1"
+	contains "$T/tty" "the text is unchanged; nothing was sent" \
+	    "and says nothing was sent"
+	printf '#!/bin/sh\nprintf "Rewritten in the editor.\\n" >"$1"\n' \
+	    >"$T/editor"
+	chmod +x "$T/editor"
+	st=0
+	EDITOR=$T/editor script -qec "'$GLOSS' edit $ed" /dev/null \
+	    >"$T/tty" 2>&1 || st=$?
+	same "$st" 0 "an edit changed in the editor is sent"
+	curl -s "$SERVER/v1/annotations/$ed" >"$T/ann.json"
+	same "$(jq -r .text "$T/ann.json")" "Rewritten in the editor." \
+	    "the editor's text is the annotation's, without its newline"
+	same "$(jq -r .revisions "$T/ann.json")" 1 \
+	    "one revision, none for the unchanged save"
+else
+	for i in 1 2 3 4 5 6; do ok "# SKIP script(1) is not installed"; done
+fi
+
 expect 0 "list" "$GLOSS" list "$RID" --talk 5
 contains "$T/out" "Version three mentions axolotl." \
     "the listing shows the latest text"
