@@ -333,6 +333,19 @@ test_time_in_talk_message(void **state)
 	assert_non_null(strstr(v.message, "00:01:00"));
 	assert_non_null(strstr(v.message, "00:05:00"));
 	policy_verdict_clear(&v);
+
+	/* A range whose end lies outside names its end, not its start. */
+	a = ann(2, 200000, 300001);
+	assert_int_equal(policy_annotation(&rec, &a, &p, &v), -1);
+	assert_string_equal(v.code, "time_outside_talk");
+	assert_non_null(strstr(v.message, "00:05:00.001 lies outside"));
+	policy_verdict_clear(&v);
+
+	/* One whose start does names its start. */
+	a = ann(2, 59999, 61000);
+	assert_int_equal(policy_annotation(&rec, &a, &p, &v), -1);
+	assert_non_null(strstr(v.message, "00:00:59.999 lies outside"));
+	policy_verdict_clear(&v);
 }
 
 static void
