@@ -276,8 +276,9 @@ bundle_read(const char *dir, const char *name, size_t max, size_t *len)
 }
 
 /*
- * Check every line of SHA256SUMS; the names it lists with a good sum go
- * into ok.  Returns the number of failures.
+ * Check every line of SHA256SUMS; the names it lists go into ok, true
+ * with a good sum, false with a bad one (reported here).  Returns the
+ * number of failures.
  */
 static int
 bundle_check_sums(const char *dir, json_t *ok)
@@ -304,6 +305,8 @@ bundle_check_sums(const char *dir, json_t *ok)
 		line[GLOSS_ID_LEN] = '\0';
 		if ((data = bundle_read(dir, line + GLOSS_ID_LEN + 2,
 		    BUNDLE_LIST_MAX, &len)) == NULL) {
+			json_object_set_new(ok, line + GLOSS_ID_LEN + 2,
+			    json_false());
 			failed++;
 			continue;
 		}
@@ -313,15 +316,41 @@ bundle_check_sums(const char *dir, json_t *ok)
 			fprintf(stderr, "gloss: %s: its SHA-256 is not the "
 			    "one SHA256SUMS gives\n", line + GLOSS_ID_LEN + 2);
 			failed++;
-		} else
-			json_object_set_new(ok, line + GLOSS_ID_LEN + 2,
-			    json_true());
+		}
+		json_object_set_new(ok, line + GLOSS_ID_LEN + 2,
+		    json_boolean(strcmp(hex, line) == 0));
 	}
 	free(sums);
 	return failed;
 }
 
-/* Failures of one STATEMENTS line: "ID TYPE KEYID". */
+/*
+ * The file name of dir as SHA256SUMS vouched for it, or NULL.  A name
+ * listed with a bad sum was reported (and counted) there; one not
+ * listed, or unreadable now, is here, in *failed.
+ */
+static char *
+bundle_vouched(const char *dir, json_t *ok, const char *name, size_t *len,
+    int *failed)
+{
+	json_t	*sum = json_object_get(ok, name);
+	char	*data = NULL;
+
+	if (sum == NULL)
+		fprintf(stderr, "gloss: %s is not listed in SHA256SUMS\n",
+		    name);
+	if (json_is_true(sum) &&
+	    (data = bundle_read(dir, name, BUNDLE_FILE_MAX, len)) != NULL)
+		return data;
+	if (sum == NULL || json_is_true(sum))
+		(*failed)++;
+	return NULL;
+}
+
+/*
+ * Failures of one STATEMENTS line: "ID TYPE KEYID", each reported once:
+ * a statement whose files failed their sums adds none of its own.
+ */
 static int
 bundle_check_statement(const char *dir, json_t *ok, const char *id,
     const char *type, const char *keyid, struct bundle_walk *walk)
@@ -331,37 +360,34 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	const char		*errstr, *key;
 	char			 name[GLOSS_ID_LEN + 32], hex[17], *pub;
 	size_t			 len;
-	int			 failed = 0;
+	int			 failed = 0, bad;
 
 	memset(&v, 0, sizeof v);
 	snprintf(name, sizeof name, "%s.json", id);
-	if (json_object_get(ok, name) == NULL ||
-	    (v.canonical = bundle_read(dir, name, BUNDLE_FILE_MAX,
-	    &v.canonical_len)) == NULL)
-		failed++;
+	v.canonical = bundle_vouched(dir, ok, name, &v.canonical_len,
+	    &failed);
 	snprintf(name, sizeof name, "%s.json.minisig", id);
-	if (json_object_get(ok, name) == NULL ||
-	    (v.minisig = bundle_read(dir, name, BUNDLE_FILE_MAX, &len)) ==
-	    NULL)
-		failed++;
-	if (failed == 0 && verify_bytes(&v, id) == -1) {
+	v.minisig = bundle_vouched(dir, ok, name, &len, &failed);
+	bad = v.canonical == NULL || v.minisig == NULL;
+	if (!bad && verify_bytes(&v, id) == -1) {
 		fprintf(stderr, "gloss: %s.json does not verify\n", id);
 		failed++;
 	}
-	if (failed == 0 && strcmp(stmt_type_name(v.st->type), type) != 0) {
+	if (!bad && failed == 0 &&
+	    strcmp(stmt_type_name(v.st->type), type) != 0) {
 		fprintf(stderr, "gloss: %s: STATEMENTS says %s, it is a %s\n",
 		    id, type, stmt_type_name(v.st->type));
 		failed++;
 	}
 	snprintf(name, sizeof name, "%s.pub", keyid);
-	pub = json_object_get(ok, name) != NULL ?
+	pub = json_is_true(json_object_get(ok, name)) ?
 	    bundle_read(dir, name, BUNDLE_FILE_MAX, &len) : NULL;
 	key = pub != NULL ? strchr(pub, '\n') : NULL;
 	if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
 	    "\r\n"), &pk, &errstr) == -1) {
 		fprintf(stderr, "gloss: %s: no good %s listed\n", id, name);
 		failed++;
-	} else if (failed == 0) {
+	} else if (!bad && failed == 0) {
 		minisig_keyid(&v.st->key, hex);
 		if (strcmp(hex, keyid) != 0 || memcmp(&pk, &v.st->key,
 		    sizeof pk) != 0) {
@@ -370,10 +396,11 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 			failed++;
 		}
 	}
-	if (failed == 0 && walk != NULL && walk->cb(&v, walk->arg) != 0)
+	if (!bad && failed == 0 && walk != NULL &&
+	    walk->cb(&v, walk->arg) != 0)
 		failed++;
 	/* What follows may depend on it: a walk ends at the first failure. */
-	if (failed > 0 && walk != NULL)
+	if ((bad || failed > 0) && walk != NULL)
 		walk->stopped = 1;
 	free(pub);
 	verified_clear(&v);
@@ -397,7 +424,7 @@ bundle_check(const char *dir, struct bundle_walk *walk, int64_t *n)
 
 	*n = 0;
 	failed = bundle_check_sums(dir, ok);
-	if (json_object_get(ok, "STATEMENTS") == NULL ||
+	if (!json_is_true(json_object_get(ok, "STATEMENTS")) ||
 	    (list = bundle_read(dir, "STATEMENTS", BUNDLE_LIST_MAX, &len)) ==
 	    NULL) {
 		fprintf(stderr, "gloss: %s: no good STATEMENTS\n", dir);

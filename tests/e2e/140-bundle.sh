@@ -123,6 +123,8 @@ rm "$T/bad/$(grep "^$reply " "$T/bad/STATEMENTS" | cut -d' ' -f3).pub"
 rkey=$(head -n 1 "$T/bad/STATEMENTS" | cut -d' ' -f3)
 rm "$T/bad/$rkey.pub"
 ln -s /etc/hostname "$T/bad/$rkey.pub"
+# A signature SHA256SUMS no longer vouches for.
+sed -i "/  $reply.json.minisig\$/d" "$T/bad/SHA256SUMS"
 (cd "$T/bad" && sha256sum -c --quiet SHA256SUMS) >/dev/null 2>&1 &&
     not_ok "sha256sum -c refuses the tampered copy" ||
     ok "sha256sum -c refuses the tampered copy"
@@ -132,8 +134,13 @@ contains "$T/err" "$c1.json: its SHA-256 is not the one SHA256SUMS gives" \
 contains "$T/err" "$r1.json.minisig: its SHA-256" "and the swapped signature"
 contains "$T/err" "no good" "and the missing key"
 contains "$T/err" "$rkey.pub: not a regular file" "and the key that is a link"
+contains "$T/err" "$reply.json.minisig is not listed in SHA256SUMS" \
+    "and the signature SHA256SUMS does not list"
 grep -q "problems in $n statements" "$T/err" && ok "it counts every problem" ||
     not_ok "it counts every problem"
+same "$(sed -n 's/.*: \([0-9]*\) problems in .*/\1/p' "$T/err")" \
+    "$(grep -vc 'problems in' "$T/err")" \
+    "every problem counted is reported, and once"
 expect 1 "gloss verify-bundle --json of it" "$GLOSS" verify-bundle --json "$T/bad"
 same "$(jq .valid "$T/out")" false "is not valid in JSON either"
 
