@@ -39,6 +39,10 @@ post_answer_id(const struct net_response *resp, const char *sent,
 		    "has %s (the same statement, or one it repeats, sent "
 		    "before)\n", strcmp(id, sent) == 0 ? "this statement" :
 		    "an equivalent statement");
+	else if ((got = json_string_value(json_object_get(root,
+	    "status"))) != NULL && strcmp(got, "pending") == 0)
+		fprintf(stderr, "gloss: held for review: it is listed once "
+		    "a moderator approves it\n");
 	json_decref(root);
 }
 
@@ -474,13 +478,23 @@ cmd_critique(struct client *c, int argc, char **argv)
 int
 cmd_reading(struct client *c, int argc, char **argv)
 {
-	int	i;
+	int	i, text = 0;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (strncmp(argv[i], "--link", 6) == 0 &&
 		    (argv[i][6] == '\0' || argv[i][6] == '='))
 			return post_run(c, argc, argv, "reading",
 			    POST_ANNOTATION);
+		if (strncmp(argv[i], "-m", 2) == 0 ||
+		    strncmp(argv[i], "-F", 2) == 0 ||
+		    strncmp(argv[i], "--message", 9) == 0 ||
+		    strncmp(argv[i], "--file", 6) == 0)
+			text = 1;
+	}
+	if (text) {
+		fprintf(stderr, "gloss: a reading needs at least one --link; "
+		    "without one, reading lists them\n");
+		return EXIT_USAGE;
 	}
 	return reading_list(c, argc, argv);
 }

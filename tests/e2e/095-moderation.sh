@@ -300,6 +300,7 @@ import_record
 say ada "first: a new key's first post is accepted" comment "$RID" \
     --talk 2 -m "Ada's first words: quokka."
 a1=$id
+contains "$T/err" "held for review" "gloss says it is held for review"
 unlisted "$RID" "$a1" "it is not in gloss list"
 run "$GLOSS" search quokka
 lacks "$T/out" "$a1" "nor in gloss search"

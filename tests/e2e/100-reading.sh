@@ -54,6 +54,9 @@ r6=$("$GLOSS" $BOB reading "$RID" --talk 5 \
     -m "The same post." 2>>"$T/err")
 r7=$("$GLOSS" reading "$RID" --talk 2 --link https://example.com/only-two \
     -m "Only about talk 2." 2>>"$T/err")
+expect 2 "a reading without a link is refused" "$GLOSS" reading "$RID" \
+    -m "No link, but text."
+contains "$T/err" "a reading needs at least one --link" "and says why"
 for id in "$r4" "$r5" "$r6" "$r7"; do
 	[ -n "$id" ] || not_ok "post the readings" "$(cat "$T/err")"
 done
