@@ -32,18 +32,30 @@ static int
 net_connect(struct client *c)
 {
 	struct evhttp_uri	*uri;
-	const char		*scheme, *host;
+	const char		*scheme, *host, *path, *why = NULL;
 
 	if (c->conn != NULL)
 		return 0;
-	if ((uri = evhttp_uri_parse(c->server)) == NULL ||
-	    (scheme = evhttp_uri_get_scheme(uri)) == NULL ||
-	    strcmp(scheme, "http") != 0 ||
-	    (host = evhttp_uri_get_host(uri)) == NULL) {
-		fprintf(stderr, "gloss: server %s is not an http:// URL\n",
+	if ((uri = evhttp_uri_parse(c->server)) == NULL) {
+		fprintf(stderr, "gloss: server %s is not a URL "
+		    "(http://HOST[:PORT], a port from 1 to 65535)\n",
 		    c->server);
-		if (uri != NULL)
-			evhttp_uri_free(uri);
+		return -1;
+	}
+	path = evhttp_uri_get_path(uri);
+	if ((scheme = evhttp_uri_get_scheme(uri)) == NULL ||
+	    strcmp(scheme, "http") != 0 ||
+	    (host = evhttp_uri_get_host(uri)) == NULL || *host == '\0')
+		why = "is not an http:// URL";
+	else if (evhttp_uri_get_port(uri) == 0)
+		why = "has port 0";
+	else if ((path != NULL && *path != '\0' && strcmp(path, "/") != 0) ||
+	    evhttp_uri_get_query(uri) != NULL ||
+	    evhttp_uri_get_fragment(uri) != NULL)
+		why = "has a path: glossd answers at the root, http://HOST[:PORT]";
+	if (why != NULL) {
+		fprintf(stderr, "gloss: server %s %s\n", c->server, why);
+		evhttp_uri_free(uri);
 		return -1;
 	}
 	c->host = xstrdup(host);

@@ -48,6 +48,17 @@ same "$(cat "$T/a.pub")" "$a_pub" "the other key's public file is intact"
 [ ! -e "$T/b.key" ] && ok "no secret key was written for it" ||
     not_ok "no secret key was written for it"
 
+# A server URL glossd cannot be reached at is refused, saying why.
+expect 2 "a server URL with a port past 65535 is refused" \
+    "$GLOSS" -S http://127.0.0.1:99999 list some-record
+contains "$T/err" "a port from 1 to 65535" "the refusal names the port"
+expect 2 "a server URL with a path is refused" \
+    "$GLOSS" -S http://127.0.0.1:1/prefix list some-record
+contains "$T/err" "has a path" "the refusal says it is the path"
+expect 2 "an https server URL is refused" \
+    "$GLOSS" -S https://127.0.0.1:1 list some-record
+contains "$T/err" "is not an http:// URL" "the refusal says http:// only"
+
 expect 2 "keygen without -W, passphrase or terminal fails" \
     setsid "$GLOSS" keygen -s "$T/nopass.key" -p "$T/nopass.pub"
 contains "$T/err" "GLOSS_PASSPHRASE" "the error says how to give one"
