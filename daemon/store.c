@@ -52,6 +52,13 @@ static int	store_progress(void *);
 	"annotations AS a LEFT JOIN keys AS k ON k.key = a.author "
 
 /*
+ * The seq of the statement whose id is the SQL expression id: how an
+ * annotation is found by its id, through the log's index (0012), then
+ * by its seq.
+ */
+#define SEQ_OF(id)	"(SELECT seq FROM statements WHERE id = " id ")"
+
+/*
  * Every statement glossd runs after start-up, with the plan EXPLAIN QUERY
  * PLAN shows for the request paths (SQLite 3.40, schema 0001).  The
  * indexes they must use, and the few tables some may walk, are checked
@@ -95,7 +102,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "talk, at_start, at_end, span_start, span_end, text, links, "
 	    "reply_to, root, status, updated) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, coalesce((SELECT root FROM annotations WHERE id = ?14), "
+	    "?14, coalesce((SELECT root FROM annotations WHERE seq = "
+	    SEQ_OF("?14") "), "
 	    "?2), ?15, ?6)",
 	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
@@ -186,13 +194,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_TALK_COUNT] =
 	    "SELECT count(*) FROM annotations WHERE rid = ?1 "
 	    "AND status = 'visible' AND talk = ?2",
-	/* SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?) */
+	/*
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
+	 * SEARCH statements USING COVERING INDEX ..._statements_1 (id=?)
+	 */
 	[SQL_ANNOTATION] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
-	    "WHERE a.id = ?1",
+	    "WHERE a.seq = " SEQ_OF("?1"),
 	/*
 	 * MULTI-INDEX OR
-	 *   SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 *   SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
 	 *   SEARCH a USING INDEX annotations_replies (root=?)
 	 * USE TEMP B-TREE FOR ORDER BY (a thread is at most limit rows)
 	 * The top annotation is its own root, and annotations_replies holds
@@ -200,7 +211,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	 */
 	[SQL_THREAD] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
-	    "WHERE (a.id = ?1 AND a.root = ?1) OR "
+	    "WHERE (a.seq = " SEQ_OF("?1") " AND a.root = ?1) OR "
 	    "(a.root = ?1 AND a.root != a.id) ORDER BY a.seq LIMIT ?2",
 	/*
 	 * SCAN annotations_fts VIRTUAL TABLE INDEX 0:M (the match)
@@ -247,7 +258,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "at_end = ?5, span_start = ?6, span_end = ?7, text = ?8, "
 	    "links = ?9, revisions = revisions + 1, status = CASE "
 	    "WHEN ?10 = 1 AND status = 'visible' THEN 'pending' "
-	    "ELSE status END WHERE id = ?1",
+	    "ELSE status END WHERE seq = " SEQ_OF("?1"),
 	/*
 	 * SEARCH r USING INDEX revisions_of (of=?)
 	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
@@ -259,7 +270,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE r.of = ?1 ORDER BY r.created, r.id",
 	[SQL_ANNOTATION_RETRACT] =
 	    "UPDATE annotations SET status = 'retracted', retraction = ?2 "
-	    "WHERE id = ?1 AND retraction IS NULL",
+	    "WHERE seq = " SEQ_OF("?1") " AND retraction IS NULL",
 	/* SEARCH endorsements USING PRIMARY KEY (subject=? AND author=?) */
 	[SQL_ENDORSEMENT] =
 	    "SELECT id FROM endorsements WHERE subject = ?1 AND author = ?2",
@@ -297,10 +308,12 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_KEY_APPROVED] =
 	    "UPDATE keys SET approved = approved + 1, state = CASE state "
 	    "WHEN 'new' THEN 'trusted' ELSE state END "
-	    "WHERE key = (SELECT author FROM annotations WHERE id = ?1)",
+	    "WHERE key = (SELECT author FROM annotations WHERE seq = "
+	    SEQ_OF("?1") ")",
 	[SQL_KEY_REJECTED] =
 	    "UPDATE keys SET rejected = rejected + 1 "
-	    "WHERE key = (SELECT author FROM annotations WHERE id = ?1)",
+	    "WHERE key = (SELECT author FROM annotations WHERE seq = "
+	    SEQ_OF("?1") ")",
 	/*
 	 * flagged: 1 while flags hide it for review, -1 once a moderator
 	 * showed it again (flags no longer hide it), else 0.
@@ -308,7 +321,7 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_SET_STATUS] =
 	    "UPDATE annotations SET status = ?2, flagged = CASE "
 	    "WHEN ?2 = 'visible' AND flagged != 0 THEN -1 ELSE 0 END "
-	    "WHERE id = ?1",
+	    "WHERE seq = " SEQ_OF("?1"),
 	/* SEARCH annotations USING COVERING INDEX annotations_mine */
 	[SQL_BAN_HIDE] =
 	    "UPDATE annotations SET status = 'hidden' WHERE author = ?1 "
@@ -321,7 +334,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQL_FLAG_HIDE] =
 	    "UPDATE annotations SET status = 'hidden', flagged = 1 "
-	    "WHERE id = ?1 AND status = 'visible' AND flagged = 0",
+	    "WHERE seq = " SEQ_OF("?1") " AND status = 'visible' "
+	    "AND flagged = 0",
 	/*
 	 * SEARCH f USING PRIMARY KEY (subject=?)
 	 * SEARCH k USING PRIMARY KEY (key=?)
@@ -331,12 +345,13 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "LEFT JOIN keys AS k ON k.key = f.author WHERE f.subject = ?1",
 	/*
 	 * SEARCH f USING INDEX flags_seq (seq>?)
-	 * SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?), its seq by its id
 	 */
 	[SQL_FLAGS] =
 	    "SELECT f.id, f.subject, f.author, f.reason, f.note, f.seq, "
 	    "a.status FROM flags AS f JOIN annotations AS a "
-	    "ON a.id = f.subject WHERE f.seq > ?1 ORDER BY f.seq LIMIT ?2",
+	    "ON a.seq = " SEQ_OF("f.subject") " WHERE f.seq > ?1 "
+	    "ORDER BY f.seq LIMIT ?2",
 	[SQL_DECISION_INSERT] =
 	    "INSERT INTO decisions (seq, id, action, subject, talk, reason, "
 	    "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -416,15 +431,15 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "INSERT INTO link_reviews (seq, id, rid, subject, url, key, "
 	    "author, created, verdict, note, replacement, checked, status, "
 	    "final, error) VALUES (?1, ?2, (SELECT rid FROM annotations "
-	    "WHERE id = ?3), ?3, ?4, gloss_link_key(?4), ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13)",
+	    "WHERE seq = " SEQ_OF("?3") "), ?3, ?4, gloss_link_key(?4), ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	/*
-	 * SEARCH a USING INDEX sqlite_autoindex_annotations_1 (id=?)
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?), its seq by its id
 	 * SEARCH l USING PRIMARY KEY (aseq=?)
 	 */
 	[SQL_CITES] =
 	    "SELECT 1 FROM annotations AS a JOIN links AS l ON l.aseq = a.seq "
-	    "WHERE a.id = ?1 AND l.key = gloss_link_key(?2)",
+	    "WHERE a.seq = " SEQ_OF("?1") " AND l.key = gloss_link_key(?2)",
 	/*
 	 * SEARCH l USING INDEX links_reading (rid=?)
 	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
@@ -708,15 +723,36 @@ store_exec(sqlite3 *db, const char *sql, const char *what)
 }
 
 /*
- * Bring the schema from *version up to the newest migration, each one in
- * its own IMMEDIATE transaction together with its user_version, so a
- * failure leaves the database at the previous version.  The version is
- * re-read under the write lock: another glossd starting on the same file
- * may have applied a migration meanwhile.  Returns 0, or -1 with
- * store_errbuf set.
+ * -1 after a message if the migration left a row whose foreign key
+ * names nothing.
  */
 static int
-store_migrate(sqlite3 *db, int *version)
+store_migrate_fk_check(sqlite3 *db, const char *what)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q,
+	    NULL) != SQLITE_OK) {
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: %s", what,
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: a row of %s "
+		    "names no row of %s", what, sqlite3_column_text(q, 0),
+		    sqlite3_column_text(q, 2));
+	else if (rc != SQLITE_DONE)
+		snprintf(store_errbuf, sizeof store_errbuf, "%s: %s", what,
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* store_migrate's loop, with foreign keys off. */
+static int
+store_migrate_all(sqlite3 *db, int *version)
 {
 	const struct migration	*m;
 	char			 sql[64], what[128];
@@ -747,6 +783,7 @@ store_migrate(sqlite3 *db, int *version)
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 		    m->version);
 		if (store_exec(db, m->sql, what) == -1 ||
+		    store_migrate_fk_check(db, what) == -1 ||
 		    store_exec(db, sql, what) == -1 ||
 		    store_exec(db, "COMMIT", what) == -1)
 			goto fail;
@@ -759,6 +796,34 @@ fail:
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/*
+ * Bring the schema from *version up to the newest migration, each one in
+ * its own IMMEDIATE transaction together with its user_version, so a
+ * failure leaves the database at the previous version.  The version is
+ * re-read under the write lock: another glossd starting on the same file
+ * may have applied a migration meanwhile.  Returns 0, or -1 with
+ * store_errbuf set.
+ */
+static int
+store_migrate(sqlite3 *db, int *version)
+{
+	int	rc;
+
+	/*
+	 * A migration may rebuild a table others name as a foreign key's
+	 * parent (SQLite's "ALTER TABLE" page: drop it, rename its copy),
+	 * which enforced keys would refuse or cascade; each is checked
+	 * instead before it commits.  PRAGMA foreign_keys is a no-op
+	 * inside a transaction, so it is set around them all.
+	 */
+	if (store_exec(db, "PRAGMA foreign_keys = OFF", "migrations") == -1)
+		return -1;
+	rc = store_migrate_all(db, version);
+	if (store_exec(db, "PRAGMA foreign_keys = ON", "migrations") == -1)
+		rc = -1;
+	return rc;
 }
 
 /*

@@ -5159,6 +5159,147 @@ test_feed_migrate(void **state)
 	tmpdb_remove(&t);
 }
 
+/*
+ * A database at 11 with a thread, an endorsement, a revision and a flag
+ * in it: migration 0012 drops the annotations' own index of ids, and
+ * every count, the thread, the flag list and the triggers that find an
+ * annotation by its id (now through the log) still hold, before and
+ * after new statements.
+ */
+static void
+test_annotation_ids_migrate(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*all[6], *a, *b, *d;
+	struct store_placement	 pl = WHOLE;
+	struct flagrows		 fr;
+	struct found		 f;
+	sqlite3			*db;
+	char			*sql;
+
+	expect_migration(12, "annotation_ids");
+	all[0] = conv_keep(fixture_record(c->curator, "rec"));
+	all[1] = a = conv_annotation(c->curator, "rec", C_2026("01-01"),
+	    "a, revised", NULL);
+	all[2] = b = conv_annotation(c->other, "rec", C_2026("01-02"),
+	    "b replies", json_pack("{s:s}", "reply_to", a->id));
+	all[3] = conv_st(c->other, "endorse", C_2026("01-03"),
+	    json_pack("{s:s}", "subject", a->id));
+	all[4] = conv_st(c->curator, "revision", C_2026("01-04"),
+	    json_pack("{s:s, s:s}", "of", a->id, "text", "a, revised"));
+	all[5] = mod_flag_st(c->curator, b->id, "spam", NULL);
+
+	db = raw_db_at(&t, 11);
+	/* 0005's triggers on annotations name the link functions. */
+	assert_int_equal(store_links_functions(db), 0);
+	raw_statements(db, all, NITEMS(all));
+	raw_record(db, 0);
+	xasprintf(&sql, "INSERT INTO annotations (seq, id, rid, kind, author, "
+	    "created, span_start, span_end, text, reply_to, root, revisions, "
+	    "updated) VALUES "
+	    "(2, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, 'a, revised', "
+	    "NULL, '%s', 1, '%s'),"
+	    "(3, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, 'b replies', "
+	    "'%s', '%s', 0, '%s');"
+	    "INSERT INTO endorsements (subject, author, id) "
+	    "VALUES ('%s', '%s', '%s');"
+	    "INSERT INTO revisions (seq, id, of, created) "
+	    "VALUES (5, '%s', '%s', '%s');"
+	    "INSERT INTO flags (subject, author, id, seq, reason) "
+	    "VALUES ('%s', '%s', '%s', 6, 'spam');",
+	    a->id, a->author, a->created_text, a->id, a->created_text,
+	    b->id, b->author, b->created_text, a->id, a->id, b->created_text,
+	    a->id, all[3]->author, all[3]->id,
+	    all[4]->id, a->id, all[4]->created_text,
+	    b->id, all[5]->author, all[5]->id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	reopen(c, t.path);
+	assert_int_equal(store_user_version(c->store), newest_version());
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_index_list('annotations') WHERE \"unique\""), 0);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_foreign_key_list('revisions') WHERE \"table\" = "
+	    "'statements' AND \"from\" = 'of'"), 1);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_foreign_key_list('endorsements') WHERE \"table\" = "
+	    "'statements' AND \"from\" = 'subject'"), 1);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_foreign_key_list('flags') WHERE \"table\" = "
+	    "'statements' AND \"from\" = 'subject'"), 1);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check != 'ok'"), 0);
+
+	/* What 0011's triggers kept, kept. */
+	assert_int_equal(get_one(c, a->id).replies, 1);
+	assert_int_equal(get_one(c, a->id).endorsements, 1);
+	assert_int_equal(get_one(c, a->id).revisions, 1);
+	assert_string_equal(get_one(c, a->id).text, "a, revised");
+	assert_int_equal(thread(c, a->id, 10, &f), 2);
+	assert_string_equal(f.id[1], b->id);
+	memset(&fr, 0, sizeof fr);
+	assert_int_equal(store_flags(c->store, 0, 10, flagrows_cb, &fr),
+	    STORE_OK);
+	assert_int_equal(fr.n, 1);
+	assert_string_equal(fr.subject[0], b->id);
+	assert_string_equal(fr.status[0], "visible");
+
+	/* 0012's triggers find the annotation through the log. */
+	d = conv_annotation(key_third, "rec", C_2026("01-05"), "d replies",
+	    json_pack("{s:s}", "reply_to", a->id));
+	must_append(c, key_third, d, &pl);
+	assert_int_equal(get_one(c, a->id).replies, 2);
+	assert_string_equal(get_one(c, d->id).root, a->id);
+	must_append(c, c->other, conv_st(c->other, "unendorse",
+	    C_2026("01-06"), json_pack("{s:s}", "subject", a->id)), NULL);
+	assert_int_equal(get_one(c, a->id).endorsements, 0);
+	/* Nor do they walk the table (trigger programs count here too). */
+	assert_int_equal(sqlite3_stmt_status(c->store->stmts[
+	    SQL_ANNOTATION_INSERT], SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+	assert_int_equal(sqlite3_stmt_status(c->store->stmts[
+	    SQL_ENDORSE_DELETE], SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+	tmpdb_remove(&t);
+}
+
+/*
+ * A migration that leaves a row whose foreign key names nothing is not
+ * committed: at 11, a flag on no statement (a plain connection enforces
+ * no keys) stops 0012, and the database stays at 11.
+ */
+static void
+test_migration_fk_checked(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*all[2];
+	sqlite3			*db;
+	const char		*errstr = NULL;
+	char			*sql;
+
+	all[0] = conv_keep(fixture_record(c->curator, "rec"));
+	all[1] = mod_flag_st(c->curator, NO_ID, "spam", NULL);
+	db = raw_db_at(&t, 11);
+	raw_statements(db, all, NITEMS(all));
+	raw_record(db, 0);
+	xasprintf(&sql, "INSERT INTO flags (subject, author, id, seq, reason) "
+	    "VALUES ('%s', '%s', '%s', 2, 'spam');", NO_ID, all[1]->author,
+	    all[1]->id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_null(store_open(t.path, &errstr));
+	assert_non_null(strstr(errstr, "0012_annotation_ids: a row of flags "
+	    "names no row of statements"));
+	assert_int_equal(header_user_version(t.path), 11);
+	tmpdb_remove(&t);
+}
+
 int
 main(void)
 {
@@ -5272,6 +5413,10 @@ main(void)
 		    setup, teardown_conv),
 		cmocka_unit_test_setup_teardown(test_feed_migrate, setup,
 		    teardown_conv),
+		cmocka_unit_test_setup_teardown(test_annotation_ids_migrate,
+		    setup, teardown_mod),
+		cmocka_unit_test_setup_teardown(test_migration_fk_checked,
+		    setup, teardown_mod),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, fixture_group_setup,
