@@ -3359,7 +3359,8 @@ test_plans_scan_nothing(void **state)
 	const char		*detail, *allowed;
 	char			 sql[8192], scanned[64];
 	int			 i, n, scans, used;
-	static const char *const by_id = "(id=?)";
+	/* An annotation by its id: its seq through the log's index (0012). */
+	static const char *const by_id = "statements_1 (id=?)";
 	static const char *const must_use[SQL__MAX] = {
 		[SQL_STATEMENT_SEQ] = "statements_1 (id=?)",
 		[SQL_STATEMENT] = "statements_1 (id=?)",
@@ -3388,7 +3389,7 @@ test_plans_scan_nothing(void **state)
 		[SQL_ANNOTATION_INSERT] = by_id,
 		[SQL_ANNOTATION_REVISE] = by_id,
 		[SQL_ANNOTATION_RETRACT] = by_id,
-		[SQL_ENDORSE_RETRACT] = by_id,
+		[SQL_ENDORSE_RETRACT] = "endorsements_1 (id=?)",
 		[SQL_SET_STATUS] = by_id,
 		[SQL_FLAG_HIDE] = by_id,
 		[SQL_KEY_APPROVED] = by_id,
