@@ -374,6 +374,28 @@ review_verdict(int ch, enum stmt_verdict *v)
 }
 
 /*
+ * The replacement a reviewer types, asked again until it is a link the
+ * statement may name (a typo does not end the walk); NULL for none.
+ */
+static char *
+review_replacement(FILE *tty)
+{
+	struct link	 l;
+	char		*url, err[256];
+
+	while ((url = tty_line(tty, "Replacement URL (empty for none)")) !=
+	    NULL) {
+		if (link_parse(url, strlen(url), &l, err, sizeof err) == 0) {
+			link_clear(&l);
+			break;
+		}
+		fprintf(stderr, "gloss: %s; type it again\n", err);
+		free(url);
+	}
+	return url;
+}
+
+/*
  * Walk the entries on the terminal: one key press each, each verdict
  * signed with the key loaded (and its passphrase asked) once.
  */
@@ -408,10 +430,8 @@ review_walk(struct client *c, json_t *entries)
 			break;
 		if (review_verdict(ch, &verdict) == -1)
 			continue;
-		replacement = NULL;
-		if (stmt_verdict_replaces(verdict))
-			replacement = tty_line(tty, "Replacement URL (empty "
-			    "for none)");
+		replacement = stmt_verdict_replaces(verdict) ?
+		    review_replacement(tty) : NULL;
 		if (reading_citation(e, &id, &url) == -1) {
 			fprintf(stderr, "gloss: the server sent an entry "
 			    "without a citation\n");

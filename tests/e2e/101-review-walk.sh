@@ -1,7 +1,8 @@
 #!/bin/sh
 # Reviewing links on a terminal: gloss review walks a record's unreviewed
 # links one at a time, showing each with the annotations that cite it, and
-# one key press signs a verdict (a replacement URL is asked for "moved").
+# one key press signs a verdict (a replacement URL is asked for "moved",
+# again until it is a link).
 # tmux gives the client a real terminal; the key presses are typed into
 # it up front, and tmux wait-for tells when the walk has ended.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
@@ -25,7 +26,8 @@ tmux -S "$sock" new-session -d -x 200 -y 100 \
     "GLOSS_SERVER=$SERVER XDG_CONFIG_HOME=$XDG_CONFIG_HOME NO_COLOR=1 \
     '$GLOSS' -k '$T/rev.key' review $RID; tmux -S '$sock' wait-for -S walked; \
     tmux -S '$sock' wait-for read"
-tmux -S "$sock" send-keys o m "https://example.org/moved-here" Enter s
+tmux -S "$sock" send-keys o m "ftp://example.org/typo" Enter \
+    "https://example.org/moved-here" Enter s
 tmux -S "$sock" wait-for walked
 tmux -S "$sock" capture-pane -p -S - > "$T/walk"
 tmux -S "$sock" wait-for -S read
@@ -34,6 +36,8 @@ contains "$T/walk" "[o]k [r]elevant [i]rrelevant [b]roken [m]oved" \
     "each link asks for one key"
 contains "$T/walk" "Why the first link matters." "the citing annotation is shown"
 contains "$T/walk" "Replacement URL" "moved asks for the new address"
+contains "$T/walk" "type it again" \
+    "a replacement that is no link is asked for again, not the walk's end"
 contains "$T/walk" "Third link" "the walk reaches the last link"
 
 curl -s "$SERVER/v1/records/$RID/reading?status=all" > "$T/list"
