@@ -383,7 +383,9 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	pub = json_is_true(json_object_get(ok, name)) ?
 	    bundle_read(dir, name, BUNDLE_FILE_MAX, &len) : NULL;
 	key = pub != NULL ? strchr(pub, '\n') : NULL;
-	if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
+	if (json_is_false(json_object_get(ok, name)))
+		bad = 1;	/* its sum failed, reported there */
+	else if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
 	    "\r\n"), &pk, &errstr) == -1) {
 		fprintf(stderr, "gloss: %s: no good %s listed\n", id, name);
 		failed++;

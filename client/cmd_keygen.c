@@ -73,8 +73,12 @@ keygen_resolve(const char *path, char out[PATH_MAX])
 static int
 keygen_same_file(const char *a, const char *b)
 {
-	char	 ra[PATH_MAX], rb[PATH_MAX];
+	struct stat	 sa, sb;
+	char		 ra[PATH_MAX], rb[PATH_MAX];
 
+	/* Hard links: one file under two names no resolving can tell. */
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 	if (keygen_resolve(a, ra) == -1 || keygen_resolve(b, rb) == -1)
 		return strcmp(a, b) == 0;
 	return strcmp(ra, rb) == 0;

@@ -198,6 +198,17 @@ post_editor(const char *initial, size_t *lenp)
 	return text;
 }
 
+/* How many newlines (CR or LF) end s. */
+static size_t
+post_trailing(const char *s)
+{
+	size_t	len = strlen(s), n = 0;
+
+	while (n < len && (s[len - n - 1] == '\n' || s[len - n - 1] == '\r'))
+		n++;
+	return n;
+}
+
 /*
  * The text from -m, -F FILE, stdin when it is not a terminal, or else the
  * editor (edit only, starting from the current text).
@@ -228,8 +239,7 @@ post_text(const char *message, const char *file, const char *current)
 		free(text);
 		return NULL;
 	}
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		text[--len] = '\0';
+	text[len - post_trailing(text)] = '\0';
 	return text;
 }
 
@@ -399,10 +409,14 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	if ((text = post_text(pa.message, pa.file, mode == POST_EDIT ?
 	    current : NULL)) == NULL)
 		goto out;
-	/* Saved unchanged in the editor, and no other change asked. */
-	if (mode == POST_EDIT && current != NULL && strcmp(text, current) == 0 &&
-	    pa.kind == NULL && pa.talk == 0 && json_array_size(pa.links) == 0 &&
-	    pa.at == NULL) {
+	/*
+	 * Saved unchanged in the editor (whose trailing newlines are
+	 * dropped, so the current text's are too), no other change asked.
+	 */
+	if (mode == POST_EDIT && current != NULL && pa.kind == NULL &&
+	    pa.talk == 0 && json_array_size(pa.links) == 0 && pa.at == NULL &&
+	    strlen(text) == strlen(current) - post_trailing(current) &&
+	    strncmp(text, current, strlen(text)) == 0) {
 		fprintf(stderr, "gloss: the text is unchanged; nothing was "
 		    "sent\n");
 		rc = EXIT_REFUSED;

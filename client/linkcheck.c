@@ -808,6 +808,7 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 	struct linkcheck	 lc;
 	struct lc_check		*chk;
 	struct sigaction	 ign, old;
+	const char		*conf;
 	size_t			 i;
 	int			 rc = -1;
 
@@ -823,7 +824,8 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 		goto out;
 	}
 	if ((lc.dns = lc_dns(lc.base)) == NULL) {
-		*errstr = getenv("GLOSS_RESOLV_CONF") != NULL ?
+		conf = getenv("GLOSS_RESOLV_CONF");
+		*errstr = conf != NULL && *conf != '\0' ?
 		    "cannot use GLOSS_RESOLV_CONF's resolver configuration" :
 		    "cannot set up the resolver";
 		goto out;

@@ -37,9 +37,8 @@ net_connect(struct client *c)
 	if (c->conn != NULL)
 		return 0;
 	if ((uri = evhttp_uri_parse(c->server)) == NULL) {
-		fprintf(stderr, "gloss: server %s is not a URL "
-		    "(http://HOST[:PORT], a port from 1 to 65535)\n",
-		    c->server);
+		fprintf(stderr, "gloss: server %s is not a URL of the form "
+		    "http://HOST[:PORT] (PORT from 1 to 65535)\n", c->server);
 		return -1;
 	}
 	path = evhttp_uri_get_path(uri);
@@ -52,7 +51,8 @@ net_connect(struct client *c)
 	else if ((path != NULL && *path != '\0' && strcmp(path, "/") != 0) ||
 	    evhttp_uri_get_query(uri) != NULL ||
 	    evhttp_uri_get_fragment(uri) != NULL)
-		why = "has a path: glossd answers at the root, http://HOST[:PORT]";
+		why = "has a path, query or fragment: glossd answers at "
+		    "the root, http://HOST[:PORT]";
 	if (why != NULL) {
 		fprintf(stderr, "gloss: server %s %s\n", c->server, why);
 		evhttp_uri_free(uri);

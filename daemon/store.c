@@ -809,8 +809,6 @@ fail:
 static int
 store_migrate(sqlite3 *db, int *version)
 {
-	int	rc;
-
 	/*
 	 * A migration may rebuild a table others name as a foreign key's
 	 * parent (SQLite's "ALTER TABLE" page: drop it, rename its copy),
@@ -820,10 +818,12 @@ store_migrate(sqlite3 *db, int *version)
 	 */
 	if (store_exec(db, "PRAGMA foreign_keys = OFF", "migrations") == -1)
 		return -1;
-	rc = store_migrate_all(db, version);
-	if (store_exec(db, "PRAGMA foreign_keys = ON", "migrations") == -1)
-		rc = -1;
-	return rc;
+	if (store_migrate_all(db, version) == -1) {
+		/* The migration's error is the one to tell. */
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		return -1;
+	}
+	return store_exec(db, "PRAGMA foreign_keys = ON", "migrations");
 }
 
 /*

@@ -41,6 +41,11 @@ a_pub=$(cat "$T/a.pub")
 ln -s a.key "$T/link.pub"
 expect 2 "keygen -f refuses a public key file linked to the secret one" \
     "$GLOSS" keygen -W -f -s "$T/a.key" -p "$T/link.pub"
+ln "$T/a.key" "$T/hard.pub"
+a_key=$(cat "$T/a.key")
+expect 2 "keygen -f refuses a public key file hard-linked to the secret one" \
+    "$GLOSS" keygen -W -f -s "$T/a.key" -p "$T/hard.pub"
+same "$(cat "$T/a.key")" "$a_key" "the secret key is intact"
 expect 2 "keygen refuses to overwrite another key's public file" \
     "$GLOSS" keygen -W -s "$T/b.key" -p "$T/a.pub"
 contains "$T/err" "a.pub exists; use -f" "the refusal names the file"
@@ -51,7 +56,7 @@ same "$(cat "$T/a.pub")" "$a_pub" "the other key's public file is intact"
 # A server URL glossd cannot be reached at is refused, saying why.
 expect 2 "a server URL with a port past 65535 is refused" \
     "$GLOSS" -S http://127.0.0.1:99999 list some-record
-contains "$T/err" "a port from 1 to 65535" "the refusal names the port"
+contains "$T/err" "PORT from 1 to 65535" "the refusal names the port"
 expect 2 "a server URL with a path is refused" \
     "$GLOSS" -S http://127.0.0.1:1/prefix list some-record
 contains "$T/err" "has a path" "the refusal says it is the path"

@@ -118,7 +118,8 @@ same "$(curl -s -o /dev/null -w '%{http_code}' "$A/v1/records/nope/bundle")" 404
 cp -R "$T/bundle" "$T/bad"
 sed -i 's/understated\./overstated./' "$T/bad/$c1.json"
 cp "$T/bad/$reply.json.minisig" "$T/bad/$r1.json.minisig"
-rm "$T/bad/$(grep "^$reply " "$T/bad/STATEMENTS" | cut -d' ' -f3).pub"
+gone=$(grep "^$reply " "$T/bad/STATEMENTS" | cut -d' ' -f3)
+rm "$T/bad/$gone.pub"
 # The record's author's key, replaced by a link out of the bundle.
 rkey=$(head -n 1 "$T/bad/STATEMENTS" | cut -d' ' -f3)
 rm "$T/bad/$rkey.pub"
@@ -132,7 +133,7 @@ expect 1 "gloss verify-bundle refuses it" "$GLOSS" verify-bundle "$T/bad"
 contains "$T/err" "$c1.json: its SHA-256 is not the one SHA256SUMS gives" \
     "it names the changed statement"
 contains "$T/err" "$r1.json.minisig: its SHA-256" "and the swapped signature"
-contains "$T/err" "no good" "and the missing key"
+contains "$T/err" "$gone.pub: No such file" "and the missing key"
 contains "$T/err" "$rkey.pub: not a regular file" "and the key that is a link"
 contains "$T/err" "$reply.json.minisig is not listed in SHA256SUMS" \
     "and the signature SHA256SUMS does not list"
