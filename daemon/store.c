@@ -803,8 +803,9 @@ fail:
  * its own IMMEDIATE transaction together with its user_version, so a
  * failure leaves the database at the previous version.  The version is
  * re-read under the write lock: another glossd starting on the same file
- * may have applied a migration meanwhile.  Returns 0, or -1 with
- * store_errbuf set.
+ * may have applied a migration meanwhile.  Returns 0 with foreign keys
+ * enforced from then on, or -1 with store_errbuf set (the store is not
+ * opened).
  */
 static int
 store_migrate(sqlite3 *db, int *version)
@@ -816,13 +817,9 @@ store_migrate(sqlite3 *db, int *version)
 	 * instead before it commits.  PRAGMA foreign_keys is a no-op
 	 * inside a transaction, so it is set around them all.
 	 */
-	if (store_exec(db, "PRAGMA foreign_keys = OFF", "migrations") == -1)
+	if (store_exec(db, "PRAGMA foreign_keys = OFF", "migrations") == -1 ||
+	    store_migrate_all(db, version) == -1)
 		return -1;
-	if (store_migrate_all(db, version) == -1) {
-		/* The migration's error is the one to tell. */
-		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-		return -1;
-	}
 	return store_exec(db, "PRAGMA foreign_keys = ON", "migrations");
 }
 
@@ -890,7 +887,6 @@ store_open(const char *path, const char **errstr)
 	 */
 	if (store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
 	    store_exec(s->db, "PRAGMA temp_store = MEMORY", path) == -1 ||
-	    store_exec(s->db, "PRAGMA foreign_keys = ON", path) == -1 ||
 	    store_pragma_int(s->db, "PRAGMA user_version", &s->version) == -1)
 		goto fail;
 
