@@ -722,10 +722,11 @@ lc_ask(struct lc_check *chk, enum evhttp_cmd_type method)
 
 /*
  * Names from resolv.conf (GLOSS_RESOLV_CONF's file when set) and
- * /etc/hosts; just the latter if that fails.
+ * /etc/hosts; just the latter if the system's resolv.conf fails.  NULL
+ * with *errstr saying why if there is no resolver.
  */
 static struct evdns_base *
-lc_dns(struct event_base *base)
+lc_dns(struct event_base *base, const char **errstr)
 {
 	struct evdns_base	*dns;
 	const char		*conf = getenv("GLOSS_RESOLV_CONF");
@@ -738,6 +739,9 @@ lc_dns(struct event_base *base)
 			evdns_base_free(dns, 0);
 			dns = NULL;
 		}
+		if (dns == NULL)
+			*errstr = "cannot use GLOSS_RESOLV_CONF's resolver "
+			    "configuration";
 		return dns;
 	}
 	dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
@@ -745,6 +749,8 @@ lc_dns(struct event_base *base)
 	if (dns == NULL && (dns = evdns_base_new(base,
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) != NULL)
 		evdns_base_load_hosts(dns, NULL);
+	if (dns == NULL)
+		*errstr = "cannot set up the resolver";
 	return dns;
 }
 
@@ -808,7 +814,6 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 	struct linkcheck	 lc;
 	struct lc_check		*chk;
 	struct sigaction	 ign, old;
-	const char		*conf;
 	size_t			 i;
 	int			 rc = -1;
 
@@ -823,13 +828,8 @@ linkcheck_run(struct linkcheck_link *links, size_t n,
 		*errstr = "cannot set up the event loop";
 		goto out;
 	}
-	if ((lc.dns = lc_dns(lc.base)) == NULL) {
-		conf = getenv("GLOSS_RESOLV_CONF");
-		*errstr = conf != NULL && *conf != '\0' ?
-		    "cannot use GLOSS_RESOLV_CONF's resolver configuration" :
-		    "cannot set up the resolver";
+	if ((lc.dns = lc_dns(lc.base, errstr)) == NULL)
 		goto out;
-	}
 	if ((lc.ssl = lc_ssl_ctx()) == NULL) {
 		*errstr = "cannot set up TLS";
 		goto out;
