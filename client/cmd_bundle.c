@@ -349,7 +349,8 @@ bundle_vouched(const char *dir, json_t *ok, const char *name, size_t *len,
 
 /*
  * Failures of one STATEMENTS line: "ID TYPE KEYID", each reported once:
- * a statement whose files failed their sums adds none of its own.
+ * a statement whose files (its key's too) failed their sums adds none
+ * of its own.
  */
 static int
 bundle_check_statement(const char *dir, json_t *ok, const char *id,
@@ -360,7 +361,7 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	const char		*errstr, *key;
 	char			 name[GLOSS_ID_LEN + 32], hex[17], *pub;
 	size_t			 len;
-	int			 failed = 0, bad;
+	int			 failed = 0, good;
 
 	memset(&v, 0, sizeof v);
 	snprintf(name, sizeof name, "%s.json", id);
@@ -368,41 +369,44 @@ bundle_check_statement(const char *dir, json_t *ok, const char *id,
 	    &failed);
 	snprintf(name, sizeof name, "%s.json.minisig", id);
 	v.minisig = bundle_vouched(dir, ok, name, &len, &failed);
-	bad = v.canonical == NULL || v.minisig == NULL;
-	if (!bad && verify_bytes(&v, id) == -1) {
+	good = v.canonical != NULL && v.minisig != NULL;
+	if (good && verify_bytes(&v, id) == -1) {
 		fprintf(stderr, "gloss: %s.json does not verify\n", id);
+		good = 0;
 		failed++;
 	}
-	if (!bad && failed == 0 &&
-	    strcmp(stmt_type_name(v.st->type), type) != 0) {
+	if (good && strcmp(stmt_type_name(v.st->type), type) != 0) {
 		fprintf(stderr, "gloss: %s: STATEMENTS says %s, it is a %s\n",
 		    id, type, stmt_type_name(v.st->type));
+		good = 0;
 		failed++;
 	}
 	snprintf(name, sizeof name, "%s.pub", keyid);
-	pub = json_is_true(json_object_get(ok, name)) ?
-	    bundle_read(dir, name, BUNDLE_FILE_MAX, &len) : NULL;
+	pub = bundle_vouched(dir, ok, name, &len, &failed);
 	key = pub != NULL ? strchr(pub, '\n') : NULL;
-	if (json_is_false(json_object_get(ok, name)))
-		bad = 1;	/* its sum failed, reported there */
+	if (pub == NULL)
+		good = 0;
 	else if (key == NULL || minisig_pubkey_parse(key + 1, strcspn(key + 1,
 	    "\r\n"), &pk, &errstr) == -1) {
-		fprintf(stderr, "gloss: %s: no good %s listed\n", id, name);
+		fprintf(stderr, "gloss: %s: %s holds no public key\n", id, name);
+		good = 0;
 		failed++;
-	} else if (!bad && failed == 0) {
+	} else if (good) {
 		minisig_keyid(&v.st->key, hex);
 		if (strcmp(hex, keyid) != 0 || memcmp(&pk, &v.st->key,
 		    sizeof pk) != 0) {
 			fprintf(stderr, "gloss: %s: signed by %s, not by the "
 			    "key in %s\n", id, hex, name);
+			good = 0;
 			failed++;
 		}
 	}
-	if (!bad && failed == 0 && walk != NULL &&
-	    walk->cb(&v, walk->arg) != 0)
+	if (good && walk != NULL && walk->cb(&v, walk->arg) != 0) {
+		good = 0;
 		failed++;
+	}
 	/* What follows may depend on it: a walk ends at the first failure. */
-	if ((bad || failed > 0) && walk != NULL)
+	if (!good && walk != NULL)
 		walk->stopped = 1;
 	free(pub);
 	verified_clear(&v);

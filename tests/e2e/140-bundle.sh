@@ -145,6 +145,19 @@ same "$(sed -n 's/.*: \([0-9]*\) problems in .*/\1/p' "$T/err")" \
 expect 1 "gloss verify-bundle --json of it" "$GLOSS" verify-bundle --json "$T/bad"
 same "$(jq .valid "$T/out")" false "is not valid in JSON either"
 
+# A key file SHA256SUMS vouches for that holds no key: each statement
+# it signed says so.
+cp -R "$T/bundle" "$T/junkkey"
+jkey=$(head -n 1 "$T/junkkey/STATEMENTS" | cut -d' ' -f3)
+echo "not a key" > "$T/junkkey/$jkey.pub"
+(cd "$T/junkkey" && sed -i "/  $jkey.pub\$/d" SHA256SUMS &&
+    sha256sum "$jkey.pub" >> SHA256SUMS)
+signed=$(grep -c " $jkey\$" "$T/junkkey/STATEMENTS")
+expect 1 "gloss verify-bundle refuses a key file with no key" \
+    "$GLOSS" verify-bundle "$T/junkkey"
+same "$(grep -c "$jkey.pub holds no public key" "$T/err")" "$signed" \
+    "each statement it signed says its key file holds no key"
+
 # --- Import into B --------------------------------------------------------
 {
 	echo "curator = $ME"
