@@ -786,9 +786,8 @@ test_checkpointer(void **state)
  * a step of frames into the database of t (vacuumed, so that every page
  * it writes past the free ones grows the file), with the calls of
  * faultsys kind fail refused once the record is in (-1: none).  How
- * much the file grew in
- * *grown, the calls in *calls, the statements stored in *count; returns
- * the store, the thread stopped.
+ * much the file grew in *grown, the calls in *calls, the statements
+ * stored in *count; returns the store, the thread stopped.
  */
 static struct store *
 paced_copy(struct ctx *c, struct tmpdb *t, int fail, off_t *grown,
