@@ -59,7 +59,14 @@ int
 api_find_record(struct glossd *gd, struct http_request *req,
     struct http_response *resp, struct store_record *rec)
 {
-	const char	*rid = http_param(req, "rid");
+	return api_record_named(gd, http_param(req, "rid"), resp, rec);
+}
+
+/* The record rid (NULL: none), or -1 with 404/5xx in resp. */
+int
+api_record_named(struct glossd *gd, const char *rid,
+    struct http_response *resp, struct store_record *rec)
+{
 	enum store_rc	 rc;
 
 	memset(rec, 0, sizeof *rec);

@@ -491,6 +491,8 @@ void	 api_get_annotations(struct glossd *, struct http_request *,
 	     struct http_response *);
 int	 api_find_record(struct glossd *, struct http_request *,
 	     struct http_response *, struct store_record *);
+int	 api_record_named(struct glossd *, const char *,
+	     struct http_response *, struct store_record *);
 void	 api_links_foreach(const struct store_annotation *,
 	     void (*)(const char *, const char *, void *), void *);
 int	 api_find_talk(struct http_request *, struct http_response *,

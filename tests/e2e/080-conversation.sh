@@ -406,6 +406,9 @@ contains "$T/out" "$copy" "and the one on the copy"
 expect 0 "search WORD RID" "$GLOSS" search axolotl "$RID"
 contains "$T/out" "$ann" "RID keeps the record's annotation"
 lacks "$T/out" "$copy" "and leaves out the copy's"
+expect 1 "search WORD with a mistyped RID" "$GLOSS" search axolotl "${RID}x"
+contains "$T/err" "gloss: there is no such record (404 unknown_record)" \
+    "says there is no such record, not that nothing matches"
 expect 0 "search --kind critique" "$GLOSS" search axolotl --kind critique
 contains "$T/out" "$copy" "--kind critique keeps the critique"
 lacks "$T/out" "$ann" "and leaves out the comment"

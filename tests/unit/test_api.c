@@ -2556,8 +2556,13 @@ test_conv_search(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
 	j = get_ok(c, search_url(c, "quokka", "&record=rec"));
 	assert_int_equal(json_array_size(json_object_get(j, "results")), 1);
+	accepted(c, key_curator, keep_st(c, fixture_record(key_curator,
+	    "other")));
 	j = get_ok(c, search_url(c, "quokka", "&record=other"));
 	assert_int_equal(json_array_size(json_object_get(j, "results")), 0);
+	/* A record that is not here is said to be so, not found empty. */
+	get(c, search_url(c, "quokka", "&record=otter"));
+	check_error(c, 404, "unknown_record");
 	get(c, search_url(c, "quokka", "&kind=flag"));
 	check_error(c, 400, "bad_query");
 	get(c, search_url(c, "quokka", "&record=Not%20a%20rid"));
