@@ -21,11 +21,13 @@ struct list_args {
 	const char	*kind;
 	const char	*author;
 	long		 limit;		/* 0: everything */
+	int64_t		 from;		/* --at, resolved by list_query */
+	int64_t		 to;
 };
 
 /* The query string for the listing; an exit code if --at is bad. */
 static int
-list_query(struct client *c, const struct list_args *a, struct buf *q)
+list_query(struct client *c, struct list_args *a, struct buf *q)
 {
 	int64_t		 from, to;
 	char		 n[32];
@@ -44,7 +46,37 @@ list_query(struct client *c, const struct list_args *a, struct buf *q)
 	net_query(q, "from", n);
 	snprintf(n, sizeof n, "%lld", (long long)(to == -1 ? from : to));
 	net_query(q, "to", n);
+	a->from = from;
+	a->to = to == -1 ? from : to;
 	return EXIT_OK;
+}
+
+/*
+ * Whether --at lies in the recording, and in --talk's span if given
+ * (the server checks the talk itself): anywhere else the listing would
+ * be empty, and would not say that the time or talk was mistyped.
+ */
+static int
+list_at_inside(const struct list_args *a, json_t *rec)
+{
+	json_t		*t = NULL;
+	int64_t		 start = 0, end;
+	char		 s[32], e[32];
+
+	end = json_integer_value(json_object_get(rec, "duration"));
+	if (a->talk != NULL && (t = json_array_get(json_object_get(rec,
+	    "talks"), atoi(a->talk) - 1)) != NULL) {
+		start = json_integer_value(json_object_get(t, "start"));
+		end = json_integer_value(json_object_get(t, "end"));
+	}
+	if (a->at == NULL || (a->from < end && a->to >= start))
+		return 1;
+	timefmt_format(start, s, sizeof s);
+	timefmt_format(end, e, sizeof e);
+	fprintf(stderr, "gloss: --at %s is outside %s%s (%s-%s)\n", a->at,
+	    t != NULL ? "talk " : "the recording", t != NULL ? a->talk : "",
+	    s, e);
+	return 0;
 }
 
 static void
@@ -170,6 +202,10 @@ cmd_list(struct client *c, int argc, char **argv)
 		goto out;
 	rc = EXIT_USAGE;
 	rec = net_get_at(c, "/v1/records/", a.rid, "", &rc);
+	if (rec != NULL && !list_at_inside(&a, rec)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (rec == NULL || (all = list_fetch(c, a.rid,
 	    q.len > 0 ? q.data : "", a.limit, &rc)) == NULL)
 		goto out;

@@ -56,6 +56,19 @@ contains "$T/out" "C: a range" "the text is shown"
 lacks "$T/out" "$(printf '\033')" "no colour when stdout is not a terminal"
 
 expect 2 "a bad --at is a usage error" "$GLOSS" list "$RID" --at 1:xx
+expect 0 "--at the first moment of talk 5" "$GLOSS" list "$RID" --talk 5 \
+    --at 1:09:29 --json
+same "$(ids)" "$a " "is inside talk 5"
+expect 2 "--at the first moment of talk 5, in talk 4" "$GLOSS" list "$RID" \
+    --talk 4 --at 1:09:29
+same "$(cat "$T/err")" \
+    "gloss: --at 1:09:29 is outside talk 4 (01:01:00-01:09:29)" \
+    "is outside talk 4, which ends there, and says so"
+expect 2 "--at after the recording" "$GLOSS" list "$RID" --at 4:38:00-5:00:00
+same "$(cat "$T/err")" \
+    "gloss: --at 4:38:00-5:00:00 is outside the recording (00:00:00-04:38:00)" \
+    "is outside the recording, and says so"
+lacks "$T/out" "Talk" "and lists nothing"
 expect 1 "an unknown talk is refused" "$GLOSS" list "$RID" --talk 10
 contains "$T/err" "bad_query" "the refusal is bad_query"
 cursor() {
