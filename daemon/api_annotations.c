@@ -137,7 +137,8 @@ api_find(struct glossd *gd, struct http_request *req,
 	    &key) == -1))
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
-		http_error(resp, 404, "not_found", "no annotation has that id");
+		http_error(resp, 404, "not_found", "no visible annotation "
+		    "has that id");
 		return -1;
 	}
 	if (rc != STORE_OK) {

@@ -100,7 +100,7 @@ same "$(awk '/^(Talk [0-9]|Whole record)/ { h = $1 " " $2 }
 before=$(statements)
 expect 1 "gloss reply to an unknown id is refused" \
     "$GLOSS" reply "$(printf '%064d' 0)" -m "To nobody."
-contains "$T/err" "no annotation has that id" "the refusal says why"
+contains "$T/err" "no visible annotation has that id" "the refusal says why"
 expect 1 "a reply_to naming an unknown id is refused by the daemon" \
     "$GLOSS" comment "$RID" --reply-to "$(printf '%064d' 1)" -m "To nobody."
 contains "$T/err" "unknown_annotation" "the refusal is unknown_annotation"

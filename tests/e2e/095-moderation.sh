@@ -188,6 +188,11 @@ say ada "all: a new key's post is accepted" comment "$RID" --talk 2 \
 w1=$id
 unlisted "$RID" "$w1" "all: it is not listed"
 same "$(status "$w1")" pending "all: it is pending"
+expect 1 "all: its author cannot reply to it yet" \
+    "$GLOSS" -k "$T/ada.key" reply "$w1" -m "To my pending post."
+same "$(cat "$T/err")" \
+    "gloss: no visible annotation has that id (404 not_found)" \
+    "the refusal says it is not visible, not that it does not exist"
 say mod "all: a moderator's post is accepted" comment "$RID" --talk 2 \
     -m "All mode, the moderator."
 listed "$RID" "$id" "all: a moderator's post is listed at once"
