@@ -129,25 +129,6 @@ reading_entries(struct client *c, const char *rid, long talk,
 	return all;
 }
 
-/* "1:09:29, 1:12:00" for the times the citations give, at most four. */
-static void
-reading_times(json_t *citations, char *out, size_t len)
-{
-	json_t	*cite, *at;
-	char	 t[32];
-	size_t	 i, n = 0;
-
-	out[0] = '\0';
-	json_array_foreach(citations, i, cite) {
-		at = json_object_get(json_object_get(cite, "at"), "start");
-		if (!json_is_integer(at) || n == 4)
-			continue;
-		timefmt_format(json_integer_value(at), t, sizeof t);
-		snprintf(out + strlen(out), len - strlen(out), "%s%s",
-		    n++ > 0 ? ", " : "", t);
-	}
-}
-
 /* Member name of o as a string, "" when it is not one. */
 static const char *
 reading_str(json_t *o, const char *name)
@@ -168,10 +149,11 @@ static void
 reading_show_entry(struct client *c, json_t *e, size_t rank)
 {
 	const char	*status = reading_str(e, "status");
-	const char	*v;
+	const char	*v, *words;
 	json_t		*reviews = json_object_get(e, "reviews"), *n;
 	json_t		*check = json_object_get(e, "check");
-	char		 times[128];
+	struct citing	 ct;
+	struct buf	 where;
 
 	printf("%3zu. %s", rank, out_color(c, "\033[1m"));
 	reading_put(json_is_string(json_object_get(e, "title")) ?
@@ -186,10 +168,13 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 	}
 	reading_put(reading_str(e, "href"));
 	fputc('\n', stdout);
-	reading_times(json_object_get(e, "citations"), times, sizeof times);
-	printf("     cited %lld%s%s", (long long)json_integer_value(
-	    json_object_get(e, "cited")), times[0] != '\0' ? " at " : "",
-	    times);
+	citing_get(e, &ct);
+	buf_init(&where);
+	citing_at(&where, &ct);
+	citing_in(&where, &ct);
+	printf("     cited %zu%s", ct.n, where.len > 0 ? where.data : "");
+	buf_free(&where);
+	citing_clear(&ct);
 	n = json_object_get(e, "endorsements");
 	if (json_integer_value(n) > 0)
 		printf(", %lld endorsement%s", (long long)json_integer_value(n),
@@ -213,8 +198,10 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 	}
 	fputc('\n', stdout);
 	if ((v = json_string_value(json_object_get(e, "replacement"))) !=
-	    NULL)
-		out_field(stdout, "     now at ", v);
+	    NULL && (words = citing_replaced(status)) != NULL) {
+		printf("     %s ", words);
+		out_field(stdout, "", v);
+	}
 }
 
 /*

@@ -156,6 +156,21 @@ void	 timefmt_format(int64_t, char *, size_t);
 void	 timefmt_rfc3339(time_t, char [21]);
 int	 timefmt_parse_rfc3339(const char *, time_t *);
 
+/* citing.c: where a reading list's entry was cited, in words */
+struct citing {
+	size_t	 n;		/* citations, listed or not */
+	int64_t	*times;		/* distinct seconds, ascending */
+	size_t	 ntimes;
+	int64_t	*talks;		/* distinct talks, ascending */
+	size_t	 ntalks;
+	int	 whole;		/* one is of the whole record */
+};
+void	 citing_get(const json_t *, struct citing *);
+void	 citing_clear(struct citing *);
+void	 citing_at(struct buf *, const struct citing *);
+void	 citing_in(struct buf *, const struct citing *);
+const char *citing_replaced(const char *);
+
 /* link.c */
 enum link_type {
 	LINK_URL,			/* an http or https URL */

@@ -16,7 +16,6 @@
 
 #include "glossd.h"
 
-#define READING_SERIES_MAX	5	/* times or talks before "and N more" */
 #define READING_HASH_LEN	8	/* hex digits in a URL's BibTeX key */
 
 /* A typed link: how its key starts and how each format names it. */
@@ -32,26 +31,9 @@ static const struct reading_scheme reading_schemes[] = {
 	{ "doi", "doi:", "doi:", "doi", NULL },
 };
 
-/* What a review status adds to each format; others are shown as is. */
-struct reading_status {
-	const char	*name;
-	const char	*replaced;	/* Markdown, before the replacement */
-	int		 noted;		/* BibTeX: "link reported <name>" */
-};
-static const struct reading_status reading_statuses[] = {
-	{ "moved", "moved to", 1 },
-	{ "duplicate", "duplicate of", 0 },
-	{ "broken", NULL, 1 },
-	{ "paywalled", NULL, 1 },
-};
-
-/* Citations of one entry, as the notes summarise them. */
-struct reading_cites {
-	size_t	 n;		/* citations, listed or not */
-	int64_t	*times;		/* distinct seconds, ascending */
-	size_t	 ntimes;
-	int64_t	*talks;		/* distinct talks, ascending */
-	size_t	 ntalks;
+/* The review statuses a BibTeX note reports: "link reported <name>". */
+static const char *const reading_noted[] = {
+	"moved", "broken", "paywalled",
 };
 
 /* The BibTeX keys written so far. */
@@ -139,18 +121,17 @@ reading_scheme(const json_t *e, const char **id)
 	return (NULL);
 }
 
-/* The entry for a status, or NULL (unreviewed, ok, relevant, ...). */
-static const struct reading_status *
-reading_status(const char *name)
+/* Whether a BibTeX note reports status (not unreviewed, ok, ...). */
+static int
+reading_is_noted(const char *status)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof reading_statuses / sizeof reading_statuses[0];
-	    i++) {
-		if (strcmp(name, reading_statuses[i].name) == 0)
-			return (&reading_statuses[i]);
+	for (i = 0; i < sizeof reading_noted / sizeof reading_noted[0]; i++) {
+		if (strcmp(status, reading_noted[i]) == 0)
+			return (1);
 	}
-	return (NULL);
+	return (0);
 }
 
 /* Control characters, line ends included, become spaces in any text. */
@@ -179,110 +160,6 @@ reading_url(struct buf *out, const char *s)
 		else
 			buf_putc(out, (char)c);
 	}
-}
-
-static int
-reading_cmp(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
-/* Sort v and drop repeats; returns how many distinct values are left. */
-static size_t
-reading_distinct(int64_t *v, size_t n)
-{
-	size_t	i, k = 0;
-
-	qsort(v, n, sizeof *v, reading_cmp);
-	for (i = 0; i < n; i++) {
-		if (k == 0 || v[i] != v[k - 1])
-			v[k++] = v[i];
-	}
-	return (k);
-}
-
-/*
- * Gather the times (from at.start, in ms) and talks an entry's citations
- * name.  Release with reading_cites_clear.
- */
-static void
-reading_cites_get(const json_t *e, struct reading_cites *rc)
-{
-	const json_t	*cites, *c, *start;
-	size_t		 i;
-	json_int_t	 talk;
-
-	cites = json_object_get(e, "citations");
-	rc->times = xcalloc(json_array_size(cites) + 1, sizeof *rc->times);
-	rc->talks = xcalloc(json_array_size(cites) + 1, sizeof *rc->talks);
-	/* "cited" counts them all; at most the first 50 are listed. */
-	rc->n = json_is_integer(json_object_get(e, "cited")) ?
-	    (size_t)json_integer_value(json_object_get(e, "cited")) :
-	    json_array_size(cites);
-	rc->ntimes = rc->ntalks = 0;
-	json_array_foreach(cites, i, c) {
-		start = json_object_get(json_object_get(c, "at"), "start");
-		if (json_is_integer(start) && json_integer_value(start) >= 0)
-			rc->times[rc->ntimes++] = json_integer_value(start) /
-			    1000;
-		talk = json_integer_value(json_object_get(c, "talk"));
-		if (talk > 0)
-			rc->talks[rc->ntalks++] = talk;
-	}
-	rc->ntimes = reading_distinct(rc->times, rc->ntimes);
-	rc->ntalks = reading_distinct(rc->talks, rc->ntalks);
-}
-
-static void
-reading_cites_clear(struct reading_cites *rc)
-{
-	free(rc->times);
-	free(rc->talks);
-}
-
-/*
- * Append up to READING_SERIES_MAX values, comma-separated, as H:MM:SS
- * (clock) or as numbers, then "and N more" for the rest.
- */
-static void
-reading_series(struct buf *out, const int64_t *v, size_t n, int clock)
-{
-	size_t	i;
-
-	for (i = 0; i < n && i < READING_SERIES_MAX; i++) {
-		if (i > 0)
-			buf_puts(out, ", ");
-		if (clock)
-			buf_printf(out, "%lld:%02lld:%02lld",
-			    (long long)(v[i] / 3600), (long long)(v[i] / 60 % 60),
-			    (long long)(v[i] % 60));
-		else
-			buf_printf(out, "%lld", (long long)v[i]);
-	}
-	if (n > READING_SERIES_MAX)
-		buf_printf(out, " and %zu more", n - READING_SERIES_MAX);
-}
-
-/* " at 1:09:29, 1:12:00" when the citations carry times. */
-static void
-reading_cited_at(struct buf *out, const struct reading_cites *rc)
-{
-	if (rc->ntimes == 0)
-		return;
-	buf_puts(out, " at ");
-	reading_series(out, rc->times, rc->ntimes, 1);
-}
-
-/* " in talk 5" or " in talks 5, 6" when the citations name talks. */
-static void
-reading_cited_in(struct buf *out, const struct reading_cites *rc)
-{
-	if (rc->ntalks == 0)
-		return;
-	buf_puts(out, rc->ntalks == 1 ? " in talk " : " in talks ");
-	reading_series(out, rc->talks, rc->ntalks, 0);
 }
 
 /* "3 endorsements", "1 endorsement". */
@@ -404,25 +281,24 @@ bib_key(struct buf *out, struct bib_keys *keys, const json_t *e,
 static void
 bib_note(struct buf *out, const json_t *doc, const json_t *e)
 {
-	struct reading_cites		 rc;
-	const struct reading_status	*st;
-	const char			*title = reading_title(doc);
-	json_int_t			 n;
+	struct citing	 ct;
+	const char	*title = reading_title(doc), *status;
+	json_int_t	 n;
 
-	reading_cites_get(e, &rc);
+	citing_get(e, &ct);
 	buf_puts(out, "Cited");
-	reading_cited_at(out, &rc);
-	reading_cited_in(out, &rc);
-	buf_puts(out, rc.ntalks > 0 ? " of " : " in ");
+	citing_at(out, &ct);
+	citing_in(out, &ct);
+	buf_puts(out, ct.ntalks > 0 ? " of " : " in ");
 	bib_text(out, title, strlen(title));
 	if ((n = json_integer_value(json_object_get(e, "endorsements"))) > 0) {
 		buf_puts(out, "; ");
 		reading_count(out, n, "endorsement");
 	}
-	st = reading_status(reading_text(e, "status"));
-	if (st != NULL && st->noted)
-		buf_printf(out, "; link reported %s", st->name);
-	reading_cites_clear(&rc);
+	status = reading_text(e, "status");
+	if (reading_is_noted(status))
+		buf_printf(out, "; link reported %s", status);
+	citing_clear(&ct);
 }
 
 static void
@@ -505,15 +381,39 @@ md_text(struct buf *out, const char *s)
 	}
 }
 
-/* [text](<href>): the destination in angle brackets, percent-encoded. */
+/*
+ * [text](<href>): the destination in angle brackets, percent-encoded;
+ * prefix, one of our own labels or NULL, goes before the text unescaped.
+ */
 static void
-md_link(struct buf *out, const char *text, const char *href)
+md_link(struct buf *out, const char *prefix, const char *text,
+    const char *href)
 {
 	buf_putc(out, '[');
+	if (prefix != NULL)
+		buf_puts(out, prefix);
 	md_text(out, text);
 	buf_puts(out, "](<");
 	reading_url(out, href);
 	buf_puts(out, ">)");
+}
+
+/*
+ * An untitled link: <href>, which Markdown shows as the URL itself,
+ * unescaped.  Only an http(s) URL can be one (reading_url leaves it no
+ * space, '<' or '>'), so nothing else can pass for an HTML tag.
+ */
+static void
+md_bare_link(struct buf *out, const char *href)
+{
+	if (strncmp(href, "http://", 7) != 0 &&
+	    strncmp(href, "https://", 8) != 0) {
+		md_link(out, NULL, href, href);
+		return;
+	}
+	buf_putc(out, '<');
+	reading_url(out, href);
+	buf_putc(out, '>');
 }
 
 /* The separator before the n-th part after the link. */
@@ -530,18 +430,17 @@ md_part(struct buf *out, int *n)
 static void
 md_status(struct buf *out, const json_t *e, int *n)
 {
-	const struct reading_status	*st;
-	const char			*status, *repl;
+	const char	*status, *repl, *words;
 
 	status = reading_text(e, "status");
 	if (*status == '\0' || strcmp(status, "unreviewed") == 0)
 		return;
 	md_part(out, n);
-	st = reading_status(status);
+	words = citing_replaced(status);
 	repl = reading_string(e, "replacement");
-	if (st != NULL && st->replaced != NULL && repl != NULL) {
-		buf_printf(out, "%s ", st->replaced);
-		md_link(out, repl, repl);
+	if (words != NULL && repl != NULL) {
+		buf_printf(out, "%s ", words);
+		md_bare_link(out, repl);
 	} else
 		md_text(out, status);
 }
@@ -550,29 +449,36 @@ static void
 md_entry(struct buf *out, const json_t *doc, const json_t *e)
 {
 	const struct reading_scheme	*sc;
-	struct reading_cites		 rc;
+	struct citing			 ct;
 	const char			*id = NULL, *title, *href;
 	json_int_t			 endorsements;
 	int				 n = 0;
 
 	href = reading_href(e);
 	title = reading_string(e, "title");
+	sc = reading_scheme(e, &id);
 	buf_puts(out, "- ");
-	md_link(out, title == NULL || *title == '\0' ? href : title, href);
-	if ((sc = reading_scheme(e, &id)) != NULL) {
+	/* Untitled, a paper goes by its identifier, a page by its URL. */
+	if (title != NULL && *title != '\0') {
+		md_link(out, NULL, title, href);
+		if (sc != NULL) {
+			md_part(out, &n);
+			buf_puts(out, sc->label);
+			md_text(out, id);
+		}
+	} else if (sc != NULL)
+		md_link(out, sc->label, id, href);
+	else
+		md_bare_link(out, href);
+	citing_get(e, &ct);
+	if (ct.n > 0) {
 		md_part(out, &n);
-		buf_puts(out, sc->label);
-		md_text(out, id);
-	}
-	reading_cites_get(e, &rc);
-	if (rc.n > 0) {
-		md_part(out, &n);
-		buf_printf(out, "cited %zu×", rc.n);
-		reading_cited_at(out, &rc);
+		buf_printf(out, "cited %zu×", ct.n);
+		citing_at(out, &ct);
 		if (json_object_get(doc, "talk") == NULL)
-			reading_cited_in(out, &rc);
+			citing_in(out, &ct);
 	}
-	reading_cites_clear(&rc);
+	citing_clear(&ct);
 	endorsements = json_integer_value(json_object_get(e, "endorsements"));
 	if (endorsements > 0) {
 		md_part(out, &n);

@@ -202,6 +202,27 @@ expect 0 "gloss reading lists the entries" "$GLOSS" reading "$RID" --talk 5
 contains "$T/out" "Visual Instruction Tuning" "with their titles"
 contains "$T/out" "relevant" "and their status"
 
+# --- Every form words the citations the same way ----------------------
+W=https://example.net/w
+for at in 2:30:00 1:20:00 ''; do
+	w=$("$GLOSS" $BOB reading "$RID" ${at:+--talk 5 --at "$at"} \
+	    --link "$W" -m "W${at:+ at $at}." 2>>"$T/err")
+done
+expect 0 "a reviewer says it moved" "$GLOSS" $REV review-link "$w" "$W" \
+    --verdict moved --replacement https://example.net/w2
+expect 0 "gloss reading with a link cited in a talk and on the record" \
+    "$GLOSS" reading "$RID"
+same "$(grep -A 3 "^ *[0-9]*\. $W  moved\$" "$T/out" | tail -n 2)" \
+    "     cited 3 at 1:20:00, 2:30:00 in talk 5 and the whole record, moved 1
+     moved to https://example.net/w2" \
+    "the text sorts the times, names the talk and the record, and the move"
+expect 0 "the same as Markdown" "$GLOSS" reading "$RID" --format markdown
+contains "$T/out" "- <$W> — cited 3× at 1:20:00, 2:30:00 in talk 5 and the whole record · moved to <https://example.net/w2>" \
+    "Markdown says the same, an untitled page by its URL"
+expect 0 "the same as BibTeX" "$GLOSS" reading "$RID" --format bibtex
+contains "$T/out" "note = {Cited at 1:20:00, 2:30:00 in talk 5 and the whole record of " \
+    "and BibTeX"
+
 # --- Kept answers: the same ETag until the next write ----------------------
 etag_of() {
 	curl -s -D - -o /dev/null "$SERVER$1" | tr -d '\r' |
