@@ -721,6 +721,16 @@ lc_ask(struct lc_check *chk, enum evhttp_cmd_type method)
 }
 
 /*
+ * libevent's resolver notes its own troubles on stderr ("[msg]
+ * Nameserver ... has failed"), between the lines of the report; a lookup
+ * that fails is reported with its link, which is where it belongs.
+ */
+static void
+lc_dns_log(int is_warning, const char *msg)
+{
+}
+
+/*
  * Names from resolv.conf (GLOSS_RESOLV_CONF's file when set) and
  * /etc/hosts; just the latter if the system's resolv.conf fails.  NULL
  * with *errstr saying why if there is no resolver.
@@ -731,6 +741,7 @@ lc_dns(struct event_base *base, const char **errstr)
 	struct evdns_base	*dns;
 	const char		*conf = getenv("GLOSS_RESOLV_CONF");
 
+	evdns_set_log_fn(lc_dns_log);
 	if (conf != NULL && *conf != '\0') {
 		if ((dns = evdns_base_new(base,
 		    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) != NULL &&

@@ -152,6 +152,7 @@ case $(line "$DNSLINK") in
 *) not_ok "a failed lookup is unsure, and says so" "$(cat "$T/out")" ;;
 esac
 lacks "$T/out" "broken" "a failed lookup is not broken"
+lacks "$T/err" "Nameserver" "the resolver's own notes stay off the terminal"
 same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 0 "and it is not posted"
 expect 2 "an unreadable GLOSS_RESOLV_CONF is refused" \
     env GLOSS_RESOLV_CONF="$T/no-such-resolv.conf" "$GLOSS" links check \
