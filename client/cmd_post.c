@@ -209,6 +209,17 @@ post_trailing(const char *s)
 	return n;
 }
 
+/* text, or NULL (freed) after saying so if it is empty. */
+static char *
+post_nonempty(char *text)
+{
+	if (*text != '\0')
+		return text;
+	fprintf(stderr, "gloss: the text is empty\n");
+	free(text);
+	return NULL;
+}
+
 /*
  * The text from -m, -F FILE, stdin when it is not a terminal, or else the
  * editor (edit only, starting from the current text).
@@ -220,7 +231,7 @@ post_text(const char *message, const char *file, const char *current)
 	size_t	 len;
 
 	if (message != NULL)
-		return xstrdup(message);
+		return post_nonempty(xstrdup(message));
 	if (file == NULL && isatty(STDIN_FILENO)) {
 		if (current == NULL) {
 			fprintf(stderr, "gloss: no text: use -m TEXT, -F FILE "
@@ -240,7 +251,7 @@ post_text(const char *message, const char *file, const char *current)
 		return NULL;
 	}
 	text[len - post_trailing(text)] = '\0';
-	return text;
+	return post_nonempty(text);
 }
 
 /*

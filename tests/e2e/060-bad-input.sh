@@ -150,6 +150,16 @@ expect 0 "the daemon still serves after all of it" "$GLOSS" list "$RID"
 contains "$T/out" "Accepted before the storm." \
     "the annotation accepted before is still there"
 same "$(statements)" "$before" "the log holds exactly what it held"
+expect 2 "an empty -m is refused by the client" \
+    "$GLOSS" comment "$RID" --talk 2 -m ''
+same "$(cat "$T/err")" "gloss: the text is empty" "and says so"
+printf '\n\r\n' > "$T/newlines"
+expect 2 "a text file of line ends only is empty too" \
+    "$GLOSS" comment "$RID" --talk 2 -F "$T/newlines"
+same "$(cat "$T/err")" "gloss: the text is empty" "and says so too"
+expect 0 "one character is a text" "$GLOSS" comment "$RID" --talk 2 -m 'x'
+same "$(statements)" "$((before + 1))" "and only it was stored"
+before=$((before + 1))
 
 # Clients that hang up right after sending: each POST arrived whole, so
 # each is stored, and glossd's answers go nowhere without harm (the
