@@ -98,14 +98,18 @@ static void
 out_when(json_t *a, char *buf, size_t len)
 {
 	json_t	*at = json_object_get(a, "at");
+	json_t	*talk = json_object_get(a, "talk");
 	char	 start[32], end[32];
 
 	if (!json_is_object(at)) {
 		/* A reply without a place of its own sits at its parent's. */
-		snprintf(buf, len, "%s", json_is_string(json_object_get(a,
-		    "reply_to")) ? "(reply)" : json_is_integer(
-		    json_object_get(a, "talk")) ? "(whole talk)" :
-		    "(whole record)");
+		if (json_is_string(json_object_get(a, "reply_to")))
+			snprintf(buf, len, "(reply)");
+		else if (json_is_integer(talk))
+			snprintf(buf, len, "(whole talk %lld)",
+			    (long long)json_integer_value(talk));
+		else
+			snprintf(buf, len, "(whole record)");
 		return;
 	}
 	timefmt_format(json_integer_value(json_object_get(at, "start")), start,

@@ -16,11 +16,6 @@ bob=$(tail -n 1 "$T/bob.pub")
 minisign -G -W -p "$T/m.pub" -s "$T/m.key" >/dev/null 2>&1
 mkey=$(tail -n 1 "$T/m.pub")
 
-# fingerprint PUBFILE: the first 8 hex digits of the minisign key id, as
-# minisign itself writes it in the .pub file's comment.
-fingerprint() {
-	sed -n 's/^untrusted comment: minisign public key //p' "$1" | cut -c1-8
-}
 myfp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
 bobfp=$(fingerprint "$T/bob.pub")
 

@@ -45,5 +45,11 @@ expect 0 "the queue still holds the skipped one" \
     "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "Third in the queue." "the skipped item waits"
 lacks "$T/out" "First in the queue." "the decided ones are gone"
+fp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
+contains "$T/out" "  (whole talk 4)      comment   key $fp  " \
+    "an annotation of a whole talk says which talk"
+expect 0 "the author's own annotations" "$GLOSS" mine
+contains "$T/out" "  (whole talk 2)      comment   key $fp  " \
+    "gloss mine says which talk too"
 stop_daemon
 done_testing

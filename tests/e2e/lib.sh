@@ -154,6 +154,12 @@ make_keys() {
 	CURATOR=$(tail -n 1 "$T/curator.pub")
 }
 
+# fingerprint PUBFILE: the first 8 hex digits of the minisign key id, as
+# minisign itself writes it in the .pub file's comment.
+fingerprint() {
+	sed -n 's/^untrusted comment: minisign public key //p' "$1" | cut -c1-8
+}
+
 # start_daemon [CONFIG LINES...]: start glossd with a fresh database.
 # Rate limits are off unless a test turns them on: the tests post faster
 # than any person.
