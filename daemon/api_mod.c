@@ -16,6 +16,7 @@
 #include "ratelimit.h"
 
 #define API_MOD_PAGE	100
+#define API_QUEUE_FLAGS	20	/* of each annotation in the queue */
 
 static int
 api_no_change(struct http_response *resp, const char *what)
@@ -319,49 +320,7 @@ api_page_args(struct glossd *gd, struct http_request *req,
 	return 0;
 }
 
-static int
-api_queue_cb(const struct store_annotation *a, void *arg)
-{
-	struct api_page	*p = arg;
-	char		 first[21];
-
-	if (api_page_item(p, a->seq) == -1)
-		return -1;
-	timefmt_rfc3339((time_t)a->first_received, first);
-	buf_puts(p->body, "{\"annotation\":");
-	api_annotation_json(p->body, a);
-	api_member(p->body, "flags", a->flags);
-	buf_printf(p->body, ",\"author_history\":{\"first_seen\":\"%s\","
-	    "\"approved\":%lld,\"rejected\":%lld}}", first,
-	    (long long)a->approved, (long long)a->rejected);
-	return 0;
-}
-
-/* GET /v1/moderation/queue?record=&after=&limit= (moderators) */
-void
-api_get_queue(struct glossd *gd, struct http_request *req,
-    struct http_response *resp)
-{
-	struct minisig_pubkey	 key;
-	struct api_page		 p = { 0 };
-	const char		*rid = http_query(req, "record");
-	int64_t			 after;
-	enum store_rc		 rc;
-
-	if (auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
-	    &key) == -1 ||
-	    api_page_args(gd, req, resp, &p, &after) == -1)
-		return;
-	if (rid != NULL && !stmt_rid_valid(rid)) {
-		http_error(resp, 400, "bad_query", "record is not a record id");
-		return;
-	}
-	api_page_begin(resp, "queue");
-	rc = store_queue(gd->store, rid, after, p.limit + 1,
-	    api_queue_cb, &p);
-	api_page_end(resp, &p, rc);
-}
-
+/* A flag as the flag list and the queue show it. */
 static int
 api_flag_cb(const struct store_flag *f, void *arg)
 {
@@ -376,6 +335,68 @@ api_flag_cb(const struct store_flag *f, void *arg)
 	api_member(p->body, "status", f->status);
 	buf_putc(p->body, '}');
 	return 0;
+}
+
+struct api_queue {
+	struct api_page	 page;
+	struct store	*store;
+	enum store_rc	 rc;		/* of reading an item's flags */
+};
+
+/*
+ * A queued annotation with its flags (their notes are what a moderator
+ * reads them for): its first API_QUEUE_FLAGS, read while the queue's
+ * own statement is still stepping.
+ */
+static int
+api_queue_cb(const struct store_annotation *a, void *arg)
+{
+	struct api_queue	*q = arg;
+	struct buf		*body = q->page.body;
+	struct api_page		 flags = { .body = body,
+				    .limit = API_QUEUE_FLAGS };
+	char			 first[21];
+
+	if (api_page_item(&q->page, a->seq) == -1)
+		return -1;
+	timefmt_rfc3339((time_t)a->first_received, first);
+	buf_puts(body, "{\"annotation\":");
+	api_annotation_json(body, a);
+	api_member(body, "flags", a->flags);
+	buf_puts(body, ",\"flag_list\":[");
+	q->rc = store_flags_of(q->store, a->id, API_QUEUE_FLAGS, api_flag_cb,
+	    &flags);
+	if (q->rc != STORE_OK)
+		return -1;
+	buf_printf(body, "],\"author_history\":{\"first_seen\":\"%s\","
+	    "\"approved\":%lld,\"rejected\":%lld}}", first,
+	    (long long)a->approved, (long long)a->rejected);
+	return 0;
+}
+
+/* GET /v1/moderation/queue?record=&after=&limit= (moderators) */
+void
+api_get_queue(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	struct minisig_pubkey	 key;
+	struct api_queue	 q = { .store = gd->store, .rc = STORE_OK };
+	const char		*rid = http_query(req, "record");
+	int64_t			 after;
+	enum store_rc		 rc;
+
+	if (auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
+	    &key) == -1 ||
+	    api_page_args(gd, req, resp, &q.page, &after) == -1)
+		return;
+	if (rid != NULL && !stmt_rid_valid(rid)) {
+		http_error(resp, 400, "bad_query", "record is not a record id");
+		return;
+	}
+	api_page_begin(resp, "queue");
+	rc = store_queue(gd->store, rid, after, q.page.limit + 1,
+	    api_queue_cb, &q);
+	api_page_end(resp, &q.page, rc != STORE_OK ? rc : q.rc);
 }
 
 /* GET /v1/moderation/flags?after=&limit= (moderators) */

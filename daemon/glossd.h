@@ -306,6 +306,8 @@ enum store_rc	 store_flaggers(struct store *, const char *,
 		     store_flagger_cb, void *);
 enum store_rc	 store_flags(struct store *, int64_t, int, store_flag_cb,
 		     void *);
+enum store_rc	 store_flags_of(struct store *, const char *, int,
+		     store_flag_cb, void *);
 enum store_rc	 store_queue(struct store *, const char *, int64_t, int,
 		     store_annotation_cb, void *);
 enum store_rc	 store_decisions(struct store *, const char *, int64_t, int,

@@ -352,6 +352,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "a.status FROM flags AS f JOIN annotations AS a "
 	    "ON a.seq = " SEQ_OF("f.subject") " WHERE f.seq > ?1 "
 	    "ORDER BY f.seq LIMIT ?2",
+	/*
+	 * SEARCH f USING PRIMARY KEY (subject=?)
+	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?), its seq by its id
+	 * USE TEMP B-TREE FOR ORDER BY
+	 */
+	[SQL_FLAGS_OF] =
+	    "SELECT f.id, f.subject, f.author, f.reason, f.note, f.seq, "
+	    "a.status FROM flags AS f JOIN annotations AS a "
+	    "ON a.seq = " SEQ_OF("f.subject") " WHERE f.subject = ?1 "
+	    "ORDER BY f.seq LIMIT ?2",
 	[SQL_DECISION_INSERT] =
 	    "INSERT INTO decisions (seq, id, action, subject, talk, reason, "
 	    "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

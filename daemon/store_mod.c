@@ -208,18 +208,15 @@ store_flaggers(struct store *s, const char *subject, store_flagger_cb cb,
 	return rc;
 }
 
-/* Call cb for each flag with seq > after, in order, at most limit. */
-enum store_rc
-store_flags(struct store *s, int64_t after, int limit, store_flag_cb cb,
+/* Call cb for each flag q yields (its parameters bound), then reset q. */
+static enum store_rc
+store_flag_rows(struct store *s, enum store_sql q, store_flag_cb cb,
     void *arg)
 {
-	const enum store_sql	q = SQL_FLAGS;
 	struct store_flag	f;
 	enum store_rc		rc;
 	int			row;
 
-	store_bind_int(s, q, 1, after);
-	store_bind_int(s, q, 2, limit);
 	while ((rc = store_step(s, q, &row)) == STORE_OK && row) {
 		f.id = store_text(s, q, 0);
 		f.subject = store_text(s, q, 1);
@@ -233,6 +230,26 @@ store_flags(struct store *s, int64_t after, int limit, store_flag_cb cb,
 	}
 	store_reset(s, q);
 	return rc;
+}
+
+/* Call cb for each flag with seq > after, in order, at most limit. */
+enum store_rc
+store_flags(struct store *s, int64_t after, int limit, store_flag_cb cb,
+    void *arg)
+{
+	store_bind_int(s, SQL_FLAGS, 1, after);
+	store_bind_int(s, SQL_FLAGS, 2, limit);
+	return store_flag_rows(s, SQL_FLAGS, cb, arg);
+}
+
+/* Call cb for each of the first limit flags on subject, in order. */
+enum store_rc
+store_flags_of(struct store *s, const char *subject, int limit,
+    store_flag_cb cb, void *arg)
+{
+	store_bind_str(s, SQL_FLAGS_OF, 1, subject);
+	store_bind_int(s, SQL_FLAGS_OF, 2, limit);
+	return store_flag_rows(s, SQL_FLAGS_OF, cb, arg);
 }
 
 /*

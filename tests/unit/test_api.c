@@ -3132,7 +3132,7 @@ test_mod_first(void **state)
 {
 	struct ctx		*c = *state;
 	struct statement	*a, *b, *m, *w;
-	json_t			*q, *item, *hist;
+	json_t			*q, *item, *hist, *flags;
 
 	c->gd.cfg.moderation = MODERATION_FIRST;
 	a = mod_ann(c, key_other, "my first words", NULL);
@@ -3155,6 +3155,8 @@ test_mod_first(void **state)
 	assert_string_equal(jstr(json_object_get(item, "annotation"),
 	    "status"), "pending");
 	assert_true(json_is_null(json_object_get(item, "flags")));
+	flags = json_object_get(item, "flag_list");
+	assert_true(json_is_array(flags) && json_array_size(flags) == 0);
 	hist = json_object_get(item, "author_history");
 	assert_int_equal(jint(hist, "approved"), 0);
 	assert_int_equal(jint(hist, "rejected"), 0);
@@ -3540,7 +3542,9 @@ test_mod_flags(void **state)
 	assert_string_equal(ann_status(c, t->id), "visible");
 	/* The moderator and one trusted key: two. */
 	accepted(c, mod_key, mod_flag_st(c, mod_key, t->id, "abuse"));
-	f1 = mod_flag_st(c, tr1, t->id, "off-topic");
+	f1 = conv_st(c, tr1, "flag", mod_time(), json_pack("{s:s, s:s, s:s}",
+	    "subject", t->id, "reason", "off-topic", "note",
+	    "Not about this talk."));
 	accepted(c, tr1, f1);
 	assert_string_equal(ann_status(c, t->id), "visible");
 	/* tr1 again, for another reason: the first flag, nothing stored. */
@@ -3561,6 +3565,15 @@ test_mod_flags(void **state)
 	assert_string_equal(queued_id(q, 0), t->id);
 	assert_non_null(strstr(jstr(json_array_get(q, 0), "flags"),
 	    "off-topic"));
+	/* Each flag with its note, oldest first. */
+	flags = json_object_get(json_array_get(q, 0), "flag_list");
+	assert_int_equal(json_array_size(flags), 6);
+	assert_string_equal(jstr(json_array_get(flags, 0), "reason"), "spam");
+	assert_true(json_is_null(json_object_get(json_array_get(flags, 0),
+	    "note")));
+	assert_string_equal(jstr(json_array_get(flags, 4), "id"), f1->id);
+	assert_string_equal(jstr(json_array_get(flags, 4), "note"),
+	    "Not about this talk.");
 	/* Hidden: no more flags. */
 	refused_st(c, u[0], mod_flag_st(c, u[0], t->id, "other"), 409,
 	    "not_visible");

@@ -3396,6 +3396,7 @@ test_plans_scan_nothing(void **state)
 		[SQL_BAN_HIDE] = "annotations_mine (author=?)",
 		[SQL_QUEUE] = "annotations_queue (status=? AND seq>?)",
 		[SQL_FLAGS] = "flags_seq (seq>?)",
+		[SQL_FLAGS_OF] = "f USING PRIMARY KEY (subject=?)",
 		[SQL_DECISIONS] = "d USING INTEGER PRIMARY KEY (rowid>?)",
 		[SQL_REVISIONS] = "revisions_of (of=?)",
 		[SQL_CITATIONS] = "links_reading (rid=?)",
