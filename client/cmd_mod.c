@@ -65,21 +65,39 @@ mod_signed_get(struct client *c, const char *path, int *rc)
 	return root;
 }
 
+/* One flag of a queued annotation: its reason, and its note if any. */
+static void
+mod_show_flag(json_t *flag)
+{
+	const char	*reason = json_string_value(json_object_get(flag,
+			    "reason"));
+	const char	*note = json_string_value(json_object_get(flag,
+			    "note"));
+
+	fputs("      flagged ", stdout);
+	if (reason != NULL)
+		out_text(stdout, reason, strlen(reason), NULL);
+	if (note != NULL)
+		out_field(stdout, ": ", note);
+	else
+		fputc('\n', stdout);
+}
+
 static void
 mod_show_item(struct client *c, json_t *item)
 {
 	json_t		*a = json_object_get(item, "annotation");
 	json_t		*h = json_object_get(item, "author_history");
-	const char	*flags = json_string_value(json_object_get(item,
-			    "flags"));
+	json_t		*flag;
+	size_t		 i;
 
 	printf("%s%s%s  %s\n", out_color(c, "\033[1m"),
 	    json_string_value(json_object_get(a, "record")),
 	    out_color(c, "\033[0m"),
 	    json_string_value(json_object_get(a, "status")));
 	out_entry(c, a, "");
-	if (flags != NULL)
-		out_field(stdout, "      flagged: ", flags);
+	json_array_foreach(json_object_get(item, "flag_list"), i, flag)
+		mod_show_flag(flag);
 	printf("      author: first seen %s, %lld approved, %lld rejected\n",
 	    json_string_value(json_object_get(h, "first_seen")),
 	    (long long)json_integer_value(json_object_get(h, "approved")),

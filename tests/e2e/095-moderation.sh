@@ -477,7 +477,8 @@ before=$(statements)
 say f1 "the same key flags again" flag "$a2" --reason abuse
 same "$id" "$fl1" "the repeat answers the first flag's id"
 same "$(statements)" "$before" "and stores nothing"
-say f3 "an untrusted new key flags" flag "$a2" --reason off-topic
+say f3 "an untrusted new key flags" flag "$a2" --reason off-topic \
+    --note "$(printf 'Not \342\200\256about this talk.')"
 say bob "another untrusted key flags" flag "$a2" --reason other
 listed "$RID" "$a2" "one trusted and two untrusted flags: still listed"
 say f2 "a second trusted key flags" flag "$a2" --reason incorrect
@@ -485,10 +486,10 @@ unlisted "$RID" "$a2" "two trusted flags reach flag_threshold = 2: hidden"
 same "$(status "$a2")" hidden "its status is hidden"
 sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "$a2" "the queue holds the flagged annotation"
-flagged=$(sed -n 's/^ *flagged: //p' "$T/out" | tr ',' '\n' | sort |
-    tr '\n' ' ')
-same "$flagged" "incorrect off-topic other spam " \
-    "with the reason of each flag, each key once"
+same "$(grep '^ *flagged ' "$T/out")" "$(printf '      flagged %s\n' \
+    'spam: Looks like an ad.' 'off-topic: Not ?about this talk.' other \
+    incorrect)" \
+    "with each flag, oldest first, each key once, its note made safe"
 sget "$(reqsig mod GET /v1/moderation/flags "$(date +%s)")" \
     /v1/moderation/flags
 same "$http $(grep -o "\"subject\":\"$a2\"" "$T/out" | wc -l)" "200 4" \
