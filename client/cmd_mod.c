@@ -20,13 +20,18 @@
 struct mod_action {
 	const char	*name;
 	const char	*operand;	/* what the subject is */
+	int		 key;		/* its key in the walk, 0 if none */
+	int		 reason;	/* the walk asks for one */
 };
 
 static const struct mod_action mod_actions[] = {
-	{ "approve", "ID" }, { "reject", "ID" }, { "hide", "ID" },
-	{ "restore", "ID" }, { "ban", "KEY" }, { "unban", "KEY" },
-	{ "trust", "KEY" }, { "lock", "RID" }, { "unlock", "RID" },
+	{ "approve", "ID", 'a', 0 }, { "reject", "ID", 'r', 1 },
+	{ "hide", "ID", 'h', 1 }, { "restore", "ID", 0, 0 },
+	{ "ban", "KEY", 'b', 1 }, { "unban", "KEY", 0, 0 },
+	{ "trust", "KEY", 0, 0 }, { "lock", "RID", 0, 0 },
+	{ "unlock", "RID", 0, 0 },
 };
+#define MOD_NACTIONS	(sizeof mod_actions / sizeof mod_actions[0])
 
 /* Sign and post one decision. */
 static int
@@ -105,46 +110,82 @@ mod_show_item(struct client *c, json_t *item)
 }
 
 /*
- * Walk the queue on the terminal: a, r, h, s or q for each item.  Keys
+ * What key ch decides about annotation a in the walk, as gloss mod
+ * ACTION does: about a itself, or (a ban) about its author's key, who is
+ * then added to banned.  EXIT_OK also when ch decides nothing or no
+ * reason was given: a is skipped.
+ */
+static int
+mod_walk_decide(struct client *c, FILE *tty, json_t *a, int ch,
+    json_t *banned)
+{
+	const struct mod_action	*act;
+	const char		*subject;
+	char			*reason = NULL;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < MOD_NACTIONS; i++) {
+		if (mod_actions[i].key != 0 && mod_actions[i].key == ch)
+			break;
+	}
+	if (i == MOD_NACTIONS)
+		return EXIT_OK;
+	act = &mod_actions[i];
+	subject = json_string_value(json_object_get(a,
+	    strcmp(act->operand, "KEY") == 0 ? "author" : "id"));
+	if (subject == NULL)
+		return EXIT_OK;
+	if (act->reason && (reason = tty_line(tty, "Reason")) == NULL) {
+		printf("a reason is needed; skipped\n");
+		return EXIT_OK;
+	}
+	rc = mod_decide(c, act->name, subject, 0, reason);
+	free(reason);
+	if (rc == EXIT_OK && strcmp(act->name, "ban") == 0)
+		json_object_set_new(banned, subject, json_true());
+	return rc;
+}
+
+/*
+ * Walk the queue on the terminal: a, r, h, b, s or q for each item.  Keys
  * come from /dev/tty opened for reading only (a stream that is read and
  * written may drop what it read ahead); prompts go to stdout, a terminal.
+ * A ban hid its author's other annotations (they left the queue), so the
+ * walk passes over them.
  */
 static int
 mod_walk(struct client *c, json_t *queue)
 {
-	json_t		*item;
-	const char	*id;
-	char		*reason;
+	json_t		*item, *a, *banned;
+	const char	*author;
 	FILE		*tty;
 	size_t		 i;
 	int		 ch, rc = EXIT_OK;
 
 	if ((tty = fopen("/dev/tty", "r")) == NULL)
 		return EXIT_USAGE;
+	banned = json_object();
 	json_array_foreach(queue, i, item) {
+		a = json_object_get(item, "annotation");
+		author = json_string_value(json_object_get(a, "author"));
+		if (author != NULL && json_object_get(banned, author) != NULL) {
+			out_field(stdout, "skipped, its author is banned: ",
+			    json_string_value(json_object_get(a, "id")));
+			continue;
+		}
 		mod_show_item(c, item);
-		id = json_string_value(json_object_get(json_object_get(item,
-		    "annotation"), "id"));
-		printf("[a]pprove [r]eject [h]ide [s]kip [q]uit? ");
+		printf("[a]pprove [r]eject [h]ide [b]an author [s]kip "
+		    "[q]uit? ");
 		fflush(stdout);
 		ch = tty_keypress(tty);
 		putchar('\n');
 		if (ch == 'q' || ch == EOF)
 			break;
-		if (ch == 'a')
-			rc = mod_decide(c, "approve", id, 0, NULL);
-		else if (ch == 'r' || ch == 'h') {
-			if ((reason = tty_line(tty, "Reason")) == NULL) {
-				printf("a reason is needed; skipped\n");
-				continue;
-			}
-			rc = mod_decide(c, ch == 'r' ? "reject" : "hide", id,
-			    0, reason);
-			free(reason);
-		}
-		if (rc != EXIT_OK)
+		if ((rc = mod_walk_decide(c, tty, a, ch, banned)) != EXIT_OK)
 			break;
 	}
+	json_decref(banned);
 	fclose(tty);
 	return rc;
 }
@@ -234,11 +275,11 @@ mod_action(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 ch;
 
-	for (i = 0; i < sizeof mod_actions / sizeof mod_actions[0]; i++) {
+	for (i = 0; i < MOD_NACTIONS; i++) {
 		if (strcmp(argv[0], mod_actions[i].name) == 0)
 			break;
 	}
-	if (i == sizeof mod_actions / sizeof mod_actions[0])
+	if (i == MOD_NACTIONS)
 		return cmd_usage("mod");
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The moderation queue on a terminal: gloss mod queue walks it one item at
-# a time and one key press decides (a reason is asked for a rejection).
+# a time and one key press decides (a reason is asked for a rejection and
+# a ban; a ban passes over its author's other items).
 # tmux gives the client a real terminal; the key presses are typed into
 # it up front, as a fast typist would, and tmux wait-for tells when the
 # walk has ended.
@@ -9,12 +10,18 @@
 need tmux
 make_keys
 "$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
+"$GLOSS" keygen -W -s "$T/eve.key" -p "$T/eve.pub" >/dev/null 2>&1
+EVE=$(tail -n 1 "$T/eve.pub")
 start_daemon "moderation = all" "moderator = $(tail -n 1 "$T/mod.pub")"
 import_record
 a=$("$GLOSS" comment "$RID" --talk 2 -m "First in the queue." 2>/dev/null)
 b=$("$GLOSS" comment "$RID" --talk 3 -m "Second in the queue." 2>/dev/null)
 c=$("$GLOSS" comment "$RID" --talk 4 -m "Third in the queue." 2>/dev/null)
-expect 0 "three posts wait" "$GLOSS" list "$RID"
+d=$("$GLOSS" -k "$T/eve.key" comment "$RID" --talk 5 -m "Fourth, by Eve." \
+    2>/dev/null)
+e=$("$GLOSS" -k "$T/eve.key" comment "$RID" --talk 6 -m "Fifth, by Eve." \
+    2>/dev/null)
+expect 0 "five posts wait" "$GLOSS" list "$RID"
 contains "$T/err" "no annotations match" "none is listed yet"
 
 sock="$T/tmux"
@@ -22,16 +29,19 @@ tmux -S "$sock" new-session -d -x 200 -y 100 \
     "GLOSS_SERVER=$SERVER XDG_CONFIG_HOME=$XDG_CONFIG_HOME NO_COLOR=1 \
     '$GLOSS' -k '$T/mod.key' mod queue; tmux -S '$sock' wait-for -S walked; \
     tmux -S '$sock' wait-for read"
-tmux -S "$sock" send-keys r "Off topic." Enter a s
+tmux -S "$sock" send-keys r "Off topic." Enter a s b "Spam account." Enter
 tmux -S "$sock" wait-for walked
 tmux -S "$sock" capture-pane -p -S - > "$T/walk"
 tmux -S "$sock" wait-for -S read
 tmux -S "$sock" kill-server 2>/dev/null
-contains "$T/walk" "[a]pprove [r]eject [h]ide [s]kip [q]uit?" \
+contains "$T/walk" "[a]pprove [r]eject [h]ide [b]an author [s]kip [q]uit?" \
     "each item asks for one key"
-contains "$T/walk" "Reason:" "a rejection asks for its reason"
+same "$(grep -c "^Reason: " "$T/walk")" 2 \
+    "a rejection and a ban ask for a reason"
 contains "$T/walk" "First in the queue." "the first item is shown"
-contains "$T/walk" "Third in the queue." "the walk reaches the last item"
+contains "$T/walk" "Fourth, by Eve." "the walk reaches Eve's first item"
+lacks "$T/walk" "Fifth, by Eve." "the ban passes over her second"
+contains "$T/walk" "skipped, its author is banned: $e" "and says so"
 
 expect 0 "list after the walk" "$GLOSS" list "$RID" --json
 lacks "$T/out" "$a" "r rejected the first"
@@ -41,10 +51,16 @@ expect 0 "the moderation log" "$GLOSS" mod log
 contains "$T/out" "reject   $a" "the log holds the rejection"
 contains "$T/out" ": Off topic." "with the reason typed at the prompt"
 contains "$T/out" "approve  $b" "and the approval"
+contains "$T/out" "ban      $EVE" "b banned the author of the fourth"
+contains "$T/out" ": Spam account." "with its reason"
+expect 1 "the banned key posts" "$GLOSS" -k "$T/eve.key" comment "$RID" \
+    --talk 5 -m "Again."
+contains "$T/err" "403 key_banned" "and is refused"
 expect 0 "the queue still holds the skipped one" \
     "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "Third in the queue." "the skipped item waits"
 lacks "$T/out" "First in the queue." "the decided ones are gone"
+lacks "$T/out" "by Eve." "the ban hid both of Eve's"
 fp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
 contains "$T/out" "  (whole talk 4)      comment   key $fp  " \
     "an annotation of a whole talk says which talk"
