@@ -31,6 +31,7 @@ tmux -S "$sock" new-session -d -x 200 -y 100 \
     tmux -S '$sock' wait-for read"
 tmux -S "$sock" send-keys r "Off topic." Enter a s b "Spam account." Enter
 tmux -S "$sock" wait-for walked
+walked=$(date +%s)
 tmux -S "$sock" capture-pane -p -S - > "$T/walk"
 tmux -S "$sock" wait-for -S read
 tmux -S "$sock" kill-server 2>/dev/null
@@ -56,6 +57,9 @@ contains "$T/out" ": Spam account." "with its reason"
 expect 1 "the banned key posts" "$GLOSS" -k "$T/eve.key" comment "$RID" \
     --talk 5 -m "Again."
 contains "$T/err" "403 key_banned" "and is refused"
+# The walk signed its read of the queue at $walked or before; the same
+# read signed within that second again would be refused as a replay.
+[ "$(date +%s)" != "$walked" ] || tick
 expect 0 "the queue still holds the skipped one" \
     "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "Third in the queue." "the skipped item waits"
