@@ -64,7 +64,7 @@ int	 file_mkdirs(const char *, mode_t);
 char	*keys_default_path(const char *);
 struct minisig_seckey *keys_load_secret(struct client *,
 	     struct minisig_pubkey *);
-char	*keys_passphrase(const char *, int);
+char	*keys_passphrase(const char *, int, const char **);
 void	 keys_passphrase_free(char *);
 time_t	 keys_created(const struct minisig_pubkey *);
 

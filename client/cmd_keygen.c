@@ -140,9 +140,11 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	}
 	if (!force && (keygen_exists(secpath) || keygen_exists(pubpath)))
 		goto out;
-	if (!unencrypted && (pass = keys_passphrase("New passphrase",
-	    1)) == NULL)
+	if (!unencrypted && (pass = keys_passphrase("New passphrase", 1,
+	    &errstr)) == NULL) {
+		fprintf(stderr, "gloss: %s\n", errstr);
 		goto out;
+	}
 	if ((sk = minisig_keygen(&pk)) == NULL)
 		fatalx("out of secure memory");
 	if (minisig_seckey_write(secpath, sk, pass, force, &errstr) == -1) {

@@ -22,7 +22,7 @@
 
 #include "client.h"
 
-#define KEYS_PASS_MAX	1024
+#define KEYS_PASS_MAX	1024	/* 1023 bytes and a NUL, as minisign reads */
 
 /* $XDG_CONFIG_HOME/gloss/NAME, or ~/.config/gloss/NAME; caller frees. */
 char *
@@ -48,91 +48,106 @@ keys_passphrase_free(char *pass)
 		sodium_free(pass);
 }
 
+/* One line from the terminal after prompt, without its newline; -1 at EOF. */
+static int
+keys_tty_line(FILE *tty, FILE *out, const char *prompt, char *line)
+{
+	int	rc = -1;
+
+	fprintf(out, "%s: ", prompt);
+	fflush(out);
+	if (fgets(line, KEYS_PASS_MAX, tty) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		rc = 0;
+	}
+	fputc('\n', out);	/* the Enter typed was not echoed */
+	return rc;
+}
+
 /*
- * Read a passphrase from /dev/tty without echo, or from GLOSS_PASSPHRASE
- * when set.  confirm asks twice.  Returns sodium_malloc'd text for
- * keys_passphrase_free, or NULL (with a message) if none can be had.
+ * Ask for a passphrase on the terminal, without echo, into pass; twice
+ * if confirm.  0, or -1 with *errstr.
  */
-char *
-keys_passphrase(const char *prompt, int confirm)
+static int
+keys_ask(const char *prompt, int confirm, char *pass, const char **errstr)
 {
 	struct termios	 old, noecho;
-	const char	*env = getenv("GLOSS_PASSPHRASE");
-	char		*pass, *again = NULL;
 	FILE		*tty, *out;
+	char		*again;
 	size_t		 len;
-	int		 ok = 0;
+	int		 echo, rc = -1;
 
-	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
-		fatalx("out of secure memory");
-	if (env != NULL) {
-		if (strlen(env) >= KEYS_PASS_MAX) {
-			fprintf(stderr, "gloss: GLOSS_PASSPHRASE is longer than "
-			    "%d bytes\n", KEYS_PASS_MAX - 1);
-			goto fail;
-		}
-		memcpy(pass, env, strlen(env) + 1);
-		return pass;
-	}
 	/* Two streams: one that is read and written may drop read-ahead. */
 	if ((tty = fopen("/dev/tty", "r")) == NULL ||
 	    (out = fopen("/dev/tty", "w")) == NULL) {
-		fprintf(stderr, "gloss: a passphrase is needed: set "
-		    "GLOSS_PASSPHRASE or run on a terminal\n");
+		*errstr = "a passphrase is needed: set GLOSS_PASSPHRASE or "
+		    "run on a terminal";
 		if (tty != NULL)
 			fclose(tty);
-		goto fail;
+		return -1;
 	}
-	if (tcgetattr(fileno(tty), &old) == 0) {
+	if ((again = sodium_malloc(KEYS_PASS_MAX)) == NULL)
+		fatalx("out of secure memory");
+	echo = tcgetattr(fileno(tty), &old) == 0;
+	if (echo) {
 		noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fileno(tty), TCSAFLUSH, &noecho);
 	}
-	if ((again = sodium_malloc(KEYS_PASS_MAX)) == NULL)
-		fatalx("out of secure memory");
-	fprintf(out, "%s: ", prompt);
-	fflush(out);
-	if (fgets(pass, KEYS_PASS_MAX, tty) != NULL) {
-		fputc('\n', out);
-		ok = 1;
-		if (confirm) {
-			fprintf(out, "Again: ");
-			fflush(out);
-			ok = fgets(again, KEYS_PASS_MAX, tty) != NULL;
-			fputc('\n', out);
-		}
-	}
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	if (keys_tty_line(tty, out, prompt, pass) == -1 ||
+	    (confirm && keys_tty_line(tty, out, "Again", again) == -1))
+		*errstr = "no passphrase was given";
+	else if (confirm && ((len = strlen(pass)) != strlen(again) ||
+	    sodium_memcmp(pass, again, len) != 0))
+		*errstr = "the passphrases differ";
+	else
+		rc = 0;
+	if (echo)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	sodium_free(again);
 	fclose(out);
 	fclose(tty);
-	if (ok) {
-		pass[strcspn(pass, "\r\n")] = '\0';
-		if (confirm) {
-			again[strcspn(again, "\r\n")] = '\0';
-			len = strlen(pass);
-			if (len != strlen(again) ||
-			    sodium_memcmp(pass, again, len) != 0) {
-				fprintf(stderr, "gloss: passphrases differ\n");
-				ok = 0;
-			}
-		}
-	}
-	sodium_free(again);
-	if (ok)
+	return rc;
+}
+
+/*
+ * Read a passphrase from /dev/tty without echo, or from GLOSS_PASSPHRASE
+ * when set.  confirm asks twice.  Returns sodium_malloc'd text for
+ * keys_passphrase_free, or NULL with *errstr saying why none can be had.
+ */
+char *
+keys_passphrase(const char *prompt, int confirm, const char **errstr)
+{
+	const char	*env = getenv("GLOSS_PASSPHRASE");
+	char		*pass;
+
+	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
+		fatalx("out of secure memory");
+	if (env != NULL && strlen(env) >= KEYS_PASS_MAX)
+		*errstr = "GLOSS_PASSPHRASE is longer than 1023 bytes";
+	else if (env != NULL) {
+		memcpy(pass, env, strlen(env) + 1);
 		return pass;
-fail:
+	} else if (keys_ask(prompt, confirm, pass, errstr) == 0)
+		return pass;
 	sodium_free(pass);
 	return NULL;
 }
 
+/* What keys_load_secret asks its passphrase with. */
+struct keys_unlock {
+	char		*pass;
+	const char	*errstr;	/* why there is no passphrase */
+};
+
 static const char *
 keys_pass_cb(void *arg)
 {
-	char	**pass = arg;
+	struct keys_unlock	*u = arg;
 
-	if (*pass == NULL)
-		*pass = keys_passphrase("Passphrase", 0);
-	return *pass;
+	if (u->pass == NULL)
+		u->pass = keys_passphrase("Passphrase", 0, &u->errstr);
+	return u->pass;
 }
 
 /*
@@ -143,19 +158,24 @@ struct minisig_seckey *
 keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 {
 	struct minisig_seckey	*sk;
+	struct keys_unlock	 u = { NULL, NULL };
 	const char		*path = c->keyfile, *errstr;
-	char			*def = NULL, *pass = NULL;
+	char			*def = NULL;
+	int			 missing;
 
 	if (path == NULL)
 		path = getenv("GLOSS_KEY");
 	if (path == NULL || *path == '\0')
 		path = def = keys_default_path("gloss.key");
 	errno = 0;
-	sk = minisig_seckey_read(path, keys_pass_cb, &pass, &errstr);
-	keys_passphrase_free(pass);
+	sk = minisig_seckey_read(path, keys_pass_cb, &u, &errstr);
+	/* The file was there if a passphrase was asked for. */
+	missing = errno == ENOENT && u.pass == NULL && u.errstr == NULL;
+	keys_passphrase_free(u.pass);
 	if (sk == NULL)
-		fprintf(stderr, "gloss: %s: %s%s\n", path, errstr,
-		    errno == ENOENT ? " (create one with gloss keygen)" : "");
+		fprintf(stderr, "gloss: %s: %s%s\n", path, u.errstr != NULL ?
+		    u.errstr : errstr, missing ?
+		    " (create one with gloss keygen)" : "");
 	else
 		minisig_seckey_pubkey(sk, pk);
 	free(def);

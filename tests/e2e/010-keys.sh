@@ -77,6 +77,13 @@ contains "$T/err" "secret key: $T/enc.key" "keygen names the files"
 lacks "$T/err" "not encrypted" "the key is reported encrypted"
 unset GLOSS_PASSPHRASE
 
+# Without GLOSS_PASSPHRASE or a terminal the key cannot be unlocked: one
+# line says so, naming the key.
+expect 2 "an encrypted key without passphrase or terminal fails" \
+    setsid "$GLOSS" -k "$T/enc.key" mine
+same "$(cat "$T/err")" "gloss: $T/enc.key: a passphrase is needed: set \
+GLOSS_PASSPHRASE or run on a terminal" "one line says why, naming the key"
+
 start_daemon
 import_record || not_ok "import the record"
 GLOSS_PASSPHRASE="correct horse" expect 0 \
