@@ -65,11 +65,11 @@ keys_tty_line(FILE *tty, FILE *out, const char *prompt, char *line)
 }
 
 /*
- * Ask for a passphrase on the terminal, without echo, into pass; twice
- * if confirm.  0, or -1 with *errstr.
+ * Ask for a passphrase on the terminal, without echo, into pass; a new
+ * one twice, and not empty.  0, or -1 with *errstr.
  */
 static int
-keys_ask(const char *prompt, int confirm, char *pass, const char **errstr)
+keys_ask(const char *prompt, int new, char *pass, const char **errstr)
 {
 	struct termios	 old, noecho;
 	FILE		*tty, *out;
@@ -94,10 +94,14 @@ keys_ask(const char *prompt, int confirm, char *pass, const char **errstr)
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fileno(tty), TCSAFLUSH, &noecho);
 	}
-	if (keys_tty_line(tty, out, prompt, pass) == -1 ||
-	    (confirm && keys_tty_line(tty, out, "Again", again) == -1))
+	if (keys_tty_line(tty, out, prompt, pass) == -1)
 		*errstr = "no passphrase was given";
-	else if (confirm && ((len = strlen(pass)) != strlen(again) ||
+	else if (new && *pass == '\0')
+		*errstr = "the passphrase is empty: type one, or use -W for "
+		    "a key without one";
+	else if (new && keys_tty_line(tty, out, "Again", again) == -1)
+		*errstr = "no passphrase was given";
+	else if (new && ((len = strlen(pass)) != strlen(again) ||
 	    sodium_memcmp(pass, again, len) != 0))
 		*errstr = "the passphrases differ";
 	else
@@ -112,23 +116,32 @@ keys_ask(const char *prompt, int confirm, char *pass, const char **errstr)
 
 /*
  * Read a passphrase from /dev/tty without echo, or from GLOSS_PASSPHRASE
- * when set.  confirm asks twice.  Returns sodium_malloc'd text for
- * keys_passphrase_free, or NULL with *errstr saying why none can be had.
+ * when set; new is for a new key, whose passphrase is asked twice.  An
+ * empty passphrase is refused for a new key (keygen -W makes a key
+ * without one) and an empty GLOSS_PASSPHRASE always: it is far more often
+ * a variable that went missing than a choice.  Returns sodium_malloc'd
+ * text for keys_passphrase_free, or NULL with *errstr saying why none
+ * can be had.
  */
 char *
-keys_passphrase(const char *prompt, int confirm, const char **errstr)
+keys_passphrase(const char *prompt, int new, const char **errstr)
 {
 	const char	*env = getenv("GLOSS_PASSPHRASE");
 	char		*pass;
 
 	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
 		fatalx("out of secure memory");
-	if (env != NULL && strlen(env) >= KEYS_PASS_MAX)
+	if (env != NULL && *env == '\0')
+		*errstr = new ? "GLOSS_PASSPHRASE is empty: set it to the new "
+		    "key's passphrase, or use -W for a key without one" :
+		    "GLOSS_PASSPHRASE is empty: set it to the key's "
+		    "passphrase, or unset it to be asked on the terminal";
+	else if (env != NULL && strlen(env) >= KEYS_PASS_MAX)
 		*errstr = "GLOSS_PASSPHRASE is longer than 1023 bytes";
 	else if (env != NULL) {
 		memcpy(pass, env, strlen(env) + 1);
 		return pass;
-	} else if (keys_ask(prompt, confirm, pass, errstr) == 0)
+	} else if (keys_ask(prompt, new, pass, errstr) == 0)
 		return pass;
 	sodium_free(pass);
 	return NULL;

@@ -70,6 +70,43 @@ contains "$T/err" "GLOSS_PASSPHRASE" "the error says how to give one"
 [ ! -e "$T/nopass.key" ] && ok "no key file was left behind" ||
     not_ok "no key file was left behind"
 
+# An empty passphrase would not protect the key: keygen refuses it, from
+# the environment or typed, and says how to make a key without one.
+GLOSS_PASSPHRASE= expect 2 "keygen refuses an empty GLOSS_PASSPHRASE" \
+    "$GLOSS" keygen -s "$T/empty.key" -p "$T/empty.pub"
+same "$(cat "$T/err")" "gloss: GLOSS_PASSPHRASE is empty: set it to the \
+new key's passphrase, or use -W for a key without one" \
+    "the refusal says why and what to do"
+[ ! -e "$T/empty.key" ] && ok "no key file was written" ||
+    not_ok "no key file was written"
+
+# prompted TEXT: the tmux pane shows TEXT.
+prompted() {
+	tmux -S "$sock" capture-pane -p | grep -qF "$1"
+}
+if command -v tmux >/dev/null 2>&1; then
+	# Enter is typed once the prompt shows (it is printed after echo is
+	# off, which flushes what was typed before), and again, as an
+	# "Again:" would take it: a keygen that took the empty one ends.
+	sock="$T/tmux"
+	tmux -S "$sock" new-session -d -x 200 -y 20 \
+	    "XDG_CONFIG_HOME=$XDG_CONFIG_HOME '$GLOSS' keygen \
+	    -s '$T/typed.key' -p '$T/typed.pub' 2>'$T/typed.err'; \
+	    echo \$? >'$T/typed.rc'; tmux -S '$sock' wait-for -S typed; \
+	    tmux -S '$sock' wait-for end"
+	poll 500 prompted "New passphrase:" &&
+	    tmux -S "$sock" send-keys Enter Enter
+	timeout 60 tmux -S "$sock" wait-for typed
+	tmux -S "$sock" kill-server 2>/dev/null
+	same "$(cat "$T/typed.rc")" 2 "keygen refuses an empty typed passphrase"
+	same "$(cat "$T/typed.err")" "gloss: the passphrase is empty: type \
+one, or use -W for a key without one" "the refusal says why and what to do"
+	[ ! -e "$T/typed.key" ] && ok "no key file was written for it" ||
+	    not_ok "no key file was written for it"
+else
+	for i in 1 2 3; do ok "# SKIP tmux is not installed"; done
+fi
+
 export GLOSS_PASSPHRASE="correct horse"
 expect 0 "keygen with a passphrase encrypts the key" \
     "$GLOSS" keygen -s "$T/enc.key" -p "$T/enc.pub"
@@ -83,6 +120,11 @@ expect 2 "an encrypted key without passphrase or terminal fails" \
     setsid "$GLOSS" -k "$T/enc.key" mine
 same "$(cat "$T/err")" "gloss: $T/enc.key: a passphrase is needed: set \
 GLOSS_PASSPHRASE or run on a terminal" "one line says why, naming the key"
+GLOSS_PASSPHRASE= expect 2 "an empty GLOSS_PASSPHRASE is refused" \
+    "$GLOSS" -k "$T/enc.key" mine
+same "$(cat "$T/err")" "gloss: $T/enc.key: GLOSS_PASSPHRASE is empty: set \
+it to the key's passphrase, or unset it to be asked on the terminal" \
+    "the refusal says why and what to do"
 
 start_daemon
 import_record || not_ok "import the record"
@@ -92,9 +134,11 @@ GLOSS_PASSPHRASE="correct horse" expect 0 \
 GLOSS_PASSPHRASE="wrong" expect 2 "a wrong passphrase is refused" \
     "$GLOSS" -k "$T/enc.key" comment "$RID" -m "never posted"
 contains "$T/err" "wrong passphrase" "the error names the passphrase"
+GLOSS_PASSPHRASE= expect 0 "a key without a passphrase needs none" \
+    "$GLOSS" comment "$RID" -m "signed with an unencrypted key"
 expect 2 "a missing key file is a clear error" \
     "$GLOSS" -k "$T/none.key" comment "$RID" -m "never posted"
 contains "$T/err" "gloss keygen" "the error says how to make a key"
-same "$(statements)" 2 "only the record and one comment were stored"
+same "$(statements)" 3 "only the record and two comments were stored"
 stop_daemon
 done_testing
