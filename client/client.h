@@ -103,6 +103,8 @@ int	 tty_keypress(FILE *);
 char	*tty_line(FILE *, const char *);
 
 /* gloss.c */
+struct option;
+int	 cmd_getopt(int, char **, const char *, const struct option *);
 int	 cmd_usage(const char *);
 int	 cmd_operands(struct client *, int, char **);
 int	 cmd_after(int, char **, int64_t *);

@@ -26,7 +26,7 @@ cmd_retract(struct client *c, int argc, char **argv)
 	json_t		*root;
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
 		else if (ch == 'j')
@@ -81,7 +81,7 @@ cmd_profile(struct client *c, int argc, char **argv)
 	root = json_object();
 	argc--;
 	argv++;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'n':
 			json_object_set_new(root, "name", json_string(optarg));
@@ -230,7 +230,7 @@ cmd_search(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'K':
 			kind = optarg;

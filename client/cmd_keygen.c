@@ -105,7 +105,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	int			 ch, force = 0, unencrypted = 0;
 	int			 rc = EXIT_USAGE;
 
-	while ((ch = getopt(argc, argv, "fp:s:W")) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "fp:s:W", NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			force = 1;

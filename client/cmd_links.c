@@ -48,7 +48,7 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 	};
 	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			if ((la->talk = cmd_number(optarg, 1, 1000)) == -1)

@@ -166,7 +166,7 @@ cmd_list(struct client *c, int argc, char **argv)
 	int			 ch, rc = EXIT_USAGE;
 
 	memset(&a, 0, sizeof a);
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			a.talk = optarg;

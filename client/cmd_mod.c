@@ -281,7 +281,7 @@ mod_action(struct client *c, int argc, char **argv)
 	}
 	if (i == MOD_NACTIONS)
 		return cmd_usage("mod");
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'r':
 			reason = optarg;
@@ -329,7 +329,7 @@ cmd_flag(struct client *c, int argc, char **argv)
 	json_t		*root;
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
 		else if (ch == 'n')

@@ -328,7 +328,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 	json_t		*last = NULL;
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "m:F:", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "m:F:", opts)) != -1) {
 		switch (ch) {
 		case 'K':
 			if (preset)

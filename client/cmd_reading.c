@@ -49,7 +49,7 @@ reading_options(struct client *c, int argc, char **argv,
 	};
 	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			if ((ra->talk = cmd_number(optarg, 1, 1000)) == -1)
@@ -307,7 +307,7 @@ cmd_review_link(struct client *c, int argc, char **argv)
 	const char	*verdict = NULL, *note = NULL, *replacement = NULL;
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'v')
 			verdict = optarg;
 		else if (ch == 'n')

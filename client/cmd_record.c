@@ -95,7 +95,7 @@ record_import(struct client *c, int argc, char **argv)
 	int			 ch, rc = EXIT_USAGE;
 
 	memset(&r, 0, sizeof r);
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch != 'i')
 			return cmd_usage("record");
 		rid = optarg;

@@ -177,7 +177,7 @@ cmd_export(struct client *c, int argc, char **argv)
 	size_t		 len[3], i;
 	int		 ch, rc;
 
-	while ((ch = getopt(argc, argv, "o:")) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "o:", NULL)) != -1) {
 		if (ch != 'o')
 			return cmd_usage("export");
 		dir = optarg;

@@ -1,9 +1,10 @@
 /*
  * gloss.c: the client's entry point and its command table.
  *
- * Global options come before the command; each command parses its own.
- * Exit codes follow minisign: 0 success, 1 refused or not verified, 2 usage,
- * I/O or network trouble.
+ * Global options come before the command; each command parses its own
+ * through cmd_getopt, which gives every command -h and --help.  Exit codes
+ * follow minisign: 0 success, 1 refused or not verified, 2 usage, I/O or
+ * network trouble.
  */
 
 #include <getopt.h>
@@ -14,6 +15,8 @@
 #include <sodium.h>
 
 #include "client.h"
+
+#define CMD_OPTIONS_MAX	16	/* long options of one command */
 
 static const struct cmd commands[] = {
 	{ "keygen", "keygen [-W] [-f] [-p pubfile] [-s secfile]", cmd_keygen },
@@ -65,6 +68,8 @@ static const struct cmd commands[] = {
 	{ "import", "import DIR", cmd_import },
 };
 
+static const struct cmd *cmd_current;	/* the command being run */
+
 /* Print one command's usage line; returns EXIT_USAGE for the caller. */
 int
 cmd_usage(const char *name)
@@ -76,6 +81,51 @@ cmd_usage(const char *name)
 			fprintf(stderr, "usage: gloss %s\n", commands[i].usage);
 	}
 	return EXIT_USAGE;
+}
+
+/* -h or --help given to a command: its usage on standard output. */
+static void GLOSS_DEAD
+cmd_help(void)
+{
+	printf("usage: gloss %s\n", cmd_current->usage);
+	exit(EXIT_OK);
+}
+
+/* Whether arg asks for help. */
+static int
+cmd_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/*
+ * getopt_long over a command's options (longopts may be NULL) and -h and
+ * --help, which print the command's usage on standard output and exit 0
+ * wherever they come: every command has them, so none may use 'h'.
+ */
+int
+cmd_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	static struct option	 all[CMD_OPTIONS_MAX + 2];
+	static char		 both[16];
+	size_t			 n;
+	int			 ch;
+
+	for (n = 0; longopts != NULL && longopts[n].name != NULL; n++) {
+		if (n == CMD_OPTIONS_MAX)
+			fatalx("gloss %s has too many options",
+			    cmd_current->name);
+		all[n] = longopts[n];
+	}
+	all[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	memset(&all[n + 1], 0, sizeof all[n + 1]);
+	if ((size_t)snprintf(both, sizeof both, "%sh", shortopts) >=
+	    sizeof both)
+		fatalx("gloss %s has too many options", cmd_current->name);
+	if ((ch = getopt_long(argc, argv, both, all, NULL)) == 'h')
+		cmd_help();
+	return ch;
 }
 
 /*
@@ -91,7 +141,7 @@ cmd_operands(struct client *c, int argc, char **argv)
 	};
 	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch != 'j')
 			return -1;
 		c->json = 1;
@@ -128,7 +178,7 @@ cmd_after(int argc, char **argv, int64_t *after)
 	int	 ch;
 
 	*after = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch != 'a')
 			return -1;
 		*after = strtoll(optarg, &end, 10);
@@ -214,6 +264,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	cmd_current = &commands[i];
+	/* Help before an action (mod, links, record, profile) too. */
+	if (argc > 1 && cmd_is_help(argv[1]))
+		cmd_help();
 	optind = 0;
 	rc = commands[i].exec(&c, argc, argv);
 	net_close(&c);
