@@ -107,8 +107,10 @@ struct option;
 int	 cmd_getopt(int, char **, const char *, const struct option *);
 int	 cmd_usage(const char *);
 int	 cmd_operands(struct client *, int, char **);
+void	 cmd_error(const char *, ...) GLOSS_PRINTF(1, 2);
+int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_after(int, char **, int64_t *);
-long	 cmd_number(const char *, long, long);
+long	 cmd_number(const char *, const char *, long, long);
 
 /* cmd_*.c */
 int	 cmd_keygen(struct client *, int, char **);

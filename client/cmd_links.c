@@ -51,16 +51,17 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
-			if ((la->talk = cmd_number(optarg, 1, 1000)) == -1)
+			if ((la->talk = cmd_number("--talk", optarg, 1,
+			    1000)) == -1)
 				return -1;
 			break;
 		case 'c':
-			if ((la->concurrency = cmd_number(optarg, 1,
-			    LINKS_CONCURRENCY_MAX)) == -1)
+			if ((la->concurrency = cmd_number("--concurrency",
+			    optarg, 1, LINKS_CONCURRENCY_MAX)) == -1)
 				return -1;
 			break;
 		case 'T':
-			if ((la->timeout = cmd_number(optarg, 1,
+			if ((la->timeout = cmd_number("--timeout", optarg, 1,
 			    LINKS_TIMEOUT_MAX)) == -1)
 				return -1;
 			break;

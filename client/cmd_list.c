@@ -181,11 +181,9 @@ cmd_list(struct client *c, int argc, char **argv)
 			a.author = optarg;
 			break;
 		case 'n':
-			if ((a.limit = cmd_number(optarg, 1, LONG_MAX)) == -1) {
-				fprintf(stderr, "gloss: --limit takes a "
-				    "positive number\n");
+			if ((a.limit = cmd_number("--limit", optarg, 1,
+			    LONG_MAX)) == -1)
 				return cmd_usage("list");
-			}
 			break;
 		case 'j':
 			c->json = 1;

@@ -260,6 +260,25 @@ mod_log(struct client *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* An action gloss mod does not have: say so, naming those it has. */
+static int
+mod_unknown(const char *action)
+{
+	struct buf	 valid;
+	size_t		 i, n = MOD_NACTIONS;
+	int		 rc;
+
+	buf_init(&valid);
+	buf_puts(&valid, "queue, log");
+	for (i = 0; i < n; i++)
+		buf_printf(&valid, "%s%s", i + 1 < n ? ", " : " or ",
+		    mod_actions[i].name);
+	rc = cmd_misuse("unknown action \"%.32s\" (%s)", action,
+	    valid.data);
+	buf_free(&valid);
+	return rc;
+}
+
 /* gloss mod ACTION SUBJECT [--reason R] [--talk N] */
 static int
 mod_action(struct client *c, int argc, char **argv)
@@ -280,15 +299,18 @@ mod_action(struct client *c, int argc, char **argv)
 			break;
 	}
 	if (i == MOD_NACTIONS)
-		return cmd_usage("mod");
+		return mod_unknown(argv[0]);
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'r':
 			reason = optarg;
 			break;
 		case 't':
-			if ((talk = cmd_number(optarg, 1, 1000)) == -1 ||
-			    strcmp(mod_actions[i].operand, "RID") != 0)
+			if (strcmp(mod_actions[i].operand, "RID") != 0)
+				return cmd_misuse("--talk is for lock and "
+				    "unlock");
+			if ((talk = cmd_number("--talk", optarg, 1,
+			    1000)) == -1)
 				return cmd_usage("mod");
 			break;
 		case 'j':
@@ -339,8 +361,10 @@ cmd_flag(struct client *c, int argc, char **argv)
 		else
 			return cmd_usage("flag");
 	}
-	if (optind + 1 != argc || reason == NULL)
+	if (optind + 1 != argc)
 		return cmd_usage("flag");
+	if (reason == NULL)
+		return cmd_misuse("--reason is required");
 	root = json_pack("{s:s,s:s}", "subject", argv[optind], "reason",
 	    reason);
 	if (note != NULL)

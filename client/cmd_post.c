@@ -336,8 +336,9 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			pa->kind = optarg;
 			break;
 		case 't':
-			if ((pa->talk = cmd_number(optarg, 1, 1000)) == -1)
-				errstr = "--talk takes a talk number";
+			if ((pa->talk = cmd_number("--talk", optarg, 1,
+			    1000)) == -1)
+				return -1;
 			break;
 		case 'a':
 			pa->at = optarg;
@@ -369,7 +370,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			return -1;
 		}
 		if (errstr != NULL) {
-			fprintf(stderr, "gloss: %s\n", errstr);
+			cmd_error("%s", errstr);
 			return -1;
 		}
 	}

@@ -52,7 +52,8 @@ reading_options(struct client *c, int argc, char **argv,
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
-			if ((ra->talk = cmd_number(optarg, 1, 1000)) == -1)
+			if ((ra->talk = cmd_number("--talk", optarg, 1,
+			    1000)) == -1)
 				return -1;
 			break;
 		case 'f':

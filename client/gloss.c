@@ -8,6 +8,8 @@
  */
 
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,17 +151,58 @@ cmd_operands(struct client *c, int argc, char **argv)
 	return argc - optind;
 }
 
-/* s as a whole number from min to max, or -1. */
+static void GLOSS_PRINTF(1, 0)
+cmd_verror(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "gloss: %s: ", cmd_current->name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* Say what is wrong with the command line: "gloss: flag: ...". */
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cmd_verror(fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Say what is wrong with the command line, then print the command's
+ * usage.  Returns EXIT_USAGE for the caller.
+ */
+int
+cmd_misuse(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cmd_verror(fmt, ap);
+	va_end(ap);
+	return cmd_usage(cmd_current->name);
+}
+
+/*
+ * s, the value of option opt, as a whole number from min to max; -1
+ * after saying what it must be.
+ */
 long
-cmd_number(const char *s, long min, long max)
+cmd_number(const char *opt, const char *s, long min, long max)
 {
 	char	*end;
 	long	 n;
 
 	n = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || n < min || n > max)
-		return -1;
-	return n;
+	if (*s != '\0' && *end == '\0' && n >= min && n <= max)
+		return n;
+	if (max == LONG_MAX)
+		cmd_error("%s takes a number of at least %ld", opt, min);
+	else
+		cmd_error("%s takes a number from %ld to %ld", opt, min, max);
+	return -1;
 }
 
 /*
@@ -182,8 +225,10 @@ cmd_after(int argc, char **argv, int64_t *after)
 		if (ch != 'a')
 			return -1;
 		*after = strtoll(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || *after < 0)
+		if (*optarg == '\0' || *end != '\0' || *after < 0) {
+			cmd_error("--after takes a number of at least 0");
 			return -1;
+		}
 	}
 	return argc - optind;
 }

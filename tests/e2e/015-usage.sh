@@ -1,6 +1,8 @@
 #!/bin/sh
-# Usage: -h and --help after any command print its usage on standard
-# output and exit 0.  No server is needed: nothing here gets that far.
+# Usage: a usage error says what is wrong in one line, then the command's
+# usage, and exits 2; -h and --help after any command print its usage on
+# standard output and exit 0.  No server is needed: nothing here gets
+# that far.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 # helps DESC USAGE CMD...: CMD prints "usage: gloss USAGE" on standard
@@ -28,6 +30,43 @@ helps "keygen -h" "keygen [-W] [-f] [-p pubfile] [-s secfile]" keygen -h
 helps "records --help" "records" records --help
 helps "verify-log -h" "verify-log [--after SEQ]" verify-log -h
 helps "export -h" "export ID|RID -o DIR" export -h
+
+# misuses DESC MESSAGE CMD...: CMD exits 2, and says "gloss: MESSAGE" and
+# then its usage, as -h prints it, on standard error.
+misuses() {
+	d=$1
+	m=$2
+	shift 2
+	expect 2 "$d exits 2" "$GLOSS" "$@"
+	same "$(head -n 1 "$T/err")" "gloss: $m" "$d says what is wrong"
+	same "$(tail -n +2 "$T/err")" "$("$GLOSS" "$1" -h)" "$d: then the usage"
+}
+
+misuses "flag without --reason" "flag: --reason is required" flag ID
+misuses "a mistyped mod action" "mod: unknown action \"aprove\" (queue, \
+log, approve, reject, hide, restore, ban, unban, trust, lock or unlock)" \
+    mod aprove ID
+misuses "mod approve --talk" "mod: --talk is for lock and unlock" \
+    mod approve ID --talk 2
+misuses "mod lock --talk 0" "mod: --talk takes a number from 1 to 1000" \
+    mod lock RID --talk 0
+misuses "links check --concurrency 0" \
+    "links: --concurrency takes a number from 1 to 64" \
+    links check RID --concurrency 0
+misuses "links check --timeout 301" \
+    "links: --timeout takes a number from 1 to 300" \
+    links check RID --timeout 301
+misuses "links check --talk x" "links: --talk takes a number from 1 to 1000" \
+    links check RID --talk x
+misuses "reading --talk 0" "reading: --talk takes a number from 1 to 1000" \
+    reading RID --talk 0
+misuses "list --limit 0" "list: --limit takes a number of at least 1" \
+    list RID --limit 0
+misuses "comment --talk 1001" \
+    "comment: --talk takes a number from 1 to 1000" \
+    comment RID --talk 1001 -m text
+misuses "verify-log --after -1" \
+    "verify-log: --after takes a number of at least 0" verify-log --after -1
 
 # -h as an option's value is that value, not a request for help.
 expect 2 "-m -h is a text" "$GLOSS" -k "$T/none.key" comment some-record \
