@@ -76,8 +76,10 @@ cmd_profile(struct client *c, int argc, char **argv)
 	json_t	*root;
 	int	 ch;
 
-	if (argc < 2 || strcmp(argv[1], "set") != 0)
+	if (argc < 2)
 		return cmd_usage("profile");
+	if (strcmp(argv[1], "set") != 0)
+		return cmd_misuse("unknown action \"%.32s\"", argv[1]);
 	root = json_object();
 	argc--;
 	argv++;
@@ -102,7 +104,8 @@ cmd_profile(struct client *c, int argc, char **argv)
 	}
 	if (optind != argc || json_object_get(root, "name") == NULL) {
 		json_decref(root);
-		return cmd_usage("profile");
+		return optind != argc ? cmd_usage("profile") :
+		    cmd_misuse("--name is required");
 	}
 	return post_signed(c, "profile", root);
 }

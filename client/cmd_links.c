@@ -298,7 +298,9 @@ links_check(struct client *c, int argc, char **argv)
 int
 cmd_links(struct client *c, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "check") != 0)
+	if (argc < 2)
 		return cmd_usage("links");
+	if (strcmp(argv[1], "check") != 0)
+		return cmd_misuse("unknown action \"%.32s\"", argv[1]);
 	return links_check(c, argc - 1, argv + 1);
 }

@@ -308,9 +308,27 @@ struct post_args {
 	json_t		*links;
 };
 
+/* What is wrong with the options given together, or NULL. */
+static const char *
+post_conflict(const struct post_args *pa, enum post_mode mode)
+{
+	if (pa->message != NULL && pa->file != NULL)
+		return "-m and -F cannot both be given";
+	if (mode == POST_ANNOTATION && pa->kind == NULL)
+		return "--kind is required";
+	if (mode != POST_ANNOTATION && pa->reply != NULL)
+		return "--reply-to is for new annotations";
+	return NULL;
+}
+
+/*
+ * The options of post_run into pa, whose kind the command may have set;
+ * -1 on a usage error, after saying what it is when more than the usage
+ * line can tell.
+ */
 static int
 post_options(struct client *c, int argc, char **argv, struct post_args *pa,
-    int preset)
+    enum post_mode mode)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'K' },
@@ -326,7 +344,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 	};
 	const char	*errstr = NULL;
 	json_t		*last = NULL;
-	int		 ch;
+	int		 ch, preset = pa->kind != NULL;
 
 	while ((ch = cmd_getopt(argc, argv, "m:F:", opts)) != -1) {
 		switch (ch) {
@@ -369,13 +387,15 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		default:
 			return -1;
 		}
-		if (errstr != NULL) {
-			cmd_error("%s", errstr);
-			return -1;
-		}
+		if (errstr != NULL)
+			break;
 	}
-	if (optind + 1 != argc || (pa->message != NULL && pa->file != NULL))
+	if (errstr == NULL && optind + 1 != argc)
+		return -1;		/* the usage line says it */
+	if (errstr != NULL || (errstr = post_conflict(pa, mode)) != NULL) {
+		cmd_error("%s", errstr);
 		return -1;
+	}
 	return 0;
 }
 
@@ -395,9 +415,7 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	int			 rc = EXIT_USAGE;
 
 	pa.links = json_array();
-	if (post_options(c, argc, argv, &pa, kind != NULL) == -1 ||
-	    (mode == POST_ANNOTATION && pa.kind == NULL) ||
-	    (mode != POST_ANNOTATION && pa.reply != NULL)) {
+	if (post_options(c, argc, argv, &pa, mode) == -1) {
 		rc = cmd_usage(cmd);
 		goto out;
 	}

@@ -57,8 +57,10 @@ reading_options(struct client *c, int argc, char **argv,
 				return -1;
 			break;
 		case 'f':
-			if (!formats)
+			if (!formats) {
+				cmd_error("--format is for gloss reading");
 				return -1;
+			}
 			ra->format = optarg;
 			break;
 		case 's':
@@ -320,8 +322,10 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		else
 			return cmd_usage("review-link");
 	}
-	if (optind + 2 != argc || verdict == NULL)
+	if (optind + 2 != argc)
 		return cmd_usage("review-link");
+	if (verdict == NULL)
+		return cmd_misuse("--verdict is required");
 	return post_signed(c, "link-review", review_statement(argv[optind],
 	    argv[optind + 1], verdict, note, replacement));
 }

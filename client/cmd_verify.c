@@ -182,8 +182,10 @@ cmd_export(struct client *c, int argc, char **argv)
 			return cmd_usage("export");
 		dir = optarg;
 	}
-	if (dir == NULL || optind + 1 != argc)
+	if (optind + 1 != argc)
 		return cmd_usage("export");
+	if (dir == NULL)
+		return cmd_misuse("-o is required");
 	if (!stmt_id_valid(argv[optind]) && stmt_rid_valid(argv[optind]))
 		return bundle_export(c, argv[optind], dir);
 	memset(&v, 0, sizeof v);

@@ -58,13 +58,31 @@ misuses "links check --timeout 301" \
     links check RID --timeout 301
 misuses "links check --talk x" "links: --talk takes a number from 1 to 1000" \
     links check RID --talk x
+misuses "a mistyped links action" "links: unknown action \"chek\"" \
+    links chek RID
+misuses "a mistyped record action" "record: unknown action \"shwo\"" \
+    record shwo RID
+misuses "a mistyped profile action" "profile: unknown action \"get\"" \
+    profile get
+misuses "profile set without --name" "profile: --name is required" \
+    profile set --url http://example.org
+misuses "review --format" "review: --format is for gloss reading" \
+    review RID --format json
 misuses "reading --talk 0" "reading: --talk takes a number from 1 to 1000" \
     reading RID --talk 0
+misuses "review-link without --verdict" "review-link: --verdict is required" \
+    review-link ID http://example.org
 misuses "list --limit 0" "list: --limit takes a number of at least 1" \
     list RID --limit 0
+misuses "post without --kind" "post: --kind is required" post RID -m text
 misuses "comment --talk 1001" \
     "comment: --talk takes a number from 1 to 1000" \
     comment RID --talk 1001 -m text
+misuses "comment -m and -F" "comment: -m and -F cannot both be given" \
+    comment RID -m text -F file
+misuses "reply --reply-to" "reply: --reply-to is for new annotations" \
+    reply ID --reply-to ID -m text
+misuses "export without -o" "export: -o is required" export ID
 misuses "verify-log --after -1" \
     "verify-log: --after takes a number of at least 0" verify-log --after -1
 
