@@ -138,8 +138,9 @@ sqlvfs_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page)
 /*
  * Open name with SQLite's VFS under our file: through v->methods if
  * v->open (if any) takes the file, else as SQLite's VFS opens it alone.
- * A real file whose methods are older than ours (version 3) cannot be
- * opened (ours would call what it lacks); SQLite's unix VFS has them.
+ * A real file whose methods are older than ours (v->methods.iVersion)
+ * cannot be opened (ours would call what it lacks); SQLite's unix VFS
+ * has version 3.
  */
 static int
 sqlvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
@@ -154,7 +155,8 @@ sqlvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	f->pMethods = NULL;
 	sf->real = (sqlite3_file *)((char *)f + v->state);
 	rc = v->real->xOpen(v->real, name, sf->real, flags, outflags);
-	if (rc == SQLITE_OK && sf->real->pMethods->iVersion >= 3) {
+	if (rc == SQLITE_OK &&
+	    sf->real->pMethods->iVersion >= v->methods.iVersion) {
 		f->pMethods = &v->methods;
 		return SQLITE_OK;
 	}

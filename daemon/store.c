@@ -853,8 +853,10 @@ store_open(const char *path, const char **errstr)
 	s->pace_fd = -1;
 	store_errbuf[0] = '\0';
 	*errstr = store_errbuf;
+	s->walbuf = store_walbuf_new();
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    store_walbuf_name(s->walbuf));
 	if (rc != SQLITE_OK) {
 		snprintf(store_errbuf, sizeof store_errbuf,
 		    "cannot open %s: %s", path, s->db != NULL ?
@@ -995,6 +997,8 @@ store_close(struct store *s)
 		    NULL);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
+	else
+		store_walbuf_free(s->walbuf);	/* nothing of it is open */
 	/* Last: closing it would drop the process's locks on the file. */
 	if (s->pace_fd != -1)
 		close(s->pace_fd);

@@ -106,6 +106,7 @@ struct store {
 					/* transaction until store_commit */
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
+	struct store_walbuf *walbuf;	/* the VFS s->db was opened with */
 	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
 	_Atomic int	 sync_error;	/* errno of a failed sync or lost */
 					/* write (store_disk_failed): final */
@@ -134,6 +135,11 @@ int		 store_ckpt_due(struct store_ckpt_steps *, int);
 /* store_pace.c */
 const char	*store_pace_vfs(void);
 void		 store_pace(struct store *, sqlite3 *);
+
+/* store_walbuf.c */
+struct store_walbuf *store_walbuf_new(void);
+const char	*store_walbuf_name(const struct store_walbuf *);
+void		 store_walbuf_free(struct store_walbuf *);
 
 /* store_sync.c */
 void		 store_sync_ask(struct store_sync *, uint64_t);

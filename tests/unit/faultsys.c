@@ -1,7 +1,7 @@
 /*
- * faultsys.c: pthread_create, pipe2, sync_file_range and fsync and
- * fdatasync of read-write descriptors that fail on demand, and are
- * counted.
+ * faultsys.c: pthread_create, pipe2, sync_file_range, fsync and
+ * fdatasync of read-write descriptors, and pwrite64, that fail on demand,
+ * and are counted.
  *
  * glossd starts threads (the syncer, the checkpointer, the verifiers) and
  * pipes to wake its loop from them, and each module must go on without
@@ -18,7 +18,8 @@
  * read-only, so a test can fail a checkpoint's syncs and not the
  * syncer's.  faultsys_calls says how many calls of a
  * kind were made, which is how a test sees that the checkpointer paced
- * its writes (store_pace.c).  Only the test's own thread may call
+ * its writes (store_pace.c) and that a commit's WAL frames go out in a
+ * few writes (store_walbuf.c; SQLite's unix VFS writes with pwrite64).  Only the test's own thread may call
  * faultsys_fail and faultsys_clear; each kind's calls may come from any
  * one thread at a time (the checkpointer's, for sync_file_range).
  */
@@ -32,10 +33,10 @@
 
 #include "faultsys.h"
 
-#define KINDS	4
+#define KINDS	5
 
 /* How many calls of each kind are still passed on (-1: all), and made. */
-static _Atomic int	passing[KINDS] = { -1, -1, -1, -1 };
+static _Atomic int	passing[KINDS] = { -1, -1, -1, -1, -1 };
 static _Atomic int	calls[KINDS];
 
 /* Pass the next after calls of kind call on, then refuse the rest. */
@@ -138,4 +139,17 @@ int
 fdatasync(int fd)
 {
 	return sync_or_refuse("fdatasync", fd);
+}
+
+ssize_t
+pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	ssize_t	(*next)(int, const void *, size_t, off_t);
+
+	if (refused(FAULTSYS_PWRITE)) {
+		errno = EIO;
+		return -1;
+	}
+	*(void **)&next = dlsym(RTLD_NEXT, "pwrite64");
+	return next(fd, buf, n, off);
 }

@@ -1,7 +1,8 @@
 /*
- * faultsys.h: pthread_create, pipe2, sync_file_range and the syncs
- * of read-write descriptors that fail on demand, for the paths a system out of threads or descriptors, or a
- * failing disk, takes; and how often each was called.
+ * faultsys.h: pthread_create, pipe2, sync_file_range, the syncs of
+ * read-write descriptors and pwrite64, failing on demand, for the paths
+ * a system out of threads or descriptors, or a failing disk, takes; and
+ * how often each was called.
  */
 
 #ifndef FAULTSYS_H
@@ -11,6 +12,7 @@
 #define FAULTSYS_PIPE	1		/* pipe2: EMFILE */
 #define FAULTSYS_WRITEBACK 2		/* sync_file_range: EIO */
 #define FAULTSYS_FSYNC	3		/* fsync, fdatasync, read-write: EIO */
+#define FAULTSYS_PWRITE	4		/* pwrite64: EIO */
 
 void	faultsys_fail(int, int);
 void	faultsys_clear(void);

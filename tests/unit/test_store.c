@@ -4801,6 +4801,85 @@ test_search_merge(void **state)
 }
 
 /*
+ * The loop's connection writes a commit's WAL frames in one call per
+ * 96 KiB, not two per frame (store_walbuf.c), and before the commit
+ * returns: another connection reads every committed statement at once.
+ * A write the disk refuses fails its commit alone: nothing committed
+ * before is lost, and the next commit goes through.
+ */
+static void
+test_walbuf(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	const char	*errstr = NULL;
+	struct statement *st;
+	char		 wal[160], text[32];
+	off_t		 w0, bytes;
+	int64_t		 seq;
+	int		 n0, i;
+
+	tmpdb_make(&t);
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	store_close(s);			/* the migrations' WAL, gone */
+	vacuum(t.path);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	add_record(s, c->curator, "walbuf");
+
+	w0 = file_size(wal);
+	n0 = faultsys_calls(FAULTSYS_PWRITE);
+	add_annotation(s, c->curator, "walbuf", "comment", 1, 10000, -1,
+	    10000, 10001, "one commit", NULL);
+	assert_true(WAL_FRAMES(wal) - (w0 - 32) / (4096 + 24) >= 3);
+	assert_int_equal(faultsys_calls(FAULTSYS_PWRITE) - n0, 1);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM statements"),
+	    2);
+
+	/* A group of forty: one call per 96 KiB of frames, or about. */
+	store_group(s, 1);
+	w0 = file_size(wal);
+	n0 = faultsys_calls(FAULTSYS_PWRITE);
+	for (i = 0; i < 40; i++) {
+		snprintf(text, sizeof text, "in a big group, %d", i);
+		add_annotation(s, c->other, "walbuf", "comment", 1,
+		    20000 + i, -1, 20000 + i, 20001 + i, text, NULL);
+	}
+	assert_int_equal(store_commit(s), STORE_OK);
+	bytes = file_size(wal) - w0;
+	assert_true(bytes > 96 * 1024);
+	assert_true(faultsys_calls(FAULTSYS_PWRITE) - n0 <=
+	    bytes / (96 * 1024) + 2);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM statements"),
+	    42);
+	store_group(s, 0);
+
+	/* Refused at the disk: that commit fails, and only it. */
+	faultsys_fail(FAULTSYS_PWRITE, 0);
+	st = fixture_annotation(c->curator, "walbuf", "comment", 1, 30000,
+	    -1, "refused at the disk");
+	assert_int_not_equal(append(s, c->curator, st, NULL, &seq), STORE_OK);
+	stmt_free(st);
+	faultsys_clear();
+	assert_int_equal(store_count(s), 42);
+	add_annotation(s, c->curator, "walbuf", "comment", 1, 40000, -1,
+	    40000, 40001, "after the refusal", NULL);
+	store_close(s);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), 43);
+	store_close(s);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM annotations"
+	    " WHERE text = 'refused at the disk'"), 0);
+	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	tmpdb_remove(&t);
+}
+
+/*
  * A group whose COMMIT cannot reach the disk (its fsync fails) keeps
  * none of its appends and all that was committed before it; the store
  * takes appends again at once, and a reopened database holds exactly
@@ -5360,6 +5439,7 @@ main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_walbuf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_lost_midway, setup,
