@@ -36,6 +36,8 @@ cmd_retract(struct client *c, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage("retract");
+	if (cmd_statement_id(argv[optind]) == -1)
+		return EXIT_USAGE;
 	root = json_pack("{s:s}", "of", argv[optind]);
 	if (reason != NULL)
 		json_object_set_new(root, "reason", json_string(reason));
@@ -47,6 +49,8 @@ conv_endorse(struct client *c, int argc, char **argv, const char *type)
 {
 	if (cmd_operands(c, argc, argv) != 1)
 		return cmd_usage(type);
+	if (cmd_statement_id(argv[optind]) == -1)
+		return EXIT_USAGE;
 	return post_signed(c, type, json_pack("{s:s}", "subject",
 	    argv[optind]));
 }

@@ -322,6 +322,9 @@ mod_action(struct client *c, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage("mod");
+	if (strcmp(mod_actions[i].operand, "ID") == 0 &&
+	    cmd_statement_id(argv[optind]) == -1)
+		return EXIT_USAGE;
 	return mod_decide(c, argv[0], argv[optind], (int)talk, reason);
 }
 
@@ -365,6 +368,8 @@ cmd_flag(struct client *c, int argc, char **argv)
 		return cmd_usage("flag");
 	if (reason == NULL)
 		return cmd_misuse("--reason is required");
+	if (cmd_statement_id(argv[optind]) == -1)
+		return EXIT_USAGE;
 	root = json_pack("{s:s,s:s}", "subject", argv[optind], "reason",
 	    reason);
 	if (note != NULL)
@@ -398,6 +403,8 @@ cmd_mine(struct client *c, int argc, char **argv)
 		return rc;
 	if (c->json)
 		out_json(root);
+	else if (json_array_size(json_object_get(root, "annotations")) == 0)
+		fprintf(stderr, "gloss: this key has no annotations here\n");
 	json_array_foreach(c->json ? NULL : json_object_get(root,
 	    "annotations"), i, a) {
 		printf("%s  %s\n", json_string_value(json_object_get(a,

@@ -392,7 +392,12 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 	}
 	if (errstr == NULL && optind + 1 != argc)
 		return -1;		/* the usage line says it */
-	if (errstr != NULL || (errstr = post_conflict(pa, mode)) != NULL) {
+	if (errstr == NULL)
+		errstr = post_conflict(pa, mode);
+	if (errstr == NULL && pa->reply != NULL && !stmt_id_valid(pa->reply))
+		errstr = "--reply-to takes a statement id: an id is 64 hex "
+		    "digits";
+	if (errstr != NULL) {
 		cmd_error("%s", errstr);
 		return -1;
 	}
@@ -420,6 +425,8 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 		goto out;
 	}
 	rid = argv[optind];
+	if (mode != POST_ANNOTATION && cmd_statement_id(argv[optind]) == -1)
+		goto out;
 	/*
 	 * A reply takes its parent's record; an edit needs the annotation
 	 * only to start the editor from its text or to place a "+T".  An

@@ -326,6 +326,8 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		return cmd_usage("review-link");
 	if (verdict == NULL)
 		return cmd_misuse("--verdict is required");
+	if (cmd_statement_id(argv[optind]) == -1)
+		return EXIT_USAGE;
 	return post_signed(c, "link-review", review_statement(argv[optind],
 	    argv[optind + 1], verdict, note, replacement));
 }

@@ -186,6 +186,19 @@ cmd_misuse(const char *fmt, ...)
 }
 
 /*
+ * 0 if s, a command's operand, is a statement's id; -1 after saying it
+ * is not (the signed statement would have said so in its member's name).
+ */
+int
+cmd_statement_id(const char *s)
+{
+	if (stmt_id_valid(s))
+		return 0;
+	cmd_error("that is not a statement id: an id is 64 hex digits");
+	return -1;
+}
+
+/*
  * s, the value of option opt, as a whole number from min to max; -1
  * after saying what it must be.
  */

@@ -86,6 +86,26 @@ misuses "export without -o" "export: -o is required" export ID
 misuses "verify-log --after -1" \
     "verify-log: --after takes a number of at least 0" verify-log --after -1
 
+# An operand that must be a statement's id is checked before anything
+# is signed, and refused in the command's words, not a member's name.
+notid() {
+	expect 2 "$1 with an operand that is not an id" "$GLOSS" "$@"
+	same "$(cat "$T/err")" \
+	    "gloss: $1: that is not a statement id: an id is 64 hex digits" \
+	    "$1 says an id is 64 hex digits"
+}
+notid endorse 12
+notid unendorse "$(printf '%063d' 0)"
+notid retract "$(printf '%064dx' 0)"
+notid flag ID --reason spam
+notid reply 12 -m text
+notid edit 12 -m text
+notid review-link 12 https://example.org/ --verdict ok
+notid mod approve 12
+misuses "comment --reply-to 12" \
+    "comment: --reply-to takes a statement id: an id is 64 hex digits" \
+    comment RID --reply-to 12 -m text
+
 # -h as an option's value is that value, not a request for help.
 expect 2 "-m -h is a text" "$GLOSS" -k "$T/none.key" comment some-record \
     -m -h

@@ -315,6 +315,8 @@ contains "$T/out" "$a1" "gloss mine shows it to its author"
 contains "$T/out" "$RID  pending" "with status pending"
 sread mine_bob "$GLOSS" -k "$T/bob.key" mine
 lacks "$T/out" "$a1" "gloss mine of another key does not show it"
+same "$rc $(cat "$T/err")" "0 gloss: this key has no annotations here" \
+    "and says it has none, exit 0"
 sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
 same "$rc" 0 "gloss mod queue by the moderator exits 0"
 contains "$T/out" "$a1" "the queue holds it"
