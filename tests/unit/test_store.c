@@ -781,6 +781,39 @@ test_checkpointer(void **state)
 	store_close(s);
 }
 
+/* The store on path, opened, holding count statements. */
+static struct store *
+opened(const char *path, int64_t count)
+{
+	struct store	*s;
+	const char	*errstr = NULL;
+
+	s = store_open(path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_count(s), count);
+	return s;
+}
+
+/* s closed and opened again on path, holding count statements. */
+static struct store *
+reopened(struct store *s, const char *path, int64_t count)
+{
+	store_close(s);
+	return opened(path, count);
+}
+
+/*
+ * s closed, and the store on path opened again holding count statements,
+ * closed; SQLite finds the file whole.
+ */
+static void
+recovered(struct store *s, const char *path, int64_t count)
+{
+	store_close(reopened(s, path, count));
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 /*
  * Annotations of 2000 bytes, enough for the checkpointing thread to copy
  * a step of frames into the database of t (vacuumed, so that every page
@@ -836,7 +869,6 @@ static void
 paced_failed(struct ctx *c, struct tmpdb *t, struct store *s, int64_t count)
 {
 	struct statement	*st;
-	const char		*errstr = NULL;
 	uint64_t		 durable;
 	int64_t			 seq;
 
@@ -846,13 +878,7 @@ paced_failed(struct ctx *c, struct tmpdb *t, struct store *s, int64_t count)
 	st = fixture_record(c->curator, "refused");
 	assert_int_equal(append(s, c->curator, st, NULL, &seq), STORE_DISK);
 	stmt_free(st);
-	store_close(s);			/* the WAL left to recovery */
-	s = store_open(t->path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), count);
-	store_close(s);
-	assert_int_equal(raw_int(t->path, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	recovered(s, t->path, count);	/* the WAL left to recovery */
 }
 
 /*
@@ -931,27 +957,6 @@ assert_sqlite_syncs(struct store *s)
 	assert_int_equal(store_sync_fd(s), -1);
 	assert_int_equal(store_durable(s, 0, &durable), 0);
 	assert_int_equal(durable, store_generation(s));
-}
-
-/* The store on path, opened, holding count statements. */
-static struct store *
-opened(const char *path, int64_t count)
-{
-	struct store	*s;
-	const char	*errstr = NULL;
-
-	s = store_open(path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), count);
-	return s;
-}
-
-/* s closed and opened again on path, holding count statements. */
-static struct store *
-reopened(struct store *s, const char *path, int64_t count)
-{
-	store_close(s);
-	return opened(path, count);
 }
 
 /*
@@ -4867,15 +4872,9 @@ test_walbuf(void **state)
 	assert_int_equal(store_count(s), 42);
 	add_annotation(s, c->curator, "walbuf", "comment", 1, 40000, -1,
 	    40000, 40001, "after the refusal", NULL);
-	store_close(s);
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 43);
-	store_close(s);
+	recovered(s, t.path, 43);
 	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM annotations"
 	    " WHERE text = 'refused at the disk'"), 0);
-	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	tmpdb_remove(&t);
 }
 
@@ -4918,16 +4917,9 @@ test_group_commit_fails(void **state)
 	assert_int_equal(add_annotation(s, c->curator, "kept", "comment", 1,
 	    30000, -1, 30000, 30001, "after the failure", NULL), 2);
 	assert_int_equal(store_commit(s), STORE_OK);
-	store_close(s);
-
-	s = store_open(t.path, &errstr);
-	assert_non_null(s);
-	assert_int_equal(store_count(s), 2);
-	store_close(s);
+	recovered(s, t.path, 2);
 	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM annotations"
 	    " WHERE text LIKE 'lost%'"), 0);
-	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	faultvfs_remove();
 	tmpdb_remove(&t);
 }
