@@ -1078,6 +1078,8 @@ store_commit_now(struct store *s)
 		rc = store_search_index(s);
 	if (rc == STORE_OK && (rc = store_run(s, SQL_COMMIT)) == STORE_OK) {
 		s->generation++;
+		if (store_walbuf_committed(s) == -1)
+			return STORE_DISK;
 		if (s->sync != NULL)
 			store_sync_ask(s->sync, s->generation);
 	}

@@ -107,6 +107,7 @@ struct store {
 	int		 group_lost;	/* SQLite undid that transaction */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints */
 	struct store_walbuf *walbuf;	/* the VFS s->db was opened with */
+	size_t		 wal_left;	/* bytes store_walbuf_committed wrote */
 	struct store_sync *sync;	/* NULL: SQLite syncs each COMMIT */
 	_Atomic int	 sync_error;	/* errno of a failed sync or lost */
 					/* write (store_disk_failed): final */
@@ -140,6 +141,7 @@ void		 store_pace(struct store *, sqlite3 *);
 struct store_walbuf *store_walbuf_new(void);
 const char	*store_walbuf_name(const struct store_walbuf *);
 void		 store_walbuf_free(struct store_walbuf *);
+int		 store_walbuf_committed(struct store *);
 
 /* store_sync.c */
 void		 store_sync_ask(struct store_sync *, uint64_t);

@@ -5,22 +5,26 @@
  * frame's 24-byte header and then its page, so a group of POSTs cost the
  * loop a few hundred pwrite(2)s, 13.5 % of its time at 10k annotations
  * (bench/README.md).  The loop's connection opens the database through
- * this VFS (sqlvfs.c), whose WAL file gathers a run of writes that follow
- * one another in memory and writes it, in calls of WALBUF_CHUNK, when the
- * run ends:
- * at the page of a commit frame (a frame header whose "database size
- * after commit" is not 0), before any other call that could look at
- * the file (a read, a sync, its size, a truncation, closing it), and
- * before a write elsewhere in the file.  Nobody else reads a frame
- * before the commit that holds it is in the WAL's index, which SQLite
- * writes after the commit frame, so every reader, the checkpointing
- * thread and the syncer's fdatasync (store_sync.c) included, finds the
- * frames in the file.  A frame written and then lost in a crash before
- * its commit frame was never committed, as before.  Each store has a VFS
- * of its own, over the default VFS of the moment it opens (a test's
- * faultvfs.c, say), as its connection would have used.
+ * this VFS (sqlvfs.c), whose WAL file gathers frames appended to it, a
+ * header at the end of the WAL and then the page after it, and writes
+ * them in calls of WALBUF_CHUNK once the page of a commit frame (a
+ * header whose "database size after commit" is not 0) is gathered.
+ * Every other write (the WAL's own header, a header or a page rewritten
+ * in place, as SQLite does to a transaction that spilled its cache, a
+ * frame split at a sector boundary) goes to the file at once, after what
+ * is gathered; so do reads, syncs, the file's size, a truncation and
+ * closing it.  The commit frame is always appended, last but for the
+ * padding frames that copy it, and SQLite writes a commit into the WAL's
+ * index only after it: so no reader (the checkpointing thread's
+ * connection, another process) sees a frame committed before its bytes
+ * are in the file.  store_walbuf_committed checks after each COMMIT that
+ * nothing was left gathered, writing it if so, before the syncer's
+ * fdatasync (store_sync.c) is asked for.  Each store has a VFS of its
+ * own, over the default VFS of the moment it opens (a test's faultvfs.c,
+ * say), as its connection would have used.
  */
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +44,9 @@ struct walbuf_file {
 	char			*buf;
 	size_t			 len;
 	sqlite3_int64		 off;		/* where buf[0] goes */
-	int			 commit;	/* the next write ends a commit */
+	sqlite3_int64		 end;		/* past the frames appended */
+	int			 header;	/* last gathered: a frame header */
+	int			 commit;	/* ... of a commit frame */
 };
 
 /* Write what is gathered, if anything. */
@@ -61,12 +67,23 @@ walbuf_flush(struct walbuf_file *w)
 	return rc;
 }
 
-/* Whether buf, n bytes at off, is the header of a commit frame. */
+/* Whether a frame header says its frame ends a commit. */
 static int
-walbuf_commit_header(const unsigned char *buf, int n, sqlite3_int64 off)
+walbuf_commit_header(const unsigned char *header)
 {
-	return n == WAL_FRAME_HEADER_LEN && off >= WAL_HEADER_LEN &&
-	    (buf[4] | buf[5] | buf[6] | buf[7]) != 0;
+	return (header[4] | header[5] | header[6] | header[7]) != 0;
+}
+
+/* Gather n bytes at off; the buffer is allocated and has room. */
+static void
+walbuf_gather(struct walbuf_file *w, const void *data, int n,
+    sqlite3_int64 off)
+{
+	if (w->len == 0)
+		w->off = off;
+	memcpy(w->buf + w->len, data, (size_t)n);
+	w->len += (size_t)n;
+	w->end = off + n;
 }
 
 static int
@@ -74,25 +91,33 @@ walbuf_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 off)
 {
 	struct walbuf_file	*w = (struct walbuf_file *)f;
 	sqlite3_file		*real = sqlvfs_real(f);
-	int			 rc;
+	int			 header, rc;
 
-	if (w->len > 0 && (off != w->off + (sqlite3_int64)w->len ||
-	    w->len + (size_t)n > WALBUF_MAX) &&
-	    (rc = walbuf_flush(w)) != SQLITE_OK)
-		return rc;
-	if ((size_t)n > WALBUF_CHUNK)
-		return real->pMethods->xWrite(real, data, n, off);
-	if (w->buf == NULL && (w->buf = malloc(WALBUF_MAX)) == NULL)
-		return real->pMethods->xWrite(real, data, n, off);
-	if (w->len == 0)
-		w->off = off;
-	memcpy(w->buf + w->len, data, (size_t)n);
-	w->len += (size_t)n;
-	if (w->commit) {
+	header = n == WAL_FRAME_HEADER_LEN && off >= WAL_HEADER_LEN;
+	/* A header appended, or the page right after a gathered one. */
+	if (off == w->end && header != w->header && n <= WALBUF_CHUNK &&
+	    (w->buf != NULL || (w->buf = malloc(WALBUF_MAX)) != NULL)) {
+		if (w->len + (size_t)n > WALBUF_MAX &&
+		    (rc = walbuf_flush(w)) != SQLITE_OK)
+			return rc;
+		walbuf_gather(w, data, n, off);
+		w->header = header;
+		if (header) {
+			w->commit = walbuf_commit_header(data);
+			return SQLITE_OK;
+		}
+		if (!w->commit)
+			return SQLITE_OK;
 		w->commit = 0;
 		return walbuf_flush(w);
 	}
-	w->commit = walbuf_commit_header(data, n, off);
+	w->header = w->commit = 0;
+	if ((rc = walbuf_flush(w)) != SQLITE_OK ||
+	    (rc = real->pMethods->xWrite(real, data, n, off)) != SQLITE_OK)
+		return rc;
+	/* The WAL's header: the next frame starts it over, after it. */
+	if (off == 0 || off + n > w->end)
+		w->end = off + n;
 	return SQLITE_OK;
 }
 
@@ -165,8 +190,8 @@ walbuf_open(sqlite3_file *f, const char *name, int flags)
 		return -1;
 	w->buf = NULL;
 	w->len = 0;
-	w->off = 0;
-	w->commit = 0;
+	w->off = w->end = 0;
+	w->header = w->commit = 0;
 	return 0;
 }
 
@@ -174,6 +199,36 @@ struct store_walbuf {
 	struct sqlvfs	 vfs;
 	char		 name[32];
 };
+
+/*
+ * After a COMMIT on s's connection, write what is still gathered: by the
+ * rule above, nothing (the commit frame's page wrote it).  Should SQLite
+ * write a WAL in a way the rule does not know, the bytes reach the file
+ * here, before the syncer is asked for them, and are counted in
+ * s->wal_left.  -1 if that write fails: the store has failed for good
+ * (store_disk_failed), as after a lost write.
+ */
+int
+store_walbuf_committed(struct store *s)
+{
+	sqlite3_file		*f = NULL;
+	struct walbuf_file	*w;
+
+	if (s->walbuf == NULL || sqlite3_file_control(s->db, "main",
+	    SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || f == NULL ||
+	    f->pMethods != &s->walbuf->vfs.methods)
+		return 0;
+	w = (struct walbuf_file *)f;
+	if (w->len == 0)
+		return 0;
+	log_warnx("store: %zu bytes of the WAL left after a commit", w->len);
+	s->wal_left += w->len;
+	if (walbuf_flush(w) == SQLITE_OK)
+		return 0;
+	store_disk_failed(s, EIO, "a write of the WAL");
+	return -1;
+}
+
 
 /*
  * A VFS of its own for one store's connection, over the default VFS of

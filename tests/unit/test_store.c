@@ -4878,6 +4878,86 @@ test_walbuf(void **state)
 	tmpdb_remove(&t);
 }
 
+/* Copy the file from to to, as it is in the kernel's cache now. */
+static void
+copy_file(const char *from, const char *to)
+{
+	char	buf[65536];
+	ssize_t	n;
+	int	in, out;
+
+	assert_true((in = open(from, O_RDONLY)) != -1);
+	assert_true((out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600)) !=
+	    -1);
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		assert_int_equal(write(out, buf, (size_t)n), n);
+	assert_int_equal(n, 0);
+	close(in);
+	close(out);
+}
+
+/*
+ * A group that outgrows the page cache has SQLite write pages into the
+ * WAL early and, at the commit, rewrite them and their headers in place
+ * (walRewriteChecksums): the commit's last write is then a header
+ * rewritten, not a frame appended.  With glossd's syncer and
+ * checkpointer, every commit's bytes are still in the file when
+ * store_commit returns, nothing being left for store_walbuf_committed to
+ * write: the files as a kill -9 leaves them then hold every statement,
+ * and so do they after a one-page commit that follows the spill and a
+ * checkpoint by another connection.
+ */
+static void
+test_walbuf_spill(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	const char	*errstr = NULL;
+	char		 copy[96], from[160], to[160], text[1200];
+	int		 i;
+
+	tmpdb_make(&t);
+	snprintf(copy, sizeof copy, "%s/crash.db", t.dir);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	assert_int_equal(store_syncer(s), 0);		/* as glossd */
+	assert_int_equal(store_checkpointer(s, 4000, 16000), 0);
+	assert_int_equal(sqlite3_exec(s->db, "PRAGMA cache_size = 20", NULL,
+	    NULL, NULL), SQLITE_OK);
+	add_record(s, c->curator, "spill");
+	store_group(s, 1);
+	for (i = 0; i < 100; i++) {
+		snprintf(text, sizeof text, "%d %0900d", i, i);
+		add_annotation(s, c->other, "spill", "comment", 1,
+		    20000 + i, -1, 20000 + i, 20001 + i, text, NULL);
+	}
+	assert_int_equal(store_commit(s), STORE_OK);
+	store_group(s, 0);
+	add_annotation(s, c->curator, "spill", "comment", 2, 700000, -1,
+	    700000, 700001, "one page after the spill", NULL);
+	assert_int_equal(s->wal_left, 0);
+	/* Another connection copies what the WAL holds: 0, not busy. */
+	assert_int_equal(raw_int(t.path, "PRAGMA wal_checkpoint(PASSIVE)"),
+	    0);
+	copy_file(t.path, copy);
+	snprintf(from, sizeof from, "%s-wal", t.path);
+	snprintf(to, sizeof to, "%s-wal", copy);
+	copy_file(from, to);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
+	    102);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM annotations"
+	    " WHERE text = 'one page after the spill'"), 1);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	store_close(s);
+	unlink(copy);
+	unlink(to);
+	snprintf(to, sizeof to, "%s-shm", copy);
+	unlink(to);
+	tmpdb_remove(&t);
+}
+
 /*
  * A group whose COMMIT cannot reach the disk (its fsync fails) keeps
  * none of its appends and all that was committed before it; the store
@@ -5432,6 +5512,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walbuf_spill, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_lost_midway, setup,
