@@ -112,6 +112,7 @@ int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_after(int, char **, int64_t *);
 long	 cmd_number(const char *, const char *, long, long);
 int	 cmd_statement_id(const char *);
+const char *cmd_word(const char *);
 
 /* cmd_*.c */
 int	 cmd_keygen(struct client *, int, char **);

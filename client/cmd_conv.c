@@ -83,7 +83,8 @@ cmd_profile(struct client *c, int argc, char **argv)
 	if (argc < 2)
 		return cmd_usage("profile");
 	if (strcmp(argv[1], "set") != 0)
-		return cmd_misuse("unknown action \"%.32s\"", argv[1]);
+		return cmd_misuse("unknown action \"%s\"",
+		    cmd_word(argv[1]));
 	root = json_object();
 	argc--;
 	argv++;

@@ -301,6 +301,7 @@ cmd_links(struct client *c, int argc, char **argv)
 	if (argc < 2)
 		return cmd_usage("links");
 	if (strcmp(argv[1], "check") != 0)
-		return cmd_misuse("unknown action \"%.32s\"", argv[1]);
+		return cmd_misuse("unknown action \"%s\"",
+		    cmd_word(argv[1]));
 	return links_check(c, argc - 1, argv + 1);
 }

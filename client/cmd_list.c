@@ -59,15 +59,23 @@ list_query(struct client *c, struct list_args *a, struct buf *q)
 static int
 list_at_inside(const struct list_args *a, json_t *rec)
 {
-	json_t		*t = NULL;
+	json_t		*t = NULL, *talk;
 	int64_t		 start = 0, end;
+	size_t		 i;
 	char		 s[32], e[32];
 
 	end = json_integer_value(json_object_get(rec, "duration"));
-	if (a->talk != NULL && (t = json_array_get(json_object_get(rec,
-	    "talks"), atoi(a->talk) - 1)) != NULL) {
+	json_array_foreach(a->talk != NULL ? json_object_get(rec, "talks") :
+	    NULL, i, talk) {
+		if (json_integer_value(json_object_get(talk, "n")) ==
+		    atoi(a->talk))
+			t = talk;
+	}
+	if (t != NULL) {
 		start = json_integer_value(json_object_get(t, "start"));
 		end = json_integer_value(json_object_get(t, "end"));
+		if (end == start)
+			end++;		/* an empty talk holds its moment */
 	}
 	if (a->at == NULL || (a->from < end && a->to >= start))
 		return 1;

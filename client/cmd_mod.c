@@ -196,13 +196,13 @@ mod_queue(struct client *c, int argc, char **argv)
 	struct buf	 path;
 	json_t		*root, *queue, *item;
 	size_t		 i;
-	int		 rc;
+	int		 rc, n;
 
-	if (argc > 2)
+	if ((n = cmd_operands(c, argc, argv)) < 0 || n > 1)
 		return cmd_usage("mod");
 	buf_init(&path);
 	buf_puts(&path, "/v1/moderation/queue");
-	net_query(&path, "record", argc == 2 ? argv[1] : NULL);
+	net_query(&path, "record", n == 1 ? argv[optind] : NULL);
 	root = mod_signed_get(c, path.data, &rc);
 	buf_free(&path);
 	if (root == NULL)
@@ -230,7 +230,7 @@ mod_log(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
-	if (argc != 1)
+	if (cmd_operands(c, argc, argv) != 0)
 		return cmd_usage("mod");
 	if ((root = net_get_json(c, "/v1/moderation/log", &rc)) == NULL)
 		return rc;
@@ -273,7 +273,7 @@ mod_unknown(const char *action)
 	for (i = 0; i < n; i++)
 		buf_printf(&valid, "%s%s", i + 1 < n ? ", " : " or ",
 		    mod_actions[i].name);
-	rc = cmd_misuse("unknown action \"%.32s\" (%s)", action,
+	rc = cmd_misuse("unknown action \"%s\" (%s)", cmd_word(action),
 	    valid.data);
 	buf_free(&valid);
 	return rc;

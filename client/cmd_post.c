@@ -395,8 +395,8 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 	if (errstr == NULL)
 		errstr = post_conflict(pa, mode);
 	if (errstr == NULL && pa->reply != NULL && !stmt_id_valid(pa->reply))
-		errstr = "--reply-to takes a statement id: an id is 64 hex "
-		    "digits";
+		errstr = "--reply-to takes a statement id: an id is 64 "
+		    "lowercase hex digits";
 	if (errstr != NULL) {
 		cmd_error("%s", errstr);
 		return -1;

@@ -215,7 +215,8 @@ cmd_record(struct client *c, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return record_show(c, argc - 1, argv + 1);
 	if (argc >= 2)
-		return cmd_misuse("unknown action \"%.32s\"", argv[1]);
+		return cmd_misuse("unknown action \"%s\"",
+		    cmd_word(argv[1]));
 	return cmd_usage("record");
 }
 

@@ -186,6 +186,23 @@ cmd_misuse(const char *fmt, ...)
 }
 
 /*
+ * s, a word of the command line, to quote back in a message: itself if
+ * it is at most 32 printable ASCII characters, else "?", so that no
+ * escape sequence reaches the terminal.
+ */
+const char *
+cmd_word(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == 32 || s[i] < 0x20 || s[i] > 0x7e)
+			return "?";
+	}
+	return s;
+}
+
+/*
  * 0 if s, a command's operand, is a statement's id; -1 after saying it
  * is not (the signed statement would have said so in its member's name).
  */
@@ -194,7 +211,8 @@ cmd_statement_id(const char *s)
 {
 	if (stmt_id_valid(s))
 		return 0;
-	cmd_error("that is not a statement id: an id is 64 hex digits");
+	cmd_error("that is not a statement id: an id is 64 lowercase "
+	    "hex digits");
 	return -1;
 }
 
@@ -318,7 +336,8 @@ main(int argc, char **argv)
 			break;
 	}
 	if (i == sizeof commands / sizeof commands[0]) {
-		fprintf(stderr, "gloss: unknown command \"%.32s\"\n", argv[0]);
+		fprintf(stderr, "gloss: unknown command \"%s\"\n",
+		    cmd_word(argv[0]));
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -24,6 +24,8 @@ helps "--help after operands and options" "$post" \
 mod=$("$GLOSS" -h | sed -n 's/^  gloss \(mod queue .*\)/\1/p')
 helps "mod -h, before an action" "$mod" mod -h
 helps "mod approve --help, after one" "$mod" mod approve --help
+helps "mod queue -h" "$mod" mod queue -h
+helps "mod log --help" "$mod" mod log --help
 helps "keygen -h" "keygen [-W] [-f] [-p pubfile] [-s secfile]" keygen -h
 [ ! -e "$XDG_CONFIG_HOME/gloss/gloss.key" ] && ok "keygen -h made no key" ||
     not_ok "keygen -h made no key"
@@ -60,6 +62,8 @@ misuses "links check --talk x" "links: --talk takes a number from 1 to 1000" \
     links check RID --talk x
 misuses "a mistyped links action" "links: unknown action \"chek\"" \
     links chek RID
+misuses "an action holding an escape sequence" \
+    "links: unknown action \"?\"" links "$(printf 'x\033]0;owned\007')"
 misuses "a mistyped record action" "record: unknown action \"shwo\"" \
     record shwo RID
 misuses "a mistyped profile action" "profile: unknown action \"get\"" \
@@ -91,8 +95,8 @@ misuses "verify-log --after -1" \
 notid() {
 	expect 2 "$1 with an operand that is not an id" "$GLOSS" "$@"
 	same "$(cat "$T/err")" \
-	    "gloss: $1: that is not a statement id: an id is 64 hex digits" \
-	    "$1 says an id is 64 hex digits"
+	    "gloss: $1: that is not a statement id: an id is 64 lowercase hex digits" \
+	    "$1 says what an id is"
 }
 notid endorse 12
 notid unendorse "$(printf '%063d' 0)"
@@ -103,7 +107,7 @@ notid edit 12 -m text
 notid review-link 12 https://example.org/ --verdict ok
 notid mod approve 12
 misuses "comment --reply-to 12" \
-    "comment: --reply-to takes a statement id: an id is 64 hex digits" \
+    "comment: --reply-to takes a statement id: an id is 64 lowercase hex digits" \
     comment RID --reply-to 12 -m text
 
 # -h as an option's value is that value, not a request for help.
