@@ -118,10 +118,12 @@ keys_ask(const char *prompt, int new, char *pass, const char **errstr)
  * Read a passphrase from /dev/tty without echo, or from GLOSS_PASSPHRASE
  * when set; new is for a new key, whose passphrase is asked twice.  An
  * empty passphrase is refused for a new key (keygen -W makes a key
- * without one) and an empty GLOSS_PASSPHRASE always: it is far more often
- * a variable that went missing than a choice.  Returns sodium_malloc'd
- * text for keys_passphrase_free, or NULL with *errstr saying why none
- * can be had.
+ * without one), from the terminal or the environment: an empty variable
+ * is far more often one that went missing than a choice.  An existing
+ * key is tried with it, since keys were made so before
+ * (keys_load_secret says what an empty one failed for).  Returns
+ * sodium_malloc'd text for keys_passphrase_free, or NULL with *errstr
+ * saying why none can be had.
  */
 char *
 keys_passphrase(const char *prompt, int new, const char **errstr)
@@ -131,11 +133,9 @@ keys_passphrase(const char *prompt, int new, const char **errstr)
 
 	if ((pass = sodium_malloc(KEYS_PASS_MAX)) == NULL)
 		fatalx("out of secure memory");
-	if (env != NULL && *env == '\0')
-		*errstr = new ? "GLOSS_PASSPHRASE is empty: set it to the new "
-		    "key's passphrase, or use -W for a key without one" :
-		    "GLOSS_PASSPHRASE is empty: set it to the key's "
-		    "passphrase, or unset it to be asked on the terminal";
+	if (env != NULL && *env == '\0' && new)
+		*errstr = "GLOSS_PASSPHRASE is empty: set it to the new "
+		    "key's passphrase, or use -W for a key without one";
 	else if (env != NULL && strlen(env) >= KEYS_PASS_MAX)
 		*errstr = "GLOSS_PASSPHRASE is longer than 1023 bytes";
 	else if (env != NULL) {
@@ -184,6 +184,10 @@ keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 	sk = minisig_seckey_read(path, keys_pass_cb, &u, &errstr);
 	/* The file was there if a passphrase was asked for. */
 	missing = errno == ENOENT && u.pass == NULL && u.errstr == NULL;
+	if (sk == NULL && u.pass != NULL && *u.pass == '\0' &&
+	    getenv("GLOSS_PASSPHRASE") != NULL)
+		u.errstr = "GLOSS_PASSPHRASE is empty, and the key's passphrase "
+		    "is not: set it, or unset it to be asked on the terminal";
 	keys_passphrase_free(u.pass);
 	if (sk == NULL)
 		fprintf(stderr, "gloss: %s: %s%s\n", path, u.errstr != NULL ?

@@ -120,11 +120,11 @@ expect 2 "an encrypted key without passphrase or terminal fails" \
     setsid "$GLOSS" -k "$T/enc.key" mine
 same "$(cat "$T/err")" "gloss: $T/enc.key: a passphrase is needed: set \
 GLOSS_PASSPHRASE or run on a terminal" "one line says why, naming the key"
-GLOSS_PASSPHRASE= expect 2 "an empty GLOSS_PASSPHRASE is refused" \
+GLOSS_PASSPHRASE= expect 2 "an empty GLOSS_PASSPHRASE does not unlock it" \
     "$GLOSS" -k "$T/enc.key" mine
-same "$(cat "$T/err")" "gloss: $T/enc.key: GLOSS_PASSPHRASE is empty: set \
-it to the key's passphrase, or unset it to be asked on the terminal" \
-    "the refusal says why and what to do"
+same "$(cat "$T/err")" "gloss: $T/enc.key: GLOSS_PASSPHRASE is empty, and \
+the key's passphrase is not: set it, or unset it to be asked on the \
+terminal" "the refusal says why and what to do"
 
 start_daemon
 import_record || not_ok "import the record"
