@@ -68,7 +68,7 @@ citing_get(const json_t *e, struct citing *ct)
 	cites = json_object_get(e, "citations");
 	ct->times = xcalloc(json_array_size(cites) + 1, sizeof *ct->times);
 	ct->talks = xcalloc(json_array_size(cites) + 1, sizeof *ct->talks);
-	ct->n = json_is_integer(json_object_get(e, "cited")) ?
+	ct->n = json_integer_value(json_object_get(e, "cited")) > 0 ?
 	    (size_t)json_integer_value(json_object_get(e, "cited")) :
 	    json_array_size(cites);
 	json_array_foreach(cites, i, c) {

@@ -87,6 +87,13 @@ test_gather(void **state)
 	assert_null(ct.times);
 	json_decref(e);
 
+	e = entry_new(-3);		/* not a count: the listed ones */
+	cite(e, 1, 1000);
+	citing_get(e, &ct);
+	assert_int_equal(ct.n, 1);
+	citing_clear(&ct);
+	json_decref(e);
+
 	e = entry_new(70);		/* more than the 50 listed */
 	cite(e, 0, -1);
 	citing_get(e, &ct);
