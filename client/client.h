@@ -76,6 +76,7 @@ void	 out_who(struct client *, FILE *, const char *, const char *);
 void	 out_field(FILE *, const char *, const char *);
 void	 out_json(json_t *);
 const char *out_color(struct client *, const char *);
+void	 out_keyid(const char *, char [17]);
 void	 out_fingerprint(const char *, char [10]);
 
 /* cmd_verify.c, shared with the bundle commands */

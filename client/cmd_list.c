@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
 
@@ -20,6 +21,7 @@ struct list_args {
 	const char	*at;
 	const char	*kind;
 	const char	*author;
+	const char	*keyid;		/* --author as 8 to 16 hex digits */
 	long		 limit;		/* 0: everything */
 	int64_t		 from;		/* --at, resolved by list_query */
 	int64_t		 to;
@@ -35,7 +37,8 @@ list_query(struct client *c, struct list_args *a, struct buf *q)
 
 	net_query(q, "talk", a->talk);
 	net_query(q, "kind", a->kind);
-	net_query(q, "author", a->author);
+	if (a->keyid == NULL)
+		net_query(q, "author", a->author);
 	if (a->at == NULL)
 		return EXIT_OK;
 	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?
@@ -117,6 +120,42 @@ list_talk_header(struct client *c, json_t *rec, json_int_t n)
 	printf("%s\n", out_color(c, "\033[0m"));
 }
 
+/*
+ * s as the start of a key id, the 8 hex digits gloss prints beside a
+ * name or the 16 minisign prints, or NULL if it is not one.
+ */
+static const char *
+list_keyid(const char *s)
+{
+	size_t	n = strspn(s, "0123456789abcdefABCDEF");
+
+	return s[n] == '\0' && n >= 8 && n <= 16 ? s : NULL;
+}
+
+/*
+ * Keep the annotations of all whose author's key id starts with keyid,
+ * at most limit (0: all).  The server knows keys whole, so a listing by
+ * a key id is read whole and chosen from here.
+ */
+static void
+list_keep_keyid(json_t *all, const char *keyid, long limit)
+{
+	json_t	*a;
+	char	 id[17];
+	size_t	 i = 0;
+
+	while ((a = json_array_get(all, i)) != NULL) {
+		out_keyid(json_string_value(json_object_get(a, "author")) !=
+		    NULL ? json_string_value(json_object_get(a, "author")) :
+		    "", id);
+		if (strncasecmp(id, keyid, strlen(keyid)) == 0 &&
+		    (limit == 0 || i < (size_t)limit))
+			i++;
+		else
+			json_array_remove(all, i);
+	}
+}
+
 /* Fetch pages into one array, up to limit (0: all); NULL with *rc. */
 static json_t *
 list_fetch(struct client *c, const char *rid, const char *query, long limit,
@@ -187,6 +226,7 @@ cmd_list(struct client *c, int argc, char **argv)
 			break;
 		case 'A':
 			a.author = optarg;
+			a.keyid = list_keyid(optarg);
 			break;
 		case 'n':
 			if ((a.limit = cmd_number("--limit", optarg, 1,
@@ -213,8 +253,11 @@ cmd_list(struct client *c, int argc, char **argv)
 		goto out;
 	}
 	if (rec == NULL || (all = list_fetch(c, a.rid,
-	    q.len > 0 ? q.data : "", a.limit, &rc)) == NULL)
+	    q.len > 0 ? q.data : "", a.keyid != NULL ? 0 : a.limit, &rc)) ==
+	    NULL)
 		goto out;
+	if (a.keyid != NULL)
+		list_keep_keyid(all, a.keyid, a.limit);
 	rc = EXIT_OK;
 	if (c->json) {
 		out = json_pack("{s:s,s:O}", "record", a.rid, "annotations",

@@ -70,21 +70,27 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 	}
 }
 
+/* The key id of author, 16 hex digits as minisign prints it, or "?". */
+void
+out_keyid(const char *author, char out[17])
+{
+	struct minisig_pubkey	 pk;
+	const char		*errstr;
+
+	if (minisig_pubkey_parse(author, strlen(author), &pk, &errstr) == -1)
+		snprintf(out, 17, "?");
+	else
+		minisig_keyid(&pk, out);
+}
+
 /* Eight hex digits of the key id: enough to tell keys apart at a glance. */
 void
 out_fingerprint(const char *author, char out[10])
 {
-	struct minisig_pubkey	 pk;
-	const char		*errstr;
-	char			 hex[17];
+	char	hex[17];
 
-	if (minisig_pubkey_parse(author, strlen(author), &pk, &errstr) == -1) {
-		snprintf(out, 10, "?");
-		return;
-	}
-	minisig_keyid(&pk, hex);
-	memcpy(out, hex, 8);
-	out[8] = '\0';
+	out_keyid(author, hex);
+	snprintf(out, 10, "%.8s", hex);
 }
 
 void

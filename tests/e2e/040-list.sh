@@ -35,6 +35,23 @@ same "$(ids)" "$a $g " "kind=critique"
 expect 0 "list an author" "$GLOSS" list "$RID" \
     --author "$(tail -n 1 "$T/curator.pub")" --json
 same "$(ids)" "$g " "author= the curator"
+cfp=$(fingerprint "$T/curator.pub")
+expect 0 "list by the 8 hex digits gloss prints beside a name" \
+    "$GLOSS" list "$RID" --author "$cfp" --json
+same "$(ids)" "$g " "they choose the curator's, over pages of three"
+expect 0 "the same in lower case" "$GLOSS" list "$RID" \
+    --author "$(echo "$cfp" | tr 'A-F' 'a-f')" --json
+same "$(ids)" "$g " "and choose the same"
+myfp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
+expect 0 "a key id with --limit 2" "$GLOSS" list "$RID" --author "$myfp" \
+    --limit 2 --json
+same "$(ids)" "$e $h " "the first two of that key's, in timeline order"
+expect 0 "a key id nobody has" "$GLOSS" list "$RID" \
+    --author 0000000000000000
+same "$(cat "$T/err")" "gloss: no annotations match" "matches nothing"
+expect 1 "seven hex digits are not a key id" "$GLOSS" list "$RID" \
+    --author "$(echo "$cfp" | cut -c1-7)"
+contains "$T/err" "bad_query" "and go to the server as a key, which refuses"
 expect 0 "list everything" "$GLOSS" list "$RID" --json
 all=$(ids)
 same "$(echo "$all" | wc -w)" 8 "all eight are listed, over pages of three"
