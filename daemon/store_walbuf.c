@@ -229,7 +229,6 @@ store_walbuf_committed(struct store *s)
 	return -1;
 }
 
-
 /*
  * A VFS of its own for one store's connection, over the default VFS of
  * the moment (SQLite's, or a test's faultvfs), as the connection would
