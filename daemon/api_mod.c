@@ -16,7 +16,6 @@
 #include "ratelimit.h"
 
 #define API_MOD_PAGE	100
-#define API_QUEUE_FLAGS	20	/* of each annotation in the queue */
 
 static int
 api_no_change(struct http_response *resp, const char *what)

@@ -449,6 +449,7 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 		     struct http_response *);
 
 #define API_THREAD_MAX	1000	/* annotations in one thread answer */
+#define API_QUEUE_FLAGS	20	/* flags of each annotation in the queue */
 
 /* api_statements.c, api_records.c, api_log.c */
 /*

@@ -2873,7 +2873,7 @@ test_conv_revision_own_state(void **state)
  * Authorization header and the monotonic clock.
  */
 
-#define MOD_KEYS_MAX	8
+#define MOD_KEYS_MAX	32
 
 static struct fixture_key	*mod_key;		/* the moderator */
 static struct fixture_key	*mod_keys[MOD_KEYS_MAX];
@@ -3600,6 +3600,43 @@ test_mod_flags(void **state)
 	assert_string_equal(ann_status(c, t2->id), "visible");
 	accepted(c, tr1, mod_flag_st(c, tr1, t2->id, "spam"));
 	assert_string_equal(ann_status(c, t2->id), "hidden");
+}
+
+/*
+ * The queue carries an annotation's first API_QUEUE_FLAGS flags, oldest
+ * first, so that an annotation flagged by a crowd keeps its answer
+ * small: one flag more is left out there, and GET /v1/moderation/flags
+ * still lists it.
+ */
+static void
+test_mod_queue_flags_capped(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*u;
+	struct statement	*t, *f[API_QUEUE_FLAGS + 1];
+	json_t			*flags;
+	size_t			 i;
+
+	t = mod_ann(c, key_other, "flagged by a crowd", NULL);
+	accepted(c, key_other, t);
+	/* New keys' flags, then three trusted ones: hidden at the last. */
+	for (i = 0; i <= API_QUEUE_FLAGS; i++) {
+		u = mod_key_new();
+		if (i > API_QUEUE_FLAGS - 3)
+			decide(c, "trust", u->pubkey, 0, NULL);
+		f[i] = mod_flag_st(c, u, t->id, "spam");
+		accepted(c, u, f[i]);
+	}
+	assert_string_equal(ann_status(c, t->id), "hidden");
+	flags = json_object_get(json_array_get(mod_queue(c,
+	    "/v1/moderation/queue"), 0), "flag_list");
+	assert_int_equal(json_array_size(flags), API_QUEUE_FLAGS);
+	assert_string_equal(jstr(json_array_get(flags, 0), "id"), f[0]->id);
+	assert_string_equal(jstr(json_array_get(flags, API_QUEUE_FLAGS - 1),
+	    "id"), f[API_QUEUE_FLAGS - 1]->id);
+	flags = json_object_get(get_signed_ok(c, mod_key,
+	    "/v1/moderation/flags"), "flags");
+	assert_int_equal(json_array_size(flags), API_QUEUE_FLAGS + 1);
 }
 
 /*
@@ -4779,6 +4816,7 @@ main(void)
 		TM(test_mod_locked),
 		TM(test_mod_locked_message),
 		TM(test_mod_flags),
+		TM(test_mod_queue_flags_capped),
 		TM(test_mod_flag_after_restore),
 		TM(test_mod_rate_limit),
 		TM(test_mod_log),
