@@ -4815,15 +4815,17 @@ test_search_merge(void **state)
 static void
 test_walbuf(void **state)
 {
-	struct ctx	*c = *state;
-	struct tmpdb	 t;
-	struct store	*s;
-	const char	*errstr = NULL;
-	struct statement *st;
-	char		 wal[160], text[32];
-	off_t		 w0, bytes;
-	int64_t		 seq;
-	int		 n0, i;
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct store		*s;
+	struct statement	*st;
+	struct store_placement	 pl = { .talk = 1, .span_start = 30000,
+	    .span_end = 30001 };
+	const char		*errstr = NULL;
+	char			 wal[160], text[32];
+	off_t			 w0, bytes;
+	int64_t			 seq;
+	int			 n0, i;
 
 	tmpdb_make(&t);
 	snprintf(wal, sizeof wal, "%s-wal", t.path);
@@ -4866,7 +4868,7 @@ test_walbuf(void **state)
 	faultsys_fail(FAULTSYS_PWRITE, 0);
 	st = fixture_annotation(c->curator, "walbuf", "comment", 1, 30000,
 	    -1, "refused at the disk");
-	assert_int_not_equal(append(s, c->curator, st, NULL, &seq), STORE_OK);
+	assert_int_equal(append(s, c->curator, st, &pl, &seq), STORE_ERROR);
 	stmt_free(st);
 	faultsys_clear();
 	assert_int_equal(store_count(s), 42);
