@@ -4880,6 +4880,85 @@ test_walbuf(void **state)
 	tmpdb_remove(&t);
 }
 
+/*
+ * What a WAL hook leaves gathered in the WAL file: a frame header of no
+ * commit at its end, written through the connection's own file (with
+ * pwrite64 refused first, if fail).  SQLite calls the hook after its
+ * last write of a commit, so the bytes are there when the COMMIT
+ * returns, as a way of writing a WAL that store_walbuf.c does not know
+ * would leave them.
+ */
+struct leftover {
+	int	fail;
+	int	rc;
+};
+
+static int
+leftover_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct leftover		*l = arg;
+	sqlite3_file		*f = NULL;
+	sqlite3_int64		 size;
+	const unsigned char	 header[24] = { 0 };
+
+	assert_int_equal(sqlite3_file_control(db, name,
+	    SQLITE_FCNTL_JOURNAL_POINTER, &f), SQLITE_OK);
+	assert_int_equal(f->pMethods->xFileSize(f, &size), SQLITE_OK);
+	if (l->fail)
+		faultsys_fail(FAULTSYS_PWRITE, 0);
+	l->rc = f->pMethods->xWrite(f, header, sizeof header, size);
+	return SQLITE_OK;
+}
+
+/*
+ * Whatever is left gathered after a COMMIT reaches the file before the
+ * commit is reported (store_walbuf_committed), and is counted; a disk
+ * that refuses it fails the store for good, as a lost write does.
+ */
+static void
+test_walbuf_left(void **state)
+{
+	struct ctx		*c = *state;
+	struct leftover		 l = { 0, -1 };
+	struct statement	*st;
+	struct tmpdb		 t;
+	struct store		*s;
+	const char		*errstr = NULL;
+	char			 wal[160];
+	uint64_t		 durable;
+	off_t			 size;
+	struct store_placement	 pl = { .talk = 1, .span_start = 20000,
+	    .span_end = 20001 };
+	int64_t			 seq;
+
+	tmpdb_make(&t);
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	s = store_open(t.path, &errstr);
+	assert_non_null(s);
+	add_record(s, c->curator, "left");
+	sqlite3_wal_hook(s->db, leftover_hook, &l);
+	add_annotation(s, c->curator, "left", "comment", 1, 10000, -1,
+	    10000, 10001, "a commit with bytes left after it", NULL);
+	assert_int_equal(l.rc, SQLITE_OK);
+	assert_int_equal(s->wal_left, 24);
+	size = file_size(wal);
+	assert_int_equal((size - 32) % (4096 + 24), 24);
+
+	l.fail = 1;
+	st = fixture_annotation(c->curator, "left", "comment", 1, 20000, -1,
+	    "the bytes left after it are refused");
+	assert_int_equal(append(s, c->curator, st, &pl, &seq), STORE_DISK);
+	stmt_free(st);
+	faultsys_clear();
+	assert_int_equal(s->wal_left, 48);
+	errno = 0;
+	assert_int_equal(store_durable(s, 0, &durable), -1);
+	assert_int_equal(errno, EIO);
+	sqlite3_wal_hook(s->db, NULL, NULL);
+	store_close(s);
+	tmpdb_remove(&t);
+}
+
 /* Copy the file from to to, as it is in the kernel's cache now. */
 static void
 copy_file(const char *from, const char *to)
@@ -5515,6 +5594,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf_spill, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_walbuf_left, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_fails, setup,
 		    teardown),
