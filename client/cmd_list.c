@@ -24,14 +24,13 @@ struct list_args {
 	const char	*keyid;		/* --author as 8 to 16 hex digits */
 	long		 limit;		/* 0: everything */
 	int64_t		 from;		/* --at, resolved by list_query */
-	int64_t		 to;
+	int64_t		 to;		/* from for a moment */
 };
 
 /* The query string for the listing; an exit code if --at is bad. */
 static int
 list_query(struct client *c, struct list_args *a, struct buf *q)
 {
-	int64_t		 from, to;
 	char		 n[32];
 	int		 rc;
 
@@ -42,15 +41,15 @@ list_query(struct client *c, struct list_args *a, struct buf *q)
 	if (a->at == NULL)
 		return EXIT_OK;
 	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?
-	    atoi(a->talk) : 0, &from, &to);
+	    atoi(a->talk) : 0, &a->from, &a->to);
 	if (rc != EXIT_OK)
 		return rc;
-	snprintf(n, sizeof n, "%lld", (long long)from);
+	if (a->to == -1)
+		a->to = a->from;	/* a moment */
+	snprintf(n, sizeof n, "%lld", (long long)a->from);
 	net_query(q, "from", n);
-	snprintf(n, sizeof n, "%lld", (long long)(to == -1 ? from : to));
+	snprintf(n, sizeof n, "%lld", (long long)a->to);
 	net_query(q, "to", n);
-	a->from = from;
-	a->to = to == -1 ? from : to;
 	return EXIT_OK;
 }
 
@@ -67,6 +66,8 @@ list_at_inside(const struct list_args *a, json_t *rec)
 	size_t		 i;
 	char		 s[32], e[32];
 
+	if (a->at == NULL)
+		return 1;
 	end = json_integer_value(json_object_get(rec, "duration"));
 	json_array_foreach(a->talk != NULL ? json_object_get(rec, "talks") :
 	    NULL, i, talk) {
@@ -80,7 +81,7 @@ list_at_inside(const struct list_args *a, json_t *rec)
 		if (end == start)
 			end++;		/* an empty talk holds its moment */
 	}
-	if (a->at == NULL || (a->from < end && a->to >= start))
+	if (a->from < end && a->to >= start)
 		return 1;
 	timefmt_format(start, s, sizeof s);
 	timefmt_format(end, e, sizeof e);
@@ -140,14 +141,14 @@ list_keyid(const char *s)
 static void
 list_keep_keyid(json_t *all, const char *keyid, long limit)
 {
-	json_t	*a;
-	char	 id[17];
-	size_t	 i = 0;
+	json_t		*a;
+	const char	*author;
+	char		 id[17];
+	size_t		 i = 0;
 
 	while ((a = json_array_get(all, i)) != NULL) {
-		out_keyid(json_string_value(json_object_get(a, "author")) !=
-		    NULL ? json_string_value(json_object_get(a, "author")) :
-		    "", id);
+		author = json_string_value(json_object_get(a, "author"));
+		out_keyid(author != NULL ? author : "", id);
 		if (strncasecmp(id, keyid, strlen(keyid)) == 0 &&
 		    (limit == 0 || i < (size_t)limit))
 			i++;
