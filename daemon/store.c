@@ -59,6 +59,14 @@ static int	store_progress(void *);
 #define SEQ_OF(id)	"(SELECT seq FROM statements WHERE id = " id ")"
 
 /*
+ * The number of the key that is the SQL expression key: the seq of the
+ * first statement that named it.  annotations_mine leads with it (0013),
+ * so a new author's entries go at the index's end; it is not unique, so
+ * a query names the key too.
+ */
+#define AUTHOR_NO(key)	"(SELECT first_seq FROM keys WHERE key = " key ")"
+
+/*
  * Every statement glossd runs after start-up, with the plan EXPLAIN QUERY
  * PLAN shows for the request paths (SQLite 3.40, schema 0001).  The
  * indexes they must use, and the few tables some may walk, are checked
@@ -100,11 +108,11 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_ANNOTATION_INSERT] =
 	    "INSERT INTO annotations (seq, id, rid, kind, author, created, "
 	    "talk, at_start, at_end, span_start, span_end, text, links, "
-	    "reply_to, root, status, updated) "
+	    "reply_to, root, status, updated, author_no) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, coalesce((SELECT root FROM annotations WHERE seq = "
 	    SEQ_OF("?14") "), "
-	    "?2), ?15, ?6)",
+	    "?2), ?15, ?6, " AUTHOR_NO("?5") ")",
 	/* SEARCH statements USING INDEX sqlite_autoindex_statements_1 (id=?) */
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
@@ -290,11 +298,13 @@ static const char *const store_sqls[SQL__MAX] = {
 	/*
 	 * SEARCH k USING PRIMARY KEY (key=?)
 	 * SEARCH annotations USING COVERING INDEX annotations_mine
+	 *     (author_no=? AND author=?)
 	 */
 	[SQL_KEY] =
 	    "SELECT k.key, k.first_received, k.statements, k.name, k.url, "
 	    "k.about, k.profile, (SELECT count(*) FROM annotations "
-	    "WHERE author = k.key AND status = 'visible'), k.state "
+	    "WHERE author_no = k.first_seq AND author = k.key "
+	    "AND status = 'visible'), k.state "
 	    "FROM keys AS k WHERE k.key = ?1",
 	/* SEARCH keys USING PRIMARY KEY (key=?) */
 	[SQL_KEY_STATE] =
@@ -322,9 +332,13 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "UPDATE annotations SET status = ?2, flagged = CASE "
 	    "WHEN ?2 = 'visible' AND flagged != 0 THEN -1 ELSE 0 END "
 	    "WHERE seq = " SEQ_OF("?1"),
-	/* SEARCH annotations USING COVERING INDEX annotations_mine */
+	/*
+	 * SEARCH annotations USING COVERING INDEX annotations_mine
+	 *     (author_no=? AND author=?)
+	 */
 	[SQL_BAN_HIDE] =
-	    "UPDATE annotations SET status = 'hidden' WHERE author = ?1 "
+	    "UPDATE annotations SET status = 'hidden' WHERE author_no = "
+	    AUTHOR_NO("?1") " AND author = ?1 "
 	    "AND status IN ('visible', 'pending')",
 	/* SEARCH flags USING PRIMARY KEY (subject=? AND author=?) */
 	[SQL_FLAG] =
@@ -396,10 +410,14 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "WHERE (a.status = 'pending' OR (a.status = 'hidden' AND "
 	    "a.flagged = 1)) AND (?1 IS NULL OR a.rid = ?1) AND a.seq > ?2 "
 	    "ORDER BY a.seq LIMIT ?3",
-	/* SEARCH a USING INDEX annotations_mine (author=? AND seq>?) */
+	/*
+	 * SEARCH a USING INDEX annotations_mine
+	 *     (author_no=? AND author=? AND seq>?)
+	 */
 	[SQL_MINE] =
 	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
-	    "WHERE a.author = ?1 AND a.seq > ?2 ORDER BY a.seq LIMIT ?3",
+	    "WHERE a.author_no = " AUTHOR_NO("?1") " AND a.author = ?1 "
+	    "AND a.seq > ?2 ORDER BY a.seq LIMIT ?3",
 	/*
 	 * SEARCH statements (the max() optimization: one B-tree descent).
 	 * count(*) would read the whole id index on every /healthz.  The log

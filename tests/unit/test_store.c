@@ -2221,6 +2221,23 @@ test_conv_schema(void **state)
 	tmpdb_remove(&t);
 }
 
+/* Apply migrations from+1..to to db, as an older glossd did. */
+static void
+raw_migrate(sqlite3 *db, int from, int to)
+{
+	char	 sql[64];
+	int	 i;
+
+	assert_true(from >= 0 && from < to && to <= (int)nmigrations);
+	for (i = from; i < to; i++) {
+		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			fail_msg("migration %d: %s", i + 1, sqlite3_errmsg(db));
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", to);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
 /*
  * A new database at t (made here) holding migrations 1..version only, as
  * an older glossd left it, open on a plain connection: no link functions,
@@ -2230,19 +2247,10 @@ static sqlite3 *
 raw_db_at(struct tmpdb *t, int version)
 {
 	sqlite3	*db;
-	char	 sql[64];
-	int	 i;
 
-	assert_true(version >= 1 && version <= (int)nmigrations);
 	tmpdb_make(t);
 	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-	for (i = 0; i < version; i++) {
-		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
-		    SQLITE_OK)
-			fail_msg("migration %d: %s", i + 1, sqlite3_errmsg(db));
-	}
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	raw_migrate(db, 0, version);
 	return db;
 }
 
@@ -3033,14 +3041,15 @@ test_conv_search(void **state)
  * check their effects, above all that every counter follows visibility.
  */
 
-/* A key made by a test, freed by teardown_mod. */
-static struct fixture_key	*mod_fresh;
+/* Keys made by a test, freed by teardown_mod. */
+static struct fixture_key	*mod_fresh, *mod_fresh_moderator;
 
 static int
 teardown_mod(void **state)
 {
 	fixture_key_free(mod_fresh);
-	mod_fresh = NULL;
+	fixture_key_free(mod_fresh_moderator);
+	mod_fresh = mod_fresh_moderator = NULL;
 	return teardown_conv(state);
 }
 
@@ -3320,7 +3329,8 @@ test_index_migrations_schema(void **state)
 	struct tmpdb	 t;
 	sqlite3		*db;
 	sqlite3_stmt	*q;
-	static const char *const mine[] = { "author", "seq", "status" };
+	static const char *const mine[] = { "author_no", "author", "seq",
+	    "status" };
 	static const char *const listing[] = { "rid", "status",
 	    "span_start", "seq", "span_end" };
 	static const char *const talk_listing[] = { "rid", "status", "talk",
@@ -3396,9 +3406,10 @@ test_plans_scan_nothing(void **state)
 		    "status=? AND talk=?",
 		[SQL_FEED] = "annotations_feed (rid=? AND status=?",
 		[SQL_THREAD] = "annotations_replies (root=?)",
-		[SQL_MINE] = "annotations_mine (author=? AND seq>?)",
-		[SQL_KEY] = "annotations_mine (author=?)",
-		[SQL_BAN_HIDE] = "annotations_mine (author=?)",
+		[SQL_MINE] = "annotations_mine (author_no=? AND author=? AND "
+		    "seq>?)",
+		[SQL_KEY] = "annotations_mine (author_no=? AND author=?)",
+		[SQL_BAN_HIDE] = "annotations_mine (author_no=? AND author=?)",
 		[SQL_QUEUE] = "annotations_queue (status=? AND seq>?)",
 		[SQL_FLAGS] = "flags_seq (seq>?)",
 		[SQL_FLAGS_OF] = "f USING PRIMARY KEY (subject=?)",
@@ -4034,6 +4045,47 @@ test_mod_mine(void **state)
 	assert_int_equal(mine(c, c->other->pubkey, q.seq[1], 2, &q), 2);
 	assert_string_equal(q.id[0], a[2]->id);
 	assert_string_equal(q.id[1], a[3]->id);
+}
+
+/*
+ * Two keys with one number (0013): a key banned before it signs takes the
+ * decision's seq as its first, and so does the moderator whose first
+ * statement that decision is.  Each key's list, count and ban stay its
+ * own.
+ */
+static void
+test_mod_author_numbers(void **state)
+{
+	struct ctx		*c = *state;
+	const struct fixture_key *m, *k;
+	struct statement	*a, *b;
+	struct queued		 q;
+	char			*sql;
+
+	add_record(c->store, c->curator, "rec");
+	m = mod_fresh_moderator = fixture_key_new();
+	k = mod_fresh = fixture_key_new();
+	mod_decide(c, m, "ban", k->pubkey, 0, "known bad");
+	xasprintf(&sql, "SELECT count(DISTINCT first_seq) FROM keys "
+	    "WHERE key IN ('%s', '%s')", m->pubkey, k->pubkey);
+	assert_int_equal(db_int(c->store->db, sql), 1);
+	free(sql);
+
+	mod_decide(c, m, "unban", k->pubkey, 0, NULL);
+	a = mod_ann(c, k, "rec", "the key's own", 0, NULL);
+	b = mod_ann(c, m, "rec", "the moderator's own", 0, NULL);
+	assert_int_equal(mine(c, k->pubkey, 0, 100, &q), 1);
+	assert_string_equal(q.id[0], a->id);
+	assert_int_equal(mine(c, m->pubkey, 0, 100, &q), 1);
+	assert_string_equal(q.id[0], b->id);
+	assert_int_equal(get_key(c, k->pubkey).annotations, 1);
+	assert_int_equal(get_key(c, m->pubkey).annotations, 1);
+
+	mod_decide(c, m, "ban", k->pubkey, 0, "again");
+	assert_string_equal(get_one(c, a->id).status, "hidden");
+	assert_string_equal(get_one(c, b->id).status, "visible");
+	assert_int_equal(get_key(c, k->pubkey).annotations, 0);
+	assert_int_equal(get_key(c, m->pubkey).annotations, 1);
 }
 
 /*
@@ -5547,6 +5599,70 @@ test_annotation_ids_migrate(void **state)
 }
 
 /*
+ * A database at 12 with annotations by two keys: migration 0013 numbers
+ * each by its author's first statement, and an author's list, count and
+ * ban find them, and the annotations that come after, by that number.
+ */
+static void
+test_author_numbers_migrate(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*all[3], *a, *b, *d;
+	struct store_placement	 pl = WHOLE;
+	struct queued		 q;
+	sqlite3			*db;
+	char			*sql;
+
+	expect_migration(13, "author_numbers");
+	all[0] = conv_keep(fixture_record(c->curator, "rec"));
+	all[1] = a = conv_annotation(c->other, "rec", C_2026("01-01"),
+	    "by the other", NULL);
+	all[2] = b = conv_annotation(c->curator, "rec", C_2026("01-02"),
+	    "by the curator", NULL);
+
+	/* 0012 rebuilds annotations, whose triggers name the link functions. */
+	db = raw_db_at(&t, 11);
+	assert_int_equal(store_links_functions(db), 0);
+	raw_migrate(db, 11, 12);
+	raw_statements(db, all, NITEMS(all));
+	raw_record(db, 2);
+	xasprintf(&sql, "INSERT INTO annotations (seq, id, rid, kind, author, "
+	    "created, span_start, span_end, text, root, updated) VALUES "
+	    "(2, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'by the other', '%s', '%s'),"
+	    "(3, '%s', 'rec', 'comment', '%s', '%s', 0, 600000, "
+	    "'by the curator', '%s', '%s');",
+	    a->id, a->author, a->created_text, a->id, a->created_text,
+	    b->id, b->author, b->created_text, b->id, b->created_text);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	reopen(c, t.path);
+	assert_int_equal(store_user_version(c->store), newest_version());
+	/* The curator's first statement is the record (1), the other's 2. */
+	assert_int_equal(raw_int(t.path, "SELECT author_no FROM annotations "
+	    "WHERE seq = 2"), 2);
+	assert_int_equal(raw_int(t.path, "SELECT author_no FROM annotations "
+	    "WHERE seq = 3"), 1);
+	assert_int_equal(mine(c, c->other->pubkey, 0, 100, &q), 1);
+	assert_string_equal(q.id[0], a->id);
+	assert_int_equal(get_key(c, c->curator->pubkey).annotations, 1);
+
+	d = conv_annotation(c->other, "rec", C_2026("01-03"), "after", NULL);
+	must_append(c, c->other, d, &pl);
+	assert_int_equal(mine(c, c->other->pubkey, 0, 100, &q), 2);
+	assert_string_equal(q.id[1], d->id);
+	assert_int_equal(get_key(c, c->other->pubkey).annotations, 2);
+	mod_decide(c, c->curator, "ban", c->other->pubkey, 0, "x");
+	assert_string_equal(get_one(c, a->id).status, "hidden");
+	assert_string_equal(get_one(c, d->id).status, "hidden");
+	assert_string_equal(get_one(c, b->id).status, "visible");
+	tmpdb_remove(&t);
+}
+
+/*
  * A migration that leaves a row whose foreign key names nothing is not
  * committed: at 11, a flag on no statement (a plain connection enforces
  * no keys) stops 0012, and the database stays at 11.
@@ -5684,6 +5800,8 @@ main(void)
 		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_mod_mine, setup,
 		    teardown_mod),
+		cmocka_unit_test_setup_teardown(test_mod_author_numbers, setup,
+		    teardown_mod),
 		cmocka_unit_test_setup_teardown(test_links_citations, setup,
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_links_cites, setup,
@@ -5699,6 +5817,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_feed_migrate, setup,
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_annotation_ids_migrate,
+		    setup, teardown_mod),
+		cmocka_unit_test_setup_teardown(test_author_numbers_migrate,
 		    setup, teardown_mod),
 		cmocka_unit_test_setup_teardown(test_migration_fk_checked,
 		    setup, teardown_mod),
