@@ -95,29 +95,30 @@ citing_clear(struct citing *ct)
 }
 
 /*
- * Append up to CITING_SERIES_MAX values, comma-separated, as H:MM:SS
- * (clock) or as numbers, then "and N more" for the rest.
+ * Append up to CITING_SERIES_MAX values, comma-separated, as HH:MM:SS
+ * (clock, as gloss prints every time) or as numbers, then "and N more"
+ * for the rest.
  */
 static void
 citing_series(struct buf *out, const int64_t *v, size_t n, int clock)
 {
+	char	at[32];
 	size_t	i;
 
 	for (i = 0; i < n && i < CITING_SERIES_MAX; i++) {
 		if (i > 0)
 			buf_puts(out, ", ");
-		if (clock)
-			buf_printf(out, "%lld:%02lld:%02lld",
-			    (long long)(v[i] / 3600), (long long)(v[i] / 60 % 60),
-			    (long long)(v[i] % 60));
-		else
+		if (clock) {
+			timefmt_format(v[i] * 1000, at, sizeof at);
+			buf_puts(out, at);
+		} else
 			buf_printf(out, "%lld", (long long)v[i]);
 	}
 	if (n > CITING_SERIES_MAX)
 		buf_printf(out, " and %zu more", n - CITING_SERIES_MAX);
 }
 
-/* " at 1:09:29, 1:12:00" when the citations carry times. */
+/* " at 01:09:29, 01:12:00" when the citations carry times. */
 void
 citing_at(struct buf *out, const struct citing *ct)
 {

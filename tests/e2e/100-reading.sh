@@ -213,14 +213,14 @@ expect 0 "a reviewer says it moved" "$GLOSS" $REV review-link "$w" "$W" \
 expect 0 "gloss reading with a link cited in a talk and on the record" \
     "$GLOSS" reading "$RID"
 same "$(grep -A 3 "^ *[0-9]*\. $W  moved\$" "$T/out" | tail -n 2)" \
-    "     cited 3 at 1:20:00, 2:30:00 in talk 5 and the whole record, moved 1
+    "     cited 3 at 01:20:00, 02:30:00 in talk 5 and the whole record, moved 1
      moved to https://example.net/w2" \
     "the text sorts the times, names the talk and the record, and the move"
 expect 0 "the same as Markdown" "$GLOSS" reading "$RID" --format markdown
-contains "$T/out" "- <$W> — cited 3× at 1:20:00, 2:30:00 in talk 5 and the whole record · moved to <https://example.net/w2>" \
+contains "$T/out" "- <$W> — cited 3× at 01:20:00, 02:30:00 in talk 5 and the whole record · moved to <https://example.net/w2>" \
     "Markdown says the same, an untitled page by its URL"
 expect 0 "the same as BibTeX" "$GLOSS" reading "$RID" --format bibtex
-contains "$T/out" "note = {Cited at 1:20:00, 2:30:00 in talk 5 and the whole record of " \
+contains "$T/out" "note = {Cited at 01:20:00, 02:30:00 in talk 5 and the whole record of " \
     "and BibTeX"
 
 # --- Kept answers: the same ETag until the next write ----------------------

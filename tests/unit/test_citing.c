@@ -120,25 +120,25 @@ test_words(void **state)
 	e = entry_new(3);
 	cite(e, 5, 9000000);
 	cite(e, 5, 4169000);
-	assert_string_equal(words(e), " at 1:09:29, 2:30:00 in talk 5");
+	assert_string_equal(words(e), " at 01:09:29, 02:30:00 in talk 5");
 	cite(e, 0, -1);
 	assert_string_equal(words(e),
-	    " at 1:09:29, 2:30:00 in talk 5 and the whole record");
+	    " at 01:09:29, 02:30:00 in talk 5 and the whole record");
 	cite(e, 3, -1);
 	assert_string_equal(words(e),
-	    " at 1:09:29, 2:30:00 in talks 3, 5 and the whole record");
+	    " at 01:09:29, 02:30:00 in talks 3, 5 and the whole record");
 	json_decref(e);
 
 	/* Five of each are named; the sixth is one past the edge. */
 	e = entry_new(6);
 	for (i = 1; i <= 5; i++)
 		cite(e, i, 1000LL * i);
-	assert_string_equal(words(e), " at 0:00:01, 0:00:02, 0:00:03, "
-	    "0:00:04, 0:00:05 in talks 1, 2, 3, 4, 5");
+	assert_string_equal(words(e), " at 00:00:01, 00:00:02, 00:00:03, "
+	    "00:00:04, 00:00:05 in talks 1, 2, 3, 4, 5");
 	cite(e, 6, 6000);
 	cite(e, 0, -1);
-	assert_string_equal(words(e), " at 0:00:01, 0:00:02, 0:00:03, "
-	    "0:00:04, 0:00:05 and 1 more in talks 1, 2, 3, 4, 5 and 1 more, "
+	assert_string_equal(words(e), " at 00:00:01, 00:00:02, 00:00:03, "
+	    "00:00:04, 00:00:05 and 1 more in talks 1, 2, 3, 4, 5 and 1 more, "
 	    "and the whole record");
 	json_decref(e);
 

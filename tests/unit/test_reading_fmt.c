@@ -153,7 +153,7 @@ test_bibtex(void **state)
 	    "  eprint = {2304.08485},\n"
 	    "  archivePrefix = {arXiv},\n"
 	    "  url = {https://arxiv.org/abs/2304.08485},\n"
-	    "  note = {Cited at 1:09:29, 1:12:00 in talk 5 of " TITLE
+	    "  note = {Cited at 01:09:29, 01:12:00 in talk 5 of " TITLE
 	    "; 3 endorsements}\n"
 	    "}\n"
 	    "\n"
@@ -167,7 +167,7 @@ test_bibtex(void **state)
 	    "@misc{example.org-aa8f8f8d,\n"	/* SHA-256 of the key */
 	    "  title = {A post},\n"
 	    "  url = {https://example.org/a?b=1},\n"
-	    "  note = {Cited at 0:10:00 in talk 5 of " TITLE "}\n"
+	    "  note = {Cited at 00:10:00 in talk 5 of " TITLE "}\n"
 	    "}\n");
 }
 
@@ -181,12 +181,12 @@ test_markdown(void **state)
 	    "# Reading list: CVPR 2024 Tutorial on MLLMs — talk 5\n"
 	    "\n"
 	    "- [Visual Instruction Tuning](<https://arxiv.org/abs/2304.08485>)"
-	    " — arXiv:2304\\.08485 · cited 3× at 1:09:29, 1:12:00"
+	    " — arXiv:2304\\.08485 · cited 3× at 01:09:29, 01:12:00"
 	    " · 3 endorsements · ok\n"
 	    "- [doi:10\\.1145\\/3290605\\.3300233]"
 	    "(<https://doi.org/10.1145/3290605.3300233>)"
 	    " — cited 1× · 1 endorsement · moved to <https://example.com/new>\n"
-	    "- [A post](<https://example.org/a?b=1>) — cited 1× at 0:10:00\n");
+	    "- [A post](<https://example.org/a?b=1>) — cited 1× at 00:10:00\n");
 }
 
 static void
@@ -267,7 +267,7 @@ test_bibtex_escaping(void **state)
 	    "\\textbackslash{}\\textbraceright{}},\n"
 	    "  url = {https://ex.org/a_(b)%3Ec%3Cd%20e%5Cf%7Bg%7D%22h%20%09"
 	    "#~},\n"
-	    "  note = {Cited at 0:00:01 in talk 2 of Evil \\textbraceright{} "
+	    "  note = {Cited at 00:00:01 in talk 2 of Evil \\textbraceright{} "
 	    "\\textbraceleft{} @misc\\textbraceleft{}x, title=\\textbraceleft{}"
 	    "y\\textbraceright{}\\textbraceright{} 50\\% next\\textbackslash{}"
 	    "; link reported broken}\n"
@@ -366,7 +366,7 @@ test_markdown_escaping(void **state)
 	    "\\<b\\>x\\<\\/b\\> \\&amp\\; \\\\\\]\\(x\\) \\!\\[i\\]\\(y\\)  "
 	    "\\# h \\| t \\~\\~s\\~\\~ \\$x\\$ \\@u]"
 	    "(<https://ex.org/a_(b)%3Ec%3Cd%20e%5Cf%0A>)"
-	    " — cited 2× at 0:00:01 in talks 2, 3 · 2 endorsements"
+	    " — cited 2× at 00:00:01 in talks 2, 3 · 2 endorsements"
 	    " · moved to <https://new.example/p)a%3Et%20h>\n"
 	    "- <https://ex.org/b> — spam\n");
 }
@@ -389,11 +389,11 @@ test_citations(void **state)
 	assert_string_equal(render(ctx, reading_markdown),
 	    "# Reading list: CVPR 2024 Tutorial on MLLMs\n"
 	    "\n"
-	    "- [T](<https://ex.org/x>) — cited 11× at 0:00:01, 1:00:01, "
-	    "2:00:01, 3:00:01, 4:00:01 and 4 more in talks 1, 2, 3, 4, 5 and "
+	    "- [T](<https://ex.org/x>) — cited 11× at 00:00:01, 01:00:01, "
+	    "02:00:01, 03:00:01, 04:00:01 and 4 more in talks 1, 2, 3, 4, 5 and "
 	    "2 more, and the whole record · 1 endorsement · paywalled\n");
 	assert_non_null(strstr(render(ctx, reading_bibtex),
-	    "  note = {Cited at 0:00:01, 1:00:01, 2:00:01, 3:00:01, 4:00:01 "
+	    "  note = {Cited at 00:00:01, 01:00:01, 02:00:01, 03:00:01, 04:00:01 "
 	    "and 4 more in talks 1, 2, 3, 4, 5 and 2 more, and the whole "
 	    "record of " TITLE
 	    "; 1 endorsement; link reported paywalled}\n"));
@@ -401,10 +401,10 @@ test_citations(void **state)
 	/* For one talk, Markdown does not repeat it on every line. */
 	json_object_set_new(ctx->doc, "talk", json_integer(1));
 	assert_non_null(strstr(render(ctx, reading_markdown),
-	    " — cited 11× at 0:00:01, 1:00:01, 2:00:01, 3:00:01, 4:00:01 and "
+	    " — cited 11× at 00:00:01, 01:00:01, 02:00:01, 03:00:01, 04:00:01 and "
 	    "4 more · 1 endorsement"));
 	assert_non_null(strstr(render(ctx, reading_bibtex),
-	    "4:00:01 and 4 more in talks 1, 2, 3, 4, 5 and 2 more, and the "
+	    "04:00:01 and 4 more in talks 1, 2, 3, 4, 5 and 2 more, and the "
 	    "whole record of "));
 }
 
