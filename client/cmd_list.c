@@ -2,8 +2,9 @@
  * cmd_list.c: gloss list, the timeline of a record's annotations.
  *
  * It follows the server's keyset cursor to the end (or to --limit), so
- * the output is the whole answer whatever the server's page size.  People get annotations grouped
- * under their talk; --json gets one stable document for scripts.
+ * the output is the whole answer whatever the server's page size.
+ * People get annotations grouped under their talk; --json gets one
+ * stable document for scripts.
  */
 
 #include <getopt.h>

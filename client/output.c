@@ -1,10 +1,11 @@
 /*
  * output.c: what a person sees on the terminal.
  *
- * Text from the server is someone else's words: it is written with control
- * (C0, DEL, C1) and bidirectional-override characters replaced, so a comment cannot move
- * the cursor, recolour the screen or reorder what follows it.  Colour only
- * when stdout is a terminal and NO_COLOR is unset.
+ * Text from the server is someone else's words: it is written with
+ * control (C0, DEL, C1) and bidirectional-override characters replaced,
+ * so a comment cannot move the cursor, recolour the screen or reorder
+ * what follows it.  Colour only when stdout is a terminal and NO_COLOR
+ * is unset.
  */
 
 #include <stdio.h>

@@ -274,7 +274,10 @@ api_list_query(struct glossd *gd, struct http_request *req,
 	return 0;
 }
 
-/* GET /v1/records/{rid}/annotations?talk=&from=&to=&kind=&author=&limit=&after= */
+/*
+ * GET /v1/records/{rid}/annotations
+ *     ?talk=&from=&to=&kind=&author=&limit=&after=
+ */
 void
 api_get_annotations(struct glossd *gd, struct http_request *req,
     struct http_response *resp)

@@ -16,12 +16,13 @@
  * failed a write (EIO), does.  The syncs fail on read-write descriptors
  * only, which are SQLite's: the syncer's descriptor on the WAL is
  * read-only, so a test can fail a checkpoint's syncs and not the
- * syncer's.  faultsys_calls says how many calls of a
- * kind were made, which is how a test sees that the checkpointer paced
- * its writes (store_pace.c) and that a commit's WAL frames go out in a
- * few writes (store_walbuf.c; SQLite's unix VFS writes with pwrite64).  Only the test's own thread may call
- * faultsys_fail and faultsys_clear; each kind's calls may come from any
- * one thread at a time (the checkpointer's, for sync_file_range).
+ * syncer's.  faultsys_calls says how many calls of a kind were made,
+ * which is how a test sees that the checkpointer paced its writes
+ * (store_pace.c) and that a commit's WAL frames go out in a few writes
+ * (store_walbuf.c; SQLite's unix VFS writes with pwrite64).  Only the
+ * test's own thread may call faultsys_fail and faultsys_clear; each
+ * kind's calls may come from any one thread at a time (the
+ * checkpointer's, for sync_file_range).
  */
 
 #include <dlfcn.h>

@@ -41,7 +41,8 @@ render(const char *s, size_t len, const char *indent)
 static void
 test_text_plain(void **state)
 {
-	char	*out = render("Grüße, 世界 😀", strlen("Grüße, 世界 😀"), NULL);
+	static const char in[] = "Grüße, 世界 😀";
+	char	*out = render(in, sizeof in - 1, NULL);
 
 	assert_string_equal(out, "Grüße, 世界 😀");
 	free(out);
@@ -61,7 +62,8 @@ static void
 test_text_bidi(void **state)
 {
 	/* U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE. */
-	static const char in[] = "x\xe2\x80\xae" "evil\xe2\x81\xa6" "y\xe2\x80\x94" "z";
+	static const char in[] = "x\xe2\x80\xae" "evil\xe2\x81\xa6"
+	    "y\xe2\x80\x94" "z";
 	char	*out = render(in, sizeof in - 1, NULL);
 
 	assert_string_equal(out, "x?evil?y\xe2\x80\x94" "z");

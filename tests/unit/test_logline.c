@@ -18,7 +18,8 @@
 #include "gloss.h"
 
 #define ID	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-#define S	"{\"text\":\"a \\\"statement\\\":, then ,\\\"minisig\\\": in text\"," \
+#define S	"{\"text\":\"a \\\"statement\\\":, then ,"	\
+		"\\\"minisig\\\": in text\","			\
 		"\"type\":\"annotation\",\"v\":1}"
 #define SIG	"untrusted comment: x\\nRUQ=\\ntrusted comment: gloss/1 id=" \
 		ID "\\nAAAA\\n"
