@@ -84,6 +84,17 @@ keygen_same_file(const char *a, const char *b)
 	return strcmp(ra, rb) == 0;
 }
 
+/* Whether the two keys' paths name one file; says so. */
+static int
+keygen_one_file(const char *secpath, const char *pubpath)
+{
+	if (!keygen_same_file(secpath, pubpath))
+		return 0;
+	fprintf(stderr, "gloss: %s cannot hold both keys: name another "
+	    "file for the public key\n", pubpath);
+	return 1;
+}
+
 /* Whether path exists, which keygen overwrites only with -f; says so. */
 static int
 keygen_exists(const char *path)
@@ -131,13 +142,8 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		secpath = defsec = keys_default_path("gloss.key");
 	if (pubpath == NULL)
 		pubpath = defpub = keygen_pubpath(secpath);
-	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1)
+	if (keygen_one_file(secpath, pubpath))
 		goto out;
-	if (keygen_same_file(secpath, pubpath)) {
-		fprintf(stderr, "gloss: %s cannot hold both keys: name "
-		    "another file for the public key\n", pubpath);
-		goto out;
-	}
 	if (!force && (keygen_exists(secpath) || keygen_exists(pubpath)))
 		goto out;
 	if (!unencrypted && (pass = keys_passphrase("New passphrase", 1,
@@ -145,6 +151,13 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		fprintf(stderr, "gloss: %s\n", errstr);
 		goto out;
 	}
+	/*
+	 * The directories are made only now, so a refusal leaves none
+	 * behind; paths through a directory just made resolve only now.
+	 */
+	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1 ||
+	    keygen_one_file(secpath, pubpath))
+		goto out;
 	if ((sk = minisig_keygen(&pk)) == NULL)
 		fatalx("out of secure memory");
 	if (minisig_seckey_write(secpath, sk, pass, force, &errstr) == -1) {

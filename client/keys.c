@@ -48,17 +48,26 @@ keys_passphrase_free(char *pass)
 		sodium_free(pass);
 }
 
-/* One line from the terminal after prompt, without its newline; -1 at EOF. */
+/*
+ * One line from the terminal after prompt, without its newline: 0, -1 at
+ * EOF, or -2 when it is longer than KEYS_PASS_MAX - 1 bytes (cut short,
+ * it would lock the key with what was not typed).
+ */
 static int
 keys_tty_line(FILE *tty, FILE *out, const char *prompt, char *line)
 {
-	int	rc = -1;
+	size_t	len;
+	int	ch, rc = -1;
 
 	fprintf(out, "%s: ", prompt);
 	fflush(out);
 	if (fgets(line, KEYS_PASS_MAX, tty) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
+		len = strcspn(line, "\r\n");
 		rc = 0;
+		if (line[len] == '\0' && len == KEYS_PASS_MAX - 1 &&
+		    (ch = fgetc(tty)) != EOF && ch != '\n' && ch != '\r')
+			rc = -2;
+		line[len] = '\0';
 	}
 	fputc('\n', out);	/* the Enter typed was not echoed */
 	return rc;
@@ -74,8 +83,9 @@ keys_ask(const char *prompt, int new, char *pass, const char **errstr)
 	struct termios	 old, noecho;
 	FILE		*tty, *out;
 	char		*again;
+	const char	*too_long = "the passphrase is longer than 1023 bytes";
 	size_t		 len;
-	int		 echo, rc = -1;
+	int		 echo, line, rc = -1;
 
 	/* Two streams: one that is read and written may drop read-ahead. */
 	if ((tty = fopen("/dev/tty", "r")) == NULL ||
@@ -94,13 +104,13 @@ keys_ask(const char *prompt, int new, char *pass, const char **errstr)
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fileno(tty), TCSAFLUSH, &noecho);
 	}
-	if (keys_tty_line(tty, out, prompt, pass) == -1)
-		*errstr = "no passphrase was given";
+	if ((line = keys_tty_line(tty, out, prompt, pass)) != 0)
+		*errstr = line == -2 ? too_long : "no passphrase was given";
 	else if (new && *pass == '\0')
 		*errstr = "the passphrase is empty: type one, or use -W for "
 		    "a key without one";
-	else if (new && keys_tty_line(tty, out, "Again", again) == -1)
-		*errstr = "no passphrase was given";
+	else if (new && (line = keys_tty_line(tty, out, "Again", again)) != 0)
+		*errstr = line == -2 ? too_long : "no passphrase was given";
 	else if (new && ((len = strlen(pass)) != strlen(again) ||
 	    sodium_memcmp(pass, again, len) != 0))
 		*errstr = "the passphrases differ";

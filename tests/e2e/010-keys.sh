@@ -35,6 +35,10 @@ expect 2 "keygen refuses one file for both keys, spelled apart" \
     "$GLOSS" keygen -W -s "$T/two.key" -p "$T/sub/../two.key"
 [ ! -e "$T/two.key" ] && ok "no key file was written, spelled apart" ||
     not_ok "no key file was written, spelled apart"
+expect 2 "and spelled apart through a directory not yet made" \
+    "$GLOSS" keygen -W -s "$T/nd/three.key" -p "$T/nd/../nd/three.key"
+[ ! -e "$T/nd/three.key" ] && ok "no key file was written there" ||
+    not_ok "no key file was written there"
 expect 0 "keygen writes a second pair" \
     "$GLOSS" keygen -W -s "$T/a.key" -p "$T/a.pub"
 a_pub=$(cat "$T/a.pub")
@@ -65,10 +69,10 @@ expect 2 "an https server URL is refused" \
 contains "$T/err" "is not an http:// URL" "the refusal says http:// only"
 
 expect 2 "keygen without -W, passphrase or terminal fails" \
-    setsid "$GLOSS" keygen -s "$T/nopass.key" -p "$T/nopass.pub"
+    setsid "$GLOSS" keygen -s "$T/new/dir/nopass.key" -p "$T/nopass.pub"
 contains "$T/err" "GLOSS_PASSPHRASE" "the error says how to give one"
-[ ! -e "$T/nopass.key" ] && ok "no key file was left behind" ||
-    not_ok "no key file was left behind"
+[ ! -e "$T/new" ] && ok "nothing was left behind, not even a directory" ||
+    not_ok "nothing was left behind, not even a directory"
 
 # An empty passphrase would not protect the key: keygen refuses it, from
 # the environment or typed, and says how to make a key without one.
@@ -84,27 +88,46 @@ new key's passphrase, or use -W for a key without one" \
 prompted() {
 	tmux -S "$sock" capture-pane -p | grep -qF "$1"
 }
-if command -v tmux >/dev/null 2>&1; then
-	# Enter is typed once the prompt shows (it is printed after echo is
-	# off, which flushes what was typed before), and again, as an
-	# "Again:" would take it: a keygen that took the empty one ends.
-	sock="$T/tmux"
+# typed NAME PASS [AGAIN]: keygen of $T/NAME.key in a tmux pane, PASS
+# typed once "New passphrase:" shows (it is printed after echo is off,
+# which flushes what was typed before), then AGAIN once "Again:" does;
+# its exit status and standard error are left in $T/NAME.rc and .err.
+typed() {
 	tmux -S "$sock" new-session -d -x 200 -y 20 \
 	    "XDG_CONFIG_HOME=$XDG_CONFIG_HOME '$GLOSS' keygen \
-	    -s '$T/typed.key' -p '$T/typed.pub' 2>'$T/typed.err'; \
-	    echo \$? >'$T/typed.rc'; tmux -S '$sock' wait-for -S typed; \
+	    -s '$T/$1.key' -p '$T/$1.pub' 2>'$T/$1.err'; \
+	    echo \$? >'$T/$1.rc'; tmux -S '$sock' wait-for -S typed; \
 	    tmux -S '$sock' wait-for end"
 	poll 500 prompted "New passphrase:" &&
-	    tmux -S "$sock" send-keys Enter Enter
+	    tmux -S "$sock" send-keys -l "$2" && tmux -S "$sock" send-keys Enter
+	[ $# -lt 3 ] || { poll 500 prompted "Again:" &&
+	    tmux -S "$sock" send-keys -l "$3" &&
+	    tmux -S "$sock" send-keys Enter; }
 	timeout 60 tmux -S "$sock" wait-for typed
 	tmux -S "$sock" kill-server 2>/dev/null
-	same "$(cat "$T/typed.rc")" 2 "keygen refuses an empty typed passphrase"
-	same "$(cat "$T/typed.err")" "gloss: the passphrase is empty: type \
+}
+if command -v tmux >/dev/null 2>&1; then
+	sock="$T/tmux"
+	# Enter alone, then again as an "Again:" would take it: a keygen
+	# that took the empty one ends.
+	typed empty "" ""
+	same "$(cat "$T/empty.rc")" 2 "keygen refuses an empty typed passphrase"
+	same "$(cat "$T/empty.err")" "gloss: the passphrase is empty: type \
 one, or use -W for a key without one" "the refusal says why and what to do"
-	[ ! -e "$T/typed.key" ] && ok "no key file was written for it" ||
+	[ ! -e "$T/empty.key" ] && ok "no key file was written for it" ||
 	    not_ok "no key file was written for it"
+	# minisign's limit, 1023 bytes, and one past it.
+	long=$(printf '%01023d' 0)
+	typed long "$long" "$long"
+	same "$(cat "$T/long.rc")" 0 "keygen takes a typed passphrase of 1023 bytes"
+	typed toolong "${long}1"
+	same "$(cat "$T/toolong.rc")" 2 "keygen refuses 1024 typed bytes"
+	same "$(cat "$T/toolong.err")" "gloss: the passphrase is longer than \
+1023 bytes" "the refusal says why, not cutting it short"
+	[ ! -e "$T/toolong.key" ] && ok "no key file was written for that" ||
+	    not_ok "no key file was written for that"
 else
-	for i in 1 2 3; do ok "# SKIP tmux is not installed"; done
+	for i in 1 2 3 4 5 6 7; do ok "# SKIP tmux is not installed"; done
 fi
 
 export GLOSS_PASSPHRASE="correct horse"
@@ -134,6 +157,13 @@ GLOSS_PASSPHRASE="correct horse" expect 0 \
 GLOSS_PASSPHRASE="wrong" expect 2 "a wrong passphrase is refused" \
     "$GLOSS" -k "$T/enc.key" comment "$RID" -m "never posted"
 contains "$T/err" "wrong passphrase" "the error names the passphrase"
+if [ -n "${long:-}" ]; then
+	GLOSS_PASSPHRASE=$long expect 0 \
+	    "the key of a typed 1023-byte passphrase opens with it" \
+	    "$GLOSS" -k "$T/long.key" mine
+else
+	ok "# SKIP tmux is not installed"
+fi
 GLOSS_PASSPHRASE= expect 0 "a key without a passphrase needs none" \
     "$GLOSS" comment "$RID" -m "signed with an unencrypted key"
 expect 2 "a missing key file is a clear error" \
