@@ -7,6 +7,7 @@
  * network trouble.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -226,8 +227,10 @@ cmd_number(const char *opt, const char *s, long min, long max)
 	char	*end;
 	long	 n;
 
+	errno = 0;
 	n = strtol(s, &end, 10);
-	if (*s != '\0' && *end == '\0' && n >= min && n <= max)
+	if (*s != '\0' && *end == '\0' && errno != ERANGE && n >= min &&
+	    n <= max)
 		return n;
 	if (max == LONG_MAX)
 		cmd_error("%s takes a number of at least %ld", opt, min);
@@ -248,18 +251,13 @@ cmd_after(int argc, char **argv, int64_t *after)
 		{ "after", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char	*end;
 	int	 ch;
 
 	*after = 0;
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
-		if (ch != 'a')
+		if (ch != 'a' ||
+		    (*after = cmd_number("--after", optarg, 0, LONG_MAX)) < 0)
 			return -1;
-		*after = strtoll(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || *after < 0) {
-			cmd_error("--after takes a number of at least 0");
-			return -1;
-		}
 	}
 	return argc - optind;
 }

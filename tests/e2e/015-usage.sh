@@ -89,6 +89,12 @@ misuses "reply --reply-to" "reply: --reply-to is for new annotations" \
 misuses "export without -o" "export: -o is required" export ID
 misuses "verify-log --after -1" \
     "verify-log: --after takes a number of at least 0" verify-log --after -1
+misuses "verify-log --after one past the largest number" \
+    "verify-log: --after takes a number of at least 0" \
+    verify-log --after 9223372036854775808
+misuses "list --limit past the largest number" \
+    "list: --limit takes a number of at least 1" \
+    list RID --limit 99999999999999999999
 
 # An operand that must be a statement's id is checked before anything
 # is signed, and refused in the command's words, not a member's name.
