@@ -70,18 +70,28 @@ mod_signed_get(struct client *c, const char *path, int *rc)
 	return root;
 }
 
-/* One flag of a queued annotation: its reason, and its note if any. */
+/*
+ * One flag of a queued annotation: its reason, whose it is (the key id
+ * list prints), and its note if any.
+ */
 static void
 mod_show_flag(json_t *flag)
 {
 	const char	*reason = json_string_value(json_object_get(flag,
 			    "reason"));
+	const char	*author = json_string_value(json_object_get(flag,
+			    "author"));
 	const char	*note = json_string_value(json_object_get(flag,
 			    "note"));
+	char		 fp[10];
 
 	fputs("      flagged ", stdout);
 	if (reason != NULL)
 		out_text(stdout, reason, strlen(reason), NULL);
+	if (author != NULL) {
+		out_fingerprint(author, fp);
+		printf(" by %s", fp);
+	}
 	if (note != NULL)
 		out_field(stdout, ": ", note);
 	else
@@ -94,7 +104,8 @@ mod_show_item(struct client *c, json_t *item)
 	json_t		*a = json_object_get(item, "annotation");
 	json_t		*h = json_object_get(item, "author_history");
 	json_t		*flag;
-	size_t		 i;
+	const char	*reasons;
+	size_t		 i, n;
 
 	printf("%s%s%s  %s\n", out_color(c, "\033[1m"),
 	    json_string_value(json_object_get(a, "record")),
@@ -103,6 +114,15 @@ mod_show_item(struct client *c, json_t *item)
 	out_entry(c, a, "");
 	json_array_foreach(json_object_get(item, "flag_list"), i, flag)
 		mod_show_flag(flag);
+	/* "flags" has every flag's reason, the list only the first few. */
+	if ((reasons = json_string_value(json_object_get(item, "flags"))) !=
+	    NULL) {
+		for (n = 1; *reasons != '\0'; reasons++)
+			n += *reasons == ',';
+		if (n > i)
+			printf("      and %zu more flag%s\n", n - i,
+			    n - i == 1 ? "" : "s");
+	}
 	printf("      author: first seen %s, %lld approved, %lld rejected\n",
 	    json_string_value(json_object_get(h, "first_seen")),
 	    (long long)json_integer_value(json_object_get(h, "approved")),

@@ -489,9 +489,12 @@ same "$(status "$a2")" hidden "its status is hidden"
 sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "$a2" "the queue holds the flagged annotation"
 same "$(grep '^ *flagged ' "$T/out")" "$(printf '      flagged %s\n' \
-    'spam: Looks like an ad.' 'off-topic: Not ?about this talk.' other \
-    incorrect)" \
-    "with each flag, oldest first, each key once, its note made safe"
+    "spam by $(fingerprint "$T/f1.pub"): Looks like an ad." \
+    "off-topic by $(fingerprint "$T/f3.pub"): Not ?about this talk." \
+    "other by $(fingerprint "$T/bob.pub")" \
+    "incorrect by $(fingerprint "$T/f2.pub")")" \
+    "with each flag and its key, oldest first, each key once, its note made safe"
+lacks "$T/out" "more flag" "all of its flags are listed"
 sget "$(reqsig mod GET /v1/moderation/flags "$(date +%s)")" \
     /v1/moderation/flags
 same "$http $(grep -o "\"subject\":\"$a2\"" "$T/out" | wc -l)" "200 4" \
@@ -500,6 +503,29 @@ refuse 1 "409 not_visible" "flagging a hidden annotation is 409" \
     "$GLOSS" -k "$T/mod.key" flag "$a2" --reason spam
 decide "the moderator approves the flagged annotation" mod approve "$a2"
 listed "$RID" "$a2" "approved, it is listed again"
+
+# The queue lists an annotation's first 20 flags, and says how many more.
+say mod "a post to be flagged 21 times" comment "$RID" --talk 4 \
+    -m "Flagged by many."
+a3=$id
+n=0
+for i in $(seq 1 19); do
+	"$GLOSS" keygen -W -s "$T/many$i.key" -p "$T/many$i.pub" \
+	    >/dev/null 2>&1 &&
+	    "$GLOSS" -k "$T/many$i.key" flag "$a3" --reason spam \
+	    >/dev/null 2>&1 && n=$((n + 1))
+done
+same "$n" 19 "nineteen untrusted keys flag it"
+say f1 "a trusted key flags it" flag "$a3" --reason spam
+say f2 "and a second: the twenty-first flag hides it" flag "$a3" \
+    --reason incorrect
+same "$(status "$a3")" hidden "it is hidden"
+sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
+same "$(sed -n "/$a3/,/author:/p" "$T/out" | grep -c '^ *flagged ')" 20 \
+    "gloss mod queue prints its first 20 flags"
+same "$(grep -cx '      and 1 more flag' "$T/out")" 1 \
+    "and says one more was left out"
+decide "the moderator restores it" mod restore "$a3"
 
 # --- Bans ----------------------------------------------------------------
 
