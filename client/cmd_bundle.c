@@ -465,7 +465,7 @@ cmd_verify_bundle(struct client *c, int argc, char **argv)
 	int64_t	n;
 	int	failed;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "DIR", 0) == -1)
 		return cmd_usage("verify-bundle");
 	failed = bundle_check(argv[optind], NULL, &n);
 	if (c->json)

@@ -34,7 +34,7 @@ cmd_retract(struct client *c, int argc, char **argv)
 		else
 			return cmd_usage("retract");
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, "ID", 0) == -1)
 		return cmd_usage("retract");
 	if (cmd_statement_id(argv[optind]) == -1)
 		return EXIT_USAGE;
@@ -47,7 +47,7 @@ cmd_retract(struct client *c, int argc, char **argv)
 static int
 conv_endorse(struct client *c, int argc, char **argv, const char *type)
 {
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
 		return cmd_usage(type);
 	if (cmd_statement_id(argv[optind]) == -1)
 		return EXIT_USAGE;
@@ -81,7 +81,7 @@ cmd_profile(struct client *c, int argc, char **argv)
 	int	 ch;
 
 	if (argc < 2)
-		return cmd_usage("profile");
+		return cmd_misuse("missing action");
 	if (strcmp(argv[1], "set") != 0)
 		return cmd_misuse("unknown action \"%s\"",
 		    cmd_word(argv[1]));
@@ -107,10 +107,13 @@ cmd_profile(struct client *c, int argc, char **argv)
 			return cmd_usage("profile");
 		}
 	}
-	if (optind != argc || json_object_get(root, "name") == NULL) {
+	if (cmd_arity(argc, argv, "", 0) == -1) {
 		json_decref(root);
-		return optind != argc ? cmd_usage("profile") :
-		    cmd_misuse("--name is required");
+		return cmd_usage("profile");
+	}
+	if (json_object_get(root, "name") == NULL) {
+		json_decref(root);
+		return cmd_misuse("--name is required");
 	}
 	return post_signed(c, "profile", root);
 }
@@ -122,7 +125,7 @@ cmd_whois(struct client *c, int argc, char **argv)
 	const char	*v;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "KEY", 0) == -1)
 		return cmd_usage("whois");
 	if ((k = net_get_at(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
 		return rc;
@@ -156,7 +159,7 @@ cmd_history(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
 		return cmd_usage("history");
 	h = net_get_at(c, "/v1/annotations/", argv[optind], "/revisions",
 	    &rc);
@@ -209,7 +212,7 @@ cmd_thread(struct client *c, int argc, char **argv)
 	json_t	*t;
 	int	 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
 		return cmd_usage("thread");
 	t = net_get_at(c, "/v1/annotations/", argv[optind], "/thread",
 	    &rc);
@@ -253,7 +256,7 @@ cmd_search(struct client *c, int argc, char **argv)
 			return cmd_usage("search");
 		}
 	}
-	if (optind + 1 != argc && optind + 2 != argc)
+	if (cmd_arity(argc, argv, "QUERY RID", 1) == -1)
 		return cmd_usage("search");
 	buf_init(&q);
 	buf_puts(&q, "/v1/search");

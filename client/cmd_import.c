@@ -83,7 +83,7 @@ cmd_import_log(struct client *c, int argc, char **argv)
 	int64_t			 after, n = 0;
 	int			 rc;
 
-	if (cmd_after(argc, argv, &after) != 1)
+	if (cmd_after(argc, argv, &after, "SOURCE-URL") == -1)
 		return cmd_usage("import-log");
 	if ((sk = import_signer(c)) == NULL)
 		return EXIT_USAGE;
@@ -120,7 +120,7 @@ cmd_import(struct client *c, int argc, char **argv)
 	int64_t			 n;
 	int			 failed;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "DIR", 0) == -1)
 		return cmd_usage("import");
 	if ((failed = bundle_check(argv[optind], NULL, &n)) > 0) {
 		fprintf(stderr, "gloss: %s: %d problem%s; nothing was sent\n",

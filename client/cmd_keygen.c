@@ -134,7 +134,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 			return cmd_usage("keygen");
 		}
 	}
-	if (optind != argc)
+	if (cmd_arity(argc, argv, "", 0) == -1)
 		return cmd_usage("keygen");
 	if (secpath == NULL)
 		secpath = c->keyfile != NULL ? c->keyfile : getenv("GLOSS_KEY");

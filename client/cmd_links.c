@@ -78,7 +78,7 @@ links_options(struct client *c, int argc, char **argv, struct links_args *la)
 			return -1;
 		}
 	}
-	return optind + 1 == argc ? 0 : -1;
+	return cmd_arity(argc, argv, "RID", 0);
 }
 
 static void
@@ -299,7 +299,7 @@ int
 cmd_links(struct client *c, int argc, char **argv)
 {
 	if (argc < 2)
-		return cmd_usage("links");
+		return cmd_misuse("missing action");
 	if (strcmp(argv[1], "check") != 0)
 		return cmd_misuse("unknown action \"%s\"",
 		    cmd_word(argv[1]));

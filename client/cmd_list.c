@@ -242,7 +242,7 @@ cmd_list(struct client *c, int argc, char **argv)
 			return cmd_usage("list");
 		}
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, "RID", 0) == -1)
 		return cmd_usage("list");
 	a.rid = argv[optind];
 	buf_init(&q);
@@ -292,7 +292,7 @@ cmd_show(struct client *c, int argc, char **argv)
 	char		 fp[10];
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
 		return cmd_usage("show");
 	root = net_get_at(c, "/v1/statements/", argv[optind], "", &rc);
 	if (root == NULL)

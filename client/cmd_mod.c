@@ -216,13 +216,13 @@ mod_queue(struct client *c, int argc, char **argv)
 	struct buf	 path;
 	json_t		*root, *queue, *item;
 	size_t		 i;
-	int		 rc, n;
+	int		 rc;
 
-	if ((n = cmd_operands(c, argc, argv)) < 0 || n > 1)
+	if (cmd_operands(c, argc, argv, "RID", 1) == -1)
 		return cmd_usage("mod");
 	buf_init(&path);
 	buf_puts(&path, "/v1/moderation/queue");
-	net_query(&path, "record", n == 1 ? argv[optind] : NULL);
+	net_query(&path, "record", optind < argc ? argv[optind] : NULL);
 	root = mod_signed_get(c, path.data, &rc);
 	buf_free(&path);
 	if (root == NULL)
@@ -250,7 +250,7 @@ mod_log(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 0)
+	if (cmd_operands(c, argc, argv, "", 0) == -1)
 		return cmd_usage("mod");
 	if ((root = net_get_json(c, "/v1/moderation/log", &rc)) == NULL)
 		return rc;
@@ -340,7 +340,7 @@ mod_action(struct client *c, int argc, char **argv)
 			return cmd_usage("mod");
 		}
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, mod_actions[i].operand, 0) == -1)
 		return cmd_usage("mod");
 	if (strcmp(mod_actions[i].operand, "ID") == 0 &&
 	    cmd_statement_id(argv[optind]) == -1)
@@ -352,7 +352,7 @@ int
 cmd_mod(struct client *c, int argc, char **argv)
 {
 	if (argc < 2)
-		return cmd_usage("mod");
+		return cmd_misuse("missing action");
 	optind = 0;
 	if (strcmp(argv[1], "queue") == 0)
 		return mod_queue(c, argc - 1, argv + 1);
@@ -384,7 +384,7 @@ cmd_flag(struct client *c, int argc, char **argv)
 		else
 			return cmd_usage("flag");
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, "ID", 0) == -1)
 		return cmd_usage("flag");
 	if (reason == NULL)
 		return cmd_misuse("--reason is required");
@@ -408,7 +408,7 @@ cmd_mine(struct client *c, int argc, char **argv)
 	size_t			 i;
 	int			 rc;
 
-	if (cmd_operands(c, argc, argv) != 0)
+	if (cmd_operands(c, argc, argv, "", 0) == -1)
 		return cmd_usage("mine");
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;

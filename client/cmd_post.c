@@ -390,8 +390,9 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		if (errstr != NULL)
 			break;
 	}
-	if (errstr == NULL && optind + 1 != argc)
-		return -1;		/* the usage line says it */
+	if (errstr == NULL && cmd_arity(argc, argv, mode == POST_ANNOTATION ?
+	    "RID" : "ID", 0) == -1)
+		return -1;
 	if (errstr == NULL)
 		errstr = post_conflict(pa, mode);
 	if (errstr == NULL && pa->reply != NULL && !stmt_id_valid(pa->reply))

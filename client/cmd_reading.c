@@ -73,7 +73,7 @@ reading_options(struct client *c, int argc, char **argv,
 			return -1;
 		}
 	}
-	return optind + 1 == argc ? 0 : -1;
+	return cmd_arity(argc, argv, "RID", 0);
 }
 
 /* The path of a page of rid's reading list, from offset. */
@@ -322,7 +322,7 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		else
 			return cmd_usage("review-link");
 	}
-	if (optind + 2 != argc)
+	if (cmd_arity(argc, argv, "ID URL", 0) == -1)
 		return cmd_usage("review-link");
 	if (verdict == NULL)
 		return cmd_misuse("--verdict is required");

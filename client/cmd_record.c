@@ -100,7 +100,7 @@ record_import(struct client *c, int argc, char **argv)
 			return cmd_usage("record");
 		rid = optarg;
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, "FILE", 0) == -1)
 		return cmd_usage("record");
 	if (rid == NULL && (rid = defid =
 	    recordfmt_default_id(argv[optind])) == NULL) {
@@ -191,7 +191,7 @@ record_show(struct client *c, int argc, char **argv)
 	json_t	*rec;
 	int	 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "RID", 0) == -1)
 		return cmd_usage("record");
 	if ((rec = net_get_at(c, "/v1/records/", argv[optind], "", &rc)) ==
 	    NULL)
@@ -217,7 +217,7 @@ cmd_record(struct client *c, int argc, char **argv)
 	if (argc >= 2)
 		return cmd_misuse("unknown action \"%s\"",
 		    cmd_word(argv[1]));
-	return cmd_usage("record");
+	return cmd_misuse("missing action");
 }
 
 int
@@ -228,7 +228,7 @@ cmd_records(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 0)
+	if (cmd_operands(c, argc, argv, "", 0) == -1)
 		return cmd_usage("records");
 	if ((root = net_get_json(c, "/v1/records", &rc)) == NULL)
 		return rc;

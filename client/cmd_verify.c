@@ -153,7 +153,7 @@ cmd_verify(struct client *c, int argc, char **argv)
 	const char	*arg;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv) != 1)
+	if (cmd_operands(c, argc, argv, "ID|FILE", 0) == -1)
 		return cmd_usage("verify");
 	arg = argv[optind];
 	memset(&v, 0, sizeof v);
@@ -182,7 +182,7 @@ cmd_export(struct client *c, int argc, char **argv)
 			return cmd_usage("export");
 		dir = optarg;
 	}
-	if (optind + 1 != argc)
+	if (cmd_arity(argc, argv, "ID|RID", 0) == -1)
 		return cmd_usage("export");
 	if (dir == NULL)
 		return cmd_misuse("-o is required");
@@ -274,7 +274,7 @@ cmd_verify_log(struct client *c, int argc, char **argv)
 	int64_t	after, n = 0;
 	int	rc;
 
-	if (cmd_after(argc, argv, &after) != 0)
+	if (cmd_after(argc, argv, &after, "") == -1)
 		return cmd_usage("verify-log");
 	if ((rc = net_log_walk(c, &after, &n, verify_log_line, NULL)) ==
 	    EXIT_OK)

@@ -132,11 +132,39 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 }
 
 /*
- * Parse the options of a command that takes none but --json.  Returns the
- * number of operands left at argv[optind], or -1 on an unknown option.
+ * Whether the operands left at argv[optind] are those names holds, its
+ * words (as the usage line spells them) separated by spaces, the last
+ * nopt of them optional.  If not, says which one is missing or which
+ * word is one too many, and returns -1; the caller prints the usage.
  */
 int
-cmd_operands(struct client *c, int argc, char **argv)
+cmd_arity(int argc, char **argv, const char *names, int nopt)
+{
+	const char	*w = names;
+	int		 have = argc - optind, want = 0, i;
+
+	for (i = 0; names[i] != '\0'; i++)
+		want += names[i] != ' ' && (i == 0 || names[i - 1] == ' ');
+	if (have > want) {
+		cmd_error("unexpected operand \"%s\"",
+		    cmd_word(argv[optind + want]));
+		return -1;
+	}
+	if (have >= want - nopt)
+		return 0;
+	for (i = 0; i < have; i++)
+		w = strchr(w, ' ') + 1;
+	cmd_error("missing %.*s", (int)strcspn(w, " "), w);
+	return -1;
+}
+
+/*
+ * Parse the options of a command that takes none but --json, then its
+ * operands (cmd_arity).  0, or -1 after saying what is wrong.
+ */
+int
+cmd_operands(struct client *c, int argc, char **argv, const char *names,
+    int nopt)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -149,7 +177,7 @@ cmd_operands(struct client *c, int argc, char **argv)
 			return -1;
 		c->json = 1;
 	}
-	return argc - optind;
+	return cmd_arity(argc, argv, names, nopt);
 }
 
 static void GLOSS_PRINTF(1, 0)
@@ -241,11 +269,11 @@ cmd_number(const char *opt, const char *s, long min, long max)
 
 /*
  * Parse the options of a command that takes --after SEQ (and nothing
- * else).  Returns the number of operands left at argv[optind], or -1 on
- * a bad option or value.
+ * else), then its operands (cmd_arity).  0, or -1 after saying what is
+ * wrong.
  */
 int
-cmd_after(int argc, char **argv, int64_t *after)
+cmd_after(int argc, char **argv, int64_t *after, const char *names)
 {
 	static const struct option opts[] = {
 		{ "after", required_argument, NULL, 'a' },
@@ -259,7 +287,7 @@ cmd_after(int argc, char **argv, int64_t *after)
 		    (*after = cmd_number("--after", optarg, 0, LONG_MAX)) < 0)
 			return -1;
 	}
-	return argc - optind;
+	return cmd_arity(argc, argv, names, 0);
 }
 
 static void

@@ -96,6 +96,31 @@ misuses "list --limit past the largest number" \
     "list: --limit takes a number of at least 1" \
     list RID --limit 99999999999999999999
 
+# A missing operand is named as the usage line names it; one too many is
+# quoted back.
+misuses "list without a record" "list: missing RID" list
+misuses "list with two records" "list: unexpected operand \"b\"" list a b
+misuses "comment without a record" "comment: missing RID" comment -m text
+misuses "reply without an id" "reply: missing ID" reply -m text
+misuses "review-link without a URL" "review-link: missing URL" \
+    review-link ID --verdict ok
+misuses "search without a query" "search: missing QUERY" search
+misuses "search with three operands" "search: unexpected operand \"c\"" \
+    search a b c
+misuses "mod without an action" "mod: missing action" mod
+misuses "mod approve without an id" "mod: missing ID" mod approve
+misuses "mod queue with two records" "mod: unexpected operand \"b\"" \
+    mod queue a b
+misuses "record without an action" "record: missing action" record
+misuses "links without an action" "links: missing action" links
+misuses "keygen with an operand" "keygen: unexpected operand \"x\"" \
+    keygen x
+misuses "verify-log with an operand" \
+    "verify-log: unexpected operand \"x\"" verify-log x
+misuses "export without an id" "export: missing ID|RID" export -o dir
+misuses "import-log without a source" "import-log: missing SOURCE-URL" \
+    import-log
+
 # An operand that must be a statement's id is checked before anything
 # is signed, and refused in the command's words, not a member's name.
 notid() {
