@@ -5029,6 +5029,31 @@ copy_file(const char *from, const char *to)
 	close(out);
 }
 
+/* Copy the database at path and its WAL to copy, as a kill -9 leaves them. */
+static void
+crash_copy(const char *path, const char *copy)
+{
+	char	from[192], to[192];
+
+	copy_file(path, copy);
+	snprintf(from, sizeof from, "%s-wal", path);
+	snprintf(to, sizeof to, "%s-wal", copy);
+	copy_file(from, to);
+}
+
+/* Remove what crash_copy made, and what opening it made. */
+static void
+crash_copy_remove(const char *copy)
+{
+	char	name[192];
+
+	unlink(copy);
+	snprintf(name, sizeof name, "%s-wal", copy);
+	unlink(name);
+	snprintf(name, sizeof name, "%s-shm", copy);
+	unlink(name);
+}
+
 /*
  * A group that outgrows the page cache has SQLite write pages into the
  * WAL early and, at the commit, rewrite them and their headers in place
@@ -5047,7 +5072,7 @@ test_walbuf_spill(void **state)
 	struct tmpdb	 t;
 	struct store	*s;
 	const char	*errstr = NULL;
-	char		 copy[96], from[160], to[160], text[1200];
+	char		 copy[96], text[1200];
 	int		 i;
 
 	tmpdb_make(&t);
@@ -5073,10 +5098,7 @@ test_walbuf_spill(void **state)
 	/* Another connection copies what the WAL holds: 0, not busy. */
 	assert_int_equal(raw_int(t.path, "PRAGMA wal_checkpoint(PASSIVE)"),
 	    0);
-	copy_file(t.path, copy);
-	snprintf(from, sizeof from, "%s-wal", t.path);
-	snprintf(to, sizeof to, "%s-wal", copy);
-	copy_file(from, to);
+	crash_copy(t.path, copy);
 	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
 	    102);
 	assert_int_equal(raw_int(copy, "SELECT count(*) FROM annotations"
@@ -5084,10 +5106,50 @@ test_walbuf_spill(void **state)
 	assert_int_equal(raw_int(copy, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	store_close(s);
-	unlink(copy);
-	unlink(to);
-	snprintf(to, sizeof to, "%s-shm", copy);
-	unlink(to);
+	crash_copy_remove(copy);
+	tmpdb_remove(&t);
+}
+
+/*
+ * psow=0 in a file: URI (Debian's SQLite reads URIs in any path) has
+ * SQLite pad each FULL commit to a sector boundary with copies of its
+ * commit frame, splitting the frame that crosses the boundary and
+ * syncing between its halves.  Those writes go through at once, not
+ * gathered (store_walbuf.c), and the files as a kill -9 leaves them
+ * hold every commit.
+ */
+static void
+test_walbuf_psow(void **state)
+{
+	struct ctx	*c = *state;
+	struct tmpdb	 t;
+	struct store	*s;
+	const char	*errstr = NULL;
+	char		 uri[192], copy[96], text[32];
+	int		 i, n0;
+
+	tmpdb_make(&t);
+	snprintf(uri, sizeof uri, "file:%s?psow=0", t.path);
+	snprintf(copy, sizeof copy, "%s/crash.db", t.dir);
+	s = store_open(uri, &errstr);
+	assert_non_null(s);
+	add_record(s, c->curator, "psow");
+	n0 = faultsys_calls(FAULTSYS_PWRITE);
+	for (i = 0; i < 10; i++) {
+		snprintf(text, sizeof text, "padded, %d", i);
+		add_annotation(s, c->other, "psow", "comment", 1, 10000 + i,
+		    -1, 10000 + i, 10001 + i, text, NULL);
+	}
+	/* One write a commit were it all gathered (test_walbuf). */
+	assert_true(faultsys_calls(FAULTSYS_PWRITE) - n0 > 10);
+	assert_int_equal(s->wal_left, 0);
+	crash_copy(t.path, copy);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
+	    11);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	store_close(s);
+	crash_copy_remove(copy);
 	tmpdb_remove(&t);
 }
 
@@ -5710,6 +5772,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf_spill, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_walbuf_psow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_walbuf_left, setup,
 		    teardown),
