@@ -29,6 +29,8 @@ struct client {
 	char				*host;
 	int				 port;
 	const struct minisig_seckey	*signer;	/* signs requests */
+	char				 ids[2][GLOSS_ID_LEN + 1];
+	size_t				 nids;		/* cmd_statement_id's */
 };
 
 struct cmd {
@@ -113,7 +115,11 @@ void	 cmd_error(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_after(int, char **, int64_t *, const char *);
 long	 cmd_number(const char *, const char *, long, long);
-int	 cmd_statement_id(const char *);
+/* What cmd_statement_id takes, for messages. */
+#define CMD_ID_FORM	"an id is 64 lowercase hex digits, or its first 4 or more"
+int	 cmd_id_form(const char *);
+int	 cmd_statement_id(struct client *, char **);
+int	 cmd_id_operand(struct client *, int, char **);
 const char *cmd_word(const char *);
 
 /* cmd_*.c */

@@ -24,7 +24,7 @@ cmd_retract(struct client *c, int argc, char **argv)
 	};
 	const char	*reason = NULL;
 	json_t		*root;
-	int		 ch;
+	int		 ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'r')
@@ -36,8 +36,8 @@ cmd_retract(struct client *c, int argc, char **argv)
 	}
 	if (cmd_arity(argc, argv, "ID", 0) == -1)
 		return cmd_usage("retract");
-	if (cmd_statement_id(argv[optind]) == -1)
-		return EXIT_USAGE;
+	if ((rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK)
+		return rc;
 	root = json_pack("{s:s}", "of", argv[optind]);
 	if (reason != NULL)
 		json_object_set_new(root, "reason", json_string(reason));
@@ -47,10 +47,10 @@ cmd_retract(struct client *c, int argc, char **argv)
 static int
 conv_endorse(struct client *c, int argc, char **argv, const char *type)
 {
-	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
-		return cmd_usage(type);
-	if (cmd_statement_id(argv[optind]) == -1)
-		return EXIT_USAGE;
+	int	rc;
+
+	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
+		return rc;
 	return post_signed(c, type, json_pack("{s:s}", "subject",
 	    argv[optind]));
 }
@@ -159,8 +159,8 @@ cmd_history(struct client *c, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
-		return cmd_usage("history");
+	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
+		return rc;
 	h = net_get_at(c, "/v1/annotations/", argv[optind], "/revisions",
 	    &rc);
 	if (h == NULL)
@@ -212,8 +212,8 @@ cmd_thread(struct client *c, int argc, char **argv)
 	json_t	*t;
 	int	 rc;
 
-	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
-		return cmd_usage("thread");
+	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
+		return rc;
 	t = net_get_at(c, "/v1/annotations/", argv[optind], "/thread",
 	    &rc);
 	if (t == NULL)

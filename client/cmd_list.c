@@ -292,8 +292,8 @@ cmd_show(struct client *c, int argc, char **argv)
 	char		 fp[10];
 	int		 rc;
 
-	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
-		return cmd_usage("show");
+	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
+		return rc;
 	root = net_get_at(c, "/v1/statements/", argv[optind], "", &rc);
 	if (root == NULL)
 		return rc;

@@ -312,7 +312,7 @@ mod_action(struct client *c, int argc, char **argv)
 	const char	*reason = NULL;
 	long		 talk = 0;
 	size_t		 i;
-	int		 ch;
+	int		 ch, rc;
 
 	for (i = 0; i < MOD_NACTIONS; i++) {
 		if (strcmp(argv[0], mod_actions[i].name) == 0)
@@ -343,8 +343,8 @@ mod_action(struct client *c, int argc, char **argv)
 	if (cmd_arity(argc, argv, mod_actions[i].operand, 0) == -1)
 		return cmd_usage("mod");
 	if (strcmp(mod_actions[i].operand, "ID") == 0 &&
-	    cmd_statement_id(argv[optind]) == -1)
-		return EXIT_USAGE;
+	    (rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK)
+		return rc;
 	return mod_decide(c, argv[0], argv[optind], (int)talk, reason);
 }
 
@@ -372,7 +372,7 @@ cmd_flag(struct client *c, int argc, char **argv)
 	};
 	const char	*reason = NULL, *note = NULL;
 	json_t		*root;
-	int		 ch;
+	int		 ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'r')
@@ -388,8 +388,8 @@ cmd_flag(struct client *c, int argc, char **argv)
 		return cmd_usage("flag");
 	if (reason == NULL)
 		return cmd_misuse("--reason is required");
-	if (cmd_statement_id(argv[optind]) == -1)
-		return EXIT_USAGE;
+	if ((rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK)
+		return rc;
 	root = json_pack("{s:s,s:s}", "subject", argv[optind], "reason",
 	    reason);
 	if (note != NULL)

@@ -303,7 +303,7 @@ struct post_args {
 	const char	*at;
 	const char	*message;
 	const char	*file;
-	const char	*reply;
+	char		*reply;
 	long		 talk;
 	json_t		*links;
 };
@@ -395,9 +395,8 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		return -1;
 	if (errstr == NULL)
 		errstr = post_conflict(pa, mode);
-	if (errstr == NULL && pa->reply != NULL && !stmt_id_valid(pa->reply))
-		errstr = "--reply-to takes a statement id: an id is 64 "
-		    "lowercase hex digits";
+	if (errstr == NULL && pa->reply != NULL && !cmd_id_form(pa->reply))
+		errstr = "--reply-to takes a statement id: " CMD_ID_FORM;
 	if (errstr != NULL) {
 		cmd_error("%s", errstr);
 		return -1;
@@ -425,9 +424,13 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 		rc = cmd_usage(cmd);
 		goto out;
 	}
-	rid = argv[optind];
-	if (mode != POST_ANNOTATION && cmd_statement_id(argv[optind]) == -1)
+	if ((mode != POST_ANNOTATION &&
+	    (rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK) ||
+	    (pa.reply != NULL &&
+	    (rc = cmd_statement_id(c, &pa.reply)) != EXIT_OK))
 		goto out;
+	rc = EXIT_USAGE;
+	rid = argv[optind];
 	/*
 	 * A reply takes its parent's record; an edit needs the annotation
 	 * only to start the editor from its text or to place a "+T".  An

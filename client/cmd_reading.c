@@ -308,7 +308,7 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*verdict = NULL, *note = NULL, *replacement = NULL;
-	int		 ch;
+	int		 ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch == 'v')
@@ -326,8 +326,8 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		return cmd_usage("review-link");
 	if (verdict == NULL)
 		return cmd_misuse("--verdict is required");
-	if (cmd_statement_id(argv[optind]) == -1)
-		return EXIT_USAGE;
+	if ((rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK)
+		return rc;
 	return post_signed(c, "link-review", review_statement(argv[optind],
 	    argv[optind + 1], verdict, note, replacement));
 }

@@ -90,18 +90,25 @@ verify_fetch(struct client *c, const char *path, char **out, size_t *len)
 	return rc;
 }
 
-/* Fetch a statement's exact bytes and minisig from the server and check. */
+/*
+ * Fetch a statement's exact bytes and minisig from the server and check;
+ * *arg is its id, or the first digits of it (cmd_statement_id).
+ */
 static int
-verify_remote(struct client *c, const char *id, struct verified *v)
+verify_remote(struct client *c, char **arg, struct verified *v)
 {
-	char	*path;
-	int	 rc;
+	const char	*id;
+	char		*path;
+	int		 rc;
 
-	if (!stmt_id_valid(id)) {
-		fprintf(stderr, "gloss: %s is neither a file nor a statement "
-		    "id\n", id);
+	if (!cmd_id_form(*arg)) {
+		cmd_error("\"%s\" is neither a file nor a statement id",
+		    cmd_word(*arg));
 		return EXIT_USAGE;
 	}
+	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
+		return rc;
+	id = *arg;
 	xasprintf(&path, "/v1/statements/%s.json", id);
 	rc = verify_fetch(c, path, &v->canonical, &v->canonical_len);
 	free(path);
@@ -150,17 +157,15 @@ int
 cmd_verify(struct client *c, int argc, char **argv)
 {
 	struct verified	 v;
-	const char	*arg;
 	int		 rc;
 
 	if (cmd_operands(c, argc, argv, "ID|FILE", 0) == -1)
 		return cmd_usage("verify");
-	arg = argv[optind];
 	memset(&v, 0, sizeof v);
-	if (access(arg, F_OK) == 0)
-		rc = verify_local(arg, &v);
+	if (access(argv[optind], F_OK) == 0)
+		rc = verify_local(argv[optind], &v);
 	else
-		rc = verify_remote(c, arg, &v);
+		rc = verify_remote(c, &argv[optind], &v);
 	if (rc == EXIT_OK)
 		verify_report(c, &v);
 	verified_clear(&v);
@@ -190,7 +195,7 @@ cmd_export(struct client *c, int argc, char **argv)
 		return bundle_export(c, argv[optind], dir);
 	memset(&v, 0, sizeof v);
 	memset(path, 0, sizeof path);
-	if ((rc = verify_remote(c, argv[optind], &v)) != EXIT_OK)
+	if ((rc = verify_remote(c, &argv[optind], &v)) != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
 	if (file_mkdirs(dir, 0755) == -1)

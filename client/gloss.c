@@ -232,17 +232,78 @@ cmd_word(const char *s)
 }
 
 /*
- * 0 if s, a command's operand, is a statement's id; -1 after saying it
- * is not (the signed statement would have said so in its member's name).
+ * Parse a command that takes --json and one statement's id, or its first
+ * digits: EXIT_OK with argv[optind] the whole id, or an exit status
+ * after saying why.
  */
 int
-cmd_statement_id(const char *s)
+cmd_id_operand(struct client *c, int argc, char **argv)
 {
+	if (cmd_operands(c, argc, argv, "ID", 0) == -1)
+		return cmd_usage(cmd_current->name);
+	return cmd_statement_id(c, &argv[optind]);
+}
+
+/* Whether s has the form of a statement's id or of its prefix. */
+int
+cmd_id_form(const char *s)
+{
+	size_t	len = strlen(s);
+
+	return len >= 4 && len <= GLOSS_ID_LEN &&
+	    strspn(s, "0123456789abcdef") == len;
+}
+
+/*
+ * *arg, a command's operand or option that names a statement: its whole
+ * id, or the first 4 or more of its digits as people copy them from a
+ * listing, which the server resolves (GET /v1/ids/); *arg then points to
+ * the whole id, kept in c.  EXIT_OK, or an exit status after saying why
+ * (not an id: before anything is signed, in gloss's words rather than a
+ * member's name).
+ */
+int
+cmd_statement_id(struct client *c, char **arg)
+{
+	json_t		*root, *ids, *one;
+	const char	*s = *arg, *id, *type;
+	size_t		 i;
+	int		 rc;
+
 	if (stmt_id_valid(s))
-		return 0;
-	cmd_error("that is not a statement id: an id is 64 lowercase "
-	    "hex digits");
-	return -1;
+		return EXIT_OK;
+	if (!cmd_id_form(s)) {
+		cmd_error("that is not a statement id: " CMD_ID_FORM);
+		return EXIT_USAGE;
+	}
+	if ((root = net_get_at(c, "/v1/ids/", s, "", &rc)) == NULL)
+		return rc;
+	ids = json_object_get(root, "ids");
+	id = json_string_value(json_object_get(json_array_get(ids, 0), "id"));
+	if (json_array_size(ids) == 1 && id != NULL && stmt_id_valid(id) &&
+	    c->nids < sizeof c->ids / sizeof c->ids[0]) {
+		memcpy(c->ids[c->nids], id, GLOSS_ID_LEN + 1);
+		*arg = c->ids[c->nids++];
+		rc = EXIT_OK;
+	} else if (json_array_size(ids) == 0) {
+		cmd_error("no statement id begins with %s", s);
+		rc = EXIT_REFUSED;
+	} else {
+		cmd_error("%s begins more than one statement id; give more "
+		    "of its digits:", s);
+		json_array_foreach(ids, i, one) {
+			id = json_string_value(json_object_get(one, "id"));
+			type = json_string_value(json_object_get(one, "type"));
+			fprintf(stderr, "  %s %s\n", id != NULL &&
+			    stmt_id_valid(id) ? id : "?",
+			    cmd_word(type != NULL ? type : "?"));
+		}
+		if (json_is_true(json_object_get(root, "more")))
+			fputs("  and more\n", stderr);
+		rc = EXIT_USAGE;
+	}
+	json_decref(root);
+	return rc;
 }
 
 /*

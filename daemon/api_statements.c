@@ -547,6 +547,55 @@ api_statement_cb(const struct store_statement *row, void *arg)
 	return 0;
 }
 
+struct api_ids {
+	struct buf	*body;
+	int		 n;
+};
+
+static int
+api_ids_cb(const struct store_statement *row, void *arg)
+{
+	struct api_ids	*ids = arg;
+
+	if (ids->n++ == API_IDS_MAX)
+		return -1;	/* one more than the answer holds: "more" */
+	buf_printf(ids->body, "%s{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
+	    "\"author\":\"%s\"}", ids->n > 1 ? "," : "", row->id,
+	    (long long)row->seq, row->type, row->author);
+	return 0;
+}
+
+/*
+ * GET /v1/ids/{prefix}: the statements whose ids begin with prefix, so
+ * that a person may type an id's first digits, as with git's objects.
+ * Every statement is in the public log, so this tells nothing new.
+ */
+void
+api_get_ids(struct glossd *gd, struct http_request *req,
+    struct http_response *resp)
+{
+	const char	*prefix = http_param(req, "prefix");
+	size_t		 len = strlen(prefix);
+	struct api_ids	 ids = { &resp->body, 0 };
+	enum store_rc	 rc;
+
+	if (len < API_PREFIX_MIN || len > GLOSS_ID_LEN ||
+	    strspn(prefix, "0123456789abcdef") != len) {
+		http_error(resp, 400, "bad_prefix", "an id's prefix is 4 to "
+		    "64 lowercase hex digits");
+		return;
+	}
+	http_json(resp, 200);
+	buf_printf(&resp->body, "{\"prefix\":\"%s\",\"ids\":[", prefix);
+	if ((rc = store_ids(gd->store, prefix, API_IDS_MAX + 1, api_ids_cb,
+	    &ids)) != STORE_OK) {
+		api_store_error(resp, rc);
+		return;
+	}
+	buf_printf(&resp->body, "],\"more\":%s}\n",
+	    ids.n > API_IDS_MAX ? "true" : "false");
+}
+
 /* GET /v1/statements/{id}[.json|.minisig] */
 void
 api_get_statement(struct glossd *gd, struct http_request *req,

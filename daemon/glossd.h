@@ -271,6 +271,8 @@ int64_t		 store_clock_ms(void);
 void		 store_deadline(struct store *, int64_t);
 enum store_rc	 store_statement(struct store *, const char *,
 		     store_statement_cb, void *);
+enum store_rc	 store_ids(struct store *, const char *, int,
+		     store_statement_cb, void *);
 enum store_rc	 store_log(struct store *, int64_t, int, store_statement_cb,
 		     void *);
 enum store_rc	 store_record(struct store *, const char *,
@@ -450,6 +452,8 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 
 #define API_THREAD_MAX	1000	/* annotations in one thread answer */
 #define API_QUEUE_FLAGS	20	/* flags of each annotation in the queue */
+#define API_IDS_MAX	4	/* ids in one answer to an id's prefix */
+#define API_PREFIX_MIN	4	/* hex digits an id's prefix needs */
 
 /* api_statements.c, api_records.c, api_log.c */
 /*
@@ -484,6 +488,8 @@ int	 api_post_precheck(struct glossd *, struct http_request *,
 int	 api_wire_verifies(const char *, size_t);
 void	 api_post_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
+void	 api_get_ids(struct glossd *, struct http_request *,
+		     struct http_response *);
 void	 api_get_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_records(struct glossd *, struct http_request *,

@@ -82,6 +82,7 @@ struct http_server {
 static const struct http_route http_routes[] = {
 	{ HTTP_POST, "/v1/statements", api_post_statement, 0 },
 	{ HTTP_GET, "/v1/statements/:id", api_get_statement, 1 },
+	{ HTTP_GET, "/v1/ids/:prefix", api_get_ids, 1 },
 	{ HTTP_GET, "/v1/records", api_get_records, 1 },
 	{ HTTP_GET, "/v1/records/:rid", api_get_record, 1 },
 	{ HTTP_GET, "/v1/records/:rid/annotations", api_get_annotations, 1 },

@@ -117,6 +117,15 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_STATEMENT] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
 	    "FROM statements WHERE id = ?1",
+	/*
+	 * SEARCH statements USING INDEX sqlite_autoindex_statements_1
+	 *     (id>? AND id<?): ids are lowercase hex, so every id that
+	 *     begins with ?1 sorts before ?1 || 'g'.
+	 */
+	[SQL_IDS] =
+	    "SELECT seq, id, type, author, canonical, minisig, received "
+	    "FROM statements WHERE id >= ?1 AND id < ?1 || 'g' "
+	    "ORDER BY id LIMIT ?2",
 	/* SEARCH statements USING INTEGER PRIMARY KEY (rowid>?) */
 	[SQL_LOG] =
 	    "SELECT seq, id, type, author, canonical, minisig, received "
@@ -1324,8 +1333,8 @@ store_statement_row(struct store *s, enum store_sql id,
 }
 
 /*
- * Call cb for each log row statement q yields (SQL_LOG, SQL_REVISIONS,
- * SQL_DECISIONS), its parameters bound, then reset q.  A cb returning -1
+ * Call cb for each log row statement q yields (SQL_LOG, SQL_IDS,
+ * SQL_REVISIONS, SQL_DECISIONS), its parameters bound, then reset q.  A cb returning -1
  * stops the walk; that is still STORE_OK.
  */
 enum store_rc
@@ -1369,6 +1378,20 @@ store_statement(struct store *s, const char *id, store_statement_cb cb,
 	}
 	store_reset(s, SQL_STATEMENT);
 	return rc;
+}
+
+/*
+ * Call cb for each log row whose id begins with prefix (lowercase hex,
+ * as the caller checked), in id order, at most limit rows, pointers
+ * borrowed as in store_statement.
+ */
+enum store_rc
+store_ids(struct store *s, const char *prefix, int limit,
+    store_statement_cb cb, void *arg)
+{
+	store_bind_str(s, SQL_IDS, 1, prefix);
+	store_bind_int(s, SQL_IDS, 2, limit);
+	return store_statement_rows(s, SQL_IDS, cb, arg);
 }
 
 /*

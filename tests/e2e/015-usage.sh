@@ -121,25 +121,30 @@ misuses "export without an id" "export: missing ID|RID" export -o dir
 misuses "import-log without a source" "import-log: missing SOURCE-URL" \
     import-log
 
-# An operand that must be a statement's id is checked before anything
-# is signed, and refused in the command's words, not a member's name.
+# An operand that must be a statement's id (or its first 4 or more
+# digits, which the server resolves: tests/e2e/170-id-prefix.sh) is
+# checked before anything is asked or signed, and refused in the
+# command's words, not a member's name.
 notid() {
 	expect 2 "$1 with an operand that is not an id" "$GLOSS" "$@"
 	same "$(cat "$T/err")" \
-	    "gloss: $1: that is not a statement id: an id is 64 lowercase hex digits" \
+	    "gloss: $1: that is not a statement id: an id is 64 lowercase hex digits, or its first 4 or more" \
 	    "$1 says what an id is"
 }
-notid endorse 12
-notid unendorse "$(printf '%063d' 0)"
-notid retract "$(printf '%064dx' 0)"
+notid endorse 123
+notid unendorse "$(printf '%065d' 0)"
+notid retract "$(printf '%063dx' 0)"
+notid show 12
+notid thread ABCD
+notid history 12
 notid flag ID --reason spam
 notid reply 12 -m text
 notid edit 12 -m text
 notid review-link 12 https://example.org/ --verdict ok
 notid mod approve 12
-misuses "comment --reply-to 12" \
-    "comment: --reply-to takes a statement id: an id is 64 lowercase hex digits" \
-    comment RID --reply-to 12 -m text
+misuses "comment --reply-to 123" \
+    "comment: --reply-to takes a statement id: an id is 64 lowercase hex digits, or its first 4 or more" \
+    comment RID --reply-to 123 -m text
 
 # -h as an option's value is that value, not a request for help.
 expect 2 "-m -h is a text" "$GLOSS" -k "$T/none.key" comment some-record \

@@ -699,6 +699,117 @@ test_get_statement_not_found(void **state)
 	check_status(c, 200);
 }
 
+/*
+ * API_IDS_MAX + 1 annotations whose ids begin with the same four hex
+ * digits, found among fresh ones (about 20,000 tries; none is posted),
+ * into out; their prefix into prefix.
+ */
+static void
+same_prefix(struct ctx *c, struct statement **out, char prefix[5])
+{
+	struct statement	*st = NULL, **seen;
+	char			 text[32], first[5];
+	unsigned long		 h = 0;
+	size_t			 n, i, tries;
+
+	seen = xcalloc(65536 * (API_IDS_MAX + 1), sizeof *seen);
+	for (tries = 0; tries < 1000000; tries++) {
+		snprintf(text, sizeof text, "try %zu", tries);
+		st = fixture_annotation(key_other, "rec", "comment", 0, -1,
+		    -1, text);
+		snprintf(first, sizeof first, "%.4s", st->id);
+		h = strtoul(first, NULL, 16);
+		for (n = 0; seen[h * (API_IDS_MAX + 1) + n] != NULL; n++)
+			;
+		seen[h * (API_IDS_MAX + 1) + n] = st;
+		if (n == API_IDS_MAX)
+			break;
+	}
+	assert_true(tries < 1000000);
+	snprintf(prefix, 5, "%.4s", st->id);
+	for (i = 0; i < 65536 * (API_IDS_MAX + 1); i++) {
+		if (seen[i] == NULL)
+			continue;
+		if (i / (API_IDS_MAX + 1) == h)
+			out[i % (API_IDS_MAX + 1)] = keep_st(c, seen[i]);
+		else
+			stmt_free(seen[i]);
+	}
+	free(seen);
+}
+
+/*
+ * GET /v1/ids/{prefix}: the statements whose ids begin with prefix, in
+ * id order, at most API_IDS_MAX and "more" past them; a prefix of 4 to
+ * 64 lowercase hex digits, else 400.
+ */
+static void
+test_get_ids(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*st[API_IDS_MAX + 1];
+	json_t			*j, *ids;
+	char			 prefix[5], none[13];
+	size_t			 i;
+
+	getf(c, "/v1/ids/%.4s", c->record->id);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_int_equal(strncmp(json_string_value(json_object_get(j,
+	    "prefix")), c->record->id, 4), 0);
+	ids = json_object_get(j, "ids");
+	assert_int_equal(json_array_size(ids), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(ids, 0), "id")), c->record->id);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(ids, 0), "type")), "record");
+	assert_true(json_is_false(json_object_get(j, "more")));
+	getf(c, "/v1/ids/%s", c->record->id);
+	check_status(c, 200);
+	assert_int_equal(json_array_size(json_object_get(body_json(c),
+	    "ids")), 1);
+
+	/* No statement begins so: an empty answer, not an error. */
+	snprintf(none, sizeof none, "%.11s%c", c->record->id,
+	    c->record->id[11] == '0' ? '1' : '0');
+	getf(c, "/v1/ids/%s", none);
+	check_status(c, 200);
+	assert_int_equal(json_array_size(json_object_get(body_json(c),
+	    "ids")), 0);
+
+	/* API_IDS_MAX of one prefix in an answer, then "more". */
+	same_prefix(c, st, prefix);
+	for (i = 0; i < API_IDS_MAX; i++)
+		accepted(c, key_other, st[i]);
+	getf(c, "/v1/ids/%s", prefix);
+	check_status(c, 200);
+	j = body_json(c);
+	ids = json_object_get(j, "ids");
+	assert_int_equal(json_array_size(ids), API_IDS_MAX);
+	for (i = 1; i < API_IDS_MAX; i++)
+		assert_true(strcmp(json_string_value(json_object_get(
+		    json_array_get(ids, i - 1), "id")), json_string_value(
+		    json_object_get(json_array_get(ids, i), "id"))) < 0);
+	assert_true(json_is_false(json_object_get(j, "more")));
+	accepted(c, key_other, st[API_IDS_MAX]);
+	getf(c, "/v1/ids/%s", prefix);
+	check_status(c, 200);
+	j = body_json(c);
+	assert_int_equal(json_array_size(json_object_get(j, "ids")),
+	    API_IDS_MAX);
+	assert_true(json_is_true(json_object_get(j, "more")));
+
+	/* Not a prefix of an id. */
+	getf(c, "/v1/ids/%.3s", c->record->id);
+	check_error(c, 400, "bad_prefix");
+	getf(c, "/v1/ids/%s0", c->record->id);
+	check_error(c, 400, "bad_prefix");
+	get(c, "/v1/ids/ABCD");
+	check_error(c, 400, "bad_prefix");
+	get(c, "/v1/ids/abcg");
+	check_error(c, 400, "bad_prefix");
+}
+
 static void
 test_get_records(void **state)
 {
@@ -4762,6 +4873,7 @@ main(void)
 		T(test_annotation_created),
 		T(test_get_statement),
 		T(test_get_statement_not_found),
+		T(test_get_ids),
 		TE(test_get_records),
 		T(test_get_record),
 		T(test_annotations_unfiltered),

@@ -3394,6 +3394,8 @@ test_plans_scan_nothing(void **state)
 		    "sqlite_autoindex_statements_1 (id=?)",
 		[SQL_STATEMENT] = "statements USING INDEX "
 		    "sqlite_autoindex_statements_1 (id=?)",
+		[SQL_IDS] = "statements USING INDEX "
+		    "sqlite_autoindex_statements_1 (id>? AND id<?)",
 		[SQL_LOG] = "statements USING INTEGER PRIMARY KEY (rowid>?)",
 		[SQL_ANNOTATIONS] = "annotations_listing (rid=? AND status=? "
 		    "AND span_start>?",

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Ids by their first digits: every command that names a statement takes
+# the first 4 or more hex digits of its id, as listings print them
+# ("(reply to 3f2a1b9c0d12)"), and the server resolves them (GET
+# /v1/ids/); a prefix that begins no id, or more than one, is refused,
+# saying which.  2000 annotations from bench/gen, loaded as the benchmark
+# loads them, give prefixes that several ids share.
+. "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
+
+RID=prefix-rec
+N=2000
+
+gen_volume "$RID" "$N"
+start_daemon "curator = $(tail -n 1 "$T/gen.pub")" "page_max = 10000"
+"$LOAD" -p "$PORT" -c 1 -d 60 -t record -b "$T/record.json" \
+    >"$T/load" 2>&1
+"$LOAD" -p "$PORT" -c 4 -d 300 -t load -b "$T/ann.ndjson" >>"$T/load" 2>&1
+contains "$T/load" " ok=$N " "the $N annotations are stored"
+
+curl -s "$SERVER/v1/records/$RID/annotations?limit=$N" |
+    grep -o '"id":"[0-9a-f]\{64\}"' | cut -d'"' -f4 | sort >"$T/ids"
+same "$(wc -l <"$T/ids" | tr -d ' ')" "$N" "their ids, sorted"
+shared=$(cut -c1-4 "$T/ids" | uniq -d | head -n 1)
+[ -n "$shared" ] && ok "some of them begin with the same four digits" ||
+    not_ok "some of them begin with the same four digits"
+one=$(grep "^$shared" "$T/ids" | head -n 1)
+# The shortest prefix of $one that no other id begins with.
+len=5
+while [ "$(grep -c "^$(echo "$one" | cut -c1-$len)" "$T/ids")" -gt 1 ]; do
+	len=$((len + 1))
+done
+u=$(echo "$one" | cut -c1-$len)
+# Twelve digits no id begins with (one of $one's changed).
+none=$(echo "$one" | cut -c1-11)$(echo "$one" | cut -c12 | tr 0-9a-f 1-9a-f0)
+same "$(grep -c "^$none" "$T/ids")" 0 "a prefix no id begins with"
+
+expect 0 "gloss show takes a prefix that only one id begins with" \
+    "$GLOSS" show "$u"
+contains "$T/out" "$one" "and shows that statement"
+expect 2 "a prefix several ids begin with is refused" "$GLOSS" show "$shared"
+same "$(head -n 1 "$T/err")" "gloss: show: $shared begins more than one \
+statement id; give more of its digits:" "saying so"
+contains "$T/err" "  $one annotation" "and listing them, with their types"
+expect 1 "a prefix no id begins with is refused" "$GLOSS" show "$none"
+same "$(cat "$T/err")" "gloss: show: no statement id begins with $none" \
+    "saying so"
+expect 2 "three digits are no prefix" "$GLOSS" thread abc
+same "$(cat "$T/err")" "gloss: thread: that is not a statement id: an id \
+is 64 lowercase hex digits, or its first 4 or more" "and it says what is one"
+
+# Signed statements name the whole id.
+expect 0 "gloss endorse takes a prefix" "$GLOSS" endorse "$u"
+same "$(curl -s "$SERVER/v1/annotations/$one" |
+    sed -n 's/.*"endorsements":\([0-9]*\).*/\1/p')" 1 \
+    "the whole id was endorsed"
+expect 0 "gloss reply takes a prefix" "$GLOSS" reply "$u" \
+    -m "A reply by the first digits."
+reply=$(cat "$T/out")
+expect 0 "--reply-to takes a prefix" "$GLOSS" comment "$RID" \
+    --reply-to "$u" -m "Another, by --reply-to."
+expect 0 "gloss thread takes a prefix" "$GLOSS" thread "$u"
+contains "$T/out" "A reply by the first digits." "the reply is in the thread"
+contains "$T/out" "Another, by --reply-to." "and so is the other"
+short=$(sed -n 's/.*(reply to \([0-9a-f]*\)).*/\1/p' "$T/out" | head -n 1)
+same "$short" "$(echo "$one" | cut -c1-12)" \
+    "a reply shows its parent's first twelve digits"
+expect 0 "which gloss show takes back" "$GLOSS" show "$short"
+contains "$T/out" "$one" "naming the parent"
+expect 0 "gloss verify takes a prefix" "$GLOSS" verify \
+    "$(echo "$reply" | cut -c1-16)"
+contains "$T/out" "valid: annotation $reply" "and checks the whole statement"
+expect 0 "gloss flag takes a prefix" "$GLOSS" flag "$u" --reason spam
+same "$(curl -s "$SERVER/v1/annotations/$one" |
+    sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')" visible \
+    "the whole id was flagged (one untrusted flag hides nothing)"
+stop_daemon
+done_testing
