@@ -29,7 +29,7 @@ struct client {
 	char				*host;
 	int				 port;
 	const struct minisig_seckey	*signer;	/* signs requests */
-	char				 ids[2][GLOSS_ID_LEN + 1];
+	char				 ids[1][GLOSS_ID_LEN + 1];
 	size_t				 nids;		/* cmd_statement_id's */
 };
 
@@ -114,9 +114,10 @@ int	 cmd_operands(struct client *, int, char **, const char *, int);
 void	 cmd_error(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_after(int, char **, int64_t *, const char *);
-long	 cmd_number(const char *, const char *, long, long);
+int64_t	 cmd_number(const char *, const char *, int64_t, int64_t);
 /* What cmd_statement_id takes, for messages. */
-#define CMD_ID_FORM	"an id is 64 lowercase hex digits, or its first 4 or more"
+#define CMD_ID_FORM	\
+	"an id is 64 lowercase hex digits, or its first 4 or more"
 int	 cmd_id_form(const char *);
 int	 cmd_statement_id(struct client *, char **);
 int	 cmd_id_operand(struct client *, int, char **);

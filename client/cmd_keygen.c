@@ -105,6 +105,17 @@ keygen_exists(const char *path)
 	return 1;
 }
 
+/*
+ * Whether keygen must not write these files: one file for both keys, or
+ * (without -f) a file already there.  Says why.
+ */
+static int
+keygen_refused(const char *secpath, const char *pubpath, int force)
+{
+	return keygen_one_file(secpath, pubpath) ||
+	    (!force && (keygen_exists(secpath) || keygen_exists(pubpath)));
+}
+
 int
 cmd_keygen(struct client *c, int argc, char **argv)
 {
@@ -142,9 +153,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		secpath = defsec = keys_default_path("gloss.key");
 	if (pubpath == NULL)
 		pubpath = defpub = keygen_pubpath(secpath);
-	if (keygen_one_file(secpath, pubpath))
-		goto out;
-	if (!force && (keygen_exists(secpath) || keygen_exists(pubpath)))
+	if (keygen_refused(secpath, pubpath, force))
 		goto out;
 	if (!unencrypted && (pass = keys_passphrase("New passphrase", 1,
 	    &errstr)) == NULL) {
@@ -152,11 +161,12 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		goto out;
 	}
 	/*
-	 * The directories are made only now, so a refusal leaves none
-	 * behind; paths through a directory just made resolve only now.
+	 * The directories are made only now, so that a refusal leaves none
+	 * behind; a path through a directory just made ("new/../a.pub")
+	 * resolves only now, so the checks run again.
 	 */
 	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1 ||
-	    keygen_one_file(secpath, pubpath))
+	    keygen_refused(secpath, pubpath, force))
 		goto out;
 	if ((sk = minisig_keygen(&pk)) == NULL)
 		fatalx("out of secure memory");

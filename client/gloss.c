@@ -244,6 +244,14 @@ cmd_id_operand(struct client *c, int argc, char **argv)
 	return cmd_statement_id(c, &argv[optind]);
 }
 
+/* Whether id, from the server, is a statement's id that begins with s. */
+static int
+cmd_id_of(const char *id, const char *s)
+{
+	return id != NULL && stmt_id_valid(id) &&
+	    strncmp(id, s, strlen(s)) == 0;
+}
+
 /* Whether s has the form of a statement's id or of its prefix. */
 int
 cmd_id_form(const char *s)
@@ -280,27 +288,32 @@ cmd_statement_id(struct client *c, char **arg)
 		return rc;
 	ids = json_object_get(root, "ids");
 	id = json_string_value(json_object_get(json_array_get(ids, 0), "id"));
-	if (json_array_size(ids) == 1 && id != NULL && stmt_id_valid(id) &&
-	    c->nids < sizeof c->ids / sizeof c->ids[0]) {
-		memcpy(c->ids[c->nids], id, GLOSS_ID_LEN + 1);
-		*arg = c->ids[c->nids++];
-		rc = EXIT_OK;
-	} else if (json_array_size(ids) == 0) {
+	if (json_array_size(ids) == 0) {
 		cmd_error("no statement id begins with %s", s);
 		rc = EXIT_REFUSED;
-	} else {
+	} else if (json_array_size(ids) > 1) {
 		cmd_error("%s begins more than one statement id; give more "
 		    "of its digits:", s);
 		json_array_foreach(ids, i, one) {
 			id = json_string_value(json_object_get(one, "id"));
 			type = json_string_value(json_object_get(one, "type"));
-			fprintf(stderr, "  %s %s\n", id != NULL &&
-			    stmt_id_valid(id) ? id : "?",
+			fprintf(stderr, "  %s %s\n", cmd_id_of(id, s) ? id : "?",
 			    cmd_word(type != NULL ? type : "?"));
 		}
 		if (json_is_true(json_object_get(root, "more")))
 			fputs("  and more\n", stderr);
 		rc = EXIT_USAGE;
+	} else if (!cmd_id_of(id, s)) {
+		/* What would be signed is the user's choice, not the server's. */
+		cmd_error("the server answered %s with no id that begins with "
+		    "it", s);
+		rc = EXIT_USAGE;
+	} else {
+		if (c->nids == sizeof c->ids / sizeof c->ids[0])
+			fatalx("cmd_statement_id: more ids than a command has");
+		memcpy(c->ids[c->nids], id, GLOSS_ID_LEN + 1);
+		*arg = c->ids[c->nids++];
+		rc = EXIT_OK;
 	}
 	json_decref(root);
 	return rc;
@@ -310,21 +323,23 @@ cmd_statement_id(struct client *c, char **arg)
  * s, the value of option opt, as a whole number from min to max; -1
  * after saying what it must be.
  */
-long
-cmd_number(const char *opt, const char *s, long min, long max)
+int64_t
+cmd_number(const char *opt, const char *s, int64_t min, int64_t max)
 {
-	char	*end;
-	long	 n;
+	char		*end;
+	long long	 n;
 
 	errno = 0;
-	n = strtol(s, &end, 10);
+	n = strtoll(s, &end, 10);
 	if (*s != '\0' && *end == '\0' && errno != ERANGE && n >= min &&
 	    n <= max)
 		return n;
-	if (max == LONG_MAX)
-		cmd_error("%s takes a number of at least %ld", opt, min);
+	if (max == INT64_MAX)
+		cmd_error("%s takes a number of at least %lld", opt,
+		    (long long)min);
 	else
-		cmd_error("%s takes a number from %ld to %ld", opt, min, max);
+		cmd_error("%s takes a number from %lld to %lld", opt,
+		    (long long)min, (long long)max);
 	return -1;
 }
 
@@ -345,7 +360,7 @@ cmd_after(int argc, char **argv, int64_t *after, const char *names)
 	*after = 0;
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		if (ch != 'a' ||
-		    (*after = cmd_number("--after", optarg, 0, LONG_MAX)) < 0)
+		    (*after = cmd_number("--after", optarg, 0, INT64_MAX)) < 0)
 			return -1;
 	}
 	return cmd_arity(argc, argv, names, 0);

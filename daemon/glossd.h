@@ -489,7 +489,7 @@ int	 api_wire_verifies(const char *, size_t);
 void	 api_post_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_ids(struct glossd *, struct http_request *,
-		     struct http_response *);
+	     struct http_response *);
 void	 api_get_statement(struct glossd *, struct http_request *,
 	     struct http_response *);
 void	 api_get_records(struct glossd *, struct http_request *,

@@ -1334,8 +1334,8 @@ store_statement_row(struct store *s, enum store_sql id,
 
 /*
  * Call cb for each log row statement q yields (SQL_LOG, SQL_IDS,
- * SQL_REVISIONS, SQL_DECISIONS), its parameters bound, then reset q.  A cb returning -1
- * stops the walk; that is still STORE_OK.
+ * SQL_REVISIONS, SQL_DECISIONS), its parameters bound, then reset q.
+ * A cb returning -1 stops the walk; that is still STORE_OK.
  */
 enum store_rc
 store_statement_rows(struct store *s, enum store_sql q,

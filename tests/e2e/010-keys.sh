@@ -54,6 +54,9 @@ expect 2 "keygen refuses to overwrite another key's public file" \
     "$GLOSS" keygen -W -s "$T/b.key" -p "$T/a.pub"
 contains "$T/err" "a.pub exists; use -f" "the refusal names the file"
 same "$(cat "$T/a.pub")" "$a_pub" "the other key's public file is intact"
+expect 2 "and spelled through a directory not yet made" \
+    "$GLOSS" keygen -W -s "$T/b.key" -p "$T/nd2/../a.pub"
+same "$(cat "$T/a.pub")" "$a_pub" "the other key's public file is intact still"
 [ ! -e "$T/b.key" ] && ok "no secret key was written for it" ||
     not_ok "no secret key was written for it"
 

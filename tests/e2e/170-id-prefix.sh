@@ -70,8 +70,36 @@ expect 0 "gloss verify takes a prefix" "$GLOSS" verify \
     "$(echo "$reply" | cut -c1-16)"
 contains "$T/out" "valid: annotation $reply" "and checks the whole statement"
 expect 0 "gloss flag takes a prefix" "$GLOSS" flag "$u" --reason spam
-same "$(curl -s "$SERVER/v1/annotations/$one" |
-    sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')" visible \
-    "the whole id was flagged (one untrusted flag hides nothing)"
+contains_subject() {
+	curl -s "$SERVER/v1/statements/$1.json" | grep -q "\"subject\":\"$2\"" &&
+	    ok "$3" || not_ok "$3"
+}
+contains_subject "$(cat "$T/out")" "$one" "the flag names the whole id"
+expect 0 "gloss unendorse takes a prefix" "$GLOSS" unendorse "$u"
+contains_subject "$(cat "$T/out")" "$one" "the unendorse names the whole id"
+r=$(echo "$reply" | cut -c1-10)
+expect 0 "gloss edit takes a prefix" "$GLOSS" edit "$r" -m "Edited by prefix."
+expect 0 "gloss history takes a prefix" "$GLOSS" history "$r"
+contains "$T/out" "Edited by prefix." "and shows the revision"
+expect 0 "gloss retract takes a prefix" "$GLOSS" retract "$r"
+same "$(curl -s -o /dev/null -w '%{http_code}' \
+    "$SERVER/v1/annotations/$reply")" 410 "the whole id was retracted (410)"
 stop_daemon
+
+# What gloss signs is the id the user began, whatever a server answers:
+# a fake one (linkserv --ids) resolves every prefix to another id.
+printf '{"prefix":"%s","ids":[{"id":"%s","seq":2,"type":"annotation"}],"more":false}' \
+    "$u" "$(echo "$one" | tr 0-9a-f 1-9a-f0)" >"$T/ids.json"
+"$top_builddir/tests/e2e/linkserv" -P "$T/fake.port" --ids "$T/ids.json" \
+    2>"$T/fake.log" &
+fake=$!
+wait_for "$fake" "$T/fake.port" || { echo "Bail out! fake glossd"; exit 99; }
+GLOSS_SERVER=http://127.0.0.1:$(cat "$T/fake.port") expect 2 \
+    "an id that does not begin with the prefix is refused" \
+    "$GLOSS" endorse "$u"
+same "$(cat "$T/err")" "gloss: endorse: the server answered $u with no id \
+that begins with it" "saying so"
+lacks "$T/fake.log" "POST" "and nothing was signed and sent"
+kill "$fake"
+wait "$fake"
 done_testing

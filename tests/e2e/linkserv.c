@@ -12,7 +12,8 @@
  *
  * With --log FILE it is also a fake glossd for the mirror's test: GET
  * /v1/log (whatever the query) answers FILE's bytes, so a test can serve
- * a log it has tampered with.
+ * a log it has tampered with; with --ids FILE, GET /v1/ids/ (whatever
+ * follows) answers FILE's, so a test can resolve an id's prefix wrongly.
  */
 
 #include <sys/socket.h>
@@ -39,6 +40,7 @@ struct ls_server {
 	const char	*scheme;
 	int		 port;
 	const char	*logfile;	/* served at /v1/log, or NULL */
+	const char	*idsfile;	/* served at /v1/ids/..., or NULL */
 };
 
 enum ls_target {
@@ -196,17 +198,21 @@ ls_slow(struct ls_server *srv, struct evhttp_request *req,
 	ls_log(req, evhttp_request_get_uri(req), "held");
 }
 
-/* The fake glossd's log: the file as it is, or 404 if it is gone. */
+/*
+ * A fake glossd's answer: file as it is, of type, or 404 if it is gone;
+ * logged as path.
+ */
 static void
-ls_serve_log(struct ls_server *srv, struct evhttp_request *req)
+ls_serve_file(struct evhttp_request *req, const char *file,
+    const char *type, const char *path)
 {
 	struct evbuffer	*out = evhttp_request_get_output_buffer(req);
 	char		 chunk[4096];
 	size_t		 n;
 	FILE		*f;
 
-	if ((f = fopen(srv->logfile, "r")) == NULL) {
-		ls_log(req, "/v1/log", "404");
+	if ((f = fopen(file, "r")) == NULL) {
+		ls_log(req, path, "404");
 		evhttp_send_error(req, 404, NULL);
 		return;
 	}
@@ -214,8 +220,8 @@ ls_serve_log(struct ls_server *srv, struct evhttp_request *req)
 		evbuffer_add(out, chunk, n);
 	fclose(f);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/x-ndjson");
-	ls_log(req, "/v1/log", "200");
+	    "Content-Type", type);
+	ls_log(req, path, "200");
 	evhttp_send_reply(req, 200, "OK", NULL);
 }
 
@@ -229,7 +235,12 @@ ls_route_cb(struct evhttp_request *req, void *arg)
 	len = strcspn(uri, "?");
 	if (srv->logfile != NULL && len == 7 &&
 	    strncmp(uri, "/v1/log", 7) == 0) {
-		ls_serve_log(srv, req);
+		ls_serve_file(req, srv->logfile, "application/x-ndjson",
+		    "/v1/log");
+		return;
+	}
+	if (srv->idsfile != NULL && strncmp(uri, "/v1/ids/", 8) == 0) {
+		ls_serve_file(req, srv->idsfile, "application/json", uri);
 		return;
 	}
 	for (i = 0; i < sizeof ls_routes / sizeof ls_routes[0]; i++) {
@@ -295,7 +306,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
-	    "[--log file]\n");
+	    "[--log file] [--ids file]\n");
 	exit(2);
 }
 
@@ -305,6 +316,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "tls", required_argument, NULL, 't' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "ids", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ls_server		 srv = { "http", 0, NULL };
@@ -325,6 +337,9 @@ main(int argc, char **argv)
 			break;
 		case 'l':
 			srv.logfile = optarg;
+			break;
+		case 'i':
+			srv.idsfile = optarg;
 			break;
 		case 't':
 			if (optind >= argc)

@@ -5130,6 +5130,11 @@ test_walbuf_psow(void **state)
 	char		 uri[192], copy[96], text[32];
 	int		 i, n0;
 
+	/* SQLite reads a URI in any path only if built to (Debian's is). */
+	if (!sqlite3_compileoption_used("USE_URI")) {
+		skip();
+		return;
+	}
 	tmpdb_make(&t);
 	snprintf(uri, sizeof uri, "file:%s?psow=0", t.path);
 	snprintf(copy, sizeof copy, "%s/crash.db", t.dir);
