@@ -104,7 +104,9 @@ cmd_is_help(const char *arg)
 /*
  * getopt_long over a command's options (longopts may be NULL) and -h and
  * --help, which print the command's usage on standard output and exit 0
- * wherever they come: every command has them, so none may use 'h'.
+ * wherever they come: every command has them, so none may use 'h'.  An
+ * unknown option, or one without its value, is said in gloss's words
+ * ("gloss: list: unknown option -x"), and is '?' to the caller.
  */
 int
 cmd_getopt(int argc, char **argv, const char *shortopts,
@@ -112,6 +114,7 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 {
 	static struct option	 all[CMD_OPTIONS_MAX + 2];
 	static char		 both[16];
+	char			 word[3] = { '-', '\0', '\0' }, name[64];
 	size_t			 n;
 	int			 ch;
 
@@ -123,12 +126,29 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 	}
 	all[n] = (struct option){ "help", no_argument, NULL, 'h' };
 	memset(&all[n + 1], 0, sizeof all[n + 1]);
-	if ((size_t)snprintf(both, sizeof both, "%sh", shortopts) >=
+	if ((size_t)snprintf(both, sizeof both, ":%sh", shortopts) >=
 	    sizeof both)
 		fatalx("gloss %s has too many options", cmd_current->name);
+	opterr = 0;
 	if ((ch = getopt_long(argc, argv, both, all, NULL)) == 'h')
 		cmd_help();
-	return ch;
+	if (ch != '?' && ch != ':')
+		return ch;
+	/* A short option by its letter, a long one by its name. */
+	if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) != 0)
+		word[1] = (char)optopt;
+	else
+		snprintf(name, sizeof name, "%.*s",
+		    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+	if (ch == ':')
+		cmd_error("%s needs a value", word[1] != '\0' ? word :
+		    cmd_word(name));
+	else if (word[1] == '\0' && optopt != 0)
+		cmd_error("%s takes no value", cmd_word(name));
+	else
+		cmd_error("unknown option %s", word[1] != '\0' ? word :
+		    cmd_word(name));
+	return '?';
 }
 
 /*

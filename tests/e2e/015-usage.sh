@@ -121,6 +121,19 @@ misuses "export without an id" "export: missing ID|RID" export -o dir
 misuses "import-log without a source" "import-log: missing SOURCE-URL" \
     import-log
 
+# Options getopt refuses are said in gloss's words too.
+misuses "an unknown short option" "list: unknown option -x" list RID -x
+misuses "an unknown long option" "list: unknown option --bogus" \
+    list RID --bogus
+misuses "a long option without its value" "list: --talk needs a value" \
+    list RID --talk
+misuses "a short option without its value" "comment: -m needs a value" \
+    comment RID -m
+misuses "a value given to an option that takes none" \
+    "list: --json takes no value" list RID --json=1
+misuses "an unknown option after a mod action" "mod: unknown option -x" \
+    mod approve ID -x
+
 # An operand that must be a statement's id (or its first 4 or more
 # digits, which the server resolves: tests/e2e/170-id-prefix.sh) is
 # checked before anything is asked or signed, and refused in the
