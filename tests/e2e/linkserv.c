@@ -319,7 +319,7 @@ main(int argc, char **argv)
 		{ "ids", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ls_server		 srv = { "http", 0, NULL };
+	struct ls_server		 srv = { .scheme = "http" };
 	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
