@@ -377,13 +377,21 @@ lc_fail(struct lc_check *chk, enum linkcheck_verdict verdict,
 	lc_finish(chk);
 }
 
+/*
+ * The check's time is up: broken if the link's server did not answer,
+ * unsure if the resolver did not, which says nothing about the link.
+ */
 static void
 lc_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct lc_check	*chk = arg;
 
-	lc_fail(chk, LINKCHECK_BROKEN, "timeout after %d s",
-	    chk->lc->opt->timeout);
+	if (chk->lookup != NULL)
+		lc_fail(chk, LINKCHECK_UNSURE, "DNS: no answer within %d s",
+		    chk->lc->opt->timeout);
+	else
+		lc_fail(chk, LINKCHECK_BROKEN, "timeout after %d s",
+		    chk->lc->opt->timeout);
 }
 
 /*

@@ -153,6 +153,15 @@ case $(line "$DNSLINK") in
 esac
 lacks "$T/out" "broken" "a failed lookup is not broken"
 lacks "$T/err" "Nameserver" "the resolver's own notes stay off the terminal"
+# Nor does one that never answers, whose lookup the check's deadline ends.
+start_linkserv mute --mute-dns
+printf 'nameserver 127.0.0.1:%s\noptions timeout:30 attempts:1\n' \
+    "$(cat "$T/mute.port")" >"$T/mute.conf"
+expect 1 "links check with a resolver that never answers" \
+    env GLOSS_RESOLV_CONF="$T/mute.conf" "$GLOSS" links check "$RID" \
+    --talk 6 --timeout 1
+same "$(line "$DNSLINK")" "unsure - $DNSLINK (DNS: no answer within 1 s)" \
+    "its time running out in the lookup is unsure, not broken"
 same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 0 "and it is not posted"
 expect 2 "an unreadable GLOSS_RESOLV_CONF is refused" \
     env GLOSS_RESOLV_CONF="$T/no-such-resolv.conf" "$GLOSS" links check \

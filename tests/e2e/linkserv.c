@@ -14,6 +14,8 @@
  * /v1/log (whatever the query) answers FILE's bytes, so a test can serve
  * a log it has tampered with; with --ids FILE, GET /v1/ids/ (whatever
  * follows) answers FILE's, so a test can resolve an id's prefix wrongly.
+ * With --mute-dns it also holds UDP on its port and never answers there:
+ * a name server that does not answer, for the link checker's deadline.
  */
 
 #include <sys/socket.h>
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
@@ -306,7 +309,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
-	    "[--log file] [--ids file]\n");
+	    "[--log file] [--ids file] [--mute-dns]\n");
 	exit(2);
 }
 
@@ -317,6 +320,7 @@ main(int argc, char **argv)
 		{ "tls", required_argument, NULL, 't' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "ids", required_argument, NULL, 'i' },
+		{ "mute-dns", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ls_server		 srv = { .scheme = "http" };
@@ -328,7 +332,7 @@ main(int argc, char **argv)
 	socklen_t			 len = sizeof sin;
 	SSL_CTX				*ctx = NULL;
 	const char			*portfile = NULL;
-	int				 ch;
+	int				 ch, mute = 0, udp = -1;
 
 	while ((ch = getopt_long(argc, argv, "P:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -340,6 +344,9 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			srv.idsfile = optarg;
+			break;
+		case 'm':
+			mute = 1;
 			break;
 		case 't':
 			if (optind >= argc)
@@ -368,6 +375,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	srv.port = ntohs(sin.sin_port);
+	if (mute && ((udp = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    bind(udp, (struct sockaddr *)&sin, sizeof sin) == -1)) {
+		perror("linkserv: udp");
+		return 2;
+	}
 	sigterm = evsignal_new(base, SIGTERM, ls_stop_cb, base);
 	sigint = evsignal_new(base, SIGINT, ls_stop_cb, base);
 	if (sigterm == NULL || sigint == NULL ||
@@ -382,6 +394,8 @@ main(int argc, char **argv)
 	event_free(sigint);
 	event_base_free(base);
 	SSL_CTX_free(ctx);
+	if (udp != -1)
+		close(udp);
 	libevent_global_shutdown();
 	remove(portfile);
 	return 0;
