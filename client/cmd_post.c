@@ -391,8 +391,13 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			break;
 	}
 	if (errstr == NULL && cmd_arity(argc, argv, mode == POST_ANNOTATION ?
-	    "RID" : "ID", 0) == -1)
+	    "RID" : "ID", 0) == -1) {
+		if (argc - optind > 1 && pa->message == NULL &&
+		    pa->file == NULL)
+			cmd_error("a text goes after -m, or comes from -F or "
+			    "standard input");
 		return -1;
+	}
 	if (errstr == NULL)
 		errstr = post_conflict(pa, mode);
 	if (errstr == NULL && pa->reply != NULL && !cmd_id_form(pa->reply))

@@ -7,6 +7,7 @@
  * network trouble.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -235,20 +236,23 @@ cmd_misuse(const char *fmt, ...)
 }
 
 /*
- * s, a word of the command line, to quote back in a message: itself if
- * it is at most 32 printable ASCII characters, else "?", so that no
- * escape sequence reaches the terminal.
+ * s, a word of the command line, to quote back in a message: each byte
+ * that is not printable ASCII as '?', so that no escape sequence reaches
+ * the terminal, and cut to 32 characters with "...".  In a buffer that
+ * the next call reuses.
  */
 const char *
 cmd_word(const char *s)
 {
-	size_t	i;
+	static char	word[33];
+	size_t		i;
 
-	for (i = 0; s[i] != '\0'; i++) {
-		if (i == 32 || s[i] < 0x20 || s[i] > 0x7e)
-			return "?";
-	}
-	return s;
+	for (i = 0; s[i] != '\0' && i < sizeof word - 1; i++)
+		word[i] = s[i] >= 0x20 && s[i] <= 0x7e ? s[i] : '?';
+	if (s[i] != '\0')
+		memcpy(word + sizeof word - 4, "...", 3);
+	word[i] = '\0';
+	return word;
 }
 
 /*
@@ -272,14 +276,17 @@ cmd_id_of(const char *id, const char *s)
 	    strncmp(id, s, strlen(s)) == 0;
 }
 
-/* Whether s has the form of a statement's id or of its prefix. */
+/*
+ * Whether s has the form of a statement's id or of its prefix, in either
+ * case (people copy digits next to key ids, which print in upper case).
+ */
 int
 cmd_id_form(const char *s)
 {
 	size_t	len = strlen(s);
 
 	return len >= 4 && len <= GLOSS_ID_LEN &&
-	    strspn(s, "0123456789abcdef") == len;
+	    strspn(s, "0123456789abcdefABCDEF") == len;
 }
 
 /*
@@ -298,12 +305,14 @@ cmd_statement_id(struct client *c, char **arg)
 	size_t		 i;
 	int		 rc;
 
-	if (stmt_id_valid(s))
-		return EXIT_OK;
 	if (!cmd_id_form(s)) {
 		cmd_error("that is not a statement id: " CMD_ID_FORM);
 		return EXIT_USAGE;
 	}
+	for (i = 0; (*arg)[i] != '\0'; i++)
+		(*arg)[i] = (char)tolower((unsigned char)(*arg)[i]);
+	if (stmt_id_valid(s))
+		return EXIT_OK;
 	if ((root = net_get_at(c, "/v1/ids/", s, "", &rc)) == NULL)
 		return rc;
 	ids = json_object_get(root, "ids");

@@ -63,7 +63,14 @@ misuses "links check --talk x" "links: --talk takes a number from 1 to 1000" \
 misuses "a mistyped links action" "links: unknown action \"chek\"" \
     links chek RID
 misuses "an action holding an escape sequence" \
-    "links: unknown action \"?\"" links "$(printf 'x\033]0;owned\007')"
+    "links: unknown action \"x?]0;owned?\"" \
+    links "$(printf 'x\033]0;owned\007')"
+misuses "a long word, cut short" \
+    "links: unknown action \"checkcheckcheckcheckcheckchec...\"" \
+    links checkcheckcheckcheckcheckcheckcheck
+misuses "a word of 32 characters, whole" \
+    "links: unknown action \"checkcheckcheckcheckcheckcheckch\"" \
+    links checkcheckcheckcheckcheckcheckch
 misuses "a mistyped record action" "record: unknown action \"shwo\"" \
     record shwo RID
 misuses "a mistyped profile action" "profile: unknown action \"get\"" \
@@ -101,6 +108,10 @@ misuses "list --limit past the largest number" \
 misuses "list without a record" "list: missing RID" list
 misuses "list with two records" "list: unexpected operand \"b\"" list a b
 misuses "comment without a record" "comment: missing RID" comment -m text
+expect 2 "a text given without -m" "$GLOSS" comment RID "It misleads."
+same "$(head -n 2 "$T/err")" "gloss: comment: unexpected operand \"It misleads.\"
+gloss: comment: a text goes after -m, or comes from -F or standard input" \
+    "says so, and where a text goes"
 misuses "reply without an id" "reply: missing ID" reply -m text
 misuses "review-link without a URL" "review-link: missing URL" \
     review-link ID --verdict ok
@@ -148,7 +159,7 @@ notid endorse 123
 notid unendorse "$(printf '%065d' 0)"
 notid retract "$(printf '%063dx' 0)"
 notid show 12
-notid thread ABCD
+notid thread ABCG
 notid history 12
 notid flag ID --reason spam
 notid reply 12 -m text

@@ -37,6 +37,8 @@ same "$(grep -c "^$none" "$T/ids")" 0 "a prefix no id begins with"
 expect 0 "gloss show takes a prefix that only one id begins with" \
     "$GLOSS" show "$u"
 contains "$T/out" "$one" "and shows that statement"
+expect 0 "in upper case too" "$GLOSS" show "$(echo "$u" | tr a-f A-F)"
+contains "$T/out" "$one" "the same statement"
 expect 2 "a prefix several ids begin with is refused" "$GLOSS" show "$shared"
 same "$(head -n 1 "$T/err")" "gloss: show: $shared begins more than one \
 statement id; give more of its digits:" "saying so"
