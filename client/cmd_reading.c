@@ -250,7 +250,10 @@ reading_list(struct client *c, int argc, char **argv)
 	if ((entries = reading_entries(c, argv[optind], ra.talk, ra.status,
 	    &rc)) == NULL)
 		return rc;
-	if (json_array_size(entries) == 0)
+	if (json_array_size(entries) == 0 && ra.status != NULL)
+		fprintf(stderr, "gloss: no follow-up reading of status %s\n",
+		    cmd_word(ra.status));
+	else if (json_array_size(entries) == 0)
 		fprintf(stderr, "gloss: no follow-up reading yet\n");
 	json_array_foreach(entries, i, e)
 		reading_show_entry(c, e, i + 1);

@@ -325,6 +325,10 @@ contains "$T/out" "0 approved, 0 rejected" "and its author's history"
 sread mod_queue_second "$GLOSS" -k "$T/mod.key" mod queue mllm.second
 same "$rc" 0 "gloss mod queue of a record with nothing waiting exits 0"
 contains "$T/err" "the queue is empty" "and says the queue is empty"
+sread mod_queue_nosuch "$GLOSS" -k "$T/mod.key" mod queue no.such.record
+same "$rc $(cat "$T/err")" \
+    "1 gloss: there is no such record (404 unknown_record)" \
+    "gloss mod queue of a record that does not exist says so, exit 1"
 
 decide "the moderator approves it" mod approve "$a1"
 listed "$RID" "$a1" "the approved post is listed"

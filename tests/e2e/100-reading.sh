@@ -293,5 +293,8 @@ same "$(jq '.entries | length' "$T/list") $([ "$n" -gt 1 ] && echo more)" "1 mor
 same "$(grep -ci '^@misc{' "$T/all.bib")" "$n" "a BibTeX export holds all of them"
 curl -s "$SERVER/v1/records/$RID/reading?format=markdown&limit=1" > "$T/one.md"
 same "$(grep -c '^- ' "$T/one.md")" 1 "unless it asks for a page"
+expect 0 "a status none has" "$GLOSS" reading "$RID" --status paywalled
+same "$(cat "$T/err")" "gloss: no follow-up reading of status paywalled" \
+    "says that none has it, not that there is none"
 stop_daemon
 done_testing
