@@ -90,8 +90,10 @@ keys_ask(const char *prompt, int new, char *pass, const char **errstr)
 	/* Two streams: one that is read and written may drop read-ahead. */
 	if ((tty = fopen("/dev/tty", "r")) == NULL ||
 	    (out = fopen("/dev/tty", "w")) == NULL) {
-		*errstr = "a passphrase is needed: set GLOSS_PASSPHRASE or "
-		    "run on a terminal";
+		*errstr = new ? "a passphrase is needed: set "
+		    "GLOSS_PASSPHRASE, run on a terminal, or use -W for a key "
+		    "without one" : "a passphrase is needed: set "
+		    "GLOSS_PASSPHRASE or run on a terminal";
 		if (tty != NULL)
 			fclose(tty);
 		return -1;

@@ -30,15 +30,23 @@ out_color(struct client *c, const char *sgr)
 	return c->color ? sgr : "";
 }
 
-/* U+202A..U+202E and U+2066..U+2069 as UTF-8 start with E2 80 / E2 81. */
-static int
+/*
+ * The length of the bidirectional control at p, 0 if none: U+061C (D8
+ * 9C), U+200E and U+200F (E2 80 8E/8F), U+202A..U+202E (E2 80 AA..AE)
+ * and U+2066..U+2069 (E2 81 A6..A9).  Even the marks move neutral text
+ * about, so none reaches the terminal.
+ */
+static size_t
 out_bidi(const unsigned char *p, size_t left)
 {
+	if (left >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
+		return 2;
 	if (left < 3 || p[0] != 0xe2)
 		return 0;
-	if (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
-		return 1;
-	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+	if (p[1] == 0x80 && ((p[2] >= 0xaa && p[2] <= 0xae) ||
+	    p[2] == 0x8e || p[2] == 0x8f))
+		return 3;
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9 ? 3 : 0;
 }
 
 /*
@@ -48,7 +56,7 @@ void
 out_text(FILE *f, const char *s, size_t len, const char *indent)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	size_t			 i, n;
 
 	for (i = 0; i < len; i++) {
 		if (p[i] == '\n') {
@@ -63,9 +71,9 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 			fputc('?', f);		/* C1 controls, U+0080..U+009F */
 			i++;
 		}
-		else if (out_bidi(p + i, len - i)) {
+		else if ((n = out_bidi(p + i, len - i)) > 0) {
 			fputc('?', f);
-			i += 2;
+			i += n - 1;
 		} else
 			fputc(p[i], f);
 	}

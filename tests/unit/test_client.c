@@ -70,6 +70,22 @@ test_text_bidi(void **state)
 	free(out);
 }
 
+/*
+ * The marks too: U+200E LEFT-TO-RIGHT and U+200F RIGHT-TO-LEFT MARK,
+ * U+061C ARABIC LETTER MARK; not U+200D ZERO WIDTH JOINER beside them,
+ * nor an Arabic letter (U+0628, D8 A8) that shares the mark's first byte.
+ */
+static void
+test_text_bidi_marks(void **state)
+{
+	static const char in[] = "a\xe2\x80\x8e" "b\xe2\x80\x8f" "c"
+	    "\xd8\x9c" "d\xe2\x80\x8d" "e\xd8\xa8";
+	char	*out = render(in, sizeof in - 1, NULL);
+
+	assert_string_equal(out, "a?b?c?d\xe2\x80\x8d" "e\xd8\xa8");
+	free(out);
+}
+
 static void
 test_text_indent(void **state)
 {
@@ -173,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_text_plain),
 		cmocka_unit_test(test_text_controls),
 		cmocka_unit_test(test_text_bidi),
+		cmocka_unit_test(test_text_bidi_marks),
 		cmocka_unit_test(test_text_indent),
 		cmocka_unit_test(test_text_nul),
 		cmocka_unit_test(test_fingerprint),
