@@ -314,6 +314,13 @@ cmd_show(struct client *c, int argc, char **argv)
 	if (json_is_string(json_object_get(st, "record")))
 		out_field(stdout, "record   ", json_string_value(
 		    json_object_get(st, "record")));
+	/* What a revision, retraction, endorsement, flag or decision is about. */
+	if (json_is_string(json_object_get(st, "of")))
+		out_field(stdout, "of       ", json_string_value(
+		    json_object_get(st, "of")));
+	if (json_is_string(json_object_get(st, "subject")))
+		out_field(stdout, "subject  ", json_string_value(
+		    json_object_get(st, "subject")));
 	if (json_object_get(st, "kind") != NULL) {
 		json_object_set(st, "id", json_object_get(root, "id"));
 		out_entry(c, st, "");

@@ -41,7 +41,8 @@ static const struct cmd commands[] = {
 	    "[--replacement URL]", cmd_review_link },
 	{ "list", "list RID [--talk N] [--at T[-T]] [--kind KIND] "
 	    "[--author KEY] [--limit N]", cmd_list },
-	{ "reply", "reply ID [--kind KIND] [-m TEXT | -F FILE]", cmd_reply },
+	{ "reply", "reply ID [--kind KIND] [--talk N] [--at T[-T]] "
+	    "[--link URL [--title T]]... [-m TEXT | -F FILE]", cmd_reply },
 	{ "edit", "edit ID [--kind KIND] [--talk N] [--at T[-T]] "
 	    "[--link URL [--title T]]... [-m TEXT | -F FILE]", cmd_edit },
 	{ "retract", "retract ID [--reason TEXT]", cmd_retract },

@@ -52,6 +52,8 @@ is 64 lowercase hex digits, or its first 4 or more" "and it says what is one"
 
 # Signed statements name the whole id.
 expect 0 "gloss endorse takes a prefix" "$GLOSS" endorse "$u"
+expect 0 "gloss show of the endorsement" "$GLOSS" show "$(cat "$T/out")"
+contains "$T/out" "subject  $one" "names what it endorses"
 same "$(curl -s "$SERVER/v1/annotations/$one" |
     sed -n 's/.*"endorsements":\([0-9]*\).*/\1/p')" 1 \
     "the whole id was endorsed"
@@ -81,6 +83,8 @@ expect 0 "gloss unendorse takes a prefix" "$GLOSS" unendorse "$u"
 contains_subject "$(cat "$T/out")" "$one" "the unendorse names the whole id"
 r=$(echo "$reply" | cut -c1-10)
 expect 0 "gloss edit takes a prefix" "$GLOSS" edit "$r" -m "Edited by prefix."
+expect 0 "gloss show of the revision" "$GLOSS" show "$(cat "$T/out")"
+contains "$T/out" "of       $reply" "names what it revises"
 expect 0 "gloss history takes a prefix" "$GLOSS" history "$r"
 contains "$T/out" "Edited by prefix." "and shows the revision"
 expect 0 "gloss retract takes a prefix" "$GLOSS" retract "$r"
