@@ -114,13 +114,13 @@ mod_show_item(struct client *c, json_t *item)
 	out_entry(c, a, "");
 	json_array_foreach(json_object_get(item, "flag_list"), i, flag)
 		mod_show_flag(flag);
-	/* "flags" has every flag's reason, the list only the first few. */
+	/* "flags" has every flag's reason, the list only the last few. */
 	if ((reasons = json_string_value(json_object_get(item, "flags"))) !=
 	    NULL) {
 		for (n = 1; *reasons != '\0'; reasons++)
 			n += *reasons == ',';
 		if (n > i)
-			printf("      and %zu more flag%s\n", n - i,
+			printf("      and %zu earlier flag%s\n", n - i,
 			    n - i == 1 ? "" : "s");
 	}
 	printf("      author: first seen %s, %lld approved, %lld rejected\n",

@@ -376,15 +376,17 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "ON a.seq = " SEQ_OF("f.subject") " WHERE f.seq > ?1 "
 	    "ORDER BY f.seq LIMIT ?2",
 	/*
+	 * The last ?2 flags of a subject, in order: those that hid it are
+	 * among them, since a hidden annotation takes no more flags.
 	 * SEARCH f USING PRIMARY KEY (subject=?)
 	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?), its seq by its id
-	 * USE TEMP B-TREE FOR ORDER BY
+	 * USE TEMP B-TREE FOR ORDER BY, then SCAN (subquery-2) of ?2 rows
 	 */
 	[SQL_FLAGS_OF] =
-	    "SELECT f.id, f.subject, f.author, f.reason, f.note, f.seq, "
-	    "a.status FROM flags AS f JOIN annotations AS a "
+	    "SELECT * FROM (SELECT f.id, f.subject, f.author, f.reason, "
+	    "f.note, f.seq, a.status FROM flags AS f JOIN annotations AS a "
 	    "ON a.seq = " SEQ_OF("f.subject") " WHERE f.subject = ?1 "
-	    "ORDER BY f.seq LIMIT ?2",
+	    "ORDER BY f.seq DESC LIMIT ?2) ORDER BY seq",
 	[SQL_DECISION_INSERT] =
 	    "INSERT INTO decisions (seq, id, action, subject, talk, reason, "
 	    "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

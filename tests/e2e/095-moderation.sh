@@ -498,7 +498,7 @@ same "$(grep '^ *flagged ' "$T/out")" "$(printf '      flagged %s\n' \
     "other by $(fingerprint "$T/bob.pub")" \
     "incorrect by $(fingerprint "$T/f2.pub")")" \
     "with each flag and its key, oldest first, each key once, its note made safe"
-lacks "$T/out" "more flag" "all of its flags are listed"
+lacks "$T/out" "earlier flag" "all of its flags are listed"
 sget "$(reqsig mod GET /v1/moderation/flags "$(date +%s)")" \
     /v1/moderation/flags
 same "$http $(grep -o "\"subject\":\"$a2\"" "$T/out" | wc -l)" "200 4" \
@@ -508,7 +508,8 @@ refuse 1 "409 not_visible" "flagging a hidden annotation is 409" \
 decide "the moderator approves the flagged annotation" mod approve "$a2"
 listed "$RID" "$a2" "approved, it is listed again"
 
-# The queue lists an annotation's first 20 flags, and says how many more.
+# The queue lists an annotation's last 20 flags, among them those that
+# hid it, and says how many earlier ones it left out.
 say mod "a post to be flagged 21 times" comment "$RID" --talk 4 \
     -m "Flagged by many."
 a3=$id
@@ -526,9 +527,13 @@ say f2 "and a second: the twenty-first flag hides it" flag "$a3" \
 same "$(status "$a3")" hidden "it is hidden"
 sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
 same "$(sed -n "/$a3/,/author:/p" "$T/out" | grep -c '^ *flagged ')" 20 \
-    "gloss mod queue prints its first 20 flags"
-same "$(grep -cx '      and 1 more flag' "$T/out")" 1 \
-    "and says one more was left out"
+    "gloss mod queue prints its last 20 flags"
+same "$(sed -n "/$a3/,/author:/p" "$T/out" | grep '^ *flagged ' | tail -n 2)" \
+    "$(printf '      flagged %s\n' "spam by $(fingerprint "$T/f1.pub")" \
+    "incorrect by $(fingerprint "$T/f2.pub")")" \
+    "the trusted flags that hid it last"
+same "$(grep -cx '      and 1 earlier flag' "$T/out")" 1 \
+    "and says one earlier flag was left out"
 decide "the moderator restores it" mod restore "$a3"
 
 # --- Bans ----------------------------------------------------------------

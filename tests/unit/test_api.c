@@ -3274,6 +3274,14 @@ test_mod_first(void **state)
 	assert_int_equal(strlen(jstr(hist, "first_seen")), 20);
 	assert_int_equal(json_array_size(mod_queue(c,
 	    "/v1/moderation/queue?record=rec")), 1);
+	/*
+	 * A record that does not exist says so; one with nothing waiting
+	 * answers an empty queue.
+	 */
+	get_signed(c, mod_key, "/v1/moderation/queue?record=other");
+	check_error(c, 404, "unknown_record");
+	accepted(c, key_curator, keep_st(c, fixture_record(key_curator,
+	    "other")));
 	assert_int_equal(json_array_size(mod_queue(c,
 	    "/v1/moderation/queue?record=other")), 0);
 	get_signed(c, mod_key, "/v1/moderation/queue?record=Bad%20id");
@@ -3741,10 +3749,11 @@ test_mod_queue_flags_capped(void **state)
 	assert_string_equal(ann_status(c, t->id), "hidden");
 	flags = json_object_get(json_array_get(mod_queue(c,
 	    "/v1/moderation/queue"), 0), "flag_list");
+	/* The last ones, in order: the trusted flags that hid it are in. */
 	assert_int_equal(json_array_size(flags), API_QUEUE_FLAGS);
-	assert_string_equal(jstr(json_array_get(flags, 0), "id"), f[0]->id);
+	assert_string_equal(jstr(json_array_get(flags, 0), "id"), f[1]->id);
 	assert_string_equal(jstr(json_array_get(flags, API_QUEUE_FLAGS - 1),
-	    "id"), f[API_QUEUE_FLAGS - 1]->id);
+	    "id"), f[API_QUEUE_FLAGS]->id);
 	flags = json_object_get(get_signed_ok(c, mod_key,
 	    "/v1/moderation/flags"), "flags");
 	assert_int_equal(json_array_size(flags), API_QUEUE_FLAGS + 1);

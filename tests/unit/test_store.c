@@ -3442,6 +3442,7 @@ test_plans_scan_nothing(void **state)
 		[SQL_LINKS_FILL] = "a",
 		[SQL_LINK_REVIEWS_REKEY] = "link_reviews",
 		[SQL_LINK_REVIEWS_CURRENT] = "r",
+		[SQL_FLAGS_OF] = "(subquery-2)",	/* its LIMIT's rows */
 	};
 
 	scans = 0;
