@@ -125,6 +125,7 @@ api_find(struct glossd *gd, struct http_request *req,
 {
 	const char		*id = http_param(req, "id");
 	struct minisig_pubkey	 key;
+	char			 what[GLOSS_ID_LEN + 32];
 	enum store_rc		 rc;
 
 	memset(one, 0, sizeof *one);
@@ -137,8 +138,14 @@ api_find(struct glossd *gd, struct http_request *req,
 	    &key) == -1))
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
-		http_error(resp, 404, "not_found", "no visible annotation "
-		    "has that id");
+		/* Another statement's id: say which (the log is public). */
+		if (!one->hidden && api_what_is(gd, id, what,
+		    sizeof what) == 0)
+			http_error(resp, 404, "not_found", "no annotation has "
+			    "that id: it is %s", what);
+		else
+			http_error(resp, 404, "not_found", "no visible "
+			    "annotation has that id");
 		return -1;
 	}
 	if (rc != STORE_OK) {

@@ -41,7 +41,7 @@ int
 api_target(struct glossd *gd, struct http_response *resp, const char *id,
     const char *member, struct api_target *t)
 {
-	struct api_type	 type = { "", "" };
+	char		 what[GLOSS_ID_LEN + 32];
 	enum store_rc	 rc;
 
 	memset(t, 0, sizeof *t);
@@ -52,14 +52,50 @@ api_target(struct glossd *gd, struct http_response *resp, const char *id,
 		api_store_error(resp, rc);
 		return -1;
 	}
-	if (store_statement(gd->store, id, api_type_cb, &type) == STORE_OK &&
-	    strcmp(type.type, "revision") == 0)
-		http_error(resp, 422, "revision_of_revision", "%s names a "
-		    "revision: name the original annotation", member);
+	if (api_what_is(gd, id, what, sizeof what) == 0 &&
+	    strncmp(what, "a revision", 10) == 0)
+		http_error(resp, 422, "revision_of_revision", "%s names %s: "
+		    "name the annotation itself", member, what);
 	else
 		http_error(resp, 422, "unknown_annotation", "%s names no "
 		    "annotation", member);
 	return -1;
+}
+
+static int
+api_what_cb(const struct store_statement *row, void *arg)
+{
+	struct buf		*out = arg;
+	struct statement	*st;
+
+	if (strcmp(row->type, "revision") == 0 &&
+	    (st = api_stored_statement(row)) != NULL) {
+		buf_printf(out, "a revision of %s", st->u.annotation.of);
+		stmt_free(st);
+	} else
+		buf_printf(out, "a statement of type %s", row->type);
+	return 0;
+}
+
+/*
+ * What the statement id is, for a message about an id that names no
+ * annotation: "a revision of ID", or "a statement of type TYPE".  0, or
+ * -1 if it names no statement either.  Every statement is public in the
+ * log, so this tells nothing new.
+ */
+int
+api_what_is(struct glossd *gd, const char *id, char *out, size_t len)
+{
+	struct buf	b;
+	int		rc;
+
+	buf_init(&b);
+	rc = stmt_id_valid(id) && store_statement(gd->store, id, api_what_cb,
+	    &b) == STORE_OK && b.len > 0 ? 0 : -1;
+	if (rc == 0)
+		snprintf(out, len, "%s", b.data);
+	buf_free(&b);
+	return rc;
 }
 
 int

@@ -559,6 +559,7 @@ struct api_fold {			/* what a revision's placement borrows */
 int	 api_target(struct glossd *, struct http_response *, const char *,
 	     const char *, struct api_target *);
 int	 api_type_cb(const struct store_statement *, void *);
+int	 api_what_is(struct glossd *, const char *, char *, size_t);
 struct statement *api_stored_statement(const struct store_statement *);
 int	 api_check_conversation(struct glossd *, struct http_response *,
 	     const struct statement *, struct store_placement *,

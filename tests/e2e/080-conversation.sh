@@ -187,6 +187,8 @@ expect 1 "gloss edit of a revision id is refused" \
     "$GLOSS" edit "$rev2" -m "Revising a revision."
 contains "$T/err" "revision_of_revision" \
     "the client reports revision_of_revision"
+expect 1 "gloss history of a revision id is refused" "$GLOSS" history "$rev2"
+contains "$T/err" "it is a revision of " "saying whose revision it is"
 signed "$T/rr.json" "$(printf '{"author":"%s","created":"%s","of":"%s","text":"Revising a revision.","type":"revision","v":1}' \
     "$me" "$(now_utc)" "$rev2")"
 post_raw "$T/rr.json.body"

@@ -1857,10 +1857,20 @@ test_conv_revision_of_revision(void **state)
 	accepted(c, key_other, r);
 	refused_st(c, key_other, conv_rev(c, key_other, now + 1, r->id, "v2",
 	    NULL), 422, "revision_of_revision");
+	/* Naming the annotation to revise instead. */
+	assert_non_null(strstr(body(c), a->id));
 	assert_string_equal(jstr(get_annotation(c, a->id), "text"), "v1");
-	/* A revision is not an annotation to GET either. */
+	/* A revision is not an annotation to GET either: it says whose. */
 	getf(c, "/v1/annotations/%s", r->id);
 	check_error(c, 404, "not_found");
+	assert_non_null(strstr(body(c), "it is a revision of"));
+	assert_non_null(strstr(body(c), a->id));
+	getf(c, "/v1/annotations/%s/thread", c->record->id);
+	check_error(c, 404, "not_found");
+	assert_non_null(strstr(body(c), "it is a statement of type record"));
+	getf(c, "/v1/annotations/%064d", 0);
+	check_error(c, 404, "not_found");
+	assert_non_null(strstr(body(c), "no visible annotation has that id"));
 }
 
 static void
