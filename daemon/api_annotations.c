@@ -115,13 +115,14 @@ api_retraction_cb(const struct store_statement *row, void *arg)
 
 /*
  * Look up the :id annotation for a GET: 0 with one filled (its JSON in
- * resp), or -1 with 404 / 410 (and the retraction) in resp.  A pending,
- * hidden or rejected annotation is shown only to a moderator's signed
- * request; to anyone else it does not exist.
+ * resp), or -1 with 404 / 410 (and the retraction) in resp; a retracted
+ * one is 0 too when retracted_ok (its thread goes on without it).  A
+ * pending, hidden or rejected annotation is shown only to a moderator's
+ * signed request; to anyone else it does not exist.
  */
 static int
 api_find(struct glossd *gd, struct http_request *req,
-    struct http_response *resp, struct api_one *one)
+    struct http_response *resp, struct api_one *one, int retracted_ok)
 {
 	const char		*id = http_param(req, "id");
 	struct minisig_pubkey	 key;
@@ -152,7 +153,7 @@ api_find(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, rc);
 		return -1;
 	}
-	if (!one->retracted)
+	if (!one->retracted || retracted_ok)
 		return 0;
 	http_error(resp, 410, "retracted", "its author retracted this "
 	    "annotation");
@@ -172,7 +173,7 @@ api_get_annotation(struct glossd *gd, struct http_request *req,
 {
 	struct api_one	one;
 
-	(void)api_find(gd, req, resp, &one);
+	(void)api_find(gd, req, resp, &one, 0);
 }
 
 struct api_list {
@@ -204,7 +205,7 @@ api_get_revisions(struct glossd *gd, struct http_request *req,
 	const char	*id = http_param(req, "id");
 	enum store_rc	 rc;
 
-	if (api_find(gd, req, resp, &one) == -1)
+	if (api_find(gd, req, resp, &one, 0) == -1)
 		return;
 	buf_reset(&resp->body);
 	buf_printf(&resp->body, "{\"annotation\":\"%s\",\"revisions\":[", id);
@@ -304,7 +305,7 @@ api_get_thread(struct glossd *gd, struct http_request *req,
 	enum store_rc		rc;
 	size_t			i;
 
-	if (api_find(gd, req, resp, &one) == -1)
+	if (api_find(gd, req, resp, &one, 1) == -1)
 		return;
 	buf_reset(&resp->body);
 	rc = store_thread(gd->store, one.root, API_THREAD_MAX + 1,

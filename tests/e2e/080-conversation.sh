@@ -214,6 +214,8 @@ expect 0 "a comment to retract" "$GLOSS" comment "$RID" --talk 6 \
 gone=$(cat "$T/out")
 expect 0 "it can be found before" "$GLOSS" search pangolin
 contains "$T/out" "$gone" "search finds it before the retraction"
+expect 0 "bob replies to it" "$GLOSS" -k "$T/bob.key" reply "$gone" \
+    -m "A reply that outlives its parent."
 before=$(statements)
 expect 1 "another key cannot retract it" \
     "$GLOSS" -k "$T/bob.key" retract "$gone" --reason "Not yours."
@@ -233,6 +235,10 @@ same "$http:$(error_code)" "410:retracted" "its GET answers 410 retracted"
 contains "$T/out" "\"retraction\":{\"id\":\"$retraction\"" \
     "the 410 carries the retraction"
 contains "$T/out" '"reason":"I misheard the speaker."' "with its reason"
+expect 0 "its thread is still there" "$GLOSS" thread "$gone"
+contains "$T/out" "(retracted) $gone" "with it as a stub"
+contains "$T/out" "A reply that outlives its parent." "and the reply under it"
+lacks "$T/out" "pangolin" "but not its text"
 expect 0 "the original still verifies" "$GLOSS" verify "$gone"
 contains "$T/out" "valid: annotation $gone" "verify says valid"
 expect 0 "the retraction verifies" "$GLOSS" verify "$retraction"

@@ -2134,11 +2134,14 @@ test_conv_retracted_gone(void **state)
 		fail_msg("the retraction does not verify: %s", message);
 	}
 
-	/* Its history and thread are gone too. */
+	/* Its history is gone too; its thread stays, with it a stub. */
 	getf(c, "/v1/annotations/%s/revisions", a->id);
 	check_status(c, 410);
 	getf(c, "/v1/annotations/%s/thread", a->id);
-	check_status(c, 410);
+	check_status(c, 200);
+	j = json_object_get(body_json(c), "tree");
+	assert_string_equal(jstr(j, "status"), "retracted");
+	assert_null(json_object_get(j, "text"));
 
 	/* Listings, counts, search. */
 	get(c, "/v1/records/rec/annotations");
