@@ -128,8 +128,9 @@ glossd_reload_cb(evutil_socket_t sig, short events, void *arg)
 	/* Answers may depend on what changed (reviewer keys, base_url). */
 	cache_clear(gd->cache);
 	log_info("SIGHUP: reloaded %s: %zu curator(s), %zu moderator(s), "
-	    "moderation %s", gd->conffile, gd->cfg.curators.n,
-	    gd->cfg.moderators.n, config_moderation_name(gd->cfg.moderation));
+	    "%zu reviewer(s), moderation %s", gd->conffile,
+	    gd->cfg.curators.n, gd->cfg.moderators.n, gd->cfg.reviewers.n,
+	    config_moderation_name(gd->cfg.moderation));
 }
 
 /* Write the bound port to path atomically, so readers never see half. */

@@ -285,6 +285,7 @@ same "$(curl -s -o "$T/out" -w '%{http_code}' "$SERVER/v1/records/nope/reading")
 # --- Exports past page_max --------------------------------------------
 echo "page_max = 1" >> "$T/glossd.conf"
 reload "SIGHUP: reloaded" || not_ok "SIGHUP to page_max = 1"
+contains "$T/glossd.log" "1 reviewer(s)" "the reload counts the reviewer keys"
 reading_json "" >/dev/null
 n=$(jq .total "$T/list")
 same "$(jq '.entries | length' "$T/list") $([ "$n" -gt 1 ] && echo more)" "1 more" \
