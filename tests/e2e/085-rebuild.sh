@@ -200,7 +200,7 @@ paths() {
 		esac
 		echo "$s|/v1/annotations/$a|annotation $(printf %.8s "$a")"
 		echo "$s|/v1/annotations/$a/revisions|its revisions"
-		echo "$s|/v1/annotations/$a/thread|its thread"
+		echo "200|/v1/annotations/$a/thread|its thread"
 	done
 	echo "404|/v1/annotations/$rev1|a revision id is no annotation"
 	for q in wombat platypus encoders "Depth" "alignment cost" "clip" \
