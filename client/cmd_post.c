@@ -302,6 +302,7 @@ struct post_args {
 	const char	*kind;
 	const char	*at;
 	const char	*message;
+	char		*joined;	/* two or more -m, as message */
 	const char	*file;
 	char		*reply;
 	long		 talk;
@@ -343,6 +344,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*errstr = NULL;
+	char		*joined;
 	json_t		*last = NULL;
 	int		 ch, preset = pa->kind != NULL;
 
@@ -376,7 +378,14 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			pa->reply = optarg;
 			break;
 		case 'm':
-			pa->message = optarg;
+			/* Each -m a paragraph, as git commit takes them. */
+			if (pa->message != NULL) {
+				free(pa->joined);
+				xasprintf(&joined, "%s\n\n%s", pa->message,
+				    optarg);
+				pa->message = pa->joined = joined;
+			} else
+				pa->message = optarg;
 			break;
 		case 'F':
 			pa->file = optarg;
@@ -512,6 +521,7 @@ out:
 	json_decref(root);
 	json_decref(target);
 	json_decref(pa.links);
+	free(pa.joined);
 	free(text);
 	return rc;
 }

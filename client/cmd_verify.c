@@ -157,10 +157,14 @@ int
 cmd_verify(struct client *c, int argc, char **argv)
 {
 	struct verified	 v;
+	struct stat	 sb;
 	int		 rc;
 
 	if (cmd_operands(c, argc, argv, "ID|FILE", 0) == -1)
 		return cmd_usage("verify");
+	if (stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode))
+		return cmd_misuse("\"%s\" is a directory: gloss verify-bundle "
+		    "checks a bundle", cmd_word(argv[optind]));
 	memset(&v, 0, sizeof v);
 	if (access(argv[optind], F_OK) == 0)
 		rc = verify_local(argv[optind], &v);

@@ -302,7 +302,8 @@ int
 cmd_statement_id(struct client *c, char **arg)
 {
 	json_t		*root, *ids, *one;
-	const char	*s = *arg, *id, *type;
+	const char	*s = *arg, *id, *type, *author;
+	char		 fp[10];
 	size_t		 i;
 	int		 rc;
 
@@ -327,11 +328,14 @@ cmd_statement_id(struct client *c, char **arg)
 		json_array_foreach(ids, i, one) {
 			id = json_string_value(json_object_get(one, "id"));
 			type = json_string_value(json_object_get(one, "type"));
-			fprintf(stderr, "  %s %s\n", cmd_id_of(id, s) ? id : "?",
-			    cmd_word(type != NULL ? type : "?"));
+			author = json_string_value(json_object_get(one,
+			    "author"));
+			out_fingerprint(author != NULL ? author : "", fp);
+			fprintf(stderr, "  %s %s by key %s\n", cmd_id_of(id, s) ?
+			    id : "?", cmd_word(type != NULL ? type : "?"), fp);
 		}
 		if (json_is_true(json_object_get(root, "more")))
-			fputs("  and more\n", stderr);
+			fputs("  and more ids\n", stderr);
 		rc = EXIT_USAGE;
 	} else if (!cmd_id_of(id, s)) {
 		/* What would be signed is the user's choice, not the server's. */

@@ -18,6 +18,12 @@ contains "$T/out" "01:09:29" "show gives the time"
 contains "$T/out" "critique" "show gives the kind"
 contains "$T/out" "Translation framing" "show gives the text"
 
+expect 0 "two -m are two paragraphs" "$GLOSS" comment "$RID" --talk 3 \
+    -m "First paragraph." -m "Second paragraph."
+paras=$(cat "$T/out")
+same "$(curl -s "$SERVER/v1/annotations/$paras" | jq -r .text)" \
+    "$(printf 'First paragraph.\n\nSecond paragraph.')" \
+    "joined by a blank line, as git commit does"
 expect 0 "a comment on a whole talk" "$GLOSS" comment "$RID" --talk 2 \
     -m "Clear overview of encoders."
 expect 0 "a reading over a range, talk-relative, with a titled link" \
@@ -70,6 +76,6 @@ expect 2 "a range that ends before it starts is refused by the client" \
 expect 2 "an empty text is refused" "$GLOSS" comment "$RID" -m ""
 expect 2 "a javascript: link is refused" "$GLOSS" reading "$RID" \
     --link "javascript:alert(1)" -m x
-same "$(statements)" 10 "exactly the accepted statements were stored"
+same "$(statements)" 11 "exactly the accepted statements were stored"
 stop_daemon
 done_testing

@@ -102,6 +102,9 @@ for sid in $(cut -d' ' -f1 "$T/bundle/STATEMENTS"); do
 	    bad=$((bad + 1))
 done
 same "$bad" 0 "each statement's id is the SHA-256 of its file"
+expect 2 "gloss verify of a bundle's directory" "$GLOSS" verify "$T/bundle"
+contains "$T/err" "is a directory: gloss verify-bundle checks a bundle" \
+    "points to verify-bundle"
 expect 0 "gloss verify-bundle" "$GLOSS" verify-bundle "$T/bundle"
 contains "$T/out" "valid: $n statements" "and says how many"
 expect 0 "gloss verify-bundle --json" "$GLOSS" verify-bundle --json "$T/bundle"

@@ -42,7 +42,8 @@ contains "$T/out" "$one" "the same statement"
 expect 2 "a prefix several ids begin with is refused" "$GLOSS" show "$shared"
 same "$(head -n 1 "$T/err")" "gloss: show: $shared begins more than one \
 statement id; give more of its digits:" "saying so"
-contains "$T/err" "  $one annotation" "and listing them, with their types"
+contains "$T/err" "  $one annotation by key " \
+    "and listing them, with their types and keys"
 expect 1 "a prefix no id begins with is refused" "$GLOSS" show "$none"
 same "$(cat "$T/err")" "gloss: show: no statement id begins with $none" \
     "saying so"
