@@ -104,6 +104,35 @@ cmd_is_help(const char *arg)
 }
 
 /*
+ * What is wrong with the option getopt_long (with opterr 0 and a leading
+ * ':') just answered ch, '?' or ':', for: a short option by its letter, a
+ * long one by its name.  In a buffer that the next call reuses.
+ */
+static const char *
+cmd_bad_option(int ch, char **argv)
+{
+	static char	 msg[96];
+	char		 word[3] = { '-', '\0', '\0' }, name[64];
+	const char	*w = argv[optind - 1];
+
+	if (optopt != 0 && strncmp(w, "--", 2) != 0)
+		word[1] = (char)optopt;
+	else {
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(w, "="), w);
+		word[0] = '\0';
+	}
+	if (ch == ':')
+		snprintf(msg, sizeof msg, "%s needs a value", word[0] != '\0' ?
+		    word : cmd_word(name));
+	else if (word[0] == '\0' && optopt != 0)
+		snprintf(msg, sizeof msg, "%s takes no value", cmd_word(name));
+	else
+		snprintf(msg, sizeof msg, "unknown option %s", word[0] !=
+		    '\0' ? word : cmd_word(name));
+	return msg;
+}
+
+/*
  * getopt_long over a command's options (longopts may be NULL) and -h and
  * --help, which print the command's usage on standard output and exit 0
  * wherever they come: every command has them, so none may use 'h'.  An
@@ -116,7 +145,6 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 {
 	static struct option	 all[CMD_OPTIONS_MAX + 2];
 	static char		 both[16];
-	char			 word[3] = { '-', '\0', '\0' }, name[64];
 	size_t			 n;
 	int			 ch;
 
@@ -136,20 +164,7 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 		cmd_help();
 	if (ch != '?' && ch != ':')
 		return ch;
-	/* A short option by its letter, a long one by its name. */
-	if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) != 0)
-		word[1] = (char)optopt;
-	else
-		snprintf(name, sizeof name, "%.*s",
-		    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
-	if (ch == ':')
-		cmd_error("%s needs a value", word[1] != '\0' ? word :
-		    cmd_word(name));
-	else if (word[1] == '\0' && optopt != 0)
-		cmd_error("%s takes no value", cmd_word(name));
-	else
-		cmd_error("unknown option %s", word[1] != '\0' ? word :
-		    cmd_word(name));
+	cmd_error("%s", cmd_bad_option(ch, argv));
 	return '?';
 }
 
@@ -434,7 +449,8 @@ main(int argc, char **argv)
 	c.server = getenv("GLOSS_SERVER");
 	if (c.server == NULL || *c.server == '\0')
 		c.server = "http://127.0.0.1:8080";
-	while ((ch = getopt_long(argc, argv, "+S:k:hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:S:k:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			c.server = optarg;
@@ -452,6 +468,7 @@ main(int argc, char **argv)
 			printf("gloss %s\n", GLOSS_VERSION);
 			return EXIT_OK;
 		default:
+			fprintf(stderr, "gloss: %s\n", cmd_bad_option(ch, argv));
 			usage(stderr);
 			return EXIT_USAGE;
 		}

@@ -144,6 +144,12 @@ misuses "a value given to an option that takes none" \
     "list: --json takes no value" list RID --json=1
 misuses "an unknown option after a mod action" "mod: unknown option -x" \
     mod approve ID -x
+expect 2 "an unknown option of gloss itself" "$GLOSS" --bogus list RID
+same "$(head -n 2 "$T/err")" "gloss: unknown option --bogus
+usage: gloss [-S server] [-k secfile] [--json] command [args]" \
+    "says so in the same words, then the usage"
+expect 2 "gloss -k without its value" "$GLOSS" -k
+same "$(head -n 1 "$T/err")" "gloss: -k needs a value" "says so"
 
 # An operand that must be a statement's id (or its first 4 or more
 # digits, which the server resolves: tests/e2e/170-id-prefix.sh) is
