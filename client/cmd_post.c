@@ -380,9 +380,10 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		case 'm':
 			/* Each -m a paragraph, as git commit takes them. */
 			if (pa->message != NULL) {
-				free(pa->joined);
+				/* The message may be the last join: free after. */
 				xasprintf(&joined, "%s\n\n%s", pa->message,
 				    optarg);
+				free(pa->joined);
 				pa->message = pa->joined = joined;
 			} else
 				pa->message = optarg;

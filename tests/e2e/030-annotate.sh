@@ -18,12 +18,12 @@ contains "$T/out" "01:09:29" "show gives the time"
 contains "$T/out" "critique" "show gives the kind"
 contains "$T/out" "Translation framing" "show gives the text"
 
-expect 0 "two -m are two paragraphs" "$GLOSS" comment "$RID" --talk 3 \
-    -m "First paragraph." -m "Second paragraph."
+expect 0 "three -m are three paragraphs" "$GLOSS" comment "$RID" --talk 3 \
+    -m "First paragraph." -m "Second paragraph." -m "Third paragraph."
 paras=$(cat "$T/out")
 same "$(curl -s "$SERVER/v1/annotations/$paras" | jq -r .text)" \
-    "$(printf 'First paragraph.\n\nSecond paragraph.')" \
-    "joined by a blank line, as git commit does"
+    "$(printf 'First paragraph.\n\nSecond paragraph.\n\nThird paragraph.')" \
+    "joined by blank lines, as git commit does"
 expect 0 "a comment on a whole talk" "$GLOSS" comment "$RID" --talk 2 \
     -m "Clear overview of encoders."
 expect 0 "a reading over a range, talk-relative, with a titled link" \
