@@ -29,8 +29,7 @@ struct client {
 	char				*host;
 	int				 port;
 	const struct minisig_seckey	*signer;	/* signs requests */
-	char				 ids[1][GLOSS_ID_LEN + 1];
-	size_t				 nids;		/* cmd_statement_id's */
+	char				 id[GLOSS_ID_LEN + 1];	/* resolved */
 };
 
 struct cmd {

@@ -112,23 +112,20 @@ static const char *
 cmd_bad_option(int ch, char **argv)
 {
 	static char	 msg[96];
-	char		 word[3] = { '-', '\0', '\0' }, name[64];
+	char		 name[64];
 	const char	*w = argv[optind - 1];
+	int		 isshort = optopt != 0 && strncmp(w, "--", 2) != 0;
 
-	if (optopt != 0 && strncmp(w, "--", 2) != 0)
-		word[1] = (char)optopt;
-	else {
+	if (isshort)
+		snprintf(name, sizeof name, "-%c", optopt);
+	else
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(w, "="), w);
-		word[0] = '\0';
-	}
 	if (ch == ':')
-		snprintf(msg, sizeof msg, "%s needs a value", word[0] != '\0' ?
-		    word : cmd_word(name));
-	else if (word[0] == '\0' && optopt != 0)
+		snprintf(msg, sizeof msg, "%s needs a value", cmd_word(name));
+	else if (!isshort && optopt != 0)
 		snprintf(msg, sizeof msg, "%s takes no value", cmd_word(name));
 	else
-		snprintf(msg, sizeof msg, "unknown option %s", word[0] !=
-		    '\0' ? word : cmd_word(name));
+		snprintf(msg, sizeof msg, "unknown option %s", cmd_word(name));
 	return msg;
 }
 
@@ -358,10 +355,10 @@ cmd_statement_id(struct client *c, char **arg)
 		    "it", s);
 		rc = EXIT_USAGE;
 	} else {
-		if (c->nids == sizeof c->ids / sizeof c->ids[0])
-			fatalx("cmd_statement_id: more ids than a command has");
-		memcpy(c->ids[c->nids], id, GLOSS_ID_LEN + 1);
-		*arg = c->ids[c->nids++];
+		if (c->id[0] != '\0')
+			fatalx("cmd_statement_id: a second id in one command");
+		memcpy(c->id, id, GLOSS_ID_LEN + 1);
+		*arg = c->id;
 		rc = EXIT_OK;
 	}
 	json_decref(root);

@@ -134,6 +134,8 @@ misuses "import-log without a source" "import-log: missing SOURCE-URL" \
 
 # Options getopt refuses are said in gloss's words too.
 misuses "an unknown short option" "list: unknown option -x" list RID -x
+misuses "an option letter that is an escape" "list: unknown option -?" \
+    list RID "$(printf -- '-\033')"
 misuses "an unknown long option" "list: unknown option --bogus" \
     list RID --bogus
 misuses "a long option without its value" "list: --talk needs a value" \
