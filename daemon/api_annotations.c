@@ -141,7 +141,7 @@ api_find(struct glossd *gd, struct http_request *req,
 	if (rc == STORE_NOTFOUND) {
 		/* Another statement's id: say which (the log is public). */
 		if (!one->hidden && api_what_is(gd, id, what,
-		    sizeof what) == 0)
+		    sizeof what) != -1)
 			http_error(resp, 404, "not_found", "no annotation has "
 			    "that id: it is %s", what);
 		else

@@ -52,8 +52,7 @@ api_target(struct glossd *gd, struct http_response *resp, const char *id,
 		api_store_error(resp, rc);
 		return -1;
 	}
-	if (api_what_is(gd, id, what, sizeof what) == 0 &&
-	    strncmp(what, "a revision", 10) == 0)
+	if (api_what_is(gd, id, what, sizeof what) == 1)
 		http_error(resp, 422, "revision_of_revision", "%s names %s: "
 		    "name the annotation itself", member, what);
 	else
@@ -62,39 +61,47 @@ api_target(struct glossd *gd, struct http_response *resp, const char *id,
 	return -1;
 }
 
+struct api_what {
+	struct buf	 text;
+	int		 revision;
+};
+
 static int
 api_what_cb(const struct store_statement *row, void *arg)
 {
-	struct buf		*out = arg;
+	struct api_what		*w = arg;
 	struct statement	*st;
 
 	if (strcmp(row->type, "revision") == 0 &&
 	    (st = api_stored_statement(row)) != NULL) {
-		buf_printf(out, "a revision of %s", st->u.annotation.of);
+		buf_printf(&w->text, "a revision of %s", st->u.annotation.of);
+		w->revision = 1;
 		stmt_free(st);
 	} else
-		buf_printf(out, "a statement of type %s", row->type);
+		buf_printf(&w->text, "a statement of type %s", row->type);
 	return 0;
 }
 
 /*
  * What the statement id is, for a message about an id that names no
- * annotation: "a revision of ID", or "a statement of type TYPE".  0, or
- * -1 if it names no statement either.  Every statement is public in the
- * log, so this tells nothing new.
+ * annotation, in out: "a revision of ID", or "a statement of type TYPE".
+ * 1 for a revision, 0 for another statement, -1 if it names no statement
+ * either.  Every statement is public in the log, so this tells nothing
+ * new.
  */
 int
 api_what_is(struct glossd *gd, const char *id, char *out, size_t len)
 {
-	struct buf	b;
-	int		rc;
+	struct api_what	w = { .revision = 0 };
+	int		rc = -1;
 
-	buf_init(&b);
-	rc = stmt_id_valid(id) && store_statement(gd->store, id, api_what_cb,
-	    &b) == STORE_OK && b.len > 0 ? 0 : -1;
-	if (rc == 0)
-		snprintf(out, len, "%s", b.data);
-	buf_free(&b);
+	buf_init(&w.text);
+	if (stmt_id_valid(id) && store_statement(gd->store, id, api_what_cb,
+	    &w) == STORE_OK && w.text.len > 0) {
+		snprintf(out, len, "%s", w.text.data);
+		rc = w.revision;
+	}
+	buf_free(&w.text);
 	return rc;
 }
 
