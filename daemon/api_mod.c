@@ -380,11 +380,9 @@ api_get_queue(struct glossd *gd, struct http_request *req,
 {
 	struct minisig_pubkey	 key;
 	struct api_queue	 q = { .store = gd->store, .rc = STORE_OK };
-	struct store_record	 rec;
 	const char		*rid = http_query(req, "record");
 	int64_t			 after;
 	enum store_rc		 rc;
-	int			 known;
 
 	if (auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
 	    &key) == -1 ||
@@ -394,13 +392,8 @@ api_get_queue(struct glossd *gd, struct http_request *req,
 		http_error(resp, 400, "bad_query", "record is not a record id");
 		return;
 	}
-	/* A mistyped id would find an empty queue, and not say why. */
-	if (rid != NULL) {
-		known = api_record_named(gd, rid, resp, &rec) == 0;
-		store_record_clear(&rec);
-		if (!known)
-			return;
-	}
+	if (rid != NULL && api_record_known(gd, rid, resp) == -1)
+		return;
 	api_page_begin(resp, "queue");
 	rc = store_queue(gd->store, rid, after, q.page.limit + 1,
 	    api_queue_cb, &q);

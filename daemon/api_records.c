@@ -62,24 +62,38 @@ api_find_record(struct glossd *gd, struct http_request *req,
 	return api_record_named(gd, http_param(req, "rid"), resp, rec);
 }
 
-/* The record rid (NULL: none), or -1 with 404/5xx in resp. */
-int
-api_record_named(struct glossd *gd, const char *rid,
-    struct http_response *resp, struct store_record *rec)
+/* 0 for STORE_OK, else -1 with 404 unknown_record or 5xx in resp. */
+static int
+api_record_answer(struct http_response *resp, enum store_rc rc)
 {
-	enum store_rc	 rc;
-
-	memset(rec, 0, sizeof *rec);
-	if (!stmt_rid_valid(rid))
-		rc = STORE_NOTFOUND;
-	else
-		rc = store_record(gd->store, rid, rec);
 	if (rc == STORE_NOTFOUND)
 		http_error(resp, 404, "unknown_record", "there is no such "
 		    "record");
 	else if (rc != STORE_OK)
 		api_store_error(resp, rc);
 	return rc == STORE_OK ? 0 : -1;
+}
+
+/* The record rid (NULL: none), or -1 with 404/5xx in resp. */
+int
+api_record_named(struct glossd *gd, const char *rid,
+    struct http_response *resp, struct store_record *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	return api_record_answer(resp, !stmt_rid_valid(rid) ? STORE_NOTFOUND :
+	    store_record(gd->store, rid, rec));
+}
+
+/*
+ * Whether record rid exists, as api_record_named says, for a filter that
+ * would find nothing and not say why: one row, not the record and talks.
+ */
+int
+api_record_known(struct glossd *gd, const char *rid,
+    struct http_response *resp)
+{
+	return api_record_answer(resp, !stmt_rid_valid(rid) ? STORE_NOTFOUND :
+	    store_record_exists(gd->store, rid));
 }
 
 /*

@@ -79,14 +79,12 @@ api_get_search(struct glossd *gd, struct http_request *req,
     struct http_response *resp)
 {
 	struct store_search	 s;
-	struct store_record	 rec;
 	struct api_results	 r = { &resp->body, 0, 0 };
 	struct buf		 match;
 	const char		*q = http_query(req, "q"), *v;
 	enum stmt_kind		 kind;
 	int64_t			 limit, after = 0;
 	enum store_rc		 rc;
-	int			 known;
 
 	memset(&s, 0, sizeof s);
 	buf_init(&match);
@@ -117,10 +115,7 @@ api_get_search(struct glossd *gd, struct http_request *req,
 			    "record id");
 			goto out;
 		}
-		/* A mistyped id would find nothing, and not say why. */
-		known = api_record_named(gd, v, resp, &rec) == 0;
-		store_record_clear(&rec);
-		if (!known)
+		if (api_record_known(gd, v, resp) == -1)
 			goto out;
 		s.rid = v;
 	}

@@ -275,6 +275,7 @@ enum store_rc	 store_ids(struct store *, const char *, int,
 		     store_statement_cb, void *);
 enum store_rc	 store_log(struct store *, int64_t, int, store_statement_cb,
 		     void *);
+enum store_rc	 store_record_exists(struct store *, const char *);
 enum store_rc	 store_record(struct store *, const char *,
 		     struct store_record *);
 void		 store_record_clear(struct store_record *);
@@ -500,6 +501,8 @@ void	 api_get_annotations(struct glossd *, struct http_request *,
 	     struct http_response *);
 int	 api_find_record(struct glossd *, struct http_request *,
 	     struct http_response *, struct store_record *);
+int	 api_record_known(struct glossd *, const char *,
+	     struct http_response *);
 int	 api_record_named(struct glossd *, const char *,
 	     struct http_response *, struct store_record *);
 void	 api_links_foreach(const struct store_annotation *,

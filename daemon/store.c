@@ -1382,6 +1382,20 @@ store_statement(struct store *s, const char *id, store_statement_cb cb,
 	return rc;
 }
 
+/* STORE_OK if record rid exists, STORE_NOTFOUND if not. */
+enum store_rc
+store_record_exists(struct store *s, const char *rid)
+{
+	enum store_rc	rc;
+	int		row;
+
+	store_bind_str(s, SQL_RECORD_EXISTS, 1, rid);
+	if ((rc = store_step(s, SQL_RECORD_EXISTS, &row)) == STORE_OK && !row)
+		rc = STORE_NOTFOUND;
+	store_reset(s, SQL_RECORD_EXISTS);
+	return rc;
+}
+
 /*
  * Call cb for each log row whose id begins with prefix (lowercase hex,
  * as the caller checked), in id order, at most limit rows, pointers

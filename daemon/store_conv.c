@@ -35,11 +35,7 @@ store_append_annotation(struct store *s, const struct statement *st,
 		log_warnx("store: annotation %s without a placement", st->id);
 		return STORE_ERROR;
 	}
-	store_bind_str(s, SQL_RECORD_EXISTS, 1, a->record);
-	if ((rc = store_step(s, SQL_RECORD_EXISTS, &row)) == STORE_OK && !row)
-		rc = STORE_NOTFOUND;
-	store_reset(s, SQL_RECORD_EXISTS);
-	if (rc != STORE_OK)
+	if ((rc = store_record_exists(s, a->record)) != STORE_OK)
 		return rc;
 
 	buf_init(&lb);
