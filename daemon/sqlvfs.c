@@ -17,7 +17,6 @@
 #include "sqlvfs.h"
 
 #define REAL(f)		(((struct sqlvfs_file *)(f))->real)
-#define PASS(f, m, ...)	(REAL(f)->pMethods->m(REAL(f), __VA_ARGS__))
 
 /* The real file under f, as SQLite's VFS opened it. */
 sqlite3_file *
@@ -35,55 +34,55 @@ sqlvfs_close(sqlite3_file *f)
 static int
 sqlvfs_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 {
-	return PASS(f, xRead, buf, n, off);
+	return SQLVFS_PASS(f, xRead, buf, n, off);
 }
 
 static int
 sqlvfs_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	return PASS(f, xWrite, buf, n, off);
+	return SQLVFS_PASS(f, xWrite, buf, n, off);
 }
 
 static int
 sqlvfs_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	return PASS(f, xTruncate, size);
+	return SQLVFS_PASS(f, xTruncate, size);
 }
 
 static int
 sqlvfs_sync(sqlite3_file *f, int flags)
 {
-	return PASS(f, xSync, flags);
+	return SQLVFS_PASS(f, xSync, flags);
 }
 
 static int
 sqlvfs_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-	return PASS(f, xFileSize, size);
+	return SQLVFS_PASS(f, xFileSize, size);
 }
 
 static int
 sqlvfs_lock(sqlite3_file *f, int level)
 {
-	return PASS(f, xLock, level);
+	return SQLVFS_PASS(f, xLock, level);
 }
 
 static int
 sqlvfs_unlock(sqlite3_file *f, int level)
 {
-	return PASS(f, xUnlock, level);
+	return SQLVFS_PASS(f, xUnlock, level);
 }
 
 static int
 sqlvfs_reserved(sqlite3_file *f, int *reserved)
 {
-	return PASS(f, xCheckReservedLock, reserved);
+	return SQLVFS_PASS(f, xCheckReservedLock, reserved);
 }
 
 static int
 sqlvfs_control(sqlite3_file *f, int op, void *arg)
 {
-	return PASS(f, xFileControl, op, arg);
+	return SQLVFS_PASS(f, xFileControl, op, arg);
 }
 
 static int
@@ -102,13 +101,13 @@ static int
 sqlvfs_shm_map(sqlite3_file *f, int region, int size, int extend,
     void volatile **map)
 {
-	return PASS(f, xShmMap, region, size, extend, map);
+	return SQLVFS_PASS(f, xShmMap, region, size, extend, map);
 }
 
 static int
 sqlvfs_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 {
-	return PASS(f, xShmLock, offset, n, flags);
+	return SQLVFS_PASS(f, xShmLock, offset, n, flags);
 }
 
 static void
@@ -120,19 +119,19 @@ sqlvfs_shm_barrier(sqlite3_file *f)
 static int
 sqlvfs_shm_unmap(sqlite3_file *f, int delete)
 {
-	return PASS(f, xShmUnmap, delete);
+	return SQLVFS_PASS(f, xShmUnmap, delete);
 }
 
 static int
 sqlvfs_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **page)
 {
-	return PASS(f, xFetch, off, n, page);
+	return SQLVFS_PASS(f, xFetch, off, n, page);
 }
 
 static int
 sqlvfs_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page)
 {
-	return PASS(f, xUnfetch, off, page);
+	return SQLVFS_PASS(f, xUnfetch, off, page);
 }
 
 /*

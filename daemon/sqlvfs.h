@@ -32,4 +32,8 @@ struct sqlvfs {
 int		 sqlvfs_init(struct sqlvfs *, const char *, size_t);
 sqlite3_file	*sqlvfs_real(sqlite3_file *);
 
+/* Pass method m of file f on to the real file: SQLVFS_PASS(f, xSync, 0). */
+#define SQLVFS_PASS(f, m, ...)						\
+	(sqlvfs_real(f)->pMethods->m(sqlvfs_real(f), __VA_ARGS__))
+
 #endif

@@ -69,10 +69,8 @@ pace_open(sqlite3_file *f, const char *name, int flags)
 static int
 pace_control(sqlite3_file *f, int op, void *arg)
 {
-	sqlite3_file	*real = sqlvfs_real(f);
-
 	if (op != PACE_FCNTL)
-		return real->pMethods->xFileControl(real, op, arg);
+		return SQLVFS_PASS(f, xFileControl, op, arg);
 	((struct pace_file *)f)->store = arg;
 	return SQLITE_OK;
 }
@@ -81,10 +79,9 @@ static int
 pace_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
 	struct pace_file	*p = (struct pace_file *)f;
-	sqlite3_file		*real = sqlvfs_real(f);
 	int			 rc;
 
-	if ((rc = real->pMethods->xWrite(real, buf, n, off)) != SQLITE_OK)
+	if ((rc = SQLVFS_PASS(f, xWrite, buf, n, off)) != SQLITE_OK)
 		return rc;
 	if (p->store == NULL || (p->unpaced += n) < PACE_BYTES)
 		return SQLITE_OK;

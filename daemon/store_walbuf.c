@@ -90,7 +90,6 @@ static int
 walbuf_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 off)
 {
 	struct walbuf_file	*w = (struct walbuf_file *)f;
-	sqlite3_file		*real = sqlvfs_real(f);
 	int			 header, rc;
 
 	header = n == WAL_FRAME_HEADER_LEN && off >= WAL_HEADER_LEN;
@@ -113,7 +112,7 @@ walbuf_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 off)
 	}
 	w->header = w->commit = 0;
 	if ((rc = walbuf_flush(w)) != SQLITE_OK ||
-	    (rc = real->pMethods->xWrite(real, data, n, off)) != SQLITE_OK)
+	    (rc = SQLVFS_PASS(f, xWrite, data, n, off)) != SQLITE_OK)
 		return rc;
 	/* The WAL's header: the next frame starts it over, after it. */
 	if (off == 0 || off + n > w->end)
@@ -124,45 +123,33 @@ walbuf_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 off)
 static int
 walbuf_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 {
-	sqlite3_file	*real = sqlvfs_real(f);
-	int		 rc;
+	int	rc = walbuf_flush((struct walbuf_file *)f);
 
-	if ((rc = walbuf_flush((struct walbuf_file *)f)) != SQLITE_OK)
-		return rc;
-	return real->pMethods->xRead(real, buf, n, off);
+	return rc != SQLITE_OK ? rc : SQLVFS_PASS(f, xRead, buf, n, off);
 }
 
 static int
 walbuf_sync(sqlite3_file *f, int flags)
 {
-	sqlite3_file	*real = sqlvfs_real(f);
-	int		 rc;
+	int	rc = walbuf_flush((struct walbuf_file *)f);
 
-	if ((rc = walbuf_flush((struct walbuf_file *)f)) != SQLITE_OK)
-		return rc;
-	return real->pMethods->xSync(real, flags);
+	return rc != SQLITE_OK ? rc : SQLVFS_PASS(f, xSync, flags);
 }
 
 static int
 walbuf_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-	sqlite3_file	*real = sqlvfs_real(f);
-	int		 rc;
+	int	rc = walbuf_flush((struct walbuf_file *)f);
 
-	if ((rc = walbuf_flush((struct walbuf_file *)f)) != SQLITE_OK)
-		return rc;
-	return real->pMethods->xFileSize(real, size);
+	return rc != SQLITE_OK ? rc : SQLVFS_PASS(f, xFileSize, size);
 }
 
 static int
 walbuf_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	sqlite3_file	*real = sqlvfs_real(f);
-	int		 rc;
+	int	rc = walbuf_flush((struct walbuf_file *)f);
 
-	if ((rc = walbuf_flush((struct walbuf_file *)f)) != SQLITE_OK)
-		return rc;
-	return real->pMethods->xTruncate(real, size);
+	return rc != SQLITE_OK ? rc : SQLVFS_PASS(f, xTruncate, size);
 }
 
 static int
