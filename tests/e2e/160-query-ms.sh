@@ -12,10 +12,7 @@ gen_volume "$RID" "$N"
 # 3000 rows in one answer take milliseconds: far past 1 ms.
 start_daemon "curator = $(tail -n 1 "$T/gen.pub")" "page_max = 10000" \
     "query_ms = 1"
-"$LOAD" -p "$PORT" -c 1 -d 60 -t record -b "$T/record.json" \
-    >"$T/load" 2>&1
-"$LOAD" -p "$PORT" -c 4 -d 300 -t load -b "$T/ann.ndjson" >>"$T/load" 2>&1
-contains "$T/load" " ok=$N " "the $N annotations are stored"
+load_volume "$N"
 
 LISTING="$SERVER/v1/records/$RID/annotations?limit=$N"
 http=$(curl -s -o "$T/out" -w '%{http_code}' "$LISTING")

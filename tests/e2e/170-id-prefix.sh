@@ -12,10 +12,7 @@ N=2000
 
 gen_volume "$RID" "$N"
 start_daemon "curator = $(tail -n 1 "$T/gen.pub")" "page_max = 10000"
-"$LOAD" -p "$PORT" -c 1 -d 60 -t record -b "$T/record.json" \
-    >"$T/load" 2>&1
-"$LOAD" -p "$PORT" -c 4 -d 300 -t load -b "$T/ann.ndjson" >>"$T/load" 2>&1
-contains "$T/load" " ok=$N " "the $N annotations are stored"
+load_volume "$N"
 
 curl -s "$SERVER/v1/records/$RID/annotations?limit=$N" |
     grep -o '"id":"[0-9a-f]\{64\}"' | cut -d'"' -f4 | sort >"$T/ids"

@@ -229,6 +229,17 @@ gen_volume() {
 	    { echo "Bail out! bench/gen failed"; exit 99; }
 }
 
+# load_volume N: post gen_volume's record and its N annotations to the
+# daemon with bench/httpload, as the benchmark loads them; all must be
+# stored.
+load_volume() {
+	"$LOAD" -p "$PORT" -c 1 -d 60 -t record -b "$T/record.json" \
+	    >"$T/load" 2>&1
+	"$LOAD" -p "$PORT" -c 4 -d 300 -t load -b "$T/ann.ndjson" \
+	    >>"$T/load" 2>&1
+	contains "$T/load" " ok=$1 " "the $1 annotations are stored"
+}
+
 # stop_daemon: SIGTERM, then glossd must exit 0 with a clean log.
 stop_daemon() {
 	kill -TERM "$daemon_pid"

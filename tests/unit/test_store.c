@@ -802,6 +802,14 @@ reopened(struct store *s, const char *path, int64_t count)
 	return opened(path, count);
 }
 
+/* SQLite finds the database at path whole. */
+static void
+intact(const char *path)
+{
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 /*
  * s closed, and the store on path opened again holding count statements,
  * closed; SQLite finds the file whole.
@@ -810,8 +818,7 @@ static void
 recovered(struct store *s, const char *path, int64_t count)
 {
 	store_close(reopened(s, path, count));
-	assert_int_equal(raw_int(path, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	intact(path);
 }
 
 /*
@@ -5032,9 +5039,12 @@ copy_file(const char *from, const char *to)
 	close(out);
 }
 
-/* Copy the database at path and its WAL to copy, as a kill -9 leaves them. */
+/*
+ * Copy the database at path and its WAL to copy, as a kill -9 leaves
+ * them, which must hold count statements and be whole.
+ */
 static void
-crash_copy(const char *path, const char *copy)
+crash_copy(const char *path, const char *copy, int64_t count)
 {
 	char	from[192], to[192];
 
@@ -5042,6 +5052,9 @@ crash_copy(const char *path, const char *copy)
 	snprintf(from, sizeof from, "%s-wal", path);
 	snprintf(to, sizeof to, "%s-wal", copy);
 	copy_file(from, to);
+	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
+	    count);
+	intact(copy);
 }
 
 /* Remove what crash_copy made, and what opening it made. */
@@ -5101,13 +5114,9 @@ test_walbuf_spill(void **state)
 	/* Another connection copies what the WAL holds: 0, not busy. */
 	assert_int_equal(raw_int(t.path, "PRAGMA wal_checkpoint(PASSIVE)"),
 	    0);
-	crash_copy(t.path, copy);
-	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
-	    102);
+	crash_copy(t.path, copy, 102);
 	assert_int_equal(raw_int(copy, "SELECT count(*) FROM annotations"
 	    " WHERE text = 'one page after the spill'"), 1);
-	assert_int_equal(raw_int(copy, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	store_close(s);
 	crash_copy_remove(copy);
 	tmpdb_remove(&t);
@@ -5151,11 +5160,7 @@ test_walbuf_psow(void **state)
 	/* One write a commit were it all gathered (test_walbuf). */
 	assert_true(faultsys_calls(FAULTSYS_PWRITE) - n0 > 10);
 	assert_int_equal(s->wal_left, 0);
-	crash_copy(t.path, copy);
-	assert_int_equal(raw_int(copy, "SELECT count(*) FROM statements"),
-	    11);
-	assert_int_equal(raw_int(copy, "SELECT count(*) FROM"
-	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	crash_copy(t.path, copy, 11);
 	store_close(s);
 	crash_copy_remove(copy);
 	tmpdb_remove(&t);
@@ -5614,8 +5619,7 @@ test_annotation_ids_migrate(void **state)
 	    "'statements' AND \"from\" = 'subject'"), 1);
 	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
 	    "pragma_foreign_key_check"), 0);
-	assert_int_equal(raw_int(t.path, "SELECT count(*) FROM "
-	    "pragma_integrity_check WHERE integrity_check != 'ok'"), 0);
+	intact(t.path);
 
 	/* Foreign keys are enforced again once the migrations are done. */
 	assert_int_equal(db_int(c->store->db, "PRAGMA foreign_keys"), 1);
