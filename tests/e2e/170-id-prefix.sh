@@ -89,6 +89,9 @@ expect 0 "gloss retract takes a prefix" "$GLOSS" retract "$r"
 same "$(curl -s -o /dev/null -w '%{http_code}' \
     "$SERVER/v1/annotations/$reply")" 410 "the whole id was retracted (410)"
 stop_daemon
+GLOSS_SERVER=$SERVER expect 2 "a prefix with the server gone is refused" \
+    "$GLOSS" endorse "$u"
+contains "$T/err" "$SERVER" "naming the server it could not reach"
 
 # What gloss signs is the id the user began, whatever a server answers:
 # a fake one (linkserv --ids) resolves every prefix to another id.
