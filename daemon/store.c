@@ -153,6 +153,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "(SELECT count(*) FROM talks AS t WHERE t.rid = r.rid) "
 	    "FROM records AS r JOIN statements AS s ON s.seq = r.seq "
 	    "ORDER BY r.rid",
+	/* SEARCH talks USING PRIMARY KEY (rid=? AND n=?) */
+	[SQL_TALK_SPAN] =
+	    "SELECT span_start, max(span_end, span_start + 1) FROM talks "
+	    "WHERE rid = ?1 AND n = ?2",
 	/*
 	 * SEARCH annotations USING INDEX annotations_listing
 	 *     (rid=? AND status=? AND span_start>? AND span_start<?)
@@ -163,9 +167,10 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * ?4 the time query's end (INT64_MAX without one), ?5 its start (-1
 	 * without one), ?6 1 when a time query must skip whole-record
 	 * annotations (no talk and no time: a time before the first talk
-	 * has no talk but is still timed), ?7 the talk (always 0 here:
-	 * SQL_ANNOTATIONS_TALK serves a talk), ?8 kind and ?9 author (NULL
-	 * any).
+	 * has no talk but is still timed), ?7 the talk (0 any), ?8 kind and
+	 * ?9 author (NULL any).  A talk's annotations start inside it
+	 * (0014), so for one talk the caller narrows the range to the talk's
+	 * span, and the talk, the index's last column, is checked there.
 	 * Overlap with [?5, ?4]: span_start <= ?4 AND span_end > ?5.  The
 	 * range starts at the cursor, not at ?5, so a late "from" walks the
 	 * index entries before it, but span_end is in the index (0009) and
@@ -178,39 +183,29 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "AND (a.span_start, a.seq) > (?2, ?3) "
 	    "AND a.span_start <= ?4 AND a.span_end > ?5 "
 	    "AND (?6 = 0 OR a.talk > 0 OR a.at_start IS NOT NULL) "
-	    "AND (?8 IS NULL OR a.kind = ?8) "
-	    "AND (?9 IS NULL OR a.author = ?9) "
-	    "ORDER BY a.span_start, a.seq LIMIT ?10",
-	/*
-	 * The same for one talk (?7 > 0): SEARCH a USING INDEX
-	 * annotations_talk_listing (rid=? AND status=? AND talk=? AND
-	 * span_start>? AND span_start<?), entered at the talk's rows.
-	 */
-	[SQL_ANNOTATIONS_TALK] =
-	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
-	    "WHERE a.rid = ?1 AND a.status = 'visible' AND a.talk = ?7 "
-	    "AND (a.span_start, a.seq) > (?2, ?3) "
-	    "AND a.span_start <= ?4 AND a.span_end > ?5 "
-	    "AND (?6 = 0 OR a.talk > 0 OR a.at_start IS NOT NULL) "
+	    "AND (?7 = 0 OR a.talk = ?7) "
 	    "AND (?8 IS NULL OR a.kind = ?8) "
 	    "AND (?9 IS NULL OR a.author = ?9) "
 	    "ORDER BY a.span_start, a.seq LIMIT ?10",
 	/*
 	 * SEARCH annotations USING INDEX annotations_listing (rid=? AND
-	 * status=?): the offset steps over index entries only, and the
-	 * page's rows alone are read for their id.
+	 * status=? AND span_start>? AND span_start<?): the talk's range (the
+	 * whole record for talk 0); the offset steps over index entries only,
+	 * and the page's rows alone are read for their id.
 	 */
 	[SQL_LISTING_PAGE] =
 	    "SELECT id FROM annotations WHERE rid = ?1 AND status = 'visible' "
+	    "AND span_start >= ?5 AND span_start < ?6 "
+	    "AND (?4 = 0 OR talk = ?4) "
 	    "ORDER BY span_start, seq LIMIT ?2 OFFSET ?3",
-	/* The same in annotations_talk_listing (rid=? AND status=? AND talk=?) */
-	[SQL_LISTING_PAGE_TALK] =
-	    "SELECT id FROM annotations WHERE rid = ?1 AND status = 'visible' "
-	    "AND talk = ?4 ORDER BY span_start, seq LIMIT ?2 OFFSET ?3",
-	/* SEARCH annotations USING COVERING INDEX annotations_talk_listing */
+	/*
+	 * SEARCH annotations USING COVERING INDEX annotations_listing
+	 *     (rid=? AND status=? AND span_start>? AND span_start<?)
+	 */
 	[SQL_TALK_COUNT] =
 	    "SELECT count(*) FROM annotations WHERE rid = ?1 "
-	    "AND status = 'visible' AND talk = ?2",
+	    "AND status = 'visible' AND span_start >= ?3 AND span_start < ?4 "
+	    "AND talk = ?2",
 	/*
 	 * SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
 	 * SEARCH statements USING COVERING INDEX ..._statements_1 (id=?)

@@ -207,6 +207,33 @@ store_annotation_rows(struct store *s, enum store_sql q,
 }
 
 /*
+ * Where talk of rid lies in the listing index: its annotations start in
+ * [*lo, *hi) (migrations/0014), the whole record for talk 0, nothing for
+ * a talk that does not exist.
+ */
+static enum store_rc
+store_talk_range(struct store *s, const char *rid, int talk, int64_t *lo,
+    int64_t *hi)
+{
+	enum store_rc	rc;
+	int		row;
+
+	*lo = 0;
+	*hi = INT64_MAX;
+	if (talk == 0)
+		return STORE_OK;
+	*hi = 0;
+	store_bind_str(s, SQL_TALK_SPAN, 1, rid);
+	store_bind_int(s, SQL_TALK_SPAN, 2, talk);
+	if ((rc = store_step(s, SQL_TALK_SPAN, &row)) == STORE_OK && row) {
+		*lo = store_int(s, SQL_TALK_SPAN, 0);
+		*hi = store_int(s, SQL_TALK_SPAN, 1);
+	}
+	store_reset(s, SQL_TALK_SPAN);
+	return rc;
+}
+
+/*
  * Call cb for each visible annotation of q->rid that passes q's filters,
  * in (span_start, seq) order from just after the cursor (q->after_span,
  * q->after_seq), at most q->limit rows (none when limit <= 0).  Filters:
@@ -221,16 +248,26 @@ enum store_rc
 store_annotations(struct store *s, const struct store_query *qr,
     store_annotation_cb cb, void *arg)
 {
-	const enum store_sql	 q = qr->talk > 0 ? SQL_ANNOTATIONS_TALK :
-				    SQL_ANNOTATIONS;
+	const enum store_sql	 q = SQL_ANNOTATIONS;
 	int			 timed = qr->from >= 0;
+	int64_t			 lo, hi, span, seq, to;
+	enum store_rc		 rc;
 
 	if (qr->limit <= 0)
 		return STORE_OK;
+	if ((rc = store_talk_range(s, qr->rid, qr->talk > 0 ? qr->talk : 0,
+	    &lo, &hi)) != STORE_OK)
+		return rc;
+	/* The range starts at the cursor or the talk, whichever is later. */
+	span = qr->after_span < lo ? lo : qr->after_span;
+	seq = qr->after_span < lo ? -1 : qr->after_seq;
+	to = timed ? qr->to : INT64_MAX;
+	if (to > hi - 1)
+		to = hi - 1;
 	store_bind_str(s, q, 1, qr->rid);
-	store_bind_int(s, q, 2, qr->after_span < 0 ? -1 : qr->after_span);
-	store_bind_int(s, q, 3, qr->after_span < 0 ? 0 : qr->after_seq);
-	store_bind_int(s, q, 4, timed ? qr->to : INT64_MAX);
+	store_bind_int(s, q, 2, span);
+	store_bind_int(s, q, 3, seq);
+	store_bind_int(s, q, 4, to);
 	store_bind_int(s, q, 5, timed ? qr->from : -1);
 	store_bind_int(s, q, 6, timed);
 	store_bind_int(s, q, 7, qr->talk > 0 ? qr->talk : 0);
@@ -250,17 +287,20 @@ enum store_rc
 store_listing_page(struct store *s, const char *rid, int talk,
     int64_t offset, int max, char (*ids)[GLOSS_ID_LEN + 1], int *n)
 {
-	const enum store_sql	 q = talk > 0 ? SQL_LISTING_PAGE_TALK :
-				    SQL_LISTING_PAGE;
-	enum store_rc		 rc = STORE_OK;
+	const enum store_sql	 q = SQL_LISTING_PAGE;
+	enum store_rc		 rc;
+	int64_t			 lo, hi;
 	int			 row;
 
 	*n = 0;
+	if ((rc = store_talk_range(s, rid, talk, &lo, &hi)) != STORE_OK)
+		return rc;
 	store_bind_str(s, q, 1, rid);
 	store_bind_int(s, q, 2, max);
 	store_bind_int(s, q, 3, offset);
-	if (talk > 0)
-		store_bind_int(s, q, 4, talk);
+	store_bind_int(s, q, 4, talk);
+	store_bind_int(s, q, 5, lo);
+	store_bind_int(s, q, 6, hi);
 	while (*n < max && (rc = store_step(s, q, &row)) == STORE_OK && row) {
 		snprintf(ids[*n], GLOSS_ID_LEN + 1, "%s", store_text(s, q, 0));
 		(*n)++;
@@ -274,11 +314,16 @@ enum store_rc
 store_talk_count(struct store *s, const char *rid, int talk, int64_t *n)
 {
 	enum store_rc	rc;
+	int64_t		lo, hi;
 	int		row;
 
 	*n = 0;
+	if ((rc = store_talk_range(s, rid, talk, &lo, &hi)) != STORE_OK)
+		return rc;
 	store_bind_str(s, SQL_TALK_COUNT, 1, rid);
 	store_bind_int(s, SQL_TALK_COUNT, 2, talk);
+	store_bind_int(s, SQL_TALK_COUNT, 3, lo);
+	store_bind_int(s, SQL_TALK_COUNT, 4, hi);
 	if ((rc = store_step(s, SQL_TALK_COUNT, &row)) == STORE_OK && row)
 		*n = store_int(s, SQL_TALK_COUNT, 0);
 	store_reset(s, SQL_TALK_COUNT);

@@ -1520,6 +1520,136 @@ test_annotations_pages(void **state)
 	assert_string_equal(page_ids[1], talk2[3]);
 }
 
+/*
+ * Migration 0014: a talk's listing is a range of the record's, since
+ * policy_annotation places each annotation of a talk inside it.  On a
+ * record whose first talk starts at 0 (where the whole record's
+ * annotations start too) and whose second is empty (the third starts
+ * with it), with annotations placed by policy as glossd places them,
+ * each talk's listing, count and pages by offset are the record's
+ * listing filtered by talk, in the same order, and so are its pages by
+ * cursor and a time query on it.
+ */
+static void
+test_talk_listing_ranges(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*st;
+	struct store_record	 rec;
+	struct store_placement	 pl;
+	struct policy_verdict	 v;
+	struct store_query	 q;
+	struct seen		 all, one, page;
+	char			 created[21], text[32];
+	char			 ids[4][GLOSS_ID_LEN + 1];
+	size_t			 i, k, want;
+	int64_t			 seq, count;
+	int			 talk, n, off;
+	static const struct {
+		int	talk;
+		int64_t	at_start, at_end;
+	} put[] = {
+		{ 3, -1, -1 }, { 0, -1, -1 }, { 1, -1, -1 }, { 1, 0, -1 },
+		{ 0, 99999, -1 }, { 2, -1, -1 }, { 0, 100000, -1 },
+		{ 0, -1, -1 }, { 0, 90000, 300000 }, { 3, 100000, 250000 },
+		{ 4, 399999, -1 }, { 0, 250000, -1 }, { 1, -1, -1 },
+		{ 2, -1, -1 }, { 0, -1, -1 }, { 3, -1, -1 }, { 0, 0, -1 },
+	};
+
+	timefmt_rfc3339(time(NULL), created);
+	st = fixture_statement(json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, "
+	    "s:I, s:[{s:I, s:s}, {s:I, s:s}, {s:I, s:s}, {s:I, s:s}]}",
+	    "v", 1, "type", "record", "author", c->curator->pubkey,
+	    "created", created, "record", "ranges", "title", "Ranges",
+	    "duration", (json_int_t)400000, "talks",
+	    "start", (json_int_t)0, "title", "First",
+	    "start", (json_int_t)100000, "title", "Empty",
+	    "start", (json_int_t)100000, "title", "Third",
+	    "start", (json_int_t)250000, "title", "Last"));
+	assert_int_equal(append(c->store, c->curator, st, NULL, &seq),
+	    STORE_OK);
+	stmt_free(st);
+	assert_int_equal(store_record(c->store, "ranges", &rec), STORE_OK);
+	for (i = 0; i < NITEMS(put); i++) {
+		snprintf(text, sizeof text, "placed %zu", i);
+		st = fixture_annotation(i % 2 ? c->other : c->curator,
+		    "ranges", "comment", put[i].talk, put[i].at_start,
+		    put[i].at_end, text);
+		memset(&v, 0, sizeof v);
+		assert_int_equal(policy_annotation(&rec, &st->u.annotation,
+		    &pl, &v), 0);
+		assert_int_equal(append(c->store, i % 2 ? c->other :
+		    c->curator, st, &pl, &seq), STORE_OK);
+		stmt_free(st);
+	}
+	store_record_clear(&rec);
+
+	q = query_all("ranges");
+	memset(&all, 0, sizeof all);
+	assert_int_equal(store_annotations(c->store, &q, seen_cb, &all),
+	    STORE_OK);
+	assert_int_equal(all.n, NITEMS(put));
+	for (talk = 1; talk <= 5; talk++) {
+		q = query_all("ranges");
+		q.talk = talk;
+		memset(&one, 0, sizeof one);
+		assert_int_equal(store_annotations(c->store, &q, seen_cb,
+		    &one), STORE_OK);
+		for (i = 0, k = 0; i < all.n; i++) {
+			if (all.talk[i] != talk)
+				continue;
+			assert_true(k < one.n);
+			assert_string_equal(one.id[k], all.id[i]);
+			k++;
+		}
+		assert_int_equal(one.n, k);
+		want = k;
+		/* Every talk but the one that does not exist has some. */
+		assert_true(talk == 5 ? want == 0 : want >= 2);
+		assert_int_equal(store_talk_count(c->store, "ranges", talk,
+		    &count), STORE_OK);
+		assert_int_equal(count, (int64_t)want);
+
+		/* One at a time by cursor. */
+		q.limit = 1;
+		for (k = 0;; k++) {
+			memset(&page, 0, sizeof page);
+			assert_int_equal(store_annotations(c->store, &q,
+			    seen_cb, &page), STORE_OK);
+			if (page.n == 0)
+				break;
+			assert_true(k < want);
+			assert_string_equal(page.id[0], one.id[k]);
+			q.after_span = page.span[0];
+			q.after_seq = page.seq[0];
+		}
+		assert_int_equal(k, want);
+
+		/* By offset, two at a time. */
+		for (off = 0; off <= (int)want; off += 2) {
+			assert_int_equal(store_listing_page(c->store, "ranges",
+			    talk, off, 2, ids, &n), STORE_OK);
+			assert_int_equal(n, off + 2 <= (int)want ? 2 :
+			    (int)want - off);
+			for (k = 0; k < (size_t)n; k++)
+				assert_string_equal(ids[k], one.id[off + k]);
+		}
+	}
+
+	/* A time query on talk 3: what overlaps 100000 and starts in it. */
+	q = query_all("ranges");
+	q.talk = 3;
+	q.from = q.to = 100000;
+	memset(&one, 0, sizeof one);
+	assert_int_equal(store_annotations(c->store, &q, seen_cb, &one),
+	    STORE_OK);
+	assert_int_equal(one.n, 4);
+	for (i = 0; i < one.n; i++) {
+		assert_int_equal(one.talk[i], 3);
+		assert_int_equal(one.span[i], 100000);
+	}
+}
+
 struct log_seen {
 	size_t	 n;
 	int	 stop_after;
@@ -3327,8 +3457,9 @@ expect_index(sqlite3 *db, const char *name, const char *const *cols,
 
 /*
  * Migration 0007: one author index whose columns serve both its queries,
- * and a thread index holding replies only; 0009: span_end at the end of
- * both listing indexes, for the overlap test; 0010: the feed's order.
+ * and a thread index holding replies only; 0009: span_end in the listing
+ * indexes, for the overlap test; 0010: the feed's order; 0014: one
+ * listing index, ending with the talk, in place of two.
  */
 static void
 test_index_migrations_schema(void **state)
@@ -3339,28 +3470,26 @@ test_index_migrations_schema(void **state)
 	static const char *const mine[] = { "author_no", "author", "seq",
 	    "status" };
 	static const char *const listing[] = { "rid", "status",
-	    "span_start", "seq", "span_end" };
-	static const char *const talk_listing[] = { "rid", "status", "talk",
-	    "span_start", "seq", "span_end" };
+	    "span_start", "seq", "span_end", "talk" };
 	static const char *const feed[] = { "rid", "status", "updated",
 	    "seq" };
 
 	expect_migration(7, "random_indexes");
 	expect_migration(9, "span_end_indexed");
 	expect_migration(10, "feed_order");
+	expect_migration(14, "one_listing");
 
 	db = newest_raw_db(&t);
 	expect_index(db, "annotations_mine", mine, NITEMS(mine));
 	expect_index(db, "annotations_listing", listing, NITEMS(listing));
-	expect_index(db, "annotations_talk_listing", talk_listing,
-	    NITEMS(talk_listing));
 	expect_index(db, "annotations_feed", feed, NITEMS(feed));
 
-	/* The replies' index is partial; the two it replaced are gone. */
+	/* The replies' index is partial; those replaced are gone. */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, \"partial\" "
 	    "FROM pragma_index_list('annotations') WHERE name IN "
 	    "('annotations_replies', 'annotations_root', "
-	    "'annotations_author')", -1, &q, NULL), SQLITE_OK);
+	    "'annotations_author', 'annotations_talk_listing')", -1, &q,
+	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal(sqlite3_column_text(q, 0), "annotations_replies");
 	assert_int_equal(sqlite3_column_int(q, 1), 1);
@@ -3396,6 +3525,9 @@ test_plans_scan_nothing(void **state)
 	 * then its row by that seq, not a range of another index.
 	 */
 	static const char *const by_id = "statements_1 (id=?)";
+	/* A listing, of a record or one talk: a range of the times (0014). */
+	static const char *const listing = "annotations_listing (rid=? AND "
+	    "status=? AND span_start>? AND span_start<?)";
 	static const char *const must_use[SQL__MAX] = {
 		[SQL_STATEMENT_SEQ] = "statements USING COVERING INDEX "
 		    "sqlite_autoindex_statements_1 (id=?)",
@@ -3404,15 +3536,11 @@ test_plans_scan_nothing(void **state)
 		[SQL_IDS] = "statements USING INDEX "
 		    "sqlite_autoindex_statements_1 (id>? AND id<?)",
 		[SQL_LOG] = "statements USING INTEGER PRIMARY KEY (rowid>?)",
-		[SQL_ANNOTATIONS] = "annotations_listing (rid=? AND status=? "
-		    "AND span_start>?",
-		[SQL_ANNOTATIONS_TALK] = "annotations_talk_listing (rid=? AND "
-		    "status=? AND talk=? AND span_start>?",
-		[SQL_LISTING_PAGE] = "annotations_listing (rid=? AND status=?",
-		[SQL_LISTING_PAGE_TALK] = "annotations_talk_listing (rid=? "
-		    "AND status=? AND talk=?",
-		[SQL_TALK_COUNT] = "annotations_talk_listing (rid=? AND "
-		    "status=? AND talk=?",
+		[SQL_TALK_SPAN] = "talks USING PRIMARY KEY (rid=? AND n=?)",
+		[SQL_ANNOTATIONS] = listing,
+		[SQL_LISTING_PAGE] = listing,
+		[SQL_TALK_COUNT] = "COVERING INDEX annotations_listing (rid=? "
+		    "AND status=? AND span_start>? AND span_start<?)",
 		[SQL_FEED] = "annotations_feed (rid=? AND status=?",
 		[SQL_THREAD] = "annotations_replies (root=?)",
 		[SQL_MINE] = "annotations_mine (author_no=? AND author=? AND "
@@ -5818,6 +5946,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_annotations_filters,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_talk_listing_ranges, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_annotations_pages, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_log, setup, teardown),
