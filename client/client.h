@@ -63,6 +63,7 @@ int	 file_mkdirs(const char *, mode_t);
 
 /* keys.c */
 char	*keys_default_path(const char *);
+char	*keys_secret_path(struct client *);
 struct minisig_seckey *keys_load_secret(struct client *,
 	     struct minisig_pubkey *);
 char	*keys_passphrase(const char *, int, const char **);
@@ -76,6 +77,7 @@ void	 out_entry(struct client *, json_t *, const char *);
 void	 out_who(struct client *, FILE *, const char *, const char *);
 void	 out_field(FILE *, const char *, const char *);
 void	 out_json(json_t *);
+void	 out_status(FILE *, json_t *);
 const char *out_color(struct client *, const char *);
 void	 out_keyid(const char *, char [17]);
 void	 out_fingerprint(const char *, char [10]);

@@ -147,10 +147,8 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	}
 	if (cmd_arity(argc, argv, "", 0) == -1)
 		return cmd_usage("keygen");
-	if (secpath == NULL)
-		secpath = c->keyfile != NULL ? c->keyfile : getenv("GLOSS_KEY");
 	if (secpath == NULL || *secpath == '\0')
-		secpath = defsec = keys_default_path("gloss.key");
+		secpath = defsec = keys_secret_path(c);
 	if (pubpath == NULL)
 		pubpath = defpub = keygen_pubpath(secpath);
 	if (keygen_refused(secpath, pubpath, force))

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "client.h"
 
@@ -284,11 +285,88 @@ out:
 	return rc;
 }
 
+/*
+ * GET /v1/annotations/id for gloss show: the public answer or, when it
+ * is 404 and the user has a key, the answer to a request signed by it,
+ * which the annotation's author and moderators get.  0 with resp filled,
+ * or -1 after a message; resp is always initialised.
+ */
+static int
+show_ask(struct client *c, const char *id, struct net_response *resp)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	char			*path, *keyfile = keys_secret_path(c);
+	int			 rc;
+
+	xasprintf(&path, "/v1/annotations/%s", id);
+	rc = net_request(c, "GET", path, NULL, 0, resp);
+	if (rc == 0 && resp->status == 404 && access(keyfile, F_OK) == 0) {
+		net_response_clear(resp);
+		if ((sk = keys_load_secret(c, &pk)) == NULL)
+			rc = -1;
+		else {
+			c->signer = sk;
+			rc = net_request(c, "GET", path, NULL, 0, resp);
+			c->signer = NULL;
+			minisig_seckey_free(sk);
+		}
+	}
+	free(keyfile);
+	free(path);
+	return rc;
+}
+
+/*
+ * The "status" line of gloss show for annotation id, when it is not
+ * plainly visible: retracted (with its retraction's reason), pending,
+ * hidden or rejected (with the moderator's reason) for those who may
+ * see that, or that it is not visible to anyone else.  An exit status.
+ */
+static int
+show_status(struct client *c, const char *id)
+{
+	struct net_response	 resp;
+	json_t			*root = NULL, *a = NULL;
+	const char		*reason, *status;
+	int			 rc = EXIT_OK;
+
+	if (show_ask(c, id, &resp) == -1)
+		rc = EXIT_USAGE;
+	else if (resp.status == 404)
+		printf("status   not visible: pending, hidden or rejected, "
+		    "which only its author and moderators may see\n");
+	else if (resp.status != 200 && resp.status != 410)
+		rc = net_refused(&resp);
+	else if ((root = json_loadb(resp.body.data, resp.body.len, 0,
+	    NULL)) == NULL) {
+		fprintf(stderr, "gloss: the server sent invalid JSON\n");
+		rc = EXIT_USAGE;
+	} else if (resp.status == 410) {
+		reason = json_string_value(json_object_get(json_object_get(
+		    json_object_get(root, "retraction"), "statement"),
+		    "reason"));
+		a = json_pack("{s:s,s:s?}", "status", "retracted", "reason",
+		    reason);
+	} else if ((status = json_string_value(json_object_get(root,
+	    "status"))) == NULL || strcmp(status, "visible") != 0)
+		a = json_incref(root);
+	if (a != NULL) {
+		fputs("status   ", stdout);
+		out_status(stdout, a);
+		fputc('\n', stdout);
+	}
+	json_decref(a);
+	json_decref(root);
+	net_response_clear(&resp);
+	return rc;
+}
+
 int
 cmd_show(struct client *c, int argc, char **argv)
 {
 	json_t		*root, *st;
-	const char	*author;
+	const char	*author, *type;
 	char		 fp[10];
 	int		 rc;
 
@@ -325,6 +403,9 @@ cmd_show(struct client *c, int argc, char **argv)
 		json_object_set(st, "id", json_object_get(root, "id"));
 		out_entry(c, st, "");
 	}
+	type = json_string_value(json_object_get(root, "type"));
+	if (type != NULL && strcmp(type, "annotation") == 0)
+		rc = show_status(c, argv[optind]);
 	json_decref(root);
-	return EXIT_OK;
+	return rc;
 }

@@ -427,9 +427,10 @@ cmd_mine(struct client *c, int argc, char **argv)
 		fprintf(stderr, "gloss: this key has no annotations here\n");
 	json_array_foreach(c->json ? NULL : json_object_get(root,
 	    "annotations"), i, a) {
-		printf("%s  %s\n", json_string_value(json_object_get(a,
-		    "record")), json_string_value(json_object_get(a,
-		    "status")));
+		printf("%s  ", json_string_value(json_object_get(a,
+		    "record")));
+		out_status(stdout, a);
+		fputc('\n', stdout);
 		out_entry(c, a, "");
 	}
 	json_decref(root);

@@ -176,22 +176,34 @@ keys_pass_cb(void *arg)
 }
 
 /*
- * Load the user's secret key (from -k, GLOSS_KEY, or the default path) and
- * its public half.  NULL after a message if it cannot be had.
+ * The user's secret key file: -k, GLOSS_KEY, or the default path; caller
+ * frees.
+ */
+char *
+keys_secret_path(struct client *c)
+{
+	const char	*path = c->keyfile;
+
+	if (path == NULL)
+		path = getenv("GLOSS_KEY");
+	if (path == NULL || *path == '\0')
+		return keys_default_path("gloss.key");
+	return xstrdup(path);
+}
+
+/*
+ * Load the user's secret key (keys_secret_path) and its public half.
+ * NULL after a message if it cannot be had.
  */
 struct minisig_seckey *
 keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 {
 	struct minisig_seckey	*sk;
 	struct keys_unlock	 u = { NULL, NULL };
-	const char		*path = c->keyfile, *errstr;
-	char			*def = NULL;
+	const char		*errstr;
+	char			*path = keys_secret_path(c);
 	int			 missing;
 
-	if (path == NULL)
-		path = getenv("GLOSS_KEY");
-	if (path == NULL || *path == '\0')
-		path = def = keys_default_path("gloss.key");
 	errno = 0;
 	sk = minisig_seckey_read(path, keys_pass_cb, &u, &errstr);
 	/* The file was there if a passphrase was asked for. */
@@ -207,7 +219,7 @@ keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 		    " (create one with gloss keygen)" : "");
 	else
 		minisig_seckey_pubkey(sk, pk);
-	free(def);
+	free(path);
 	return sk;
 }
 

@@ -175,6 +175,32 @@ out_count(json_t *a, const char *member, const char *one, const char *many)
 }
 
 /*
+ * Annotation a's status for a person, without a newline: "visible",
+ * "pending (...)", or "hidden" or "rejected" with the moderator's
+ * reason (made safe) when the answer carries one, as a hide, reject, ban
+ * or retraction does; a hidden one without is one that flags hid.
+ */
+void
+out_status(FILE *f, json_t *a)
+{
+	const char	*status = json_string_value(json_object_get(a,
+			    "status"));
+	const char	*reason = json_string_value(json_object_get(a,
+			    "reason"));
+
+	out_text(f, status != NULL ? status : "?", status != NULL ?
+	    strlen(status) : 1, NULL);
+	if (reason != NULL) {
+		fputs(": ", f);
+		out_text(f, reason, strlen(reason), NULL);
+	} else if (status != NULL && strcmp(status, "pending") == 0)
+		fputs(" (waits for a moderator)", f);
+	else if (status != NULL && strcmp(status, "hidden") == 0 &&
+	    json_object_get(a, "reason") != NULL)
+		fputs(" (by flags; waits for a moderator)", f);
+}
+
+/*
  * One annotation (from a listing, a thread or a search) for a person,
  * each line after indent: when, kind, who, when written, "(edited)" and
  * counts; the text indented below; then links and the id.

@@ -53,6 +53,10 @@ api_annotation_json(struct buf *b, const struct store_annotation *a)
 	    "\"endorsements\":%lld", (long long)a->revisions,
 	    (long long)a->replies, (long long)a->endorsements);
 	api_member(b, "status", a->status);
+	/* Listings show visible ones; the queue only those flags hid. */
+	if (strcmp(a->status, "hidden") == 0 ||
+	    strcmp(a->status, "rejected") == 0)
+		api_member(b, "reason", a->reason);
 	if (a->snippet != NULL)
 		api_member(b, "snippet", a->snippet);
 	buf_putc(b, '}');
@@ -80,6 +84,7 @@ struct api_one {
 	struct buf	*body;
 	char		 retraction[GLOSS_ID_LEN + 1];
 	char		 root[GLOSS_ID_LEN + 1];
+	char		 author[GLOSS_PUBKEY_LEN + 1];
 	int		 retracted;
 	int		 hidden;	/* pending, hidden or rejected */
 };
@@ -90,6 +95,7 @@ api_one_cb(const struct store_annotation *a, void *arg)
 	struct api_one	*one = arg;
 
 	snprintf(one->root, sizeof one->root, "%s", a->root);
+	snprintf(one->author, sizeof one->author, "%s", a->author);
 	if (a->retraction != NULL) {
 		one->retracted = 1;
 		snprintf(one->retraction, sizeof one->retraction, "%s",
@@ -114,18 +120,37 @@ api_retraction_cb(const struct store_statement *row, void *arg)
 }
 
 /*
+ * Whether req, signed, may read one, an annotation that is not visible:
+ * its signer is a moderator or its author.
+ */
+static int
+api_may_read(struct glossd *gd, struct http_request *req,
+    struct http_response *resp, const struct api_one *one)
+{
+	struct minisig_pubkey	key;
+	char			signer[GLOSS_PUBKEY_LEN + 1];
+
+	if (req->authz == NULL ||
+	    auth_check(gd, req, resp, NULL, NULL, &key) == -1)
+		return 0;
+	minisig_pubkey_format(&key, signer);
+	return config_has_key(&gd->cfg.moderators, &key) ||
+	    strcmp(signer, one->author) == 0;
+}
+
+/*
  * Look up the :id annotation for a GET: 0 with one filled (its JSON in
  * resp), or -1 with 404 / 410 (and the retraction) in resp; a retracted
  * one is 0 too when retracted_ok (its thread goes on without it).  A
- * pending, hidden or rejected annotation is shown only to a moderator's
- * signed request; to anyone else it does not exist.
+ * pending, hidden or rejected annotation is shown only to a request
+ * signed by a moderator or by its author; to anyone else it does not
+ * exist.
  */
 static int
 api_find(struct glossd *gd, struct http_request *req,
     struct http_response *resp, struct api_one *one, int retracted_ok)
 {
 	const char		*id = http_param(req, "id");
-	struct minisig_pubkey	 key;
 	char			 what[GLOSS_ID_LEN + 32];
 	enum store_rc		 rc;
 
@@ -134,9 +159,8 @@ api_find(struct glossd *gd, struct http_request *req,
 	http_json(resp, 200);
 	rc = stmt_id_valid(id) ? store_annotation(gd->store, id, api_one_cb,
 	    one) : STORE_NOTFOUND;
-	if (rc == STORE_OK && one->hidden && (req->authz == NULL ||
-	    auth_check(gd, req, resp, &gd->cfg.moderators, "not_moderator",
-	    &key) == -1))
+	if (rc == STORE_OK && one->hidden && !api_may_read(gd, req, resp,
+	    one))
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
 		/* Another statement's id: say which (the log is public). */

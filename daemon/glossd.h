@@ -132,7 +132,7 @@ struct store_annotation {
 	size_t		 text_len;
 	const char	*links;		/* JSON array text, NULL if none */
 	const char	*reply_to;	/* NULL if none */
-	const char	*status;	/* visible, retracted */
+	const char	*status;	/* visible, pending, hidden, ... */
 	const char	*root;		/* its thread's top annotation */
 	int64_t		 revisions;
 	int64_t		 replies;	/* visible ones */
@@ -145,6 +145,8 @@ struct store_annotation {
 	int64_t		 rejected;
 	int64_t		 first_received;
 	const char	*flags;		/* queue only: reasons, comma-separated */
+	const char	*reason;	/* one and mine only: why hidden or */
+					/* rejected, NULL if flags hid it */
 };
 /* One link of one visible annotation, as reading lists cite it. */
 struct store_citation {

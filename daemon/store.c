@@ -52,6 +52,22 @@ static int	store_progress(void *);
 	"annotations AS a LEFT JOIN keys AS k ON k.key = a.author "
 
 /*
+ * Why a hidden or rejected annotation is: the reason of the decision
+ * that made it so, the latest about it or, for a hidden one, a ban of
+ * its author; NULL for one that flags hid (flagged = 1), whose queue
+ * has no decision yet.  Every reject, hide and ban carries a reason.
+ * Read after ANNOTATION_COLUMNS by the reads its author or a moderator
+ * makes of one annotation (SQL_ANNOTATION, SQL_MINE).
+ *     SEARCH d USING INDEX decisions_subject (subject=?), for each term
+ */
+#define DECISION_REASON							\
+	"CASE WHEN a.status = 'rejected' OR (a.status = 'hidden' AND "	\
+	"a.flagged != 1) THEN (SELECT d.reason FROM decisions AS d "	\
+	"WHERE d.subject = a.id OR (a.status = 'hidden' AND "		\
+	"d.subject = a.author AND d.action = 'ban') "			\
+	"ORDER BY d.seq DESC LIMIT 1) END"
+
+/*
  * The seq of the statement whose id is the SQL expression id: how an
  * annotation is found by its id, through the log's index (0012), then
  * by its seq.
@@ -211,7 +227,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * SEARCH statements USING COVERING INDEX ..._statements_1 (id=?)
 	 */
 	[SQL_ANNOTATION] =
-	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "SELECT " ANNOTATION_COLUMNS ", " DECISION_REASON " FROM "
+	    ANNOTATION_SOURCE
 	    "WHERE a.seq = " SEQ_OF("?1"),
 	/*
 	 * MULTI-INDEX OR
@@ -421,7 +438,8 @@ static const char *const store_sqls[SQL__MAX] = {
 	 *     (author_no=? AND author=? AND seq>?)
 	 */
 	[SQL_MINE] =
-	    "SELECT " ANNOTATION_COLUMNS " FROM " ANNOTATION_SOURCE
+	    "SELECT " ANNOTATION_COLUMNS ", " DECISION_REASON " FROM "
+	    ANNOTATION_SOURCE
 	    "WHERE a.author_no = " AUTHOR_NO("?1") " AND a.author = ?1 "
 	    "AND a.seq > ?2 ORDER BY a.seq LIMIT ?3",
 	/*

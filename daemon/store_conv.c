@@ -193,6 +193,8 @@ store_annotation_rows(struct store *s, enum store_sql q,
 			a.snippet = store_text(s, q, 21);
 		if (q == SQL_FEED)
 			a.updated = store_text(s, q, 21);
+		if (q == SQL_ANNOTATION || q == SQL_MINE)
+			a.reason = store_text(s, q, 21);
 		if (q == SQL_QUEUE) {
 			a.approved = store_int(s, q, 21);
 			a.rejected = store_int(s, q, 22);

@@ -17,6 +17,7 @@ expect 0 "show the critique" "$GLOSS" show "$crit"
 contains "$T/out" "01:09:29" "show gives the time"
 contains "$T/out" "critique" "show gives the kind"
 contains "$T/out" "Translation framing" "show gives the text"
+lacks "$T/out" "status" "and no status line for a visible annotation"
 
 expect 0 "three -m are three paragraphs" "$GLOSS" comment "$RID" --talk 3 \
     -m "First paragraph." -m "Second paragraph." -m "Third paragraph."

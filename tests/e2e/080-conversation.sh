@@ -235,6 +235,9 @@ same "$http:$(error_code)" "410:retracted" "its GET answers 410 retracted"
 contains "$T/out" "\"retraction\":{\"id\":\"$retraction\"" \
     "the 410 carries the retraction"
 contains "$T/out" '"reason":"I misheard the speaker."' "with its reason"
+expect 0 "gloss show of the retracted annotation" "$GLOSS" show "$gone"
+contains "$T/out" "status   retracted: I misheard the speaker." \
+    "says it is retracted, and why"
 expect 0 "its thread is still there" "$GLOSS" thread "$gone"
 contains "$T/out" "(retracted) $gone" "with it as a stub"
 contains "$T/out" "A reply that outlives its parent." "and the reply under it"

@@ -312,7 +312,19 @@ lacks "$T/out" "$a1" "nor in gloss search"
 same "$(record_count)" '"annotations":0' "nor in the record's count"
 sread mine_ada "$GLOSS" -k "$T/ada.key" mine
 contains "$T/out" "$a1" "gloss mine shows it to its author"
-contains "$T/out" "$RID  pending" "with status pending"
+contains "$T/out" "$RID  pending (waits for a moderator)" \
+    "with status pending"
+run "$GLOSS" -k "$T/ada.key" show "$a1"
+same "$rc $(grep '^status' "$T/out")" \
+    "0 status   pending (waits for a moderator)" \
+    "gloss show tells its author it is pending"
+run "$GLOSS" -k "$T/bob.key" show "$a1"
+same "$rc $(grep '^status' "$T/out")" "0 status   not visible: pending, \
+hidden or rejected, which only its author and moderators may see" \
+    "and another key that it is not visible"
+run "$GLOSS" -k "$T/no-such.key" show "$a1"
+same "$rc $(grep -c '^status   not visible' "$T/out") $(wc -c < "$T/err")" \
+    "0 1 0" "as it does someone without a key, without asking for one"
 sread mine_bob "$GLOSS" -k "$T/bob.key" mine
 lacks "$T/out" "$a1" "gloss mine of another key does not show it"
 same "$rc $(cat "$T/err")" "0 gloss: this key has no annotations here" \
@@ -380,7 +392,13 @@ same "$(statements)" "$before" "the refused decisions stored nothing"
 decide "reject with a reason" mod reject "$b1" --reason "Off topic here."
 same "$(status "$b1")" rejected "the rejected post is rejected"
 sread mine_bob "$GLOSS" -k "$T/bob.key" mine
-contains "$T/out" "$RID  rejected" "its author sees it rejected"
+contains "$T/out" "$RID  rejected: Off topic here." \
+    "its author sees it rejected, with the moderator's reason"
+run "$GLOSS" -k "$T/bob.key" show "$b1"
+contains "$T/out" "status   rejected: Off topic here." \
+    "gloss show tells its author it is rejected, and why"
+run "$GLOSS" -k "$T/mod.key" show "$b1"
+contains "$T/out" "status   rejected: Off topic here." "and a moderator"
 unlisted "$RID" "$b1" "it is not listed"
 
 # --- No change -----------------------------------------------------------
@@ -490,6 +508,9 @@ listed "$RID" "$a2" "one trusted and two untrusted flags: still listed"
 say f2 "a second trusted key flags" flag "$a2" --reason incorrect
 unlisted "$RID" "$a2" "two trusted flags reach flag_threshold = 2: hidden"
 same "$(status "$a2")" hidden "its status is hidden"
+run "$GLOSS" -k "$T/mod.key" show "$a2"
+contains "$T/out" "status   hidden (by flags; waits for a moderator)" \
+    "gloss show says flags hid it"
 sread mod_queue "$GLOSS" -k "$T/mod.key" mod queue
 contains "$T/out" "$a2" "the queue holds the flagged annotation"
 same "$(grep '^ *flagged ' "$T/out")" "$(printf '      flagged %s\n' \
@@ -551,6 +572,9 @@ decide "ban a key" mod ban "$EVE" --reason "Spam ring."
 unlisted "$RID" "$e1" "the banned key's annotations leave the listing"
 unlisted "$RID" "$e2" "all of them"
 same "$(status "$e1") $(status "$e2")" "hidden hidden" "they are hidden"
+sread mine_eve "$GLOSS" -k "$T/eve.key" mine
+same "$(grep -c "^$RID  hidden: Spam ring.\$" "$T/out")" 2 \
+    "gloss mine gives the ban's reason for both, the approved one too"
 run "$GLOSS" whois "$EVE"
 contains "$T/out" "annotations 0" "gloss whois counts none of them"
 decide "ban a key with a pending post" mod ban "$MAL" --reason "Sock."
