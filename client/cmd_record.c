@@ -139,6 +139,23 @@ out:
 	return rc;
 }
 
+/*
+ * Whether a lock statement closed record rec (talk 0) or its talk n to
+ * new annotations, as GET /v1/records/{rid} lists them.
+ */
+static int
+record_locked(json_t *rec, json_int_t n)
+{
+	json_t	*lock;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "locks"), i, lock) {
+		if (json_integer_value(json_object_get(lock, "talk")) == n)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 record_print_talks(json_t *rec)
 {
@@ -161,6 +178,8 @@ record_print_talks(json_t *rec)
 		out_text(stdout, json_string_value(json_object_get(t, "title")),
 		    strlen(json_string_value(json_object_get(t, "title"))),
 		    NULL);
+		if (record_locked(rec, (json_int_t)i + 1))
+			fputs("  (locked)", stdout);
 		fputc('\n', stdout);
 	}
 }
@@ -183,6 +202,8 @@ record_print_head(json_t *rec)
 	printf("%s · %lld annotations · id %s\n", dur,
 	    (long long)json_integer_value(json_object_get(rec, "annotations")),
 	    json_string_value(json_object_get(rec, "id")));
+	if (record_locked(rec, 0))
+		printf("locked: closed to new annotations\n");
 }
 
 static int

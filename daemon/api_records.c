@@ -129,6 +129,22 @@ api_talk_json(struct buf *b, const struct store_talk *t)
 	buf_putc(b, '}');
 }
 
+/* One lock of a record for GET /v1/records/{rid}: talk null, the whole. */
+static int
+api_lock_cb(int talk, const char *decision, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] == '}')
+		buf_putc(b, ',');
+	if (talk > 0)
+		buf_printf(b, "{\"talk\":%d", talk);
+	else
+		buf_puts(b, "{\"talk\":null");
+	buf_printf(b, ",\"decision\":\"%s\"}", decision);
+	return 0;
+}
+
 /* GET /v1/records/{rid} */
 void
 api_get_record(struct glossd *gd, struct http_request *req,
@@ -137,6 +153,7 @@ api_get_record(struct glossd *gd, struct http_request *req,
 	struct store_record	 rec;
 	struct buf		*b = &resp->body;
 	size_t			 i;
+	enum store_rc		 rc;
 
 	if (api_find_record(gd, req, resp, &rec) == -1)
 		return;
@@ -148,7 +165,11 @@ api_get_record(struct glossd *gd, struct http_request *req,
 			buf_putc(b, ',');
 		api_talk_json(b, &rec.talks[i]);
 	}
+	buf_puts(b, "],\"locks\":[");
+	rc = store_locks(gd->store, rec.rid, api_lock_cb, b);
 	buf_puts(b, "]}\n");
+	if (rc != STORE_OK)
+		api_store_error(resp, rc);
 	store_record_clear(&rec);
 }
 

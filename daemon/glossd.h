@@ -251,6 +251,7 @@ typedef int (*store_record_cb)(const struct store_record *, void *);
 typedef int (*store_key_cb)(const struct store_key *, void *);
 typedef int (*store_flag_cb)(const struct store_flag *, void *);
 typedef int (*store_flagger_cb)(const char *, const char *, void *);
+typedef int (*store_lock_cb)(int, const char *, void *);
 typedef int (*store_citation_cb)(const struct store_citation *, void *);
 typedef int (*store_link_review_cb)(const struct store_link_review *,
 		     void *);
@@ -305,6 +306,8 @@ enum store_rc	 store_key(struct store *, const char *, store_key_cb,
 enum store_rc	 store_key_state(struct store *, const char *, char [16]);
 enum store_rc	 store_locked(struct store *, const char *, int, int *,
 		     int *);
+enum store_rc	 store_locks(struct store *, const char *, store_lock_cb,
+		     void *);
 enum store_rc	 store_flag(struct store *, const char *, const char *,
 		     char [GLOSS_ID_LEN + 1]);
 enum store_rc	 store_flaggers(struct store *, const char *,

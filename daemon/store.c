@@ -421,6 +421,9 @@ static const char *const store_sqls[SQL__MAX] = {
 	[SQL_LOCKED] =
 	    "SELECT min(talk), max(talk = ?2) FROM locks "
 	    "WHERE rid = ?1 AND talk IN (0, ?2)",
+	/* SEARCH locks USING PRIMARY KEY (rid=?) */
+	[SQL_LOCKS] =
+	    "SELECT talk, decision FROM locks WHERE rid = ?1 ORDER BY talk",
 	/*
 	 * MULTI-INDEX OR over annotations_queue (status=? AND seq>?):
 	 * pending annotations and those flags hid, oldest first, with

@@ -78,6 +78,7 @@ enum store_sql {
 	SQL_LOCK,
 	SQL_UNLOCK,
 	SQL_LOCKED,
+	SQL_LOCKS,
 	SQL_QUEUE,
 	SQL_MINE,
 	SQL_COUNT,

@@ -168,6 +168,27 @@ store_locked(struct store *s, const char *rid, int talk, int *closing,
 	return rc;
 }
 
+/*
+ * Call cb(talk, decision id, arg) for each lock on record rid, the whole
+ * record (talk 0) first, then its talks in order; the id is borrowed for
+ * the call.  A cb returning -1 stops the walk.
+ */
+enum store_rc
+store_locks(struct store *s, const char *rid, store_lock_cb cb, void *arg)
+{
+	enum store_rc	rc;
+	int		row;
+
+	store_bind_str(s, SQL_LOCKS, 1, rid);
+	while ((rc = store_step(s, SQL_LOCKS, &row)) == STORE_OK && row) {
+		if (cb((int)store_int(s, SQL_LOCKS, 0),
+		    store_text(s, SQL_LOCKS, 1), arg) == -1)
+			break;
+	}
+	store_reset(s, SQL_LOCKS);
+	return rc;
+}
+
 /* The id of author's flag on subject; STORE_NOTFOUND if none. */
 enum store_rc
 store_flag(struct store *s, const char *subject, const char *author,

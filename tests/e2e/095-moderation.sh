@@ -641,12 +641,24 @@ refuse 1 "403 locked" "the locked record refuses a post in talk 5" \
 contains "$T/err" "record is closed" "the refusal says the record is closed"
 refuse 1 "403 locked" "and a post on the whole record" \
     "$GLOSS" -k "$T/ada.key" comment "$RID" -m "Closed."
+lock_record=$(tail -n 1 "$T/decisions")
+run "$GLOSS" record show "$RID"
+same "$rc $(grep -c '^locked: closed to new annotations$' "$T/out")" "0 1" \
+    "gloss record show says the record is locked"
+same "$(grep '(locked)$' "$T/out" | cut -c1-3)" "  4" \
+    "and marks talk 4, and no other, locked"
+curl -s "$SERVER/v1/records/$RID" > "$T/rec.json"
+contains "$T/rec.json" "\"locks\":[{\"talk\":null,\"decision\":\"$lock_record\"},{\"talk\":4," \
+    "GET /v1/records/{rid} lists the locks, the record's first, with their decisions"
 say ada "another record stays open" comment mllm.second -m "Elsewhere."
 decide "unlock the record" mod unlock "$RID"
 say ada "talk 5 is open again" comment "$RID" --talk 5 -m "Reopened."
 refuse 1 "403 locked" "talk 4 keeps its own lock" \
     "$GLOSS" -k "$T/ada.key" comment "$RID" --talk 4 -m "Closed."
 decide "unlock talk 4" mod unlock "$RID" --talk 4
+run "$GLOSS" record show "$RID"
+same "$rc $(grep -c 'locked' "$T/out")" "0 0" \
+    "unlocked, gloss record show shows no lock"
 say ada "talk 4 is open again" comment "$RID" --talk 4 -m "Four again."
 before=$(statements)
 refuse 1 "409 no_change" "unlocking an open record is 409" \
@@ -787,7 +799,7 @@ contains "$T/A/flags" "\"reason\":\"incorrect\"" "A's flags are listed"
 same "$(grep -o '"action":' "$T/A/public" | wc -l)" "$ndec" \
     "A's moderation log holds the $ndec decisions"
 
-# Key states and locks are not shown by any read: the same probes, on A
+# Key states and locks decide what a post meets: the same probes, on A
 # and on B, must meet the same state.  probe WHO ARGS...: the outcome of
 # gloss -k WHO comment RID ARGS: the status, or the refusal's code.
 probe() {
