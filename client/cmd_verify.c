@@ -176,6 +176,38 @@ cmd_verify(struct client *c, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Whether the server has a record named rid: 1, 0 when it answers that
+ * it has none, or -1 with *rc after saying why.
+ */
+static int
+export_has_record(struct client *c, const char *rid, int *rc)
+{
+	struct net_response	 resp;
+	char			*path, *e = net_escape(rid);
+	int			 has;
+
+	xasprintf(&path, "/v1/records/%s", e);
+	free(e);
+	has = net_request(c, "GET", path, NULL, 0, &resp);
+	free(path);
+	if (has == -1) {
+		*rc = EXIT_USAGE;
+		return -1;
+	}
+	if (resp.status == 200 || resp.status == 404)
+		has = resp.status == 200;
+	else
+		*rc = net_refused(&resp);
+	net_response_clear(&resp);
+	return has;
+}
+
+/*
+ * gloss export ID|RID -o DIR: a whole statement id names a statement; a
+ * record's id, a record, which it stays when it could also be the first
+ * digits of a statement's id; those digits otherwise (cmd_statement_id).
+ */
 int
 cmd_export(struct client *c, int argc, char **argv)
 {
@@ -184,7 +216,7 @@ cmd_export(struct client *c, int argc, char **argv)
 	char		*path[3], *pub = NULL, hex[17];
 	const char	*data[3];
 	size_t		 len[3], i;
-	int		 ch, rc;
+	int		 ch, rc, record;
 
 	while ((ch = cmd_getopt(argc, argv, "o:", NULL)) != -1) {
 		if (ch != 'o')
@@ -195,8 +227,14 @@ cmd_export(struct client *c, int argc, char **argv)
 		return cmd_usage("export");
 	if (dir == NULL)
 		return cmd_misuse("-o is required");
-	if (!stmt_id_valid(argv[optind]) && stmt_rid_valid(argv[optind]))
-		return bundle_export(c, argv[optind], dir);
+	if (!stmt_id_valid(argv[optind]) && stmt_rid_valid(argv[optind])) {
+		record = !cmd_id_form(argv[optind]) ? 1 :
+		    export_has_record(c, argv[optind], &rc);
+		if (record == -1)
+			return rc;
+		if (record == 1)
+			return bundle_export(c, argv[optind], dir);
+	}
 	memset(&v, 0, sizeof v);
 	memset(path, 0, sizeof path);
 	if ((rc = verify_remote(c, &argv[optind], &v)) != EXIT_OK)

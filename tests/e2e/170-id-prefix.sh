@@ -2,9 +2,10 @@
 # Ids by their first digits: every command that names a statement takes
 # the first 4 or more hex digits of its id, as listings print them
 # ("(reply to 3f2a1b9c0d12)"), and the server resolves them (GET
-# /v1/ids/); a prefix that begins no id, or more than one, is refused,
-# saying which.  2000 annotations from bench/gen, loaded as the benchmark
-# loads them, give prefixes that several ids share.
+# /v1/ids/), in gloss export when no record has that name; a prefix that
+# begins no id, or more than one, is refused, saying which.  2000
+# annotations from bench/gen, loaded as the benchmark loads them, give
+# prefixes that several ids share.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 RID=prefix-rec
@@ -88,6 +89,21 @@ contains "$T/out" "Edited by prefix." "and shows the revision"
 expect 0 "gloss retract takes a prefix" "$GLOSS" retract "$r"
 same "$(curl -s -o /dev/null -w '%{http_code}' \
     "$SERVER/v1/annotations/$reply")" 410 "the whole id was retracted (410)"
+
+# gloss export's operand may be a record's id: a record's first, then the
+# first digits of a statement's.
+expect 0 "gloss export takes a prefix" "$GLOSS" export "$u" -o "$T/exp"
+[ -f "$T/exp/$one.json" ] && ok "and writes that statement" ||
+    not_ok "and writes that statement" "$(ls "$T/exp")"
+expect 1 "gloss export of a prefix no id begins with is refused" \
+    "$GLOSS" export "$none" -o "$T/exp-none"
+same "$(cat "$T/err")" "gloss: export: no statement id begins with $none" \
+    "saying so"
+"$GLOSS" -k "$T/curator.key" record import --id "$u" "$RECORD" \
+    >/dev/null 2>&1 || not_ok "a record named like the prefix"
+expect 0 "a record of that name comes first" "$GLOSS" export "$u" \
+    -o "$T/exp-rec"
+contains "$T/out" "statements of $u" "its bundle is written"
 stop_daemon
 GLOSS_SERVER=$SERVER expect 2 "a prefix with the server gone is refused" \
     "$GLOSS" endorse "$u"
