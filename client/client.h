@@ -116,6 +116,8 @@ void	 cmd_error(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_after(int, char **, int64_t *, const char *);
 int64_t	 cmd_number(const char *, const char *, int64_t, int64_t);
+int	 cmd_one_of(const char *, const char *, int, const char *);
+int	 cmd_kind(const char *);
 /* What cmd_statement_id takes, for messages. */
 #define CMD_ID_FORM	\
 	"an id is 64 lowercase hex digits, or its first 4 or more"

@@ -244,6 +244,8 @@ cmd_search(struct client *c, int argc, char **argv)
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'K':
+			if (cmd_kind(optarg) == -1)
+				return cmd_usage("search");
 			kind = optarg;
 			break;
 		case 'n':

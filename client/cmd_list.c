@@ -225,6 +225,8 @@ cmd_list(struct client *c, int argc, char **argv)
 			a.at = optarg;
 			break;
 		case 'K':
+			if (cmd_kind(optarg) == -1)
+				return cmd_usage("list");
 			a.kind = optarg;
 			break;
 		case 'A':

@@ -375,6 +375,10 @@ cmd_flag(struct client *c, int argc, char **argv)
 	int		 ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
+		if (ch == 'r' && cmd_one_of("--reason", optarg,
+		    stmt_flag_reason_valid(optarg),
+		    stmt_flag_reason_list()) == -1)
+			return cmd_usage("flag");
 		if (ch == 'r')
 			reason = optarg;
 		else if (ch == 'n')

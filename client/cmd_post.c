@@ -353,6 +353,8 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		case 'K':
 			if (preset)
 				errstr = "--kind is for gloss post";
+			else if (cmd_kind(optarg) == -1)
+				return -1;
 			pa->kind = optarg;
 			break;
 		case 't':

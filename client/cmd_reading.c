@@ -61,9 +61,19 @@ reading_options(struct client *c, int argc, char **argv,
 				cmd_error("--format is for gloss reading");
 				return -1;
 			}
+			if (cmd_one_of("--format", optarg,
+			    strcmp(optarg, "bibtex") == 0 ||
+			    strcmp(optarg, "markdown") == 0 ||
+			    strcmp(optarg, "json") == 0,
+			    "bibtex, markdown or json") == -1)
+				return -1;
 			ra->format = optarg;
 			break;
 		case 's':
+			if (cmd_one_of("--status", optarg,
+			    stmt_reading_status_valid(optarg),
+			    stmt_reading_status_list()) == -1)
+				return -1;
 			ra->status = optarg;
 			break;
 		case 'j':
@@ -224,13 +234,6 @@ reading_list(struct client *c, int argc, char **argv)
 
 	if (reading_options(c, argc, argv, &ra, 1) == -1)
 		return cmd_usage("reading");
-	if (ra.format != NULL && strcmp(ra.format, "json") != 0 &&
-	    strcmp(ra.format, "bibtex") != 0 &&
-	    strcmp(ra.format, "markdown") != 0) {
-		fprintf(stderr, "gloss: --format is bibtex, markdown or "
-		    "json\n");
-		return EXIT_USAGE;
-	}
 	if (ra.format != NULL || c->json) {
 		path = reading_path(argv[optind], ra.talk, ra.status,
 		    ra.format, 0);
@@ -310,10 +313,16 @@ cmd_review_link(struct client *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*verdict = NULL, *note = NULL, *replacement = NULL;
-	int		 ch, rc;
+	const char		*verdict = NULL, *note = NULL;
+	const char		*replacement = NULL;
+	enum stmt_verdict	 v;
+	int			 ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
+		if (ch == 'v' && cmd_one_of("--verdict", optarg,
+		    stmt_verdict_from_name(optarg, &v) == 0,
+		    stmt_verdict_list()) == -1)
+			return cmd_usage("review-link");
 		if (ch == 'v')
 			verdict = optarg;
 		else if (ch == 'n')

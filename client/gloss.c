@@ -390,6 +390,30 @@ cmd_number(const char *opt, const char *s, int64_t min, int64_t max)
 }
 
 /*
+ * Whether s, the value of option opt, is one of a fixed set, which list
+ * names ("a, b or c"), as valid says: 0, or -1 after saying what it must
+ * be, before the server is asked.
+ */
+int
+cmd_one_of(const char *opt, const char *s, int valid, const char *list)
+{
+	if (valid)
+		return 0;
+	cmd_error("%s is %s, not \"%s\"", opt, list, cmd_word(s));
+	return -1;
+}
+
+/* s, the value of --kind, as cmd_one_of checks it. */
+int
+cmd_kind(const char *s)
+{
+	enum stmt_kind	kind;
+
+	return cmd_one_of("--kind", s, stmt_kind_from_name(s, &kind) == 0,
+	    stmt_kind_list());
+}
+
+/*
  * Parse the options of a command that takes --after SEQ (and nothing
  * else), then its operands (cmd_arity).  0, or -1 after saying what is
  * wrong.

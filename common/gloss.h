@@ -353,6 +353,12 @@ int		 stmt_verdict_replaces(enum stmt_verdict);
 int		 stmt_verdict_from_name(const char *, enum stmt_verdict *);
 int		 stmt_action_from_name(const char *, enum stmt_action *);
 int		 stmt_kind_from_name(const char *, enum stmt_kind *);
+const char	*stmt_kind_list(void);
+const char	*stmt_verdict_list(void);
+int		 stmt_flag_reason_valid(const char *);
+const char	*stmt_flag_reason_list(void);
+int		 stmt_reading_status_valid(const char *);
+const char	*stmt_reading_status_list(void);
 int		 stmt_rid_valid(const char *);
 int		 stmt_id_valid(const char *);
 struct statement *stmt_from_json(json_t *, const struct stmt_limits *,

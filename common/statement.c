@@ -69,15 +69,23 @@ static const char *stmt_verdict_names[VERDICT__MAX] = {
 };
 
 static const char *stmt_flag_reasons[] = {
-	"spam", "abuse", "off-topic", "incorrect", "broken-link", "other",
-	NULL
+	"spam", "abuse", "off-topic", "incorrect", "broken-link", "other"
 };
+#define STMT_FLAG_REASONS \
+	(int)(sizeof stmt_flag_reasons / sizeof stmt_flag_reasons[0])
 
 static const char *stmt_kind_names[KIND__MAX] = {
 	[KIND_COMMENT] = "comment",
 	[KIND_CRITIQUE] = "critique",
 	[KIND_READING] = "reading",
 };
+
+/* What a reading list may be asked for by status, besides a verdict. */
+static const char *stmt_reading_statuses[] = {
+	"all", "unreviewed", "reviewed"
+};
+#define STMT_READING_STATUSES \
+	(int)(sizeof stmt_reading_statuses / sizeof stmt_reading_statuses[0])
 
 /* Members each type may carry, besides v, type, author and created. */
 static const char *stmt_members[STMT__MAX][16] = {
@@ -194,6 +202,91 @@ stmt_verdict_from_name(const char *name, enum stmt_verdict *verdict)
 		return -1;
 	*verdict = i;
 	return 0;
+}
+
+/*
+ * Whether status is one a reading list may be asked for (?status=):
+ * all, unreviewed, reviewed or a verdict's name.
+ */
+int
+stmt_reading_status_valid(const char *status)
+{
+	return stmt_lookup(stmt_reading_statuses, STMT_READING_STATUSES,
+	    status) != -1 ||
+	    stmt_lookup(stmt_verdict_names, VERDICT__MAX, status) != -1;
+}
+
+/*
+ * Append names[0..n) to text, a string in a buffer of size bytes, as a
+ * message lists them: "a, b or c" if they end the list (last), "a, b, c"
+ * if more follow.  Returns text.
+ */
+static const char *
+stmt_names_text(char *text, size_t size, const char *const *names, int n,
+    int last)
+{
+	size_t	len = strlen(text);
+	int	i;
+
+	for (i = 0; i < n && len < size; i++) {
+		snprintf(text + len, size - len, "%s%s", len == 0 ? "" :
+		    last && i == n - 1 ? " or " : ", ", names[i]);
+		len += strlen(text + len);
+	}
+	return text;
+}
+
+/* The kinds, for a message: "comment, critique or reading". */
+const char *
+stmt_kind_list(void)
+{
+	static char	text[64];
+
+	text[0] = '\0';
+	return stmt_names_text(text, sizeof text, stmt_kind_names, KIND__MAX,
+	    1);
+}
+
+/* The verdicts, for a message: "ok, relevant, ... or spam". */
+const char *
+stmt_verdict_list(void)
+{
+	static char	text[96];
+
+	text[0] = '\0';
+	return stmt_names_text(text, sizeof text, stmt_verdict_names,
+	    VERDICT__MAX, 1);
+}
+
+/* Whether reason is one a flag may give. */
+int
+stmt_flag_reason_valid(const char *reason)
+{
+	return stmt_lookup(stmt_flag_reasons, STMT_FLAG_REASONS, reason) != -1;
+}
+
+/* The reasons of a flag, for a message: "spam, abuse, ... or other". */
+const char *
+stmt_flag_reason_list(void)
+{
+	static char	text[96];
+
+	text[0] = '\0';
+	return stmt_names_text(text, sizeof text, stmt_flag_reasons,
+	    STMT_FLAG_REASONS, 1);
+}
+
+/* What stmt_reading_status_valid takes, for a message: "all, ... or spam". */
+const char *
+stmt_reading_status_list(void)
+{
+	static char	text[160];
+
+	text[0] = '\0';
+	stmt_names_text(text, sizeof text, stmt_reading_statuses,
+	    STMT_READING_STATUSES, 0);
+	return stmt_names_text(text, sizeof text, stmt_verdict_names,
+	    VERDICT__MAX, 1);
 }
 
 int
@@ -489,7 +582,7 @@ stmt_annotation(struct stmt_ctx *ctx, struct statement *st)
 	if ((a->has_kind = kind != NULL) &&
 	    stmt_kind_from_name(kind, &a->kind) == -1)
 		return stmt_fail(ctx, "invalid_statement",
-		    "kind must be comment, critique or reading");
+		    "kind must be %s", stmt_kind_list());
 	if (json_object_get(st->root, "talk") != NULL) {
 		if (stmt_integer(ctx, st->root, "talk", 1, STMT_TALKS_MAX,
 		    &talk) == -1)
@@ -573,19 +666,14 @@ static int
 stmt_flag(struct stmt_ctx *ctx, struct statement *st)
 {
 	struct stmt_flag	*f = &st->u.flag;
-	size_t			 i;
 
 	if ((f->subject = stmt_ref(ctx, st->root, "subject", 1)) == NULL ||
 	    (f->reason = stmt_string(ctx, st->root, "reason", 1, 32, 0,
 	    NULL)) == NULL)
 		return -1;
-	for (i = 0; stmt_flag_reasons[i] != NULL; i++) {
-		if (strcmp(f->reason, stmt_flag_reasons[i]) == 0)
-			break;
-	}
-	if (stmt_flag_reasons[i] == NULL)
-		return stmt_fail(ctx, "invalid_statement", "reason must be "
-		    "spam, abuse, off-topic, incorrect, broken-link or other");
+	if (!stmt_flag_reason_valid(f->reason))
+		return stmt_fail(ctx, "invalid_statement", "reason must be %s",
+		    stmt_flag_reason_list());
 	f->note = stmt_string(ctx, st->root, "note", 0, STMT_ABOUT_MAX, 1,
 	    NULL);
 	return ctx->message != NULL ? -1 : 0;
@@ -712,9 +800,8 @@ stmt_link_review(struct stmt_ctx *ctx, struct statement *st)
 	    NULL)) == NULL)
 		return -1;
 	if (stmt_verdict_from_name(verdict, &r->verdict) == -1)
-		return stmt_fail(ctx, "invalid_statement", "verdict must be "
-		    "ok, relevant, irrelevant, broken, moved, paywalled, "
-		    "duplicate or spam");
+		return stmt_fail(ctx, "invalid_statement", "verdict must be %s",
+		    stmt_verdict_list());
 	r->note = stmt_string(ctx, st->root, "note", 0, STMT_ABOUT_MAX, 1,
 	    NULL);
 	r->replacement = stmt_string(ctx, st->root, "replacement", 0, 0, 0,

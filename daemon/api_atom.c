@@ -344,8 +344,8 @@ api_feed_query(struct glossd *gd, struct http_request *req,
 	f->q.limit = (int)n;
 	if ((s = http_query(req, "kind")) != NULL) {
 		if (stmt_kind_from_name(s, &kind) == -1) {
-			http_error(resp, 400, "bad_query", "kind must be "
-			    "comment, critique or reading");
+			http_error(resp, 400, "bad_query", "kind must be %s",
+			    stmt_kind_list());
 			return -1;
 		}
 		f->q.kind = stmt_kind_name(kind);

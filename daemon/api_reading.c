@@ -283,17 +283,6 @@ api_status_match(const struct api_entry *e, const char *status)
 	    0;
 }
 
-static int
-api_status_valid(const char *status)
-{
-	enum stmt_verdict	v;
-
-	return status == NULL || strcmp(status, "all") == 0 ||
-	    strcmp(status, "unreviewed") == 0 ||
-	    strcmp(status, "reviewed") == 0 ||
-	    stmt_verdict_from_name(status, &v) == 0;
-}
-
 /* GET /v1/records/{rid}/reading?talk=&status=&format=&limit=&offset= */
 void
 api_get_reading(struct glossd *gd, struct http_request *req,
@@ -316,9 +305,9 @@ api_get_reading(struct glossd *gd, struct http_request *req,
 	    gd->cfg.limits.page_max, &limit) == -1 || http_query_int(resp,
 	    req, "offset", 0, API_READING_OFFSET_MAX, &offset) == -1)
 		goto out;
-	if (!api_status_valid(status)) {
-		http_error(resp, 400, "bad_query", "status must be all, "
-		    "unreviewed, reviewed or a verdict");
+	if (status != NULL && !stmt_reading_status_valid(status)) {
+		http_error(resp, 400, "bad_query", "status must be %s",
+		    stmt_reading_status_list());
 		goto out;
 	}
 	if (format != NULL && strcmp(format, "json") != 0 &&

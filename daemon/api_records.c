@@ -283,8 +283,8 @@ api_list_query(struct glossd *gd, struct http_request *req,
 		enum stmt_kind kind;
 
 		if (stmt_kind_from_name(s, &kind) == -1) {
-			http_error(resp, 400, "bad_query", "kind must be "
-			    "comment, critique or reading");
+			http_error(resp, 400, "bad_query", "kind must be %s",
+			    stmt_kind_list());
 			return -1;
 		}
 		q->kind = stmt_kind_name(kind);

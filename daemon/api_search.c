@@ -103,8 +103,8 @@ api_get_search(struct glossd *gd, struct http_request *req,
 		goto out;
 	if ((v = http_query(req, "kind")) != NULL) {
 		if (stmt_kind_from_name(v, &kind) == -1) {
-			http_error(resp, 400, "bad_query", "kind must be "
-			    "comment, critique or reading");
+			http_error(resp, 400, "bad_query", "kind must be %s",
+			    stmt_kind_list());
 			goto out;
 		}
 		s.kind = stmt_kind_name(kind);

@@ -52,6 +52,28 @@ misuses "mod approve --talk" "mod: --talk is for lock and unlock" \
     mod approve ID --talk 2
 misuses "mod lock --talk 0" "mod: --talk takes a number from 1 to 1000" \
     mod lock RID --talk 0
+
+# A value outside a fixed set is refused before the server is asked (none
+# answers here), naming the set.
+misuses "list --kind critic" "list: --kind is comment, critique or \
+reading, not \"critic\"" list RID --kind critic
+misuses "search --kind" "search: --kind is comment, critique or reading, \
+not \"note\"" search words --kind note
+misuses "post --kind" "post: --kind is comment, critique or reading, not \
+\"critic\"" post RID --kind critic -m text
+misuses "reading --status" "reading: --status is all, unreviewed, \
+reviewed, ok, relevant, irrelevant, broken, moved, paywalled, duplicate or \
+spam, not \"good\"" reading RID --status good
+misuses "review --status" "review: --status is all, unreviewed, \
+reviewed, ok, relevant, irrelevant, broken, moved, paywalled, duplicate or \
+spam, not \"good\"" review RID --status good
+misuses "reading --format" "reading: --format is bibtex, markdown or json, \
+not \"md\"" reading RID --format md
+misuses "flag --reason" "flag: --reason is spam, abuse, off-topic, \
+incorrect, broken-link or other, not \"rude\"" flag ID --reason rude
+misuses "review-link --verdict" "review-link: --verdict is ok, relevant, \
+irrelevant, broken, moved, paywalled, duplicate or spam, not \"good\"" \
+    review-link ID URL --verdict good
 misuses "links check --concurrency 0" \
     "links: --concurrency takes a number from 1 to 64" \
     links check RID --concurrency 0
