@@ -129,11 +129,75 @@ cmd_bad_option(int ch, char **argv)
 	return msg;
 }
 
+/* The options whose value is a text, which may be anything, even "-h". */
+static const char *cmd_text_options[] = {
+	"about", "message", "name", "note", "reason", "title", NULL
+};
+
+/*
+ * The long name of the option getopt_long answers ch for, in longopts
+ * (NULL: none); NULL if it has none.
+ */
+static const char *
+cmd_long_name(int ch, const struct option *longopts)
+{
+	size_t	i;
+
+	for (i = 0; longopts != NULL && longopts[i].name != NULL; i++) {
+		if (longopts[i].flag == NULL && longopts[i].val == ch)
+			return longopts[i].name;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the value getopt_long just gave (optarg) the option it
+ * answered ch for is, as a word of its own, one of shortopts or longopts:
+ * the value was left out, as in "--at -m text", and getopt took the next
+ * option for it.  Not for a text (cmd_text_options), which "-h" may be;
+ * a value of another option that begins so is given joined to it
+ * ("--at=-m").  If so, what to say, in a buffer that the next call
+ * reuses; else NULL.
+ */
+static const char *
+cmd_value_missing(int ch, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	static char	 msg[96];
+	const char	*w = argv[optind - 1];
+	const char	*name = cmd_long_name(ch, longopts);
+	size_t		 len, i;
+	int		 isopt = 0;
+
+	if (optarg == NULL || optarg != w || w[0] != '-' || w[1] == '\0')
+		return NULL;
+	for (i = 0; name != NULL && cmd_text_options[i] != NULL; i++) {
+		if (strcmp(name, cmd_text_options[i]) == 0)
+			return NULL;
+	}
+	if (w[1] != '-')
+		isopt = w[1] != ':' && w[1] != '+' &&
+		    strchr(shortopts, w[1]) != NULL;
+	len = strcspn(w + 2, "=");
+	for (i = 0; w[1] == '-' && len > 0 && longopts != NULL &&
+	    longopts[i].name != NULL; i++)
+		isopt |= strncmp(longopts[i].name, w + 2, len) == 0;
+	if (!isopt)
+		return NULL;
+	/* The value a word of its own: the option the word before. */
+	if (strncmp(argv[optind - 2], "--", 2) == 0)
+		snprintf(msg, sizeof msg, "--%s needs a value", name);
+	else
+		snprintf(msg, sizeof msg, "-%c needs a value", ch);
+	return msg;
+}
+
 /*
  * getopt_long over a command's options (longopts may be NULL) and -h and
  * --help, which print the command's usage on standard output and exit 0
  * wherever they come: every command has them, so none may use 'h'.  An
- * unknown option, or one without its value, is said in gloss's words
+ * unknown option, or one without its value (also when getopt took the
+ * next option for it: cmd_value_missing), is said in gloss's words
  * ("gloss: list: unknown option -x"), and is '?' to the caller.
  */
 int
@@ -142,6 +206,7 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 {
 	static struct option	 all[CMD_OPTIONS_MAX + 2];
 	static char		 both[16];
+	const char		*msg;
 	size_t			 n;
 	int			 ch;
 
@@ -159,9 +224,11 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 	opterr = 0;
 	if ((ch = getopt_long(argc, argv, both, all, NULL)) == 'h')
 		cmd_help();
-	if (ch != '?' && ch != ':')
+	if (ch == '?' || ch == ':')
+		msg = cmd_bad_option(ch, argv);
+	else if ((msg = cmd_value_missing(ch, argv, both, all)) == NULL)
 		return ch;
-	cmd_error("%s", cmd_bad_option(ch, argv));
+	cmd_error("%s", msg);
 	return '?';
 }
 
@@ -462,6 +529,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct client	 c;
+	const char	*msg;
 	size_t		 i;
 	int		 ch, rc;
 
@@ -472,6 +540,12 @@ main(int argc, char **argv)
 		c.server = "http://127.0.0.1:8080";
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:S:k:hV", opts, NULL)) != -1) {
+		if ((msg = cmd_value_missing(ch, argv, "S:k:hV", opts)) !=
+		    NULL) {
+			fprintf(stderr, "gloss: %s\n", msg);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 		switch (ch) {
 		case 'S':
 			c.server = optarg;

@@ -164,6 +164,12 @@ misuses "a long option without its value" "list: --talk needs a value" \
     list RID --talk
 misuses "a short option without its value" "comment: -m needs a value" \
     comment RID -m
+misuses "an option where a value should be" "comment: --at needs a value" \
+    comment RID --at -m text
+misuses "a long option where a short one's value should be" \
+    "comment: -F needs a value" comment RID -F --talk 2
+misuses "-h where a value should be" "list: --kind needs a value" \
+    list RID --kind -h
 misuses "a value given to an option that takes none" \
     "list: --json takes no value" list RID --json=1
 misuses "an unknown option after a mod action" "mod: unknown option -x" \
@@ -173,6 +179,8 @@ same "$(head -n 2 "$T/err")" "gloss: unknown option --bogus
 usage: gloss [-S server] [-k secfile] [--json] command [args]" \
     "says so in the same words, then the usage"
 expect 2 "gloss -k without its value" "$GLOSS" -k
+same "$(head -n 1 "$T/err")" "gloss: -k needs a value" "says so"
+expect 2 "gloss -k followed by an option" "$GLOSS" -k --json list RID
 same "$(head -n 1 "$T/err")" "gloss: -k needs a value" "says so"
 
 # An operand that must be a statement's id (or its first 4 or more
