@@ -169,7 +169,8 @@ links_review(json_t *e, const struct linkcheck_link *l)
 /*
  * Sign and post the review of every link a check could judge (not
  * "unsure"), with the key loaded once for all of them; each id joins its
- * result.  Returns the worst exit code; stops at network trouble.
+ * result, and is printed beside the link it judges.  Returns the worst
+ * exit code; stops at network trouble.
  */
 static int
 links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
@@ -197,8 +198,11 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 		}
 		json_object_set_new(json_array_get(results, i), "review",
 		    json_string(id));
-		if (!c->json)
-			printf("%s\n", id);
+		if (!c->json) {
+			printf("%s  ", id);
+			out_text(stdout, l[i].href, strlen(l[i].href), NULL);
+			putchar('\n');
+		}
 	}
 	if (progress)
 		fputs("\r\033[K", stderr);

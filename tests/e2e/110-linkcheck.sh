@@ -172,7 +172,8 @@ contains "$T/err" "GLOSS_RESOLV_CONF" "the refusal names the variable"
 
 expect 1 "links check --post" "$GLOSS" links check --allow-private "$RID" --talk 2 \
     --timeout 2 --post
-same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 12 \
+cp "$T/out" "$T/posted"
+same "$(grep -cE '^[0-9a-f]{64}  ' "$T/out")" 12 \
     "twelve reviews are posted: one per link, none for unsure"
 curl -s "$SERVER/v1/log?limit=500" | grep -c '"link-review"' > "$T/n"
 same "$(cat "$T/n")" 12 "the log holds twelve link reviews"
@@ -199,6 +200,9 @@ same "$(check "$L/ok" '.annotation')" "$first" \
     "a review names the first annotation that cited the link"
 review=$(check "$L/loop-a" '.id')
 expect 0 "a posted review verifies" "$GLOSS" verify "$review"
+same "$(grep "^$(check "$L/missing" '.id')  " "$T/posted")" \
+    "$(check "$L/missing" '.id')  $L/missing" \
+    "--post printed each review's id beside the link it judges"
 
 # --- HTTPS ------------------------------------------------------------
 
