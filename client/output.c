@@ -50,7 +50,9 @@ out_bidi(const unsigned char *p, size_t left)
 }
 
 /*
- * Write s[0..len) safely; each newline is followed by indent (NULL: none).
+ * Write s[0..len) safely; each line after a newline begins with indent
+ * (NULL: none), but for an empty line, which stays empty rather than
+ * ending in blanks.
  */
 void
 out_text(FILE *f, const char *s, size_t len, const char *indent)
@@ -59,11 +61,12 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 	size_t			 i, n;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == '\n') {
+		if (i > 0 && p[i - 1] == '\n' && p[i] != '\n' &&
+		    indent != NULL)
+			fputs(indent, f);
+		if (p[i] == '\n')
 			fputc('\n', f);
-			if (indent != NULL)
-				fputs(indent, f);
-		} else if (p[i] == '\t')
+		else if (p[i] == '\t')
 			fputc(' ', f);
 		else if (p[i] < 0x20 || p[i] == 0x7f)
 			fputc('?', f);

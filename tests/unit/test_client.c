@@ -95,6 +95,16 @@ test_text_indent(void **state)
 	free(out);
 }
 
+/* Paragraphs (-m given twice): the blank line between them stays empty. */
+static void
+test_text_indent_paragraphs(void **state)
+{
+	char	*out = render("one\n\ntwo\n", 9, "    ");
+
+	assert_string_equal(out, "one\n\n    two\n");
+	free(out);
+}
+
 static void
 test_text_nul(void **state)
 {
@@ -191,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_text_bidi),
 		cmocka_unit_test(test_text_bidi_marks),
 		cmocka_unit_test(test_text_indent),
+		cmocka_unit_test(test_text_indent_paragraphs),
 		cmocka_unit_test(test_text_nul),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_default_path),
