@@ -341,8 +341,14 @@ api_get_reading(struct glossd *gd, struct http_request *req,
 		total++;
 	}
 	doc = json_pack("{s:s, s:s}", "record", rec.rid, "title", rec.title);
-	if (talk > 0)
+	if (talk > 0) {
 		json_object_set_new(doc, "talk", json_integer(talk));
+		if (rec.talks[talk - 1].speaker != NULL)
+			json_object_set_new(doc, "talk_speaker", json_string(
+			    rec.talks[talk - 1].speaker));
+		json_object_set_new(doc, "talk_title",
+		    json_string(rec.talks[talk - 1].title));
+	}
 	json_object_set_new(doc, "total", json_integer(total));
 	json_object_set_new(doc, "offset", json_integer(offset));
 	json_object_set_new(doc, "entries", list);

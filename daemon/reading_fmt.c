@@ -489,13 +489,17 @@ md_entry(struct buf *out, const json_t *doc, const json_t *e)
 }
 
 /*
- * Append doc as Markdown: a heading, then one list item per entry in the
- * document's order (or a sentence saying there is none).
+ * Append doc as Markdown: a heading naming the record, and the talk as
+ * gloss list names it ("talk 5, Speaker: Title") when the list is of one,
+ * then one list item per entry in the document's order (or a sentence
+ * saying there is none).
  */
 void
 reading_markdown(const json_t *doc, struct buf *out)
 {
 	const json_t	*entries, *e, *talk;
+	const char	*speaker = reading_string(doc, "talk_speaker");
+	const char	*title = reading_string(doc, "talk_title");
 	size_t		 i;
 
 	buf_puts(out, "# Reading list: ");
@@ -503,6 +507,14 @@ reading_markdown(const json_t *doc, struct buf *out)
 	if ((talk = json_object_get(doc, "talk")) != NULL)
 		buf_printf(out, " — talk %lld", (long long)json_integer_value(
 		    talk));
+	if (talk != NULL && title != NULL) {
+		buf_puts(out, ", ");
+		if (speaker != NULL) {
+			md_text(out, speaker);
+			buf_puts(out, ": ");
+		}
+		md_text(out, title);
+	}
 	buf_puts(out, "\n\n");
 	entries = json_object_get(doc, "entries");
 	if (json_array_size(entries) == 0)

@@ -196,6 +196,10 @@ same "$(grep -ci '^@misc{' "$T/parsed.bib")" "$(curl -s "$SERVER/v1/records/$RID
     "one BibTeX entry per reading-list entry"
 curl -s -D "$T/headers" -o "$T/md" "$SERVER/v1/records/$RID/reading?format=markdown&talk=5"
 contains "$T/headers" "text/markdown" "Markdown has its content type"
+same "$(head -n 1 "$T/md" | sed 's/.* — talk 5, /talk 5, /')" \
+    "talk 5, Yuan\\-Hong Liao: How to Create Multimodal Models that \
+Follow Human Intent Efficiently" \
+    "the heading of talk 5's Markdown names the talk as gloss list does"
 contains "$T/md" "[Visual Instruction Tuning](<https://arxiv.org/abs/2304.08485>)" \
     "Markdown links the title to the paper"
 expect 0 "gloss reading lists the entries" "$GLOSS" reading "$RID" --talk 5

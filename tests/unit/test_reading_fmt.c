@@ -55,15 +55,24 @@ teardown(void **state)
 	return (0);
 }
 
-/* A document for the record; talk 0 means a list for the whole record. */
+/*
+ * A document for the record; talk 0 means a list for the whole record,
+ * any other one of the tutorial's talk 5.
+ */
 static json_t *
 doc_new(struct ctx *ctx, const char *title, int talk)
 {
 	ctx->doc = json_pack("{s:s, s:s, s:i, s:i, s:[]}", "record", RID,
 	    "title", title, "total", 0, "offset", 0, "entries");
 	assert_non_null(ctx->doc);
-	if (talk > 0)
+	if (talk > 0) {
 		json_object_set_new(ctx->doc, "talk", json_integer(talk));
+		json_object_set_new(ctx->doc, "talk_speaker",
+		    json_string("Yuan-Hong Liao"));
+		json_object_set_new(ctx->doc, "talk_title", json_string("How "
+		    "to Create Multimodal Models that Follow Human Intent "
+		    "Efficiently"));
+	}
 	return (ctx->doc);
 }
 
@@ -178,7 +187,9 @@ test_markdown(void **state)
 
 	three_entries(ctx);
 	assert_string_equal(render(ctx, reading_markdown),
-	    "# Reading list: CVPR 2024 Tutorial on MLLMs — talk 5\n"
+	    "# Reading list: CVPR 2024 Tutorial on MLLMs — talk 5, "
+	    "Yuan\\-Hong Liao: How to Create Multimodal Models that Follow "
+	    "Human Intent Efficiently\n"
 	    "\n"
 	    "- [Visual Instruction Tuning](<https://arxiv.org/abs/2304.08485>)"
 	    " — arXiv:2304\\.08485 · cited 3× at 01:09:29, 01:12:00"
