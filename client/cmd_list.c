@@ -406,8 +406,8 @@ cmd_show(struct client *c, int argc, char **argv)
 		out_entry(c, st, "");
 	}
 	type = json_string_value(json_object_get(root, "type"));
-	if (type != NULL && strcmp(type, "annotation") == 0)
-		rc = show_status(c, argv[optind]);
+	rc = type != NULL && strcmp(type, "annotation") == 0 ?
+	    show_status(c, argv[optind]) : EXIT_OK;
 	json_decref(root);
 	return rc;
 }
