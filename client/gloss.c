@@ -466,7 +466,7 @@ cmd_one_of(const char *opt, const char *s, int valid, const char *list)
 {
 	if (valid)
 		return 0;
-	cmd_error("%s is %s, not \"%s\"", opt, list, cmd_word(s));
+	cmd_error("%s must be %s, not \"%s\"", opt, list, cmd_word(s));
 	return -1;
 }
 

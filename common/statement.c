@@ -219,7 +219,9 @@ stmt_reading_status_valid(const char *status)
 /*
  * Append names[0..n) to text, a string in a buffer of size bytes, as a
  * message lists them: "a, b or c" if they end the list (last), "a, b, c"
- * if more follow.  Returns text.
+ * if more follow.  Returns text.  The *_list functions below fill their
+ * text once, on first use, from one thread: glossd's loop (statements are
+ * parsed there, not by the verifiers) or the client.
  */
 static const char *
 stmt_names_text(char *text, size_t size, const char *const *names, int n,
@@ -242,9 +244,10 @@ stmt_kind_list(void)
 {
 	static char	text[64];
 
-	text[0] = '\0';
-	return stmt_names_text(text, sizeof text, stmt_kind_names, KIND__MAX,
-	    1);
+	if (text[0] == '\0')
+		stmt_names_text(text, sizeof text, stmt_kind_names, KIND__MAX,
+		    1);
+	return text;
 }
 
 /* The verdicts, for a message: "ok, relevant, ... or spam". */
@@ -253,9 +256,10 @@ stmt_verdict_list(void)
 {
 	static char	text[96];
 
-	text[0] = '\0';
-	return stmt_names_text(text, sizeof text, stmt_verdict_names,
-	    VERDICT__MAX, 1);
+	if (text[0] == '\0')
+		stmt_names_text(text, sizeof text, stmt_verdict_names,
+		    VERDICT__MAX, 1);
+	return text;
 }
 
 /* Whether reason is one a flag may give. */
@@ -271,9 +275,10 @@ stmt_flag_reason_list(void)
 {
 	static char	text[96];
 
-	text[0] = '\0';
-	return stmt_names_text(text, sizeof text, stmt_flag_reasons,
-	    STMT_FLAG_REASONS, 1);
+	if (text[0] == '\0')
+		stmt_names_text(text, sizeof text, stmt_flag_reasons,
+		    STMT_FLAG_REASONS, 1);
+	return text;
 }
 
 /* What stmt_reading_status_valid takes, for a message: "all, ... or spam". */
@@ -282,11 +287,13 @@ stmt_reading_status_list(void)
 {
 	static char	text[160];
 
-	text[0] = '\0';
-	stmt_names_text(text, sizeof text, stmt_reading_statuses,
-	    STMT_READING_STATUSES, 0);
-	return stmt_names_text(text, sizeof text, stmt_verdict_names,
-	    VERDICT__MAX, 1);
+	if (text[0] == '\0') {
+		stmt_names_text(text, sizeof text, stmt_reading_statuses,
+		    STMT_READING_STATUSES, 0);
+		stmt_names_text(text, sizeof text, stmt_verdict_names,
+		    VERDICT__MAX, 1);
+	}
+	return text;
 }
 
 int

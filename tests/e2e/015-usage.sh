@@ -55,23 +55,23 @@ misuses "mod lock --talk 0" "mod: --talk takes a number from 1 to 1000" \
 
 # A value outside a fixed set is refused before the server is asked (none
 # answers here), naming the set.
-misuses "list --kind critic" "list: --kind is comment, critique or \
+misuses "list --kind critic" "list: --kind must be comment, critique or \
 reading, not \"critic\"" list RID --kind critic
-misuses "search --kind" "search: --kind is comment, critique or reading, \
+misuses "search --kind" "search: --kind must be comment, critique or reading, \
 not \"note\"" search words --kind note
-misuses "post --kind" "post: --kind is comment, critique or reading, not \
+misuses "post --kind" "post: --kind must be comment, critique or reading, not \
 \"critic\"" post RID --kind critic -m text
-misuses "reading --status" "reading: --status is all, unreviewed, \
+misuses "reading --status" "reading: --status must be all, unreviewed, \
 reviewed, ok, relevant, irrelevant, broken, moved, paywalled, duplicate or \
 spam, not \"good\"" reading RID --status good
-misuses "review --status" "review: --status is all, unreviewed, \
+misuses "review --status" "review: --status must be all, unreviewed, \
 reviewed, ok, relevant, irrelevant, broken, moved, paywalled, duplicate or \
 spam, not \"good\"" review RID --status good
-misuses "reading --format" "reading: --format is bibtex, markdown or json, \
+misuses "reading --format" "reading: --format must be bibtex, markdown or json, \
 not \"md\"" reading RID --format md
-misuses "flag --reason" "flag: --reason is spam, abuse, off-topic, \
+misuses "flag --reason" "flag: --reason must be spam, abuse, off-topic, \
 incorrect, broken-link or other, not \"rude\"" flag ID --reason rude
-misuses "review-link --verdict" "review-link: --verdict is ok, relevant, \
+misuses "review-link --verdict" "review-link: --verdict must be ok, relevant, \
 irrelevant, broken, moved, paywalled, duplicate or spam, not \"good\"" \
     review-link ID URL --verdict good
 misuses "links check --concurrency 0" \

@@ -491,7 +491,7 @@ decide "trust a key that has signed nothing yet" mod trust "$F1"
 decide "trust a second key" mod trust "$F2" --reason "Long-time viewer."
 refuse 1 "409 no_change" "trusting a trusted key is 409" \
     "$GLOSS" -k "$T/mod.key" mod trust "$F1" --reason "Again."
-refuse 2 "--reason is spam," "gloss flag --reason rude is a usage error" \
+refuse 2 "--reason must be spam," "gloss flag --reason rude is a usage error" \
     "$GLOSS" -k "$T/f1.key" flag "$a2" --reason rude
 say f1 "a trusted key flags" flag "$a2" --reason spam \
     --note "Looks like an ad."
