@@ -378,20 +378,24 @@ out:
 }
 
 /*
- * An endorsement or its withdrawal.  A second endorsement of the same
+ * An endorsement or its withdrawal; live (ORIGIN_LIVE) holds an
+ * endorsement to policy_judge.  A second endorsement of the same
  * annotation by the same key answers 1 with the first one's id in
  * existing: nothing is stored.
  */
 static int
 api_check_endorse(struct glossd *gd, struct http_response *resp,
-    const struct statement *st, char existing[GLOSS_ID_LEN + 1])
+    const struct statement *st, char existing[GLOSS_ID_LEN + 1], int live)
 {
 	const char		*subject = st->u.endorse.subject;
 	struct api_target	 t;
+	struct policy_verdict	 v = { 0 };
 	enum store_rc		 rc;
 
 	if (api_target(gd, resp, subject, "subject", &t) == -1)
 		return -1;
+	if (policy_judge(st, t.author, live, &v) == -1)
+		return api_refuse(resp, &v);
 	rc = store_endorsement(gd->store, subject, st->author, existing);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 		api_store_error(resp, rc);
@@ -411,14 +415,15 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 
 /*
  * Check a revision, retraction, endorse, unendorse or profile against
- * what is stored, filling place (and f, for a revision).  Returns 0 to
- * store it, 1 when it is a repeat that changes nothing (the id it repeats
- * in existing), -1 with the refusal in resp.
+ * what is stored, filling place (and f, for a revision); origin (enum
+ * api_origin) says what the POST is exempt from.  Returns 0 to store it,
+ * 1 when it is a repeat that changes nothing (the id it repeats in
+ * existing), -1 with the refusal in resp.
  */
 int
 api_check_conversation(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    struct api_fold *f, char existing[GLOSS_ID_LEN + 1], int trusted)
+    struct api_fold *f, char existing[GLOSS_ID_LEN + 1], int origin)
 {
 	struct api_target	t;
 
@@ -435,13 +440,14 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 		return api_check_retraction(gd, resp, st);
 	case STMT_ENDORSE:
 	case STMT_UNENDORSE:
-		return api_check_endorse(gd, resp, st, existing);
+		return api_check_endorse(gd, resp, st, existing,
+		    origin == ORIGIN_LIVE);
 	case STMT_PROFILE:
 		return 0;
 	case STMT_FLAG:
 	case STMT_MODERATION:
 		return api_check_moderation(gd, resp, st, place, existing,
-		    trusted);
+		    origin);
 	case STMT_LINK_REVIEW:
 		return api_check_link_review(gd, resp, st);
 	default:

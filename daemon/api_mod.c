@@ -102,21 +102,25 @@ api_flagger_cb(const char *author, const char *state, void *arg)
 
 /*
  * A flag: on a visible annotation, once per key (a repeat answers 1 with
- * the first flag's id).  Flags from trusted keys and moderators hide the
- * annotation for review at flag_threshold.
+ * the first flag's id); live (ORIGIN_LIVE) holds it to policy_judge.
+ * Flags from trusted keys and moderators hide the annotation for review
+ * at flag_threshold.
  */
 static int
 api_check_flag(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    char existing[GLOSS_ID_LEN + 1])
+    char existing[GLOSS_ID_LEN + 1], int live)
 {
 	struct api_flagcount	 fc = { &gd->cfg.moderators, 0 };
 	struct api_target	 t;
+	struct policy_verdict	 v = { 0 };
 	enum store_rc		 rc;
 	char			 state[16];
 
 	if (api_target(gd, resp, st->u.flag.subject, "subject", &t) == -1)
 		return -1;
+	if (policy_judge(st, t.author, live, &v) == -1)
+		return api_refuse(resp, &v);
 	if (!t.visible)
 		return api_not_visible(resp, &t);
 	rc = store_flag(gd->store, t.id, st->author, existing);
@@ -223,22 +227,24 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 }
 
 /*
- * A flag or a moderation decision, against the stored state; trusted (an
- * importer's replay) takes a decision from a key this glossd does not
- * list as a moderator.  Returns 0 to store it, 1 for a repeated flag (its
- * id in existing), -1 refused.
+ * A flag or a moderation decision, against the stored state; origin
+ * (enum api_origin): an importer's replay takes a decision from a key
+ * this glossd does not list as a moderator.  Returns 0 to store it, 1 for
+ * a repeated flag (its id in existing), -1 refused.
  */
 int
 api_check_moderation(struct glossd *gd, struct http_response *resp,
     const struct statement *st, struct store_placement *place,
-    char existing[GLOSS_ID_LEN + 1], int trusted)
+    char existing[GLOSS_ID_LEN + 1], int origin)
 {
 	const struct stmt_moderation	*m = &st->u.moderation;
 
 
 	if (st->type == STMT_FLAG)
-		return api_check_flag(gd, resp, st, place, existing);
-	if (!trusted && !config_has_key(&gd->cfg.moderators, &st->key)) {
+		return api_check_flag(gd, resp, st, place, existing,
+		    origin == ORIGIN_LIVE);
+	if (origin != ORIGIN_IMPORTER &&
+	    !config_has_key(&gd->cfg.moderators, &st->key)) {
 		http_error(resp, 403, "not_moderator", "only moderator keys "
 		    "may decide");
 		return -1;

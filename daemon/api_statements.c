@@ -451,7 +451,7 @@ api_post(struct glossd *gd, struct http_request *req,
 		break;
 	default:
 		switch (api_check_conversation(gd, resp, st, &place, &fold,
-		    existing, origin == ORIGIN_IMPORTER)) {
+		    existing, origin)) {
 		case -1:
 			goto out;
 		case 1:

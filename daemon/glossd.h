@@ -354,6 +354,8 @@ int	 policy_record(const struct config *, const struct statement *,
 int	 policy_annotation(const struct store_record *,
 	     const struct stmt_annotation *, struct store_placement *,
 	     struct policy_verdict *);
+int	 policy_judge(const struct statement *, const char *, int,
+	     struct policy_verdict *);
 void	 policy_verdict_clear(struct policy_verdict *);
 
 /* http.c */
@@ -465,10 +467,10 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 /*
  * Where a POST comes from (api_importer), each exempt from more checks:
  * a live client from none; a replay (the mirror's, or an import) from
- * the created-time window and the rate limits; an import by a curator
- * also from the curator check of records, which it may vouch for; an
- * import by an importer key, trusted with another glossd's whole log,
- * also from the moderator check of decisions.  A mirror is trusted with
+ * the created-time window, the rate limits and policy_judge; an import
+ * by a curator also from the curator check of records, which it may
+ * vouch for; an import by an importer key, trusted with another glossd's
+ * whole log, also from the moderator check of decisions.  A mirror is trusted with
  * nothing but the order: its upstream's roles must be this glossd's.
  */
 enum api_origin {

@@ -57,6 +57,35 @@ policy_record(const struct config *cfg, const struct statement *st,
 	return 0;
 }
 
+/*
+ * What a key may not do to its own annotation: judging it is for the
+ * others.  Only a live post is held to this; a replay (an import, a
+ * mirror) brings a log that may hold such statements from before.
+ */
+static const enum stmt_type policy_judgements[] = {
+	STMT_ENDORSE,
+	STMT_FLAG,
+};
+
+/* Refuse st, live, when it judges subject_author's own annotation. */
+int
+policy_judge(const struct statement *st, const char *subject_author,
+    int live, struct policy_verdict *v)
+{
+	size_t	i;
+
+	if (!live || strcmp(st->author, subject_author) != 0)
+		return 0;
+	for (i = 0; i < sizeof policy_judgements /
+	    sizeof policy_judgements[0]; i++) {
+		if (st->type == policy_judgements[i])
+			return policy_refuse(v, 403, "own_annotation",
+			    "a key may not %s its own annotation",
+			    stmt_type_name(st->type));
+	}
+	return 0;
+}
+
 static char *
 policy_time(int64_t ms, char *buf, size_t len)
 {

@@ -13,6 +13,8 @@ me=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
 "$GLOSS" keygen -W -s "$T/bob.key" -p "$T/bob.pub" >/dev/null 2>&1 ||
     not_ok "make a second key"
 bob=$(tail -n 1 "$T/bob.pub")
+"$GLOSS" keygen -W -s "$T/carol.key" -p "$T/carol.pub" >/dev/null 2>&1 ||
+    not_ok "make a third key"
 minisign -G -W -p "$T/m.pub" -s "$T/m.key" >/dev/null 2>&1
 mkey=$(tail -n 1 "$T/m.pub")
 
@@ -269,11 +271,19 @@ endorsements() {
 	    sed -n 's/.*  \([0-9]*\) endorsements*$/\1/p'
 }
 before=$(statements)
-expect 0 "endorse" "$GLOSS" endorse "$root"
+expect 1 "the author cannot endorse its own annotation" \
+    "$GLOSS" endorse "$root"
+same "$(cat "$T/err")" "gloss: a key may not endorse its own annotation \
+(403 own_annotation)" "saying so: 403 own_annotation"
+expect 1 "nor flag it" "$GLOSS" flag "$root" --reason other
+contains "$T/err" "(403 own_annotation)" "the refusal is 403 own_annotation"
+same "$(statements)" "$before" "the refused endorse and flag stored nothing"
+expect 0 "another key endorses" "$GLOSS" -k "$T/carol.key" endorse "$root"
 e1=$(cat "$T/out")
 same "$(endorsements)" 1 "the listing counts one endorsement"
 tick
-expect 0 "endorse again from the same key" "$GLOSS" endorse "$root"
+expect 0 "endorse again from the same key" \
+    "$GLOSS" -k "$T/carol.key" endorse "$root"
 same "$(cat "$T/out")" "$e1" "the second endorse prints the first one's id"
 same "$(statements)" "$((before + 1))" "only one endorse statement was stored"
 same "$(endorsements)" 1 "the listing still counts one"
@@ -290,17 +300,20 @@ same "$(statements)" "$before" "the refused unendorse stored nothing"
 expect 1 "another key cannot retract the endorsement" \
     "$GLOSS" -k "$T/bob.key" retract "$e1"
 contains "$T/err" "403 not_author" "the refusal is 403 not_author"
-expect 0 "retracting the endorse statement" "$GLOSS" retract "$e1"
+expect 0 "retracting the endorse statement" \
+    "$GLOSS" -k "$T/carol.key" retract "$e1"
 same "$(endorsements)" "" "removes the endorsement from the listing"
 http=$(curl -s -o "$T/out" -w '%{http_code}' "$SERVER/v1/annotations/$root")
 contains "$T/out" '"endorsements":0' "the annotation counts none"
 tick
-expect 1 "retracting it again is refused" "$GLOSS" retract "$e1"
+expect 1 "retracting it again is refused" \
+    "$GLOSS" -k "$T/carol.key" retract "$e1"
 contains "$T/err" "409 not_endorsed" "the refusal is 409 not_endorsed"
 expect 1 "an unknown annotation cannot be endorsed" \
     "$GLOSS" endorse "$(printf '%064d' 0)"
 contains "$T/err" "unknown_annotation" "the refusal is unknown_annotation"
-expect 1 "a retracted annotation cannot be endorsed" "$GLOSS" endorse "$gone"
+expect 1 "a retracted annotation cannot be endorsed" \
+    "$GLOSS" -k "$T/carol.key" endorse "$gone"
 contains "$T/err" "409 retracted" "the refusal is 409 retracted"
 
 # --- Profiles ----------------------------------------------------------

@@ -20,8 +20,10 @@ minisign -G -W -p "$T/m.pub" -s "$T/m.key" >/dev/null 2>&1
 mkey=$(tail -n 1 "$T/m.pub")
 
 # Daemon A accepts statements a week old, so its log can hold one that a
-# glossd with the default window would refuse if it were posted live.
-start_daemon "skew = 604800"
+# glossd with the default window would refuse if it were posted live,
+# and lists the importer key, so that it can hold what a live post may no
+# longer bring (an author's endorsement and flag of its own annotation).
+start_daemon "skew = 604800" "importer = $(tail -n 1 "$T/importer.pub")"
 A=$SERVER
 
 # post DESC CMD...: a statement that must be accepted; its id in $id.
@@ -82,7 +84,31 @@ post "the author retracts a reply in the middle of the thread" \
     "$GLOSS" retract "$d2" --reason "Said better elsewhere."
 post "the author retracts a top-level annotation" \
     "$GLOSS" -k "$T/bob.key" retract "$bobcrit"
-post "an endorsement" "$GLOSS" endorse "$crit"
+expect 1 "A: a live endorsement of one's own annotation is refused" \
+    "$GLOSS" endorse "$crit"
+contains "$T/err" "endorse its own annotation (403 own_annotation)" \
+    "the refusal is 403 own_annotation"
+expect 1 "A: so is a live flag of one's own annotation" \
+    "$GLOSS" flag "$crit" --reason other
+contains "$T/err" "flag its own annotation (403 own_annotation)" \
+    "the refusal is 403 own_annotation"
+# own WHAT JSON: the user's own statement, by hand, posted to A by the
+# importer key as an older log would bring it.
+own() {
+	printf '%s' "$2" > "$T/own.json"
+	sign_minisign "$T/own.json" "$XDG_CONFIG_HOME/gloss/gloss.key"
+	wire "$T/own.json" > "$T/own.body"
+	target=/v1/statements?body=$(sha256sum "$T/own.body" | cut -d' ' -f1)
+	http=$(curl -s -o "$T/out" -w '%{http_code}' -H \
+	    'Content-Type: application/json' -H "Authorization: $(reqsig \
+	    importer POST "$target" "$(date +%s)")" \
+	    --data-binary @"$T/own.body" "$A$target")
+	same "$http" 201 "A: an import brings $1 of the author's own"
+}
+own "an endorsement" "$(printf '{"author":"%s","created":"%s","subject":"%s","type":"endorse","v":1}' \
+    "$me" "$(now_utc)" "$crit")"
+own "a flag" "$(printf '{"author":"%s","created":"%s","reason":"other","subject":"%s","type":"flag","v":1}' \
+    "$me" "$(now_utc)" "$crit")"
 post "a second key's endorsement" "$GLOSS" -k "$T/bob.key" endorse "$crit"
 post "an endorsement of the reading" "$GLOSS" -k "$T/bob.key" endorse "$reading"
 post "and its withdrawal" "$GLOSS" -k "$T/bob.key" unendorse "$reading"
@@ -284,6 +310,14 @@ diff -r "$T/B" "$T/B2" > "$T/diff" && ok "every answer of B is unchanged" ||
     not_ok "every answer of B is unchanged" "$(head -6 "$T/diff")"
 diff -r "$T/A" "$T/B2" > "$T/diff" && ok "and still A's, byte for byte" ||
     not_ok "and still A's, byte for byte" "$(head -6 "$T/diff")"
+
+# --- The author takes back its own imported endorsement ----------------
+
+expect 0 "on B the author unendorses its own annotation, live" \
+    "$GLOSS" -S "$B" unendorse "$crit"
+same "$(curl -s "$B/v1/annotations/$crit" |
+    sed -n 's/.*"endorsements":\([0-9]*\).*/\1/p')" 1 \
+    "only the other key's endorsement stands"
 
 # --- B stops cleanly ---------------------------------------------------
 

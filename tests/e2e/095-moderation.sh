@@ -129,19 +129,6 @@ url_encode() {
 	printf '%s' "$1" | sed 's/%/%25/g; s/+/%2B/g; s/\//%2F/g; s/=/%3D/g'
 }
 
-# reqsig WHO METHOD TARGET TS: an Authorization value (DESIGN.md §3) by
-# WHO's key.  minisign -l makes a legacy signature, which is Ed25519 over
-# the file's bytes themselves: here "gloss-req/1\nMETHOD\nTARGET\nTS".
-reqsig() {
-	printf 'gloss-req/1\n%s\n%s\n%s' "$2" "$3" "$4" > "$T/req.msg"
-	rm -f "$T/req.msg.minisig"
-	minisign -S -l -s "$T/$1.key" -m "$T/req.msg" </dev/null \
-	    >/dev/null 2>&1 || return 1
-	printf 'Gloss key=%s, ts=%s, sig=%s' "$(key_of "$1")" "$4" "$(sed -n \
-	    2p "$T/req.msg.minisig" | base64 -d | tail -c 64 | base64 |
-	    tr -d '\n')"
-}
-
 # sget AUTHZ TARGET [SERVER]: GET with that Authorization; $http, $T/out.
 sget() {
 	http=$(curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: $1" \

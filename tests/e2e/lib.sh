@@ -306,6 +306,20 @@ sign_minisign() {
 	    -t "${3:-gloss/1 id=$id}" </dev/null >/dev/null
 }
 
+# reqsig WHO METHOD TARGET TS: an Authorization value (DESIGN.md §3) by
+# the key in $T/WHO.key and $T/WHO.pub.  minisign -l makes a legacy
+# signature, which is Ed25519 over the file's bytes themselves: here
+# "gloss-req/1\nMETHOD\nTARGET\nTS".
+reqsig() {
+	printf 'gloss-req/1\n%s\n%s\n%s' "$2" "$3" "$4" > "$T/req.msg"
+	rm -f "$T/req.msg.minisig"
+	minisign -S -l -s "$T/$1.key" -m "$T/req.msg" </dev/null \
+	    >/dev/null 2>&1 || return 1
+	printf 'Gloss key=%s, ts=%s, sig=%s' "$(tail -n 1 "$T/$1.pub")" "$4" \
+	    "$(sed -n 2p "$T/req.msg.minisig" | base64 -d | tail -c 64 |
+	    base64 | tr -d '\n')"
+}
+
 # wire FILE: the POST body for FILE and FILE.minisig.
 wire() {
 	printf '{"statement":'

@@ -2933,6 +2933,48 @@ test_conv_importer(void **state)
 }
 
 /*
+ * A key may not endorse or flag its own annotation live, but a replay
+ * brings such statements from an older log, and the endorsement stored
+ * so may still be taken back.
+ */
+static void
+test_conv_own_annotation(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *e, *f;
+	time_t			 now = time(NULL);
+	int64_t			 before;
+
+	a = conv_ann(c, key_other, now, "my own", NULL);
+	accepted(c, key_other, a);
+	e = conv_endorse(c, key_other, now, "endorse", a->id);
+	f = conv_st(c, key_other, "flag", now, json_pack("{s:s, s:s}",
+	    "subject", a->id, "reason", "spam"));
+	before = store_count(c->gd.store);
+	refused_st(c, key_other, e, 403, "own_annotation");
+	refused_st(c, key_other, f, 403, "own_annotation");
+	assert_int_equal(store_count(c->gd.store), before);
+	/* Another key may. */
+	accepted(c, key_third, conv_endorse(c, key_third, now, "endorse",
+	    a->id));
+
+	c->gd.cfg.importers.keys = xcalloc(1,
+	    sizeof *c->gd.cfg.importers.keys);
+	c->gd.cfg.importers.keys[0] = key_curator->pk;
+	c->gd.cfg.importers.n = 1;
+	post_imported(c, key_other, e, key_curator, "POST", SPOIL_NONE, now,
+	    now);
+	check_accepted(c, e, 201);
+	post_imported(c, key_other, f, key_curator, "POST", SPOIL_NONE, now,
+	    now);
+	check_accepted(c, f, 201);
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 2);
+	accepted(c, key_other, conv_endorse(c, key_other, now, "unendorse",
+	    a->id));
+	assert_int_equal(jint(get_annotation(c, a->id), "endorsements"), 1);
+}
+
+/*
  * A revision arriving out of order is checked where it sorts in the
  * chain, not only at the end: the state it leaves there must fit the
  * record too, and so must the final state.
@@ -4940,6 +4982,7 @@ main(void)
 		TC(test_conv_keys),
 		TC(test_conv_search),
 		TC(test_conv_importer),
+		TC(test_conv_own_annotation),
 		TC(test_conv_revision_own_state),
 		TM(test_mod_first),
 		TM(test_mod_all),

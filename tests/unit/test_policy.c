@@ -416,6 +416,43 @@ test_parsed_annotation(void **state)
 	stmt_free(st);
 }
 
+/* A live endorsement or flag of one's own annotation is refused. */
+static void
+test_judge_own(void **state)
+{
+	struct statement	*st;
+	struct policy_verdict	 v = { 0 };
+	const char		*types[] = { "endorse", "flag", "unendorse" };
+	json_t			*root;
+	size_t			 i;
+
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		root = json_pack("{s:i, s:s, s:s, s:s, s:s}", "v", 1, "type",
+		    types[i], "author", key_other->pubkey, "created",
+		    "2026-11-26T16:58:36Z", "subject", "c3ea04507787e9f4b2a5cb"
+		    "68b4a26ddca3b62be678de4868b4a18fcc84735517");
+		if (strcmp(types[i], "flag") == 0)
+			json_object_set_new(root, "reason",
+			    json_string("spam"));
+		st = fixture_statement(root);
+		check_accepted(policy_judge(st, key_curator->pubkey, 1, &v),
+		    &v);
+		/* A replay brings what an older log holds. */
+		check_accepted(policy_judge(st, key_other->pubkey, 0, &v),
+		    &v);
+		if (strcmp(types[i], "unendorse") == 0)
+			check_accepted(policy_judge(st, key_other->pubkey, 1,
+			    &v), &v);
+		else {
+			assert_int_equal(policy_judge(st, key_other->pubkey, 1,
+			    &v), -1);
+			assert_non_null(strstr(v.message, types[i]));
+			check_refused(-1, &v, 403, "own_annotation");
+		}
+		stmt_free(st);
+	}
+}
+
 static void
 test_verdict_clear_empty(void **state)
 {
@@ -446,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_derived_before_first_talk),
 		cmocka_unit_test(test_derived_same_start),
 		cmocka_unit_test(test_parsed_annotation),
+		cmocka_unit_test(test_judge_own),
 		cmocka_unit_test(test_verdict_clear_empty),
 	};
 
