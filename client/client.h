@@ -73,6 +73,7 @@ time_t	 keys_created(const struct minisig_pubkey *);
 /* output.c */
 void	 out_init(struct client *);
 void	 out_text(FILE *, const char *, size_t, const char *);
+void	 out_line(FILE *, const char *, size_t);
 void	 out_entry(struct client *, json_t *, const char *);
 void	 out_who(struct client *, FILE *, const char *, const char *);
 void	 out_field(FILE *, const char *, const char *);
@@ -121,6 +122,11 @@ int	 cmd_kind(const char *);
 /* What cmd_statement_id takes, for messages. */
 #define CMD_ID_FORM	\
 	"an id is 64 lowercase hex digits, or its first 4 or more"
+/*
+ * Bytes of a text shown beside each id a prefix begins, fewer than the
+ * server sends (API_IDS_TEXT), so that "..." says truly when it is cut.
+ */
+#define CMD_ID_TEXT	40
 int	 cmd_id_form(const char *);
 int	 cmd_statement_id(struct client *, char **);
 int	 cmd_id_operand(struct client *, int, char **);

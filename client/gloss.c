@@ -381,7 +381,7 @@ int
 cmd_statement_id(struct client *c, char **arg)
 {
 	json_t		*root, *ids, *one;
-	const char	*s = *arg, *id, *type, *author;
+	const char	*s = *arg, *id, *type, *author, *text;
 	char		 fp[10];
 	size_t		 i;
 	int		 rc;
@@ -409,9 +409,15 @@ cmd_statement_id(struct client *c, char **arg)
 			type = json_string_value(json_object_get(one, "type"));
 			author = json_string_value(json_object_get(one,
 			    "author"));
+			text = json_string_value(json_object_get(one, "text"));
 			out_fingerprint(author != NULL ? author : "", fp);
-			fprintf(stderr, "  %s %s by key %s\n", cmd_id_of(id, s) ?
+			fprintf(stderr, "  %s %s by key %s", cmd_id_of(id, s) ?
 			    id : "?", cmd_word(type != NULL ? type : "?"), fp);
+			if (text != NULL) {
+				fputs(": ", stderr);
+				out_line(stderr, text, CMD_ID_TEXT);
+			}
+			fputc('\n', stderr);
 		}
 		if (json_is_true(json_object_get(root, "more")))
 			fputs("  and more ids\n", stderr);

@@ -82,6 +82,30 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 	}
 }
 
+/*
+ * Write s safely on one line, each line break as a blank, cut to its
+ * first max bytes (a whole character) with "..." when it is longer.
+ */
+void
+out_line(FILE *f, const char *s, size_t max)
+{
+	size_t	len = strlen(s), keep = jcs_utf8_cut(s, len, max), n;
+
+	while (keep > 0) {
+		if ((n = strcspn(s, "\n")) > keep)
+			n = keep;
+		out_text(f, s, n, NULL);
+		if (n < keep) {
+			fputc(' ', f);
+			n++;
+		}
+		s += n;
+		keep -= n;
+	}
+	if (len > max)
+		fputs("...", f);
+}
+
 /* The key id of author, 16 hex digits as minisign prints it, or "?". */
 void
 out_keyid(const char *author, char out[17])

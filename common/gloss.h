@@ -90,6 +90,7 @@ void		 jcs_write_string(struct buf *, const char *, size_t);
 const char	*jcs_error_code(enum jcs_error);
 int		 jcs_utf8_valid(const char *, size_t);
 size_t		 jcs_utf8_len(const unsigned char *, size_t);
+size_t		 jcs_utf8_cut(const char *, size_t, size_t);
 
 /* minisig.c */
 #define MINISIG_KEYNUM_LEN	8

@@ -730,6 +730,20 @@ jcs_parse(const char *text, size_t len, struct jcs_err *err)
 }
 
 /*
+ * How much of s[0..len), valid UTF-8, to keep to hold at most max bytes
+ * without splitting a character: len itself if it fits.
+ */
+size_t
+jcs_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/*
  * Append a JSON string literal for s[0..len), which must be valid UTF-8,
  * escaping only what the profile escapes.  Runs of bytes that need no
  * escape are copied with one buf_add each.

@@ -552,16 +552,35 @@ struct api_ids {
 	int		 n;
 };
 
+/*
+ * One id of the answer.  An annotation or a revision also gives the first
+ * API_IDS_TEXT bytes of its text, so that a person can tell the
+ * statements apart; only those two types are parsed, so a large record
+ * costs nothing.
+ */
 static int
 api_ids_cb(const struct store_statement *row, void *arg)
 {
 	struct api_ids	*ids = arg;
+	struct jcs_err	 err;
+	json_t		*root = NULL, *text;
 
 	if (ids->n++ == API_IDS_MAX)
 		return -1;	/* one more than the answer holds: "more" */
 	buf_printf(ids->body, "%s{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-	    "\"author\":\"%s\"}", ids->n > 1 ? "," : "", row->id,
+	    "\"author\":\"%s\"", ids->n > 1 ? "," : "", row->id,
 	    (long long)row->seq, row->type, row->author);
+	if ((strcmp(row->type, "annotation") == 0 ||
+	    strcmp(row->type, "revision") == 0) &&
+	    (root = jcs_parse(row->canonical, row->canonical_len, &err)) !=
+	    NULL && json_is_string(text = json_object_get(root, "text"))) {
+		buf_puts(ids->body, ",\"text\":");
+		jcs_write_string(ids->body, json_string_value(text),
+		    jcs_utf8_cut(json_string_value(text),
+		    json_string_length(text), API_IDS_TEXT));
+	}
+	json_decref(root);
+	buf_puts(ids->body, "}");
 	return 0;
 }
 

@@ -461,6 +461,7 @@ void		 http_dispatch(struct glossd *, struct http_request *,
 #define API_THREAD_MAX	1000	/* annotations in one thread answer */
 #define API_QUEUE_FLAGS	20	/* flags of each annotation in the queue */
 #define API_IDS_MAX	4	/* ids in one answer to an id's prefix */
+#define API_IDS_TEXT	64	/* bytes of a text that answer shows */
 #define API_PREFIX_MIN	4	/* hex digits an id's prefix needs */
 
 /* api_statements.c, api_records.c, api_log.c */

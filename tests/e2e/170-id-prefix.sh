@@ -42,6 +42,14 @@ same "$(head -n 1 "$T/err")" "gloss: show: $shared begins more than one \
 statement id; give more of its digits:" "saying so"
 contains "$T/err" "  $one annotation by key " \
     "and listing them, with their types and keys"
+text=$(curl -s "$SERVER/v1/statements/$one.json" | jq -r .text)
+grep -F "  $one annotation by key " "$T/err" |
+    LC_ALL=C grep -qF ": $(printf '%.30s' "$text")" &&
+    ok "and the first words of each text" ||
+    not_ok "and the first words of each text" "text: $text"
+curl -s "$SERVER/v1/ids/$shared" > "$T/out"
+same "$(jq '[.ids[] | .text | utf8bytelength] | max <= 64' "$T/out")" true \
+    "GET /v1/ids/ gives at most 64 bytes of each text"
 expect 1 "a prefix no id begins with is refused" "$GLOSS" show "$none"
 same "$(cat "$T/err")" "gloss: show: no statement id begins with $none" \
     "saying so"
@@ -123,6 +131,19 @@ GLOSS_SERVER=http://127.0.0.1:$(cat "$T/fake.port") expect 2 \
 same "$(cat "$T/err")" "gloss: endorse: the server answered $u with no id \
 that begins with it" "saying so"
 lacks "$T/fake.log" "POST" "and nothing was signed and sent"
+# The texts beside ambiguous ids reach the terminal safe, on one line each
+# and cut after 40 bytes, a character left whole.
+gen=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
+printf '{"prefix":"%s","ids":[{"id":"%s","seq":2,"type":"annotation","author":"%s","text":"Line one\\nline\\ttwo \\u001b[31mred"},{"id":"%s","seq":3,"type":"revision","author":"%s","text":"%s\303\251 and more"}],"more":false}' \
+    "$u" "$one" "$gen" "$(echo "$one" | cut -c1-63)x" "$gen" \
+    "$(printf '%039d' 0)" >"$T/ids.json"
+GLOSS_SERVER=http://127.0.0.1:$(cat "$T/fake.port") expect 2 \
+    "a prefix two fake ids begin with is refused" "$GLOSS" show "$u"
+fp=$(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub")
+same "$(tail -n 2 "$T/err")" "  $one annotation by key $fp: Line one line two \
+?[31mred
+  ? revision by key $fp: $(printf '%039d' 0)..." \
+    "each text made safe, on one line, cut"
 kill "$fake"
 wait "$fake"
 done_testing
