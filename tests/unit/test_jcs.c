@@ -489,6 +489,26 @@ test_utf8_valid(void **state)
 	assert_int_equal(jcs_utf8_valid("\xe2\x82\xac", 3), 1);
 }
 
+/* jcs_utf8_cut keeps whole characters: at most max bytes, never less
+ * than the characters before the cut. */
+static void
+test_utf8_cut(void **state)
+{
+	/* "a", U+00E9 (2 bytes), U+20AC (3), U+1F600 (4): 10 bytes. */
+	static const char	s[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
+
+	assert_int_equal(jcs_utf8_cut(s, 10, 10), 10);	/* fits */
+	assert_int_equal(jcs_utf8_cut(s, 10, 64), 10);
+	assert_int_equal(jcs_utf8_cut(s, 10, 9), 6);	/* inside U+1F600 */
+	assert_int_equal(jcs_utf8_cut(s, 10, 7), 6);
+	assert_int_equal(jcs_utf8_cut(s, 10, 6), 6);	/* at a boundary */
+	assert_int_equal(jcs_utf8_cut(s, 10, 5), 3);	/* inside U+20AC */
+	assert_int_equal(jcs_utf8_cut(s, 10, 2), 1);	/* inside U+00E9 */
+	assert_int_equal(jcs_utf8_cut(s, 10, 1), 1);
+	assert_int_equal(jcs_utf8_cut(s, 10, 0), 0);
+	assert_int_equal(jcs_utf8_cut("", 0, 0), 0);
+}
+
 static void
 test_member_names(void **state)
 {
@@ -744,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_integer_range),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_nul_in_value),
