@@ -471,8 +471,9 @@ void		 http_dispatch(struct glossd *, struct http_request *,
  * the created-time window, the rate limits and policy_judge; an import
  * by a curator also from the curator check of records, which it may
  * vouch for; an import by an importer key, trusted with another glossd's
- * whole log, also from the moderator check of decisions.  A mirror is trusted with
- * nothing but the order: its upstream's roles must be this glossd's.
+ * whole log, also from the moderator check of decisions.  A mirror is
+ * trusted with nothing but the order: its upstream's roles must be this
+ * glossd's.
  */
 enum api_origin {
 	ORIGIN_LIVE,
