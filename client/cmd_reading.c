@@ -244,7 +244,7 @@ reading_list(struct client *c, int argc, char **argv)
 		rc = resp.status == 200 ? EXIT_OK : net_refused(&resp);
 		/* Exactly the server's bytes into a file; nothing raw to a tty. */
 		if (rc == EXIT_OK && isatty(STDOUT_FILENO))
-			out_text(stdout, resp.body.data, resp.body.len, NULL);
+			out_text(stdout, resp.body.data, resp.body.len, "");
 		else if (rc == EXIT_OK)
 			fwrite(resp.body.data, 1, resp.body.len, stdout);
 		net_response_clear(&resp);

@@ -50,9 +50,17 @@ out_bidi(const unsigned char *p, size_t left)
 }
 
 /*
+ * What begins each further line of a text printed inside a line of
+ * gloss's own (a field, a status, a flag's note): no line gloss prints
+ * begins so, so someone's newline cannot start a line that passes for
+ * one of them.
+ */
+#define OUT_MORE	"    | "
+
+/*
  * Write s[0..len) safely; each line after a newline begins with indent
- * (NULL: none), but for an empty line, which stays empty rather than
- * ending in blanks.
+ * (NULL: OUT_MORE; "" for a whole document, whose lines are its own),
+ * but for an empty line, which stays empty rather than ending in blanks.
  */
 void
 out_text(FILE *f, const char *s, size_t len, const char *indent)
@@ -60,9 +68,10 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i, n;
 
+	if (indent == NULL)
+		indent = OUT_MORE;
 	for (i = 0; i < len; i++) {
-		if (i > 0 && p[i - 1] == '\n' && p[i] != '\n' &&
-		    indent != NULL)
+		if (i > 0 && p[i - 1] == '\n' && p[i] != '\n')
 			fputs(indent, f);
 		if (p[i] == '\n')
 			fputc('\n', f);

@@ -346,6 +346,15 @@ contains "$T/out" "statements  $signed_by_me" \
 contains "$T/out" "annotations $mine" "whois counts its visible annotations"
 contains "$T/out" "url         https://example.org/ada" "whois gives the url"
 contains "$T/out" "about       Reads papers." "and the about text"
+tick
+expect 0 "an about text of two lines" "$GLOSS" profile set --name "Ada L." \
+    --about "$(printf 'Reads papers.\n  statements  999')"
+expect 0 "gloss whois" "$GLOSS" whois "$me"
+contains "$T/out" "about       Reads papers." "whois gives its first line"
+contains "$T/out" "    |   statements  999" \
+    "and marks its second line as the about text's"
+same "$(grep -c '^  statements  999' "$T/out")" 0 \
+    "and cannot pass for whois's count of statements"
 expect 1 "whois of a key that signed nothing" "$GLOSS" whois "$mkey"
 contains "$T/err" "not_found" "the refusal is not_found"
 

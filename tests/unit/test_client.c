@@ -105,6 +105,41 @@ test_text_indent_paragraphs(void **state)
 	free(out);
 }
 
+/*
+ * A text inside a line of gloss's own (NULL indent): a forged line after
+ * a newline is marked as the text's, never at the start of a line; a
+ * whole document ("") keeps its lines.
+ */
+static void
+test_text_more(void **state)
+{
+	static const char in[] = "OK\nflagged abuse by 81039987: fine\n\n"
+	    "  key id      0E3110D9";
+	char	*out = render(in, sizeof in - 1, NULL);
+
+	assert_string_equal(out, "OK\n    | flagged abuse by 81039987: fine"
+	    "\n\n    |   key id      0E3110D9");
+	free(out);
+	out = render("# one\ntwo\n", 10, "");
+	assert_string_equal(out, "# one\ntwo\n");
+	free(out);
+}
+
+/* out_field: label, the value with its further lines marked, newline. */
+static void
+test_field(void **state)
+{
+	char	*out = NULL;
+	size_t	 outlen = 0;
+	FILE	*f = open_memstream(&out, &outlen);
+
+	assert_non_null(f);
+	out_field(f, "  about       ", "me\nstatements  999");
+	fclose(f);
+	assert_string_equal(out, "  about       me\n    | statements  999\n");
+	free(out);
+}
+
 static void
 test_text_nul(void **state)
 {
@@ -202,6 +237,8 @@ main(void)
 		cmocka_unit_test(test_text_bidi_marks),
 		cmocka_unit_test(test_text_indent),
 		cmocka_unit_test(test_text_indent_paragraphs),
+		cmocka_unit_test(test_text_more),
+		cmocka_unit_test(test_field),
 		cmocka_unit_test(test_text_nul),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_default_path),
