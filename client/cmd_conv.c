@@ -77,8 +77,9 @@ cmd_profile(struct client *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	json_t	*root;
-	int	 ch;
+	json_t		*root;
+	const char	*name, *fault;
+	int		 ch;
 
 	if (argc < 2)
 		return cmd_misuse("missing action");
@@ -111,9 +112,15 @@ cmd_profile(struct client *c, int argc, char **argv)
 		json_decref(root);
 		return cmd_usage("profile");
 	}
-	if (json_object_get(root, "name") == NULL) {
+	if ((name = json_string_value(json_object_get(root, "name"))) ==
+	    NULL) {
 		json_decref(root);
 		return cmd_misuse("--name is required");
+	}
+	if ((fault = stmt_name_fault(name)) != NULL) {
+		json_decref(root);
+		cmd_error("%s", fault);
+		return EXIT_USAGE;
 	}
 	return post_signed(c, "profile", root);
 }

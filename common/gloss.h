@@ -362,6 +362,7 @@ int		 stmt_reading_status_valid(const char *);
 const char	*stmt_reading_status_list(void);
 int		 stmt_rid_valid(const char *);
 int		 stmt_id_valid(const char *);
+const char	*stmt_name_fault(const char *);
 struct statement *stmt_from_json(json_t *, const struct stmt_limits *,
 		     const char **, char **);
 void		 stmt_free(struct statement *);

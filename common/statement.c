@@ -658,6 +658,84 @@ stmt_has_bidi(const char *s)
 	return 0;
 }
 
+/*
+ * Characters that show nothing: blanks (U+0020, U+00A0, U+2000..U+200A,
+ * U+202F, U+205F, U+3000), the soft hyphen, the zero-width ones and
+ * joiners (U+034F, U+180E, U+200B..U+200D, U+2060..U+2064, U+FEFF) and
+ * the Hangul fillers.  A name of these alone names no one.
+ */
+static const struct {
+	unsigned int	 lo, hi;
+} stmt_invisible[] = {
+	{ 0x0020, 0x0020 }, { 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad },
+	{ 0x034f, 0x034f }, { 0x115f, 0x1160 }, { 0x180e, 0x180e },
+	{ 0x2000, 0x200d }, { 0x202f, 0x202f }, { 0x205f, 0x2064 },
+	{ 0x3000, 0x3000 }, { 0x3164, 0x3164 }, { 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 },
+};
+
+/* Whether the UTF-8 string s shows at least one character. */
+static int
+stmt_visible(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned int		 cp;
+	size_t			 i, n;
+
+	while (*p != '\0') {
+		n = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		cp = n == 1 ? *p : *p & (0x7f >> n);
+		for (i = 1; i < n && p[i] != '\0'; i++)
+			cp = cp << 6 | (p[i] & 0x3f);
+		p += i;
+		for (i = 0; i < sizeof stmt_invisible /
+		    sizeof stmt_invisible[0]; i++)
+			if (cp >= stmt_invisible[i].lo &&
+			    cp <= stmt_invisible[i].hi)
+				break;
+		if (i == sizeof stmt_invisible / sizeof stmt_invisible[0])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether s holds a key id's look in parentheses: 8 to 16 hex digits,
+ * of either case, maybe with blanks inside, as gloss prints a name's
+ * fingerprint beside it.
+ */
+static int
+stmt_has_keyid(const char *s)
+{
+	size_t	n;
+
+	while ((s = strchr(s, '(')) != NULL) {
+		s += 1 + strspn(s + 1, " ");
+		n = strspn(s, "0123456789abcdefABCDEF");
+		if (n >= 8 && n <= 16 && s[n + strspn(s + n, " ")] == ')')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What is wrong with a new profile's name for a person, or NULL: one
+ * that shows nothing, or that carries a key id of its own beside which
+ * gloss's fingerprint would read as someone else's.  Names stored before
+ * these rules stay valid, so only a new post is held to them.
+ */
+const char *
+stmt_name_fault(const char *name)
+{
+	if (!stmt_visible(name))
+		return "a name must show at least one character, not only "
+		    "spaces or invisible ones";
+	if (stmt_has_keyid(name))
+		return "a name may not hold a key id in parentheses, as "
+		    "gloss prints one beside every name";
+	return NULL;
+}
+
 /* Characters, not bytes: UTF-8 continuation bytes are not counted. */
 static size_t
 stmt_chars(const char *s)

@@ -414,6 +414,23 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 }
 
 /*
+ * A profile: live, its name is held to stmt_name_fault's rules, which a
+ * replayed log's older names may break.
+ */
+static int
+api_check_profile(struct http_response *resp, const struct statement *st,
+    int live)
+{
+	const char	*fault = live ? stmt_name_fault(st->u.profile.name) :
+			    NULL;
+
+	if (fault == NULL)
+		return 0;
+	http_error(resp, 422, "invalid_statement", "%s", fault);
+	return -1;
+}
+
+/*
  * Check a revision, retraction, endorse, unendorse or profile against
  * what is stored, filling place (and f, for a revision); origin (enum
  * api_origin) says what the POST is exempt from.  Returns 0 to store it,
@@ -443,7 +460,7 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 		return api_check_endorse(gd, resp, st, existing,
 		    origin == ORIGIN_LIVE);
 	case STMT_PROFILE:
-		return 0;
+		return api_check_profile(resp, st, origin == ORIGIN_LIVE);
 	case STMT_FLAG:
 	case STMT_MODERATION:
 		return api_check_moderation(gd, resp, st, place, existing,

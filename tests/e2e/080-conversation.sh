@@ -369,6 +369,15 @@ expect 2 "a name of 65 characters is refused by the client" \
     "$GLOSS" -k "$T/bob.key" profile set --name "$(printf '%065d' 7)"
 expect 2 "an empty name is refused by the client" \
     "$GLOSS" -k "$T/bob.key" profile set --name ""
+expect 2 "a name with a key id in parentheses is refused by the client" \
+    "$GLOSS" -k "$T/bob.key" profile set --name "Ann Example (6ae97d88)"
+contains "$T/err" "a name may not hold a key id in parentheses" \
+    "the client says why"
+expect 2 "a name of invisible characters is refused by the client" \
+    "$GLOSS" -k "$T/bob.key" profile set \
+    --name "$(printf ' \343\200\200\302\255\342\200\213')"
+contains "$T/err" "a name must show at least one character" \
+    "the client says why"
 same "$(statements)" "$before" "nothing was sent"
 e64=$(printf 'é%.0s' $(seq 64))
 expect 0 "a name of 64 characters (128 bytes) is accepted" \
@@ -395,6 +404,13 @@ raw_name "$(printf 'evil\342\200\256redaeR adA')" 3 "a name with an RTL override
 raw_name "$(printf 'Ada\342\201\246x')" 4 "a name with an LRI isolate (U+2066)"
 raw_name "$(printf '%065d' 7)" 5 "a name of 65 characters"
 raw_name "$(printf 'é%.0s' $(seq 65))" 6 "a name of 65 two-byte characters"
+raw_name "Ann Example (6AE97D88)" 8 "a name with a key id in parentheses"
+contains "$T/out" "a name may not hold a key id in parentheses" \
+    "the daemon says why"
+raw_name "$(printf '\343\200\200\302\255')" 9 \
+    "a name of an ideographic space and a soft hyphen"
+contains "$T/out" "a name must show at least one character" \
+    "the daemon says why"
 same "$(statements)" "$before" "the refused profiles stored nothing"
 signed "$T/p7.json" "$(profile "$e64")" "$T/m.key"
 post_raw "$T/p7.json.body"

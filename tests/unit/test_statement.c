@@ -1840,6 +1840,38 @@ test_profile_name_hostile(void **state)
 	check_variants(profile_min, v, nitems(v));
 }
 
+/*
+ * A new profile's name (stmt_name_fault): none that shows nothing, none
+ * with a key id of its own in parentheses; a statement holding one still
+ * parses, as a log written before the rule must replay.
+ */
+static void
+test_profile_name_fault(void **state)
+{
+	static const char *const refused[] = {
+		" ", "   ", "\xe3\x80\x80", "\xc2\xad", "\xe2\x80\x8b",
+		"\xe2\x80\x8c\xe2\x80\x8d", "\xe2\x81\xa0", "\xef\xbb\xbf",
+		" \xc2\xa0\xe3\x80\x80\xc2\xad\xe2\x80\x8b ",
+		"Ann Example (6AE97D88)", "Ann (6ae97d88)", "(0123456789abcdef)",
+		"Ann ( 6AE97D88 )", "x (1) (6AE97d88) y",
+	};
+	static const char *const accepted[] = {
+		"Ada", " Ada ", "\xe3\x80\x80" "A", "Ann (6AE97D8)",
+		"Ann (0123456789abcdef0)", "Ann (6AE97D8G)", "Ann 6AE97D88",
+		"Ann (editor)", "Ann (", "(",
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(refused); i++)
+		assert_non_null(stmt_name_fault(refused[i]));
+	for (i = 0; i < nitems(accepted); i++)
+		assert_null(stmt_name_fault(accepted[i]));
+	stmt_free(ACCEPT(with(profile_min(), "name",
+	    json_string("Ann Example (6AE97D88)")), &stmt_default_limits));
+	stmt_free(ACCEPT(with(profile_min(), "name", json_string(" ")),
+	    &stmt_default_limits));
+}
+
 /* url must be http(s); about at most 1024 bytes; nothing else. */
 static void
 test_profile_url_about(void **state)
@@ -2356,6 +2388,7 @@ main(void)
 		cmocka_unit_test(test_endorse),
 		cmocka_unit_test(test_profile_name_length),
 		cmocka_unit_test(test_profile_name_hostile),
+		cmocka_unit_test(test_profile_name_fault),
 		cmocka_unit_test(test_profile_url_about),
 		cmocka_unit_test(test_flag),
 		cmocka_unit_test(test_moderation_actions),
