@@ -909,7 +909,12 @@ static int
 stmt_profile(struct stmt_ctx *ctx, struct statement *st)
 {
 	struct stmt_profile	*p = &st->u.profile;
+	json_t			*name = json_object_get(st->root, "name");
 
+	if (json_is_string(name) && json_string_length(name) == 0)
+		return stmt_fail(ctx, "invalid_statement",
+		    "a profile needs a name of 1 to %d characters",
+		    GLOSS_NAME_MAX);
 	p->name = stmt_string(ctx, st->root, "name", 1, 4 * GLOSS_NAME_MAX, 0,
 	    NULL);
 	if (p->name == NULL)
@@ -919,7 +924,9 @@ stmt_profile(struct stmt_ctx *ctx, struct statement *st)
 		    "a name is at most %d characters", GLOSS_NAME_MAX);
 	if (stmt_has_bidi(p->name))
 		return stmt_fail(ctx, "invalid_statement",
-		    "a name may not hold bidirectional override characters");
+		    "a name may not hold characters that change the "
+		    "direction of text (bidirectional marks, isolates or "
+		    "overrides, such as U+200F or U+202E)");
 	p->url = stmt_string(ctx, st->root, "url", 0, 0, 0, NULL);
 	if (p->url != NULL && stmt_url(ctx, p->url, strlen(p->url), 1) == -1)
 		return -1;

@@ -369,6 +369,7 @@ expect 2 "a name of 65 characters is refused by the client" \
     "$GLOSS" -k "$T/bob.key" profile set --name "$(printf '%065d' 7)"
 expect 2 "an empty name is refused by the client" \
     "$GLOSS" -k "$T/bob.key" profile set --name ""
+lacks "$T/err" "member" "the refusal speaks of the name, not a member"
 expect 2 "a name with a key id in parentheses is refused by the client" \
     "$GLOSS" -k "$T/bob.key" profile set --name "Ann Example (6ae97d88)"
 contains "$T/err" "a name may not hold a key id in parentheses" \
@@ -401,6 +402,7 @@ raw_name() {
 raw_name 'Ada\u001b[2J' 1 "a name with ESC"
 raw_name "$(printf 'Ada\302\205')" 2 "a name with a C1 control (U+0085)"
 raw_name "$(printf 'evil\342\200\256redaeR adA')" 3 "a name with an RTL override"
+contains "$T/out" "change the direction of text" "the daemon says what it does"
 raw_name "$(printf 'Ada\342\201\246x')" 4 "a name with an LRI isolate (U+2066)"
 raw_name "$(printf '%065d' 7)" 5 "a name of 65 characters"
 raw_name "$(printf 'é%.0s' $(seq 65))" 6 "a name of 65 two-byte characters"

@@ -1872,6 +1872,35 @@ test_profile_name_fault(void **state)
 	    &stmt_default_limits));
 }
 
+/* The refusal of a name, in words a person reads (not "member ..."). */
+static void
+assert_name_message(const char *name, const char *want)
+{
+	const char	*code = NULL;
+	char		*message = NULL;
+
+	assert_null(stmt_from_json(with(profile_min(), "name",
+	    json_string(name)), &stmt_default_limits, &code, &message));
+	assert_string_equal(code, "invalid_statement");
+	assert_non_null(message);
+	assert_string_equal(message, want);
+	free(message);
+}
+
+static void
+test_profile_name_messages(void **state)
+{
+	static const char bidi[] = "a name may not hold characters that "
+	    "change the direction of text (bidirectional marks, isolates or "
+	    "overrides, such as U+200F or U+202E)";
+
+	assert_name_message("", "a profile needs a name of 1 to 64 "
+	    "characters");
+	assert_name_message("Ada\xe2\x80\x8f", bidi);
+	assert_name_message("\xd8\x9c" "Ada", bidi);
+	assert_name_message("\xe2\x81\xa6" "Ada\xe2\x81\xa9", bidi);
+}
+
 /* url must be http(s); about at most 1024 bytes; nothing else. */
 static void
 test_profile_url_about(void **state)
@@ -2389,6 +2418,7 @@ main(void)
 		cmocka_unit_test(test_profile_name_length),
 		cmocka_unit_test(test_profile_name_hostile),
 		cmocka_unit_test(test_profile_name_fault),
+		cmocka_unit_test(test_profile_name_messages),
 		cmocka_unit_test(test_profile_url_about),
 		cmocka_unit_test(test_flag),
 		cmocka_unit_test(test_moderation_actions),
