@@ -138,11 +138,46 @@ out_fingerprint(const char *author, char out[10])
 	snprintf(out, 10, "%.8s", hex);
 }
 
+/*
+ * Print root as JSON for a program, or a terminal: what out_text turns
+ * into '?' (DEL, the C1 controls, the bidirectional controls) is written
+ * as a \uXXXX escape, which a JSON reader takes as the same character
+ * but a terminal does not obey.  jansson escapes the C0 controls itself,
+ * and puts every non-ASCII byte inside a string, where an escape fits.
+ */
 void
 out_json(json_t *root)
 {
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-	fputc('\n', stdout);
+	const unsigned char	*p;
+	char			*text;
+	size_t			 i, len, n;
+	unsigned int		 cp;
+
+	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) ==
+	    NULL)
+		fatalx("out of memory");
+	p = (const unsigned char *)text;
+	len = strlen(text);
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		cp = p[i] == 0x7f ? 0x7f : 0;
+		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] <= 0x9f) {
+			n = 2;
+			cp = p[i + 1];
+		} else if ((n = out_bidi(p + i, len - i)) == 2)
+			cp = (p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
+		else if (n == 3)
+			cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 |
+			    (p[i + 2] & 0x3f);
+		else
+			n = 1;
+		if (cp != 0)
+			printf("\\u%04x", cp);
+		else
+			putchar(p[i]);
+	}
+	putchar('\n');
+	free(text);
 }
 
 static void

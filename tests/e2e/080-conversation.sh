@@ -424,6 +424,12 @@ expect 0 "a comment holding an RTL override is accepted" \
 expect 0 "list talk 7" "$GLOSS" list "$RID" --talk 7
 contains "$T/out" "abc?xyz" "the override is shown as ?"
 lacks "$T/out" "$(printf '\342\200\256')" "and never written to the terminal"
+expect 0 "list talk 7 --json" "$GLOSS" list "$RID" --talk 7 --json
+contains "$T/out" 'abc\u202exyz' "--json writes the override as an escape"
+lacks "$T/out" "$(printf '\342\200\256')" "not as the character"
+expect 0 "jq reads the escape back" jq -e \
+    --arg t "$(printf 'abc\342\200\256xyz')" \
+    '[.annotations[] | select(.text == $t)] | length == 1' "$T/out"
 expect 2 "a comment holding ESC is refused by the client" \
     "$GLOSS" comment "$RID" -m "$(printf 'a\033[2Jb')"
 
