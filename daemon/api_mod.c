@@ -46,7 +46,12 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 		api_store_error(resp, rc);
 		return -1;
 	}
-	if (strcmp(state, "banned") == 0) {
+	/*
+	 * The configuration outranks a ban: a key it lists for a role was
+	 * banned before it was listed (a live ban of one is refused).
+	 */
+	if (strcmp(state, "banned") == 0 &&
+	    config_role(&gd->cfg, st->author) == NULL) {
 		http_error(resp, 403, "key_banned", "that key is banned here");
 		return -1;
 	}
@@ -175,13 +180,17 @@ api_check_decision(struct glossd *gd, struct http_response *resp,
 	return 0;
 }
 
-/* A decision about a key or a record's lock. */
+/*
+ * A decision about a key or a record's lock; live (ORIGIN_LIVE) may not
+ * ban a key the configuration lists for a role.
+ */
 static int
 api_check_subject(struct glossd *gd, struct http_response *resp,
-    const struct stmt_moderation *m)
+    const struct stmt_moderation *m, int live)
 {
 	struct store_record	rec;
 	char			state[16];
+	const char		*role;
 	enum store_rc		rc;
 	int			closing, exact = 0;
 
@@ -212,6 +221,12 @@ api_check_subject(struct glossd *gd, struct http_response *resp,
 			    "not locked");
 		return 0;
 	}
+	if (live && m->action == ACTION_BAN &&
+	    (role = config_role(&gd->cfg, m->subject)) != NULL) {
+		http_error(resp, 403, "has_role", "that key is a %s here: "
+		    "only the configuration takes a role away", role);
+		return -1;
+	}
 	if ((rc = store_key_state(gd->store, m->subject, state)) != STORE_OK) {
 		api_store_error(resp, rc);
 		return -1;
@@ -239,7 +254,6 @@ api_check_moderation(struct glossd *gd, struct http_response *resp,
 {
 	const struct stmt_moderation	*m = &st->u.moderation;
 
-
 	if (st->type == STMT_FLAG)
 		return api_check_flag(gd, resp, st, place, existing,
 		    origin == ORIGIN_LIVE);
@@ -256,7 +270,7 @@ api_check_moderation(struct glossd *gd, struct http_response *resp,
 	case ACTION_RESTORE:
 		return api_check_decision(gd, resp, m);
 	default:
-		return api_check_subject(gd, resp, m);
+		return api_check_subject(gd, resp, m, origin == ORIGIN_LIVE);
 	}
 }
 

@@ -395,3 +395,22 @@ config_has_author(const struct config_keys *list, const char *author)
 	return minisig_pubkey_parse(author, strlen(author), &pk,
 	    &errstr) == 0 && config_has_key(list, &pk);
 }
+
+/*
+ * The role the configuration gives author (a key as statements name it):
+ * "moderator", "curator", "importer" or "reviewer", the first it is
+ * listed as in that order; NULL for a key it does not list.
+ */
+const char *
+config_role(const struct config *cfg, const char *author)
+{
+	if (config_has_author(&cfg->moderators, author))
+		return "moderator";
+	if (config_has_author(&cfg->curators, author))
+		return "curator";
+	if (config_has_author(&cfg->importers, author))
+		return "importer";
+	if (config_has_author(&cfg->reviewers, author))
+		return "reviewer";
+	return NULL;
+}

@@ -68,6 +68,7 @@ void	 config_clear(struct config *);
 int	 config_has_key(const struct config_keys *,
 	     const struct minisig_pubkey *);
 int	 config_has_author(const struct config_keys *, const char *);
+const char *config_role(const struct config *, const char *);
 enum config_moderation config_moderation(const struct config *,
 	     const char *);
 const char *config_moderation_name(enum config_moderation);

@@ -552,6 +552,9 @@ test_is_curator(void **state)
 	assert_true(config_has_author(&cfg.curators, pub_one));
 	assert_false(config_has_author(&cfg.curators, "RWnot-a-key"));
 	assert_false(config_has_author(&cfg.curators, ""));
+	/* The role a key is listed for; none for another key. */
+	assert_string_equal(config_role(&cfg, pub_one), "curator");
+	assert_null(config_role(&cfg, "RWnot-a-key"));
 
 	/* Same key id, another key: not a curator. */
 	near = pk_one;
