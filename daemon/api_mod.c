@@ -109,7 +109,8 @@ api_flagger_cb(const char *author, const char *state, void *arg)
  * A flag: on a visible annotation, once per key (a repeat answers 1 with
  * the first flag's id); live (ORIGIN_LIVE) holds it to policy_judge.
  * Flags from trusted keys and moderators hide the annotation for review
- * at flag_threshold.
+ * at flag_threshold, when one of them is the new flag: a flag that does
+ * not count never hides it.
  */
 static int
 api_check_flag(struct glossd *gd, struct http_response *resp,
@@ -121,6 +122,7 @@ api_check_flag(struct glossd *gd, struct http_response *resp,
 	struct policy_verdict	 v = { 0 };
 	enum store_rc		 rc;
 	char			 state[16];
+	int			 before;
 
 	if (api_target(gd, resp, st->u.flag.subject, "subject", &t) == -1)
 		return -1;
@@ -139,8 +141,10 @@ api_check_flag(struct glossd *gd, struct http_response *resp,
 		api_store_error(resp, rc);
 		return -1;
 	}
+	before = fc.trusted;
 	api_flagger_cb(st->author, state, &fc);
-	place->hide = fc.trusted >= gd->cfg.flag_threshold;
+	place->hide = fc.trusted > before &&
+	    fc.trusted >= gd->cfg.flag_threshold;
 	return 0;
 }
 

@@ -347,12 +347,16 @@ static const char *const store_sqls[SQL__MAX] = {
 	    SEQ_OF("?1") ")",
 	/*
 	 * flagged: 1 while flags hide it for review, -1 once a moderator
-	 * showed it again (flags no longer hide it), else 0.
+	 * showed it again (flags no longer hide it), else 0.  Showing again
+	 * is making visible what was hidden or rejected, whoever hid it; an
+	 * approval of a pending one (a first post, an edit) keeps the mark
+	 * it had.  A hide or a reject clears it, and the next showing sets
+	 * it again.
 	 */
 	[SQL_SET_STATUS] =
 	    "UPDATE annotations SET status = ?2, flagged = CASE "
-	    "WHEN ?2 = 'visible' AND flagged != 0 THEN -1 ELSE 0 END "
-	    "WHERE seq = " SEQ_OF("?1"),
+	    "WHEN ?2 = 'visible' AND (status != 'pending' OR flagged != 0) "
+	    "THEN -1 ELSE 0 END WHERE seq = " SEQ_OF("?1"),
 	/*
 	 * SEARCH annotations USING COVERING INDEX annotations_mine
 	 *     (author_no=? AND author=?)
