@@ -49,6 +49,9 @@ void	 net_response_clear(struct net_response *);
 json_t	*net_get_json(struct client *, const char *, int *);
 json_t	*net_get_at(struct client *, const char *, const char *,
 	     const char *, int *);
+int	 net_get_own(struct client *, const char *, struct net_response *);
+json_t	*net_get_own_at(struct client *, const char *, const char *,
+	     const char *, int *);
 int	 net_refused(const struct net_response *);
 void	 net_close(struct client *);
 char	*net_escape(const char *);

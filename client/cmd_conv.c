@@ -168,8 +168,8 @@ cmd_history(struct client *c, int argc, char **argv)
 
 	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
 		return rc;
-	h = net_get_at(c, "/v1/annotations/", argv[optind], "/revisions",
-	    &rc);
+	h = net_get_own_at(c, "/v1/annotations/", argv[optind],
+	    "/revisions", &rc);
 	if (h == NULL)
 		return rc;
 	if (c->json)
@@ -221,7 +221,7 @@ cmd_thread(struct client *c, int argc, char **argv)
 
 	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
 		return rc;
-	t = net_get_at(c, "/v1/annotations/", argv[optind], "/thread",
+	t = net_get_own_at(c, "/v1/annotations/", argv[optind], "/thread",
 	    &rc);
 	if (t == NULL)
 		return rc;

@@ -288,38 +288,6 @@ out:
 }
 
 /*
- * GET /v1/annotations/id for gloss show: the public answer or, when it
- * is 404 and the user has a key, the answer to a request signed by it,
- * which the annotation's author and moderators get.  0 with resp filled,
- * or -1 after a message; resp is always initialised.
- */
-static int
-show_ask(struct client *c, const char *id, struct net_response *resp)
-{
-	struct minisig_seckey	*sk;
-	struct minisig_pubkey	 pk;
-	char			*path, *keyfile = keys_secret_path(c);
-	int			 rc;
-
-	xasprintf(&path, "/v1/annotations/%s", id);
-	rc = net_request(c, "GET", path, NULL, 0, resp);
-	if (rc == 0 && resp->status == 404 && access(keyfile, F_OK) == 0) {
-		net_response_clear(resp);
-		if ((sk = keys_load_secret(c, &pk)) == NULL)
-			rc = -1;
-		else {
-			c->signer = sk;
-			rc = net_request(c, "GET", path, NULL, 0, resp);
-			c->signer = NULL;
-			minisig_seckey_free(sk);
-		}
-	}
-	free(keyfile);
-	free(path);
-	return rc;
-}
-
-/*
  * The "status" line of gloss show for annotation id, when it is not
  * plainly visible: retracted (with its retraction's reason), pending,
  * hidden or rejected (with the moderator's reason) for those who may
@@ -331,9 +299,11 @@ show_status(struct client *c, const char *id)
 	struct net_response	 resp;
 	json_t			*root = NULL, *a = NULL;
 	const char		*reason, *status;
+	char			*path;
 	int			 rc = EXIT_OK;
 
-	if (show_ask(c, id, &resp) == -1)
+	xasprintf(&path, "/v1/annotations/%s", id);
+	if (net_get_own(c, path, &resp) == -1)
 		rc = EXIT_USAGE;
 	else if (resp.status == 404)
 		printf("status   not visible: pending, hidden or rejected, "
@@ -361,6 +331,7 @@ show_status(struct client *c, const char *id)
 	json_decref(a);
 	json_decref(root);
 	net_response_clear(&resp);
+	free(path);
 	return rc;
 }
 

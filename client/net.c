@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -207,18 +208,50 @@ net_refused(const struct net_response *resp)
 }
 
 /*
- * GET path and parse the JSON answer.  NULL with *exitcode set (after
- * reporting) on any failure.
+ * GET path as one who may hold a key: the public answer or, when it is
+ * 404 and the user has a key, the answer to the request signed by it,
+ * which glossd gives an annotation's author and moderators for one that
+ * is pending, hidden or rejected (show, history, thread).  0 with resp
+ * filled, or -1 after a message; resp is always initialised.
  */
-json_t *
-net_get_json(struct client *c, const char *path, int *exitcode)
+int
+net_get_own(struct client *c, const char *path, struct net_response *resp)
+{
+	struct minisig_seckey	*sk;
+	struct minisig_pubkey	 pk;
+	char			*keyfile = keys_secret_path(c);
+	int			 rc;
+
+	rc = net_request(c, "GET", path, NULL, 0, resp);
+	if (rc == 0 && resp->status == 404 && access(keyfile, F_OK) == 0) {
+		net_response_clear(resp);
+		if ((sk = keys_load_secret(c, &pk)) == NULL)
+			rc = -1;
+		else {
+			c->signer = sk;
+			rc = net_request(c, "GET", path, NULL, 0, resp);
+			c->signer = NULL;
+			minisig_seckey_free(sk);
+		}
+	}
+	free(keyfile);
+	return rc;
+}
+
+/*
+ * GET path, signed as net_get_own when own, and parse the JSON answer.
+ * NULL with *exitcode set (after reporting) on any failure.
+ */
+static json_t *
+net_json(struct client *c, const char *path, int own, int *exitcode)
 {
 	struct net_response	 resp;
 	json_t			*root = NULL;
 	json_error_t		 jerr;
 
 	*exitcode = EXIT_USAGE;
-	if (net_request(c, "GET", path, NULL, 0, &resp) == -1)
+	if ((own ? net_get_own(c, path, &resp) : net_request(c, "GET", path,
+	    NULL, 0, &resp)) == -1)
 		goto out;
 	if (resp.status != 200) {
 		*exitcode = net_refused(&resp);
@@ -231,6 +264,13 @@ net_get_json(struct client *c, const char *path, int *exitcode)
 out:
 	net_response_clear(&resp);
 	return root;
+}
+
+/* GET path and parse the JSON answer, as net_json. */
+json_t *
+net_get_json(struct client *c, const char *path, int *exitcode)
+{
+	return net_json(c, path, 0, exitcode);
 }
 
 /*
@@ -252,20 +292,40 @@ net_query(struct buf *q, const char *key, const char *value)
 
 /*
  * GET prefix + operand (percent-encoded) + suffix as JSON, the way every
- * command names one thing; NULL with *exitcode as net_get_json.
+ * command names one thing, signed as net_get_own when own; NULL with
+ * *exitcode as net_json.
  */
-json_t *
-net_get_at(struct client *c, const char *prefix, const char *operand,
-    const char *suffix, int *exitcode)
+static json_t *
+net_json_at(struct client *c, const char *prefix, const char *operand,
+    const char *suffix, int own, int *exitcode)
 {
 	char	*path, *e = net_escape(operand);
 	json_t	*root;
 
 	xasprintf(&path, "%s%s%s", prefix, e, suffix);
-	root = net_get_json(c, path, exitcode);
+	root = net_json(c, path, own, exitcode);
 	free(path);
 	free(e);
 	return root;
+}
+
+/* The public answer about one thing, as net_json_at. */
+json_t *
+net_get_at(struct client *c, const char *prefix, const char *operand,
+    const char *suffix, int *exitcode)
+{
+	return net_json_at(c, prefix, operand, suffix, 0, exitcode);
+}
+
+/*
+ * The answer about one thing its author or a moderator may be shown
+ * though the public is not (net_get_own), as net_json_at.
+ */
+json_t *
+net_get_own_at(struct client *c, const char *prefix, const char *operand,
+    const char *suffix, int *exitcode)
+{
+	return net_json_at(c, prefix, operand, suffix, 1, exitcode);
 }
 
 /*

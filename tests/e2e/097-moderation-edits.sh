@@ -1,11 +1,13 @@
 #!/bin/sh
 # Moderation meets revisions and rates: an edit is new text, so it waits
 # for review where posts do and cannot move into a locked talk; moderators
-# are not held to the per-key rate.
+# are not held to the per-key rate.  Its author and moderators read a
+# waiting annotation's history and thread; nobody else does.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
 "$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1
+"$GLOSS" keygen -W -s "$T/other.key" -p "$T/other.pub" >/dev/null 2>&1
 MOD=$(tail -n 1 "$T/mod.pub")
 start_daemon "moderation = all" "moderator = $MOD" "rate_key_writes = 3"
 import_record
@@ -13,6 +15,22 @@ import_record
 a=$("$GLOSS" comment "$RID" --talk 2 -m "Original words." 2>/dev/null)
 pending=$("$GLOSS" -k "$T/mod.key" --json mod queue | grep -c "\"id\": \"$a\"")
 same "$pending" 1 "under moderation = all a post waits"
+# What show does for one who may see a waiting annotation, history and
+# thread do too: the public answer is 404, the signed one is not.
+expect 1 "the public reads the history of a waiting annotation" \
+    env XDG_CONFIG_HOME="$T/nobody" "$GLOSS" history "$a"
+contains "$T/err" "no visible annotation has that id (404" "and is told 404"
+expect 1 "another key reads it" "$GLOSS" -k "$T/other.key" history "$a"
+contains "$T/err" "(404 not_found)" "and is told 404 too"
+for who in author moderator; do
+	case $who in author) k= ;; moderator) k="-k $T/mod.key" ;; esac
+	# shellcheck disable=SC2086	# $k is empty or two words
+	expect 0 "its $who reads its history" "$GLOSS" $k history "$a"
+	contains "$T/out" "Original words." "the history has its text"
+	# shellcheck disable=SC2086
+	expect 0 "its $who reads its thread" "$GLOSS" $k thread "$a"
+	contains "$T/out" "(pending) $a" "the thread shows it, as a stub"
+done
 expect 0 "the moderator approves it" "$GLOSS" -k "$T/mod.key" mod approve "$a"
 expect 0 "it is listed" "$GLOSS" list "$RID" --json
 contains "$T/out" "Original words." "with its text"
