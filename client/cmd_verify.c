@@ -312,6 +312,27 @@ verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
 }
 
 /*
+ * What verify-log says when the log holds nothing after seq after: that,
+ * and where the log ends as /healthz tells it (its "statements" is the
+ * last seq), when the server says.
+ */
+static void
+verify_log_none(struct client *c, int64_t after)
+{
+	json_t	*h, *last;
+	int	 rc;
+
+	printf("valid: 0 statements: nothing follows seq %lld",
+	    (long long)after);
+	h = net_get_json(c, "/healthz", &rc);
+	if (json_is_integer(last = json_object_get(h, "statements")))
+		printf(", the log ends at seq %lld",
+		    (long long)json_integer_value(last));
+	putchar('\n');
+	json_decref(h);
+}
+
+/*
  * gloss verify-log [--after SEQ]: fetch the whole log and check every
  * statement in it, offline from the server's word.
  */
@@ -323,9 +344,13 @@ cmd_verify_log(struct client *c, int argc, char **argv)
 
 	if (cmd_after(argc, argv, &after, "") == -1)
 		return cmd_usage("verify-log");
-	if ((rc = net_log_walk(c, &after, &n, verify_log_line, NULL)) ==
+	if ((rc = net_log_walk(c, &after, &n, verify_log_line, NULL)) !=
 	    EXIT_OK)
+		return rc;
+	if (n > 0)
 		printf("valid: %lld statements, up to seq %lld\n",
 		    (long long)n, (long long)after);
-	return rc;
+	else
+		verify_log_none(c, after);
+	return EXIT_OK;
 }

@@ -13,6 +13,10 @@ expect 0 "verify-log checks the whole log" "$GLOSS" verify-log
 contains "$T/out" "valid: 4 statements, up to seq 4" "every statement is valid"
 expect 0 "verify-log --after 2" "$GLOSS" verify-log --after 2
 contains "$T/out" "valid: 2 statements, up to seq 4" "it resumes after seq 2"
+expect 0 "verify-log --after past the end" "$GLOSS" verify-log --after 99
+same "$(cat "$T/out")" \
+    "valid: 0 statements: nothing follows seq 99, the log ends at seq 4" \
+    "it says nothing follows and where the log ends"
 expect 2 "a bad --after is a usage error" "$GLOSS" verify-log --after x
 stop_daemon
 
