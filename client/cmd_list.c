@@ -288,60 +288,83 @@ out:
 }
 
 /*
- * The "status" line of gloss show for annotation id, when it is not
- * plainly visible: retracted (with its retraction's reason), pending,
- * hidden or rejected (with the moderator's reason) for those who may
- * see that, or that it is not visible to anyone else.  An exit status.
+ * How annotation id stands, for gloss show: its answer from
+ * GET /v1/annotations/id (signed as net_get_own, so its author and
+ * moderators see one that is not visible), with *status 200 or 410
+ * (retracted); NULL with *status 404 when it is not visible to this
+ * user, or NULL with *status 0 and *rc after a message.
  */
-static int
-show_status(struct client *c, const char *id)
+static json_t *
+show_annotation(struct client *c, const char *id, int *status, int *rc)
 {
 	struct net_response	 resp;
-	json_t			*root = NULL, *a = NULL;
-	const char		*reason, *status;
+	json_t			*root = NULL;
 	char			*path;
-	int			 rc = EXIT_OK;
 
+	*status = 0;
 	xasprintf(&path, "/v1/annotations/%s", id);
 	if (net_get_own(c, path, &resp) == -1)
-		rc = EXIT_USAGE;
-	else if (resp.status == 404)
+		*rc = EXIT_USAGE;
+	else if (resp.status != 200 && resp.status != 404 &&
+	    resp.status != 410)
+		*rc = net_refused(&resp);
+	else if (resp.status != 404 && (root = json_loadb(resp.body.data,
+	    resp.body.len, 0, NULL)) == NULL) {
+		fprintf(stderr, "gloss: the server sent invalid JSON\n");
+		*rc = EXIT_USAGE;
+	} else
+		*status = resp.status;
+	net_response_clear(&resp);
+	free(path);
+	return root;
+}
+
+/*
+ * The lines gloss show ends an annotation with, from its answer ann
+ * (show_annotation's, with status): how it stands when it is not plainly
+ * visible (retracted with its retraction's reason; pending, hidden or
+ * rejected with the moderator's reason for those who may see that; not
+ * visible for anyone else), and whether it was edited since.
+ */
+static void
+show_standing(const char *id, json_t *ann, int status)
+{
+	json_t		*a = NULL;
+	const char	*reason, *state;
+	json_int_t	 revisions;
+
+	if (status == 404)
 		printf("status   not visible: pending, hidden or rejected, "
 		    "which only its author and moderators may see\n");
-	else if (resp.status != 200 && resp.status != 410)
-		rc = net_refused(&resp);
-	else if ((root = json_loadb(resp.body.data, resp.body.len, 0,
-	    NULL)) == NULL) {
-		fprintf(stderr, "gloss: the server sent invalid JSON\n");
-		rc = EXIT_USAGE;
-	} else if (resp.status == 410) {
+	else if (status == 410) {
 		reason = json_string_value(json_object_get(json_object_get(
-		    json_object_get(root, "retraction"), "statement"),
+		    json_object_get(ann, "retraction"), "statement"),
 		    "reason"));
 		a = json_pack("{s:s,s:s?}", "status", "retracted", "reason",
 		    reason);
-	} else if ((status = json_string_value(json_object_get(root,
-	    "status"))) == NULL || strcmp(status, "visible") != 0)
-		a = json_incref(root);
+	} else if ((state = json_string_value(json_object_get(ann,
+	    "status"))) == NULL || strcmp(state, "visible") != 0)
+		a = json_incref(ann);
 	if (a != NULL) {
 		fputs("status   ", stdout);
 		out_status(stdout, a);
 		fputc('\n', stdout);
 	}
 	json_decref(a);
-	json_decref(root);
-	net_response_clear(&resp);
-	free(path);
-	return rc;
+	revisions = json_integer_value(json_object_get(ann, "revisions"));
+	if (status == 200 && revisions > 0)
+		printf("edited   %lld time%s since: the text above is the "
+		    "first; gloss history %.12s shows each\n",
+		    (long long)revisions, revisions == 1 ? "" : "s", id);
 }
 
 int
 cmd_show(struct client *c, int argc, char **argv)
 {
-	json_t		*root, *st;
-	const char	*author, *type;
+	json_t		*root, *st, *ann = NULL;
+	const char	*author, *type, *name = NULL;
 	char		 fp[10];
-	int		 rc;
+	int		 rc, status = 0;
 
 	if ((rc = cmd_id_operand(c, argc, argv)) != EXIT_OK)
 		return rc;
@@ -353,12 +376,25 @@ cmd_show(struct client *c, int argc, char **argv)
 		json_decref(root);
 		return EXIT_OK;
 	}
+	type = json_string_value(json_object_get(root, "type"));
+	if (type != NULL && strcmp(type, "annotation") == 0) {
+		ann = show_annotation(c, argv[optind], &status, &rc);
+		if (status == 0) {
+			json_decref(root);
+			return rc;
+		}
+		if (status == 200)
+			name = json_string_value(json_object_get(ann, "name"));
+	}
 	st = json_object_get(root, "statement");
 	author = json_string_value(json_object_get(st, "author"));
 	out_fingerprint(author != NULL ? author : "", fp);
-	printf("%s %s\n", json_string_value(json_object_get(root, "type")),
+	printf("%s %s\n", type != NULL ? type : "?",
 	    json_string_value(json_object_get(root, "id")));
 	printf("author   %s (key %s)\n", author != NULL ? author : "?", fp);
+	/* The author's profile name, made safe, beside the key above. */
+	if (name != NULL)
+		out_field(stdout, "name     ", name);
 	printf("created  %s, received %s\n",
 	    json_string_value(json_object_get(st, "created")),
 	    json_string_value(json_object_get(root, "received")));
@@ -376,9 +412,10 @@ cmd_show(struct client *c, int argc, char **argv)
 		json_object_set(st, "id", json_object_get(root, "id"));
 		out_entry(c, st, "");
 	}
-	type = json_string_value(json_object_get(root, "type"));
-	rc = type != NULL && strcmp(type, "annotation") == 0 ?
-	    show_status(c, argv[optind]) : EXIT_OK;
+	if (status != 0)
+		show_standing(json_string_value(json_object_get(root, "id")),
+		    ann, status);
+	json_decref(ann);
 	json_decref(root);
-	return rc;
+	return EXIT_OK;
 }

@@ -355,6 +355,15 @@ contains "$T/out" "    |   statements  999" \
     "and marks its second line as the about text's"
 same "$(grep -c '^  statements  999' "$T/out")" 0 \
     "and cannot pass for whois's count of statements"
+expect 0 "gloss show of the annotation edited three times" "$GLOSS" show "$ann"
+contains "$T/out" "Version zero" "shows the statement it is, the first text"
+contains "$T/out" "edited   3 times since: the text above is the first" \
+    "and says it was edited since"
+contains "$T/out" "gloss history ${ann%"${ann#????????????}"} shows each" \
+    "and where the texts are"
+contains "$T/out" "name     Ada L." "with its author's name beside the key"
+expect 0 "gloss show of one never edited" "$GLOSS" show "$gone"
+lacks "$T/out" "edited" "says nothing of edits it did not have"
 expect 1 "whois of a key that signed nothing" "$GLOSS" whois "$mkey"
 contains "$T/err" "not_found" "the refusal is not_found"
 
