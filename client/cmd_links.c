@@ -124,9 +124,11 @@ links_result(const struct linkcheck_link *l)
 {
 	json_t	*r;
 
-	r = json_pack("{s:s, s:s, s:i, s:s, s:I}", "href", l->href,
+	/* No answer has no status: null, where the text shows "-". */
+	r = json_pack("{s:s, s:s, s:o, s:s, s:I}", "href", l->href,
 	    "verdict", linkcheck_verdict_name(l->verdict), "status",
-	    l->status, "final", l->final, "ms", (json_int_t)l->ms);
+	    l->status != 0 ? json_integer(l->status) : json_null(),
+	    "final", l->final, "ms", (json_int_t)l->ms);
 	if (l->error != NULL)
 		json_object_set_new(r, "error", json_string(l->error));
 	return r;

@@ -120,6 +120,9 @@ slow=$(jq --arg u "$L/slow" '.links[] | select(.href == $u) | .ms' "$T/out")
 same "$(jq -r --arg u "$L/r1" '.links[] | select(.href == $u) |
     "\(.verdict) \(.status) \(.final)"' "$T/out")" "moved 200 $L/final" \
     "the JSON holds the verdict, status and final URL"
+same "$(jq -r --arg u "$L/slow" '.links[] | select(.href == $u) |
+    "\(.verdict) \(.status)"' "$T/out")" "broken null" \
+    "a link that gave no answer has no status: null, not 0"
 
 if command -v script >/dev/null 2>&1; then
 	script -qec "\"$GLOSS\" links check --allow-private $RID --talk 2 --timeout 1" \
