@@ -561,7 +561,7 @@ test_decision(void **state)
 	restore = posted(g, key_third, "moderation", -2, json_pack(
 	    "{s:s, s:s}", "action", "restore", "subject", st->id));
 	ban = posted(g, key_third, "moderation", -1, json_pack(
-	    "{s:s, s:s, s:s}", "action", "ban", "subject", key_curator->pubkey,
+	    "{s:s, s:s, s:s}", "action", "ban", "subject", key_other->pubkey,
 	    "reason", "a test"));
 
 	j = annotation(g, hide->id);
