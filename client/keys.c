@@ -6,6 +6,7 @@
  * as the key is decrypted.
  */
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -224,40 +225,70 @@ keys_load_secret(struct client *c, struct minisig_pubkey *pk)
 }
 
 /*
+ * Open and lock (flock, exclusive) the state file at path, creating it
+ * and its directories: the lock is held until the descriptor is closed,
+ * so gloss commands run side by side take their turns.  -1 if it cannot
+ * be had (a message was printed).
+ */
+static int
+keys_state_lock(const char *path)
+{
+	char	*dir = xstrdup(path);
+	int	 fd = -1;
+
+	if (file_mkdirs(dirname(dir), 0700) == 0 &&
+	    ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1 || flock(fd, LOCK_EX) == -1)) {
+		fprintf(stderr, "gloss: %s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	free(dir);
+	return fd;
+}
+
+/*
  * The time for a new statement's "created": now, but always after the
  * last one this machine signed with pk (remembered beside the keys),
  * waiting for the next second if need be.  created is in whole seconds
  * and a statement is its content, so two decisions in one second (ban,
  * unban, ban) would otherwise be the same statement and the last one a
- * mere repeat.
+ * mere repeat.  The state file is locked from its reading to its
+ * rewriting, so commands run in parallel get a second each.  It is
+ * rewritten in place (a rename would leave a waiting command locking the
+ * old file): the new number, never shorter than the old, is written over
+ * it before the file is cut to its length, so there is no moment when it
+ * is empty.
  */
 time_t
 keys_created(const struct minisig_pubkey *pk)
 {
 	struct timespec	 pause = { 0, 50 * 1000 * 1000 };
-	char		 keyid[17], *name, *path;
+	char		 keyid[17], *name, *path, text[32];
 	long long	 last = 0;
 	time_t		 now;
-	FILE		*f;
+	ssize_t		 n;
+	int		 fd, len;
 
 	minisig_keyid(pk, keyid);
 	xasprintf(&name, "state/%s.last", keyid);
 	path = keys_default_path(name);
 	free(name);
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fscanf(f, "%lld", &last) != 1)
+	fd = keys_state_lock(path);
+	if (fd != -1 && (n = pread(fd, text, sizeof text - 1, 0)) > 0) {
+		text[n] = '\0';
+		if (sscanf(text, "%lld", &last) != 1)
 			last = 0;
-		fclose(f);
 	}
 	while ((now = time(NULL)) <= (time_t)last && last - now < 2)
 		nanosleep(&pause, NULL);
-	name = xstrdup(path);
-	if (file_mkdirs(dirname(name), 0700) == 0 &&
-	    (f = fopen(path, "w")) != NULL) {
-		fprintf(f, "%lld\n", (long long)now);
-		fclose(f);
-	}
-	free(name);
+	len = snprintf(text, sizeof text, "%lld\n", (long long)now);
+	if (fd != -1 && (pwrite(fd, text, len, 0) != len ||
+	    ftruncate(fd, len) == -1 || fsync(fd) == -1))
+		fprintf(stderr, "gloss: %s: %s\n", path, strerror(errno));
+	if (fd != -1)
+		close(fd);
 	free(path);
 	return now;
 }

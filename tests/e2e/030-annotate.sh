@@ -77,6 +77,20 @@ expect 2 "a range that ends before it starts is refused by the client" \
 expect 2 "an empty text is refused" "$GLOSS" comment "$RID" -m ""
 expect 2 "a javascript: link is refused" "$GLOSS" reading "$RID" \
     --link "javascript:alert(1)" -m x
-same "$(statements)" 11 "exactly the accepted statements were stored"
+# Commands run side by side with one key take a second each: the same
+# text posted five times at once is five statements, none a repeat.
+pids=
+for i in 1 2 3 4 5; do
+	"$GLOSS" comment "$RID" --talk 2 -m "Said at once." \
+	    >"$T/par$i.out" 2>"$T/par$i.err" &
+	pids="$pids $!"
+done
+wait $pids	# not a bare wait: glossd is a job of this shell too
+same "$(cat "$T"/par?.out | grep -E '^[0-9a-f]{64}$' | sort -u | wc -l)" 5 \
+    "five parallel posts with one key make five statements"
+cat "$T"/par?.err > "$T/err"
+: > "$T/out"
+lacks "$T/err" "nothing changed" "and none of them is taken for a repeat"
+same "$(statements)" 16 "exactly the accepted statements were stored"
 stop_daemon
 done_testing
