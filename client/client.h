@@ -62,7 +62,8 @@ int	 net_log_walk(struct client *, int64_t *, int64_t *,
 /* files.c */
 char	*file_read(const char *, size_t, size_t *);
 int	 file_write(const char *, const void *, size_t, mode_t);
-int	 file_mkdirs(const char *, mode_t);
+int	 file_mkdirs(const char *, mode_t, char **);
+void	 file_rmdirs(const char *, const char *);
 
 /* keys.c */
 char	*keys_default_path(const char *);

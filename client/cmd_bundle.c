@@ -103,7 +103,7 @@ bundle_dir(const char *dir)
 	DIR		*d;
 	int		 empty = 1;
 
-	if (file_mkdirs(dir, 0755) == -1)
+	if (file_mkdirs(dir, 0755, NULL) == -1)
 		return -1;
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "gloss: %s: %s\n", dir, strerror(errno));

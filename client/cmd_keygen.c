@@ -20,15 +20,28 @@
 
 #include "client.h"
 
-/* Create the parent directory of path (0700: it holds a secret key). */
+/*
+ * Create the parent directory of path (0700: it holds a secret key);
+ * *made as file_mkdirs sets it.
+ */
 static int
-keygen_parent(const char *path)
+keygen_parent(const char *path, char **made)
 {
 	char	*copy = xstrdup(path);
-	int	 rc = file_mkdirs(dirname(copy), 0700);
+	int	 rc = file_mkdirs(dirname(copy), 0700, made);
 
 	free(copy);
 	return rc;
+}
+
+/* Remove the directories keygen_parent made for path, if still empty. */
+static void
+keygen_unparent(const char *path, const char *made)
+{
+	char	*copy = xstrdup(path);
+
+	file_rmdirs(dirname(copy), made);
+	free(copy);
 }
 
 /* The public key's default path: beside the secret key, ".key" -> ".pub". */
@@ -124,7 +137,8 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	const char		*pubpath = NULL, *secpath = NULL, *errstr;
 	char			*defpub = NULL, *defsec = NULL, *pass = NULL;
 	char			*pubtext = NULL, line[GLOSS_PUBKEY_LEN + 1];
-	int			 ch, force = 0, unencrypted = 0;
+	char			*secmade = NULL, *pubmade = NULL;
+	int			 ch, force = 0, unencrypted = 0, written = 0;
 	int			 rc = EXIT_USAGE;
 
 	while ((ch = cmd_getopt(argc, argv, "fp:s:W", NULL)) != -1) {
@@ -161,9 +175,12 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	/*
 	 * The directories are made only now, so that a refusal leaves none
 	 * behind; a path through a directory just made ("new/../a.pub")
-	 * resolves only now, so the checks run again.
+	 * resolves only now, so the checks run again.  A failure from here
+	 * on removes what was made: half a key pair is no use, and a retry
+	 * would be refused for it.
 	 */
-	if (keygen_parent(secpath) == -1 || keygen_parent(pubpath) == -1 ||
+	if (keygen_parent(secpath, &secmade) == -1 ||
+	    keygen_parent(pubpath, &pubmade) == -1 ||
 	    keygen_refused(secpath, pubpath, force))
 		goto out;
 	if ((sk = minisig_keygen(&pk)) == NULL)
@@ -172,6 +189,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 		fprintf(stderr, "gloss: %s: %s\n", secpath, errstr);
 		goto out;
 	}
+	written = 1;
 	pubtext = minisig_pubkey_file(&pk);
 	if (file_write(pubpath, pubtext, strlen(pubtext), 0644) == -1)
 		goto out;
@@ -181,6 +199,15 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	    pass == NULL ? " (not encrypted)" : "", pubpath);
 	rc = EXIT_OK;
 out:
+	if (rc != EXIT_OK) {
+		if (written && unlink(secpath) == -1)
+			fprintf(stderr, "gloss: %s: %s\n", secpath,
+			    strerror(errno));
+		keygen_unparent(pubpath, pubmade);
+		keygen_unparent(secpath, secmade);
+	}
+	free(pubmade);
+	free(secmade);
 	keys_passphrase_free(pass);
 	minisig_seckey_free(sk);
 	free(pubtext);

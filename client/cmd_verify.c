@@ -240,7 +240,7 @@ cmd_export(struct client *c, int argc, char **argv)
 	if ((rc = verify_remote(c, &argv[optind], &v)) != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	if (file_mkdirs(dir, 0755) == -1)
+	if (file_mkdirs(dir, 0755, NULL) == -1)
 		goto out;
 	minisig_keyid(&v.st->key, hex);
 	pub = minisig_pubkey_file(&v.st->key);

@@ -80,17 +80,26 @@ file_write(const char *path, const void *data, size_t len, mode_t mode)
 	return rc;
 }
 
-/* mkdir -p path with mode for the directories it creates. */
+/*
+ * mkdir -p path with mode for the directories it creates.  With made,
+ * *made is the first (outermost) directory it created, for file_rmdirs,
+ * or NULL if there was none; the caller frees it.
+ */
 int
-file_mkdirs(const char *path, mode_t mode)
+file_mkdirs(const char *path, mode_t mode, char **made)
 {
 	char	*copy = xstrdup(path), *p = copy;
 	int	 rc = 0;
 
+	if (made != NULL)
+		*made = NULL;
 	do {
 		if ((p = strchr(p + 1, '/')) != NULL)
 			*p = '\0';
-		if (mkdir(copy, mode) == -1 && errno != EEXIST) {
+		if (mkdir(copy, mode) == 0) {
+			if (made != NULL && *made == NULL)
+				*made = xstrdup(copy);
+		} else if (errno != EEXIST) {
 			fprintf(stderr, "gloss: %s: %s\n", copy,
 			    strerror(errno));
 			rc = -1;
@@ -100,4 +109,22 @@ file_mkdirs(const char *path, mode_t mode)
 	} while (p != NULL && rc == 0);
 	free(copy);
 	return rc;
+}
+
+/*
+ * Undo file_mkdirs(dir, ..., &made): remove dir and its parents up to
+ * made, as long as they are empty.  Nothing if made is NULL.
+ */
+void
+file_rmdirs(const char *dir, const char *made)
+{
+	char	*copy, *p;
+
+	if (made == NULL)
+		return;
+	copy = xstrdup(dir);
+	while (strlen(copy) >= strlen(made) && rmdir(copy) == 0 &&
+	    strcmp(copy, made) != 0 && (p = strrchr(copy, '/')) != NULL)
+		*p = '\0';
+	free(copy);
 }

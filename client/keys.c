@@ -236,7 +236,7 @@ keys_state_lock(const char *path)
 	char	*dir = xstrdup(path);
 	int	 fd = -1;
 
-	if (file_mkdirs(dirname(dir), 0700) == 0 &&
+	if (file_mkdirs(dirname(dir), 0700, NULL) == 0 &&
 	    ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0600)) == -1 || flock(fd, LOCK_EX) == -1)) {
 		fprintf(stderr, "gloss: %s: %s\n", path, strerror(errno));

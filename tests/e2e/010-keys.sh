@@ -79,6 +79,18 @@ GLOSS_PASSPHRASE, run on a terminal, or use -W for a key without one" \
 [ ! -e "$T/new" ] && ok "nothing was left behind, not even a directory" ||
     not_ok "nothing was left behind, not even a directory"
 
+# A public key that cannot be written (here a directory, even with -f)
+# fails the keygen, which takes back the secret key and the directory it
+# made for it: half a pair is no use, and would refuse a retry.
+mkdir "$T/pubdir"
+expect 2 "keygen fails when the public key cannot be written" \
+    "$GLOSS" keygen -W -f -s "$T/k/half.key" -p "$T/pubdir"
+contains "$T/err" "$T/pubdir" "the error names the public key file"
+[ ! -e "$T/k" ] && ok "neither the secret key nor its directory is left" ||
+    not_ok "neither the secret key nor its directory is left"
+expect 0 "a retry with a writable public key file succeeds" \
+    "$GLOSS" keygen -W -s "$T/k/half.key" -p "$T/k/half.pub"
+
 # An empty passphrase would not protect the key: keygen refuses it, from
 # the environment or typed, and says how to make a key without one.
 GLOSS_PASSPHRASE= expect 2 "keygen refuses an empty GLOSS_PASSPHRASE" \

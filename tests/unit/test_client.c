@@ -198,17 +198,30 @@ test_default_path(void **state)
 static void
 test_files(void **state)
 {
-	char	 dir[] = "/tmp/test_client.XXXXXX", path[128], *text;
+	char	 dir[] = "/tmp/test_client.XXXXXX", path[128], *text, *made;
 	size_t	 len;
 	struct stat sb;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/a/b/c", dir);
-	assert_int_equal(file_mkdirs(path, 0700), 0);
+	assert_int_equal(file_mkdirs(path, 0700, &made), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & 0777, 0700);
-	assert_int_equal(file_mkdirs(path, 0700), 0);	/* exists: fine */
+	snprintf(path, sizeof path, "%s/a", dir);
+	assert_string_equal(made, path);		/* the outermost made */
+	free(made);
+	snprintf(path, sizeof path, "%s/a/b/c", dir);
+	assert_int_equal(file_mkdirs(path, 0700, &made), 0);	/* exists */
+	assert_null(made);
+	snprintf(path, sizeof path, "%s/a/b/d/e", dir);
+	assert_int_equal(file_mkdirs(path, 0700, &made), 0);
+	file_rmdirs(path, made);		/* d/e go, b holds c: stays */
+	free(made);
+	snprintf(path, sizeof path, "%s/a/b/d", dir);
+	assert_int_equal(stat(path, &sb), -1);
+	snprintf(path, sizeof path, "%s/a/b/c", dir);
+	assert_int_equal(stat(path, &sb), 0);
 
 	snprintf(path, sizeof path, "%s/a/f", dir);
 	assert_int_equal(file_write(path, "12345", 5, 0600), 0);
