@@ -218,6 +218,34 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 }
 
 /*
+ * Print the server's document for rid's reading list as ra asks (its
+ * export in ra->format, else the JSON page) as it comes: exactly its
+ * bytes into a file, nothing raw to a terminal.  Returns an exit code.
+ */
+static int
+reading_document(struct client *c, const char *rid,
+    const struct reading_args *ra)
+{
+	struct net_response	 resp;
+	char			*path;
+	int			 rc;
+
+	path = reading_path(rid, ra->talk, ra->status, ra->format, 0);
+	rc = net_request(c, "GET", path, NULL, 0, &resp);
+	free(path);
+	if (rc == -1)
+		return EXIT_USAGE;
+	rc = resp.status == 200 ? EXIT_OK : net_refused(&resp);
+	/* A whole document: its lines are its own (out_text's ""). */
+	if (rc == EXIT_OK && isatty(STDOUT_FILENO))
+		out_text(stdout, resp.body.data, resp.body.len, "");
+	else if (rc == EXIT_OK)
+		fwrite(resp.body.data, 1, resp.body.len, stdout);
+	net_response_clear(&resp);
+	return rc;
+}
+
+/*
  * gloss reading RID [--talk N] [--status S] [--format F]: bibtex and
  * markdown are the daemon's exports, printed as they come; json is the
  * answer as it comes; otherwise one ranked entry after another.
@@ -226,30 +254,14 @@ int
 reading_list(struct client *c, int argc, char **argv)
 {
 	struct reading_args	 ra = { 0, NULL, NULL };
-	struct net_response	 resp;
 	json_t			*entries, *e;
-	char			*path;
 	size_t			 i;
 	int			 rc;
 
 	if (reading_options(c, argc, argv, &ra, 1) == -1)
 		return cmd_usage("reading");
-	if (ra.format != NULL || c->json) {
-		path = reading_path(argv[optind], ra.talk, ra.status,
-		    ra.format, 0);
-		rc = net_request(c, "GET", path, NULL, 0, &resp);
-		free(path);
-		if (rc == -1)
-			return EXIT_USAGE;
-		rc = resp.status == 200 ? EXIT_OK : net_refused(&resp);
-		/* Exactly the server's bytes into a file; nothing raw to a tty. */
-		if (rc == EXIT_OK && isatty(STDOUT_FILENO))
-			out_text(stdout, resp.body.data, resp.body.len, "");
-		else if (rc == EXIT_OK)
-			fwrite(resp.body.data, 1, resp.body.len, stdout);
-		net_response_clear(&resp);
-		return rc;
-	}
+	if (ra.format != NULL || c->json)
+		return reading_document(c, argv[optind], &ra);
 	if ((entries = reading_entries(c, argv[optind], ra.talk, ra.status,
 	    &rc)) == NULL)
 		return rc;
@@ -460,7 +472,8 @@ review_walk(struct client *c, json_t *entries)
 
 /*
  * gloss review RID [--talk N] [--status S]: the reviewers' queue, the
- * unreviewed links unless --status says otherwise.
+ * unreviewed links unless --status says otherwise; --json prints the
+ * server's document, as gloss reading --json does.
  */
 int
 cmd_review(struct client *c, int argc, char **argv)
@@ -472,13 +485,13 @@ cmd_review(struct client *c, int argc, char **argv)
 
 	if (reading_options(c, argc, argv, &ra, 0) == -1)
 		return cmd_usage("review");
+	if (c->json)
+		return reading_document(c, argv[optind], &ra);
 	if ((entries = reading_entries(c, argv[optind], ra.talk, ra.status,
 	    &rc)) == NULL)
 		return rc;
 	rc = EXIT_OK;
-	if (c->json)
-		out_json(entries);
-	else if (json_array_size(entries) == 0)
+	if (json_array_size(entries) == 0)
 		fprintf(stderr, "gloss: no links to review\n");
 	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		rc = review_walk(c, entries);

@@ -159,6 +159,10 @@ same "$(jq -r '[.entries[].key] | join(" ")' "$T/list")" "$PAGE" \
 expect 0 "gloss review lists the queue off a terminal" "$GLOSS" review "$RID" --talk 5
 contains "$T/out" "2304.08485" "with the unreviewed paper"
 lacks "$T/out" "example.org" "and not the reviewed page"
+expect 0 "gloss review --json" "$GLOSS" review "$RID" --talk 5 --json
+same "$(jq -r '[.entries[].key] | join(" ")' "$T/out")" $ARXIV \
+    "prints the server's document, its entries the queue"
+same "$(jq -r '.total' "$T/out")" 1 "with their total"
 
 # --- Revisions, retractions, ranking by endorsements -------------------
 expect 0 "an edit replaces a reading's link" "$GLOSS" edit "$r7" \
