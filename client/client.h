@@ -119,7 +119,7 @@ int	 cmd_arity(int, char **, const char *, int);
 int	 cmd_operands(struct client *, int, char **, const char *, int);
 void	 cmd_error(const char *, ...) GLOSS_PRINTF(1, 2);
 int	 cmd_misuse(const char *, ...) GLOSS_PRINTF(1, 2);
-int	 cmd_after(int, char **, int64_t *, const char *);
+int	 cmd_after(int, char **, int64_t *, int *, const char *);
 int64_t	 cmd_number(const char *, const char *, int64_t, int64_t);
 int	 cmd_one_of(const char *, const char *, int, const char *);
 int	 cmd_kind(const char *);

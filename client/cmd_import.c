@@ -83,7 +83,7 @@ cmd_import_log(struct client *c, int argc, char **argv)
 	int64_t			 after, n = 0;
 	int			 rc;
 
-	if (cmd_after(argc, argv, &after, "SOURCE-URL") == -1)
+	if (cmd_after(argc, argv, &after, NULL, "SOURCE-URL") == -1)
 		return cmd_usage("import-log");
 	if ((sk = import_signer(c)) == NULL)
 		return EXIT_USAGE;

@@ -298,17 +298,27 @@ verify_line(const char *line, size_t len, struct verified *v, int64_t *seq)
 	return rc;
 }
 
+/* The line verify-log's walk stopped at, if one did not verify. */
+struct verify_failure {
+	int	 failed;
+	int64_t	 seq;		/* -1 for a line without one */
+};
+
 /* One line of verify-log's walk. */
 static int
 verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
 {
-	struct verified	v;
-	int		rc;
+	struct verify_failure	*vf = arg;
+	struct verified		 v;
 
 	memset(&v, 0, sizeof v);
-	rc = verify_line(line, len, &v, seq) == 0 ? EXIT_OK : EXIT_REFUSED;
+	*seq = -1;
+	if (verify_line(line, len, &v, seq) == -1) {
+		vf->failed = 1;
+		vf->seq = *seq;
+	}
 	verified_clear(&v);
-	return rc;
+	return vf->failed ? EXIT_REFUSED : EXIT_OK;
 }
 
 /*
@@ -333,24 +343,37 @@ verify_log_none(struct client *c, int64_t after)
 }
 
 /*
- * gloss verify-log [--after SEQ]: fetch the whole log and check every
- * statement in it, offline from the server's word.
+ * gloss verify-log [--after SEQ] [--json]: fetch the whole log and check
+ * every statement in it, offline from the server's word.  With --json, the
+ * outcome of a walk that ran to its end or to a line that does not verify
+ * is an object: valid, the statements verified, the seq walked after and
+ * up to, and the failed line's seq (null if it has none).
  */
 int
 cmd_verify_log(struct client *c, int argc, char **argv)
 {
-	int64_t	after, n = 0;
-	int	rc;
+	struct verify_failure	 vf = { 0, -1 };
+	json_t			*root;
+	int64_t			 after, up_to, n = 0;
+	int			 rc;
 
-	if (cmd_after(argc, argv, &after, "") == -1)
+	if (cmd_after(argc, argv, &after, &c->json, "") == -1)
 		return cmd_usage("verify-log");
-	if ((rc = net_log_walk(c, &after, &n, verify_log_line, NULL)) !=
-	    EXIT_OK)
-		return rc;
-	if (n > 0)
+	up_to = after;
+	rc = net_log_walk(c, &up_to, &n, verify_log_line, &vf);
+	if (c->json && (rc == EXIT_OK || vf.failed)) {
+		root = json_pack("{s:b,s:I,s:I,s:I}", "valid", !vf.failed,
+		    "statements", (json_int_t)n, "after", (json_int_t)after,
+		    "up_to", (json_int_t)up_to);
+		if (vf.failed)
+			json_object_set_new(root, "failed_seq", vf.seq >= 0 ?
+			    json_integer(vf.seq) : json_null());
+		out_json(root);
+		json_decref(root);
+	} else if (rc == EXIT_OK && n > 0)
 		printf("valid: %lld statements, up to seq %lld\n",
-		    (long long)n, (long long)after);
-	else
+		    (long long)n, (long long)up_to);
+	else if (rc == EXIT_OK)
 		verify_log_none(c, after);
-	return EXIT_OK;
+	return rc;
 }

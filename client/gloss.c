@@ -67,7 +67,7 @@ static const struct cmd commands[] = {
 	{ "import-log", "import-log SOURCE-URL [--after SEQ]",
 	    cmd_import_log },
 	{ "verify", "verify ID | FILE", cmd_verify },
-	{ "verify-log", "verify-log [--after SEQ]", cmd_verify_log },
+	{ "verify-log", "verify-log [--after SEQ] [--json]", cmd_verify_log },
 	{ "export", "export ID|RID -o DIR", cmd_export },
 	{ "verify-bundle", "verify-bundle DIR", cmd_verify_bundle },
 	{ "import", "import DIR", cmd_import },
@@ -487,22 +487,26 @@ cmd_kind(const char *s)
 }
 
 /*
- * Parse the options of a command that takes --after SEQ (and nothing
- * else), then its operands (cmd_arity).  0, or -1 after saying what is
- * wrong.
+ * Parse the options of a command that takes --after SEQ (and --json,
+ * setting *json, if json is not NULL), then its operands (cmd_arity).  0,
+ * or -1 after saying what is wrong.
  */
 int
-cmd_after(int argc, char **argv, int64_t *after, const char *names)
+cmd_after(int argc, char **argv, int64_t *after, int *json,
+    const char *names)
 {
 	static const struct option opts[] = {
 		{ "after", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
 
 	*after = 0;
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
-		if (ch != 'a' ||
+		if (ch == 'j' && json != NULL)
+			*json = 1;
+		else if (ch != 'a' ||
 		    (*after = cmd_number("--after", optarg, 0, INT64_MAX)) < 0)
 			return -1;
 	}

@@ -30,7 +30,7 @@ helps "keygen -h" "keygen [-W] [-f] [-p pubfile] [-s secfile]" keygen -h
 [ ! -e "$XDG_CONFIG_HOME/gloss/gloss.key" ] && ok "keygen -h made no key" ||
     not_ok "keygen -h made no key"
 helps "records --help" "records" records --help
-helps "verify-log -h" "verify-log [--after SEQ]" verify-log -h
+helps "verify-log -h" "verify-log [--after SEQ] [--json]" verify-log -h
 helps "export -h" "export ID|RID -o DIR" export -h
 
 # misuses DESC MESSAGE CMD...: CMD exits 2, and says "gloss: MESSAGE" and

@@ -18,6 +18,10 @@ same "$(cat "$T/out")" \
     "valid: 0 statements: nothing follows seq 99, the log ends at seq 4" \
     "it says nothing follows and where the log ends"
 expect 2 "a bad --after is a usage error" "$GLOSS" verify-log --after x
+expect 0 "verify-log --json" "$GLOSS" verify-log --after 1 --json
+same "$(jq -c . "$T/out")" \
+    '{"after":1,"statements":3,"up_to":4,"valid":true}' \
+    "says valid, how many, after and up to which seq, as an object"
 stop_daemon
 
 # Change one stored statement's text behind glossd's back (the log's
@@ -29,5 +33,9 @@ start_daemon
 expect 1 "verify-log refuses the changed log" "$GLOSS" verify-log
 contains "$T/err" "log line seq 3 does not verify" "it names the changed line"
 contains "$T/err" "bytes hash to" "its bytes no longer hash to its id"
+expect 1 "verify-log --json refuses the changed log" "$GLOSS" --json verify-log
+same "$(jq -c . "$T/out")" \
+    '{"after":0,"failed_seq":3,"statements":2,"up_to":2,"valid":false}' \
+    "the object says invalid and names the changed line"
 stop_daemon
 done_testing
