@@ -267,6 +267,9 @@ cmd_search(struct client *c, int argc, char **argv)
 	}
 	if (cmd_arity(argc, argv, "QUERY RID", 1) == -1)
 		return cmd_usage("search");
+	if (!search_query_valid(argv[optind]))
+		return cmd_misuse("the query must hold 1 to %d words, at most "
+		    "%d bytes", SEARCH_WORDS_MAX, SEARCH_QUERY_MAX);
 	buf_init(&q);
 	buf_puts(&q, "/v1/search");
 	net_query(&q, "q", argv[optind]);

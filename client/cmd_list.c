@@ -19,7 +19,7 @@
 
 struct list_args {
 	const char	*rid;
-	const char	*talk;
+	long		 talk;		/* 0: any */
 	const char	*at;
 	const char	*kind;
 	const char	*author;
@@ -36,14 +36,14 @@ list_query(struct client *c, struct list_args *a, struct buf *q)
 	char		 n[32];
 	int		 rc;
 
-	net_query(q, "talk", a->talk);
+	snprintf(n, sizeof n, "%ld", a->talk);
+	net_query(q, "talk", a->talk > 0 ? n : NULL);
 	net_query(q, "kind", a->kind);
 	if (a->keyid == NULL)
 		net_query(q, "author", a->author);
 	if (a->at == NULL)
 		return EXIT_OK;
-	rc = post_resolve_at(c, a->rid, a->at, a->talk != NULL ?
-	    atoi(a->talk) : 0, &a->from, &a->to);
+	rc = post_resolve_at(c, a->rid, a->at, a->talk, &a->from, &a->to);
 	if (rc != EXIT_OK)
 		return rc;
 	if (a->to == -1)
@@ -66,15 +66,14 @@ list_at_inside(const struct list_args *a, json_t *rec)
 	json_t		*t = NULL, *talk;
 	int64_t		 start = 0, end;
 	size_t		 i;
-	char		 s[32], e[32];
+	char		 s[32], e[32], n[32] = "";
 
 	if (a->at == NULL)
 		return 1;
 	end = json_integer_value(json_object_get(rec, "duration"));
-	json_array_foreach(a->talk != NULL ? json_object_get(rec, "talks") :
+	json_array_foreach(a->talk > 0 ? json_object_get(rec, "talks") :
 	    NULL, i, talk) {
-		if (json_integer_value(json_object_get(talk, "n")) ==
-		    atoi(a->talk))
+		if (json_integer_value(json_object_get(talk, "n")) == a->talk)
 			t = talk;
 	}
 	if (t != NULL) {
@@ -87,9 +86,10 @@ list_at_inside(const struct list_args *a, json_t *rec)
 		return 1;
 	timefmt_format(start, s, sizeof s);
 	timefmt_format(end, e, sizeof e);
+	if (t != NULL)
+		snprintf(n, sizeof n, " %ld", a->talk);
 	fprintf(stderr, "gloss: --at %s is outside %s%s (%s-%s)\n", a->at,
-	    t != NULL ? "talk " : "the recording", t != NULL ? a->talk : "",
-	    s, e);
+	    t != NULL ? "talk" : "the recording", n, s, e);
 	return 0;
 }
 
@@ -133,6 +133,26 @@ list_keyid(const char *s)
 	size_t	n = strspn(s, "0123456789abcdefABCDEF");
 
 	return s[n] == '\0' && n >= 8 && n <= 16 ? s : NULL;
+}
+
+/*
+ * Whether s, the value of --author, is a whole public key or a key id
+ * (list_keyid): 0, or -1 after saying what it must be, before the server
+ * is asked.
+ */
+static int
+list_author(const char *s)
+{
+	struct minisig_pubkey	 pk;
+	const char		*errstr;
+
+	if (list_keyid(s) != NULL ||
+	    minisig_pubkey_parse(s, strlen(s), &pk, &errstr) == 0)
+		return 0;
+	cmd_error("--author needs a whole public key (RW..., %d characters) "
+	    "or its key id (8 to 16 hex digits), not \"%s\"",
+	    GLOSS_PUBKEY_LEN, cmd_word(s));
+	return -1;
 }
 
 /*
@@ -219,7 +239,9 @@ cmd_list(struct client *c, int argc, char **argv)
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 't':
-			a.talk = optarg;
+			if ((a.talk = cmd_number("--talk", optarg, 1,
+			    1000)) == -1)
+				return cmd_usage("list");
 			break;
 		case 'a':
 			a.at = optarg;
@@ -230,6 +252,8 @@ cmd_list(struct client *c, int argc, char **argv)
 			a.kind = optarg;
 			break;
 		case 'A':
+			if (list_author(optarg) == -1)
+				return cmd_usage("list");
 			a.author = optarg;
 			a.keyid = list_keyid(optarg);
 			break;

@@ -208,6 +208,11 @@ void		 logline_clear(struct logline *);
 void		 logline_wire(const char *, size_t, const char *,
 		    struct buf *);
 
+/* search.c */
+#define SEARCH_QUERY_MAX	256	/* bytes */
+#define SEARCH_WORDS_MAX	16
+int		 search_query_valid(const char *);
+
 /* statement.c */
 enum stmt_type {
 	STMT_RECORD,

@@ -12,16 +12,11 @@
 
 #include "glossd.h"
 
-#define API_SEARCH_QUERY_MAX	256
-#define API_SEARCH_WORDS_MAX	16
 #define API_SEARCH_DEFAULT	20
 #define API_SEARCH_OFFSET_MAX	10000
 
-/*
- * The FTS5 query for the words of q: "w1" "w2"* ...  Returns -1 if q has
- * no word or too many.
- */
-static int
+/* The FTS5 query for the words of q (search_query_valid): "w1" "w2"* ... */
+static void
 api_fts_query(const char *q, struct buf *out)
 {
 	const char	*p = q, *end;
@@ -38,9 +33,7 @@ api_fts_query(const char *q, struct buf *out)
 		prefix = len > 1 && p[len - 1] == '*';
 		if (prefix)
 			len--;
-		if (++words > API_SEARCH_WORDS_MAX)
-			return -1;
-		buf_puts(out, words > 1 ? " \"" : "\"");
+		buf_puts(out, words++ > 0 ? " \"" : "\"");
 		for (; len > 0; p++, len--) {
 			if (*p == '"')
 				buf_putc(out, '"');
@@ -49,7 +42,6 @@ api_fts_query(const char *q, struct buf *out)
 		buf_puts(out, prefix ? "\"*" : "\"");
 		p = end;
 	}
-	return words == 0 ? -1 : 0;
 }
 
 struct api_results {
@@ -88,13 +80,12 @@ api_get_search(struct glossd *gd, struct http_request *req,
 
 	memset(&s, 0, sizeof s);
 	buf_init(&match);
-	if (q == NULL || strlen(q) > API_SEARCH_QUERY_MAX ||
-	    api_fts_query(q, &match) == -1) {
+	if (q == NULL || !search_query_valid(q)) {
 		http_error(resp, 400, "bad_query", "q must hold 1 to %d words, "
-		    "at most %d bytes", API_SEARCH_WORDS_MAX,
-		    API_SEARCH_QUERY_MAX);
+		    "at most %d bytes", SEARCH_WORDS_MAX, SEARCH_QUERY_MAX);
 		goto out;
 	}
+	api_fts_query(q, &match);
 	limit = API_SEARCH_DEFAULT < gd->cfg.limits.page_max ?
 	    API_SEARCH_DEFAULT : gd->cfg.limits.page_max;
 	if (http_query_int(resp, req, "limit", 1, gd->cfg.limits.page_max,

@@ -52,6 +52,13 @@ misuses "mod approve --talk" "mod: --talk is for lock and unlock" \
     mod approve ID --talk 2
 misuses "mod lock --talk 0" "mod: --talk takes a number from 1 to 1000" \
     mod lock RID --talk 0
+for talk in abc 0 1.5; do
+	misuses "list --talk $talk" "list: --talk takes a number from 1 to \
+1000" list RID --talk "$talk"
+done
+misuses "list --author 6AE9" "list: --author needs a whole public key \
+(RW..., 56 characters) or its key id (8 to 16 hex digits), not \"6AE9\"" \
+    list RID --author 6AE9
 
 # A value outside a fixed set is refused before the server is asked (none
 # answers here), naming the set.

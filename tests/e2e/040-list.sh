@@ -49,9 +49,10 @@ same "$(ids)" "$e $h " "the first two of that key's, in timeline order"
 expect 0 "a key id nobody has" "$GLOSS" list "$RID" \
     --author 0000000000000000
 same "$(cat "$T/err")" "gloss: no annotations match" "matches nothing"
-expect 1 "seven hex digits are not a key id" "$GLOSS" list "$RID" \
+expect 2 "seven hex digits are not a key id" "$GLOSS" list "$RID" \
     --author "$(echo "$cfp" | cut -c1-7)"
-contains "$T/err" "bad_query" "and go to the server as a key, which refuses"
+contains "$T/err" "--author needs a whole public key (RW..., 56 characters) \
+or its key id (8 to 16 hex digits)" "nor a key: refused before the server is asked"
 expect 0 "list everything" "$GLOSS" list "$RID" --json
 all=$(ids)
 same "$(echo "$all" | wc -w)" 8 "all eight are listed, over pages of three"
@@ -88,6 +89,19 @@ same "$(cat "$T/err")" \
 lacks "$T/out" "Talk" "and lists nothing"
 expect 1 "an unknown talk is refused" "$GLOSS" list "$RID" --talk 10
 contains "$T/err" "bad_query" "the refusal is bad_query"
+
+# The search's limits are checked before the server is asked: it would
+# refuse with a 400, exit 1, for what is a usage error.
+words16="a b c d e f g h i j k l m n o p"
+expect 0 "a search of 16 words is asked" "$GLOSS" search "$words16"
+same "$(cat "$T/err")" "gloss: nothing matches" "and matches nothing"
+expect 2 "a search of 17 words is refused" "$GLOSS" search "$words16 q"
+contains "$T/err" "gloss: search: the query must hold 1 to 16 words, \
+at most 256 bytes" "saying what a query must hold"
+expect 2 "an empty search is refused" "$GLOSS" search ""
+expect 2 "a search of blanks is refused" "$GLOSS" search "  	"
+expect 2 "a search of 257 bytes is refused" "$GLOSS" \
+    search "$(printf '%0257d' 0)"
 cursor() {
 	curl -s "$SERVER/v1/records/$RID/annotations?limit=3${1:+&after=$1}" |
 	    sed -n 's/.*"next":"\([0-9.]*\)".*/\1/p'
