@@ -198,6 +198,22 @@ post_editor(const char *initial, size_t *lenp)
 	return text;
 }
 
+/*
+ * s with each CR LF line end made LF, in place, as git reads a text file
+ * from another system: a CR alone stays, for the statement's check.
+ */
+static void
+post_unix_lines(char *s)
+{
+	char	*to = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] != '\r' || s[1] != '\n')
+			*to++ = *s;
+	}
+	*to = '\0';
+}
+
 /* How many newlines (CR or LF) end s. */
 static size_t
 post_trailing(const char *s)
@@ -222,7 +238,8 @@ post_nonempty(char *text)
 
 /*
  * The text from -m, -F FILE, stdin when it is not a terminal, or else the
- * editor (edit only, starting from the current text).
+ * editor (edit only, starting from the current text); what is read has
+ * its CR LF line ends made LF.
  */
 static char *
 post_text(const char *message, const char *file, const char *current)
@@ -250,7 +267,8 @@ post_text(const char *message, const char *file, const char *current)
 		free(text);
 		return NULL;
 	}
-	text[len - post_trailing(text)] = '\0';
+	post_unix_lines(text);
+	text[strlen(text) - post_trailing(text)] = '\0';
 	return post_nonempty(text);
 }
 

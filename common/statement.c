@@ -346,25 +346,56 @@ stmt_trusted_comment(const char *id, char *out, size_t len)
  * Plain text: valid UTF-8 (guaranteed by the parser) without C0 or C1
  * control characters other than tab and newline, which would let a comment
  * rewrite a reader's terminal.  C1 (U+0080..U+009F) is C2 80..C2 9F.
+ * Returns -1 if it is, else the first control character's code point,
+ * with *at its byte offset.
  */
 static int
-stmt_plain_text(const char *s, size_t len, int multiline)
+stmt_plain_text(const char *s, size_t len, int multiline, size_t *at)
 {
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
+		*at = i;
 		if (c == '\n' || c == '\t') {
 			if (!multiline)
-				return 0;
+				return c;
 		} else if (c < 0x20 || c == 0x7f)
-			return 0;
+			return c;
 		else if (c == 0xc2 && i + 1 < len &&
 		    (unsigned char)s[i + 1] <= 0x9f)
-			return 0;
+			return (unsigned char)s[i + 1];
 	}
-	return 1;
+	return -1;
+}
+
+/*
+ * Refuse member name for holding control character cp at byte at of s:
+ * which character, and where, as line and column (in characters) of a
+ * text that has lines.
+ */
+static void
+stmt_fail_control(struct stmt_ctx *ctx, const char *name, const char *s,
+    size_t at, int cp, int multiline)
+{
+	size_t	i, line = 1, column = 1;
+
+	for (i = 0; i < at; i++) {
+		if (s[i] == '\n') {
+			line++;
+			column = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			column++;	/* not a UTF-8 continuation byte */
+	}
+	if (multiline)
+		stmt_fail(ctx, "invalid_statement", "member \"%s\" holds a "
+		    "control character, U+%04X, at line %zu, column %zu",
+		    name, (unsigned)cp, line, column);
+	else
+		stmt_fail(ctx, "invalid_statement", "member \"%s\" holds a "
+		    "control character, U+%04X, at character %zu", name,
+		    (unsigned)cp, column);
 }
 
 /*
@@ -378,7 +409,8 @@ stmt_string(struct stmt_ctx *ctx, json_t *obj, const char *name, int required,
 {
 	json_t		*v = json_object_get(obj, name);
 	const char	*s;
-	size_t		 len;
+	size_t		 len, at;
+	int		 cp;
 
 	if (v == NULL) {
 		if (required)
@@ -405,9 +437,8 @@ stmt_string(struct stmt_ctx *ctx, json_t *obj, const char *name, int required,
 		    len, max);
 		return NULL;
 	}
-	if (!stmt_plain_text(s, len, multiline)) {
-		stmt_fail(ctx, "invalid_statement",
-		    "member \"%s\" holds control characters", name);
+	if ((cp = stmt_plain_text(s, len, multiline, &at)) != -1) {
+		stmt_fail_control(ctx, name, s, at, cp, multiline);
 		return NULL;
 	}
 	if (lenp != NULL)
@@ -940,7 +971,7 @@ static int
 stmt_string_list(struct stmt_ctx *ctx, json_t *root, const char *name)
 {
 	json_t	*list = json_object_get(root, name), *item;
-	size_t	 i;
+	size_t	 i, at;
 
 	if (list == NULL)
 		return 0;
@@ -951,8 +982,8 @@ stmt_string_list(struct stmt_ctx *ctx, json_t *root, const char *name)
 	json_array_foreach(list, i, item) {
 		if (!json_is_string(item) || json_string_length(item) == 0 ||
 		    json_string_length(item) > STMT_FIELD_MAX ||
-		    !stmt_plain_text(json_string_value(item),
-		    json_string_length(item), 0))
+		    stmt_plain_text(json_string_value(item),
+		    json_string_length(item), 0, &at) != -1)
 			return stmt_fail(ctx, "invalid_statement",
 			    "member \"%s\" must hold non-empty plain strings",
 			    name);

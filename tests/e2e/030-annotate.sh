@@ -41,6 +41,16 @@ expect 0 "a reply" "$GLOSS" post "$RID" --kind comment --reply-to "$crit" \
     -m "Agreed."
 echo "Text from a file." > "$T/text"
 expect 0 "text from -F" "$GLOSS" comment "$RID" -F "$T/text"
+printf 'Written elsewhere.\r\nSecond line.\r\n' > "$T/crlf"
+expect 0 "text from -F with CR LF line ends" "$GLOSS" comment "$RID" \
+    -F "$T/crlf"
+same "$(curl -s "$SERVER/v1/annotations/$(cat "$T/out")" | jq -r .text)" \
+    "$(printf 'Written elsewhere.\nSecond line.')" "is sent with LF line ends"
+printf 'Over\rwritten.\n' > "$T/cr"
+expect 2 "a CR alone is refused" "$GLOSS" comment "$RID" -F "$T/cr"
+contains "$T/err" \
+    'member "text" holds a control character, U+000D, at line 1, column 5' \
+    "naming the character and where it is"
 expect 0 "text from stdin" sh -c "echo 'Piped text.' | '$GLOSS' comment '$RID'"
 
 max=$(printf '%0100d' 0)
@@ -91,6 +101,6 @@ same "$(cat "$T"/par?.out | grep -E '^[0-9a-f]{64}$' | sort -u | wc -l)" 5 \
 cat "$T"/par?.err > "$T/err"
 : > "$T/out"
 lacks "$T/err" "nothing changed" "and none of them is taken for a repeat"
-same "$(statements)" 16 "exactly the accepted statements were stored"
+same "$(statements)" 17 "exactly the accepted statements were stored"
 stop_daemon
 done_testing

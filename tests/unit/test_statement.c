@@ -872,6 +872,38 @@ test_text_c1_control(void **state)
 	check_variants(annotation_min, v, nitems(v));
 }
 
+/*
+ * A refused control character is named, and placed by line and column
+ * (in characters) in a text, by character in a one-line member.
+ */
+static void
+test_control_named(void **state)
+{
+	static const struct {
+		const char	*member, *value, *message;
+	} c[] = {
+		{ "text", "one\r\ntwo", "member \"text\" holds a control "
+		    "character, U+000D, at line 1, column 4" },
+		{ "text", "a\n\xc3\xa9t\xc2\x9b", "member \"text\" holds a "
+		    "control character, U+009B, at line 2, column 3" },
+		{ "record", "cvpr\x1b", "member \"record\" holds a control "
+		    "character, U+001B, at character 5" },
+	};
+	struct statement	*st;
+	const char		*code;
+	char			*message;
+	size_t			 i;
+
+	for (i = 0; i < nitems(c); i++) {
+		message = NULL;
+		st = stmt_from_json(with(annotation_min(), c[i].member,
+		    json_string(c[i].value)), NULL, &code, &message);
+		assert_null(st);
+		assert_string_equal(message, c[i].message);
+		free(message);
+	}
+}
+
 /* max_text counts bytes, not characters; NULL limits skip it. */
 static void
 test_text_limit(void **state)
@@ -2392,6 +2424,7 @@ main(void)
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_c1_control),
+		cmocka_unit_test(test_control_named),
 		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_links_limits),
