@@ -125,7 +125,7 @@ int	 cmd_one_of(const char *, const char *, int, const char *);
 int	 cmd_kind(const char *);
 /* What cmd_statement_id takes, for messages. */
 #define CMD_ID_FORM	\
-	"an id is 64 lowercase hex digits, or its first 4 or more"
+	"an id is 64 hex digits, or its first 4 or more, in either case"
 /*
  * Bytes of a text shown beside each id a prefix begins, fewer than the
  * server sends (API_IDS_TEXT), so that "..." says truly when it is cut.

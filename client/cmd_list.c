@@ -66,7 +66,7 @@ list_at_inside(const struct list_args *a, json_t *rec)
 	json_t		*t = NULL, *talk;
 	int64_t		 start = 0, end;
 	size_t		 i;
-	char		 s[32], e[32], n[32] = "";
+	char		 s[32], e[32], n[80] = "";
 
 	if (a->at == NULL)
 		return 1;
@@ -87,9 +87,11 @@ list_at_inside(const struct list_args *a, json_t *rec)
 	timefmt_format(start, s, sizeof s);
 	timefmt_format(end, e, sizeof e);
 	if (t != NULL)
-		snprintf(n, sizeof n, " %ld", a->talk);
-	fprintf(stderr, "gloss: --at %s is outside %s%s (%s-%s)\n", a->at,
-	    t != NULL ? "talk" : "the recording", n, s, e);
+		snprintf(n, sizeof n, " %ld, which starts at %s and", a->talk,
+		    s);
+	fprintf(stderr, "gloss: --at %s is outside %s%s ends at %s\n",
+	    cmd_word(a->at), t != NULL ? "talk" : "the recording, which", n,
+	    e);
 	return 0;
 }
 

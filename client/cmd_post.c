@@ -430,8 +430,11 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 	}
 	if (errstr == NULL)
 		errstr = post_conflict(pa, mode);
-	if (errstr == NULL && pa->reply != NULL && !cmd_id_form(pa->reply))
-		errstr = "--reply-to takes a statement id: " CMD_ID_FORM;
+	if (errstr == NULL && pa->reply != NULL && !cmd_id_form(pa->reply)) {
+		cmd_error("--reply-to takes a statement id, not \"%s\": "
+		    CMD_ID_FORM, cmd_word(pa->reply));
+		return -1;
+	}
 	if (errstr != NULL) {
 		cmd_error("%s", errstr);
 		return -1;

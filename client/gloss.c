@@ -387,7 +387,8 @@ cmd_statement_id(struct client *c, char **arg)
 	int		 rc;
 
 	if (!cmd_id_form(s)) {
-		cmd_error("that is not a statement id: " CMD_ID_FORM);
+		cmd_error("\"%s\" is not a statement id: " CMD_ID_FORM,
+		    cmd_word(s));
 		return EXIT_USAGE;
 	}
 	for (i = 0; (*arg)[i] != '\0'; i++)

@@ -152,7 +152,13 @@ timefmt_parse_range(const char *s, int64_t *start, int64_t *end,
 		*errstr = "time is empty";
 		return (-1);
 	}
-	if ((dash = strchr(s, '-')) == NULL) {
+	dash = strchr(s, '-');
+	if (dash == s || (dash != NULL && dash[1] == '-')) {
+		*errstr = "negative times are not accepted: a time counts "
+		    "from the start, like 1:09:29";
+		return (-1);
+	}
+	if (dash == NULL) {
 		if (timefmt_parse_span(s, strlen(s), &a, errstr) != 0)
 			return (-1);
 	} else {

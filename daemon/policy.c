@@ -129,13 +129,14 @@ policy_annotation(const struct store_record *rec,
 	end = a->at_end != -1 ? a->at_end : start + 1;
 	if (start >= rec->duration || end > rec->duration)
 		return policy_refuse(v, 422, "time_outside_record",
-		    "%s is past the end of the recording (%s)",
+		    "%s is past the end of the recording, which ends at %s",
 		    policy_time(a->at_end != -1 ? a->at_end : start, t1,
 		    sizeof t1), policy_time(rec->duration, t2, sizeof t2));
 	/* The message names the end that lies outside: a range's end may. */
 	if (talk != NULL && (start < talk->start || end > talk->end))
 		return policy_refuse(v, 422, "time_outside_talk",
-		    "%s lies outside talk %d (%s-%s)",
+		    "%s lies outside talk %d, which starts at %s and ends at "
+		    "%s",
 		    policy_time(start >= talk->start && a->at_end != -1 ?
 		    a->at_end : start, t1, sizeof t1), talk->n,
 		    policy_time(talk->start, t2, sizeof t2),

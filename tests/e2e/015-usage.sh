@@ -196,9 +196,16 @@ same "$(head -n 1 "$T/err")" "gloss: -k needs a value" "says so"
 # command's words, not a member's name.
 notid() {
 	expect 2 "$1 with an operand that is not an id" "$GLOSS" "$@"
+	case $1 in
+	mod)	bad=$3 ;;
+	*)	bad=$2 ;;
+	esac
+	# quoted as cmd_word does: cut to 32 characters with "..."
+	bad=$(printf '%s\n' "$bad" |
+	    awk '{ print (length($0) > 32 ? substr($0, 1, 29) "..." : $0) }')
 	same "$(cat "$T/err")" \
-	    "gloss: $1: that is not a statement id: an id is 64 lowercase hex digits, or its first 4 or more" \
-	    "$1 says what an id is"
+	    "gloss: $1: \"$bad\" is not a statement id: an id is 64 hex digits, or its first 4 or more, in either case" \
+	    "$1 quotes it and says what an id is"
 }
 notid endorse 123
 notid unendorse "$(printf '%065d' 0)"
@@ -212,7 +219,7 @@ notid edit 12 -m text
 notid review-link 12 https://example.org/ --verdict ok
 notid mod approve 12
 misuses "comment --reply-to 123" \
-    "comment: --reply-to takes a statement id: an id is 64 lowercase hex digits, or its first 4 or more" \
+    "comment: --reply-to takes a statement id, not \"123\": an id is 64 hex digits, or its first 4 or more, in either case" \
     comment RID --reply-to 123 -m text
 
 # -h as an option's value is that value, not a request for help.

@@ -70,9 +70,16 @@ contains "$T/err" "talk_out_of_range" "the refusal is talk_out_of_range"
 expect 1 "a time past the recording is refused" \
     "$GLOSS" comment "$RID" --at 4:38:00 -m x
 contains "$T/err" "time_outside_record" "the refusal is time_outside_record"
+contains "$T/err" "04:38:00 is past the end of the recording, which ends at \
+04:38:00" "and says where the recording ends"
+expect 2 "a negative time is refused by the client" \
+    "$GLOSS" comment "$RID" --at -1:09:29 -m x
+contains "$T/err" "negative times are not accepted" "saying so"
 expect 1 "a time outside the given talk is refused" \
     "$GLOSS" comment "$RID" --talk 4 --at 1:09:29 -m x
 contains "$T/err" "time_outside_talk" "the refusal is time_outside_talk"
+contains "$T/err" "01:09:29 lies outside talk 4, which starts at 01:01:00 \
+and ends at 01:09:29" "and says where the talk starts and ends"
 expect 0 "the last millisecond of a talk is inside it" \
     "$GLOSS" comment "$RID" --talk 4 --at 1:09:28.999 -m "just in time"
 expect 1 "an unknown record is refused" "$GLOSS" comment nosuch -m x

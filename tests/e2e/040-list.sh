@@ -80,11 +80,11 @@ same "$(ids)" "$a " "is inside talk 5"
 expect 2 "--at the first moment of talk 5, in talk 4" "$GLOSS" list "$RID" \
     --talk 4 --at 1:09:29
 same "$(cat "$T/err")" \
-    "gloss: --at 1:09:29 is outside talk 4 (01:01:00-01:09:29)" \
+    "gloss: --at 1:09:29 is outside talk 4, which starts at 01:01:00 and ends at 01:09:29" \
     "is outside talk 4, which ends there, and says so"
 expect 2 "--at after the recording" "$GLOSS" list "$RID" --at 4:38:00-5:00:00
 same "$(cat "$T/err")" \
-    "gloss: --at 4:38:00-5:00:00 is outside the recording (00:00:00-04:38:00)" \
+    "gloss: --at 4:38:00-5:00:00 is outside the recording, which ends at 04:38:00" \
     "is outside the recording, and says so"
 lacks "$T/out" "Talk" "and lists nothing"
 expect 1 "an unknown talk is refused" "$GLOSS" list "$RID" --talk 10

@@ -54,8 +54,9 @@ expect 1 "a prefix no id begins with is refused" "$GLOSS" show "$none"
 same "$(cat "$T/err")" "gloss: show: no statement id begins with $none" \
     "saying so"
 expect 2 "three digits are no prefix" "$GLOSS" thread abc
-same "$(cat "$T/err")" "gloss: thread: that is not a statement id: an id \
-is 64 lowercase hex digits, or its first 4 or more" "and it says what is one"
+same "$(cat "$T/err")" "gloss: thread: \"abc\" is not a statement id: an \
+id is 64 hex digits, or its first 4 or more, in either case" \
+    "and it quotes them and says what is one"
 
 # Signed statements name the whole id.
 expect 0 "gloss endorse takes a prefix" "$GLOSS" endorse "$u"

@@ -185,6 +185,15 @@ test_parse_range(void **state)
 	const char	*errstr;
 	int64_t		 start, end;
 
+	assert_int_equal(timefmt_parse_range("-1:09:29", &start, &end,
+	    &errstr), -1);
+	assert_string_equal(errstr, "negative times are not accepted: a time "
+	    "counts from the start, like 1:09:29");
+	assert_int_equal(timefmt_parse_range("1:00--0:30", &start, &end,
+	    &errstr), -1);
+	assert_string_equal(errstr, "negative times are not accepted: a time "
+	    "counts from the start, like 1:09:29");
+
 	assert_int_equal(timefmt_parse_range("1:09:29", &start, &end,
 	    &errstr), 0);
 	assert_int_equal(start, 4169000);
