@@ -211,7 +211,9 @@ net_refused(const struct net_response *resp)
  * GET path as one who may hold a key: the public answer or, when it is
  * 404 and the user has a key, the answer to the request signed by it,
  * which glossd gives an annotation's author and moderators for one that
- * is pending, hidden or rejected (show, history, thread).  0 with resp
+ * is pending, hidden or rejected (show, history, thread); the public 404
+ * when the key cannot be opened (its passphrase is asked on a terminal,
+ * taken from GLOSS_PASSPHRASE, else it is said why).  0 with resp
  * filled, or -1 after a message; resp is always initialised.
  */
 int
@@ -223,16 +225,14 @@ net_get_own(struct client *c, const char *path, struct net_response *resp)
 	int			 rc;
 
 	rc = net_request(c, "GET", path, NULL, 0, resp);
-	if (rc == 0 && resp->status == 404 && access(keyfile, F_OK) == 0) {
+	/* A key that cannot be opened (no passphrase here) leaves the 404. */
+	if (rc == 0 && resp->status == 404 && access(keyfile, F_OK) == 0 &&
+	    (sk = keys_load_secret(c, &pk)) != NULL) {
 		net_response_clear(resp);
-		if ((sk = keys_load_secret(c, &pk)) == NULL)
-			rc = -1;
-		else {
-			c->signer = sk;
-			rc = net_request(c, "GET", path, NULL, 0, resp);
-			c->signer = NULL;
-			minisig_seckey_free(sk);
-		}
+		c->signer = sk;
+		rc = net_request(c, "GET", path, NULL, 0, resp);
+		c->signer = NULL;
+		minisig_seckey_free(sk);
 	}
 	free(keyfile);
 	return rc;

@@ -22,6 +22,16 @@ expect 1 "the public reads the history of a waiting annotation" \
 contains "$T/err" "no visible annotation has that id (404" "and is told 404"
 expect 1 "another key reads it" "$GLOSS" -k "$T/other.key" history "$a"
 contains "$T/err" "(404 not_found)" "and is told 404 too"
+# A key whose passphrase is not to be had here (no terminal, no
+# GLOSS_PASSPHRASE) leaves the public answer as it is.
+GLOSS_PASSPHRASE=locked "$GLOSS" keygen -s "$T/enc.key" -p "$T/enc.pub" \
+    >/dev/null 2>&1
+expect 0 "one with a locked key shows the waiting annotation" \
+    "$GLOSS" -k "$T/enc.key" show "$a" </dev/null
+contains "$T/out" "status   not visible" "as not visible, its statement kept"
+expect 1 "and reads its history" "$GLOSS" -k "$T/enc.key" history "$a" \
+    </dev/null
+contains "$T/err" "(404 not_found)" "as the public does: 404"
 for who in author moderator; do
 	case $who in author) k= ;; moderator) k="-k $T/mod.key" ;; esac
 	# shellcheck disable=SC2086	# $k is empty or two words
