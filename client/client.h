@@ -62,8 +62,14 @@ int	 net_log_walk(struct client *, int64_t *, int64_t *,
 /* files.c */
 char	*file_read(const char *, size_t, size_t *);
 int	 file_write(const char *, const void *, size_t, mode_t);
-int	 file_mkdirs(const char *, mode_t, char **);
-void	 file_rmdirs(const char *, const char *);
+/* The directories file_mkdirs created, in the order it made them. */
+struct file_made {
+	char	**dirs;
+	size_t	  n;
+};
+int	 file_mkdirs(const char *, mode_t, struct file_made *);
+void	 file_rmdirs(struct file_made *);
+void	 file_made_clear(struct file_made *);
 
 /* keys.c */
 char	*keys_default_path(const char *);

@@ -21,27 +21,17 @@
 #include "client.h"
 
 /*
- * Create the parent directory of path (0700: it holds a secret key);
- * *made as file_mkdirs sets it.
+ * Create the parent directory of path (0700: it holds a secret key),
+ * adding what it made to made (file_mkdirs).
  */
 static int
-keygen_parent(const char *path, char **made)
+keygen_parent(const char *path, struct file_made *made)
 {
 	char	*copy = xstrdup(path);
 	int	 rc = file_mkdirs(dirname(copy), 0700, made);
 
 	free(copy);
 	return rc;
-}
-
-/* Remove the directories keygen_parent made for path, if still empty. */
-static void
-keygen_unparent(const char *path, const char *made)
-{
-	char	*copy = xstrdup(path);
-
-	file_rmdirs(dirname(copy), made);
-	free(copy);
 }
 
 /* The public key's default path: beside the secret key, ".key" -> ".pub". */
@@ -137,7 +127,7 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	const char		*pubpath = NULL, *secpath = NULL, *errstr;
 	char			*defpub = NULL, *defsec = NULL, *pass = NULL;
 	char			*pubtext = NULL, line[GLOSS_PUBKEY_LEN + 1];
-	char			*secmade = NULL, *pubmade = NULL;
+	struct file_made	 made = { NULL, 0 };
 	int			 ch, force = 0, unencrypted = 0, written = 0;
 	int			 rc = EXIT_USAGE;
 
@@ -179,8 +169,8 @@ cmd_keygen(struct client *c, int argc, char **argv)
 	 * on removes what was made: half a key pair is no use, and a retry
 	 * would be refused for it.
 	 */
-	if (keygen_parent(secpath, &secmade) == -1 ||
-	    keygen_parent(pubpath, &pubmade) == -1 ||
+	if (keygen_parent(secpath, &made) == -1 ||
+	    keygen_parent(pubpath, &made) == -1 ||
 	    keygen_refused(secpath, pubpath, force))
 		goto out;
 	if ((sk = minisig_keygen(&pk)) == NULL)
@@ -203,11 +193,9 @@ out:
 		if (written && unlink(secpath) == -1)
 			fprintf(stderr, "gloss: %s: %s\n", secpath,
 			    strerror(errno));
-		keygen_unparent(pubpath, pubmade);
-		keygen_unparent(secpath, secmade);
+		file_rmdirs(&made);
 	}
-	free(pubmade);
-	free(secmade);
+	file_made_clear(&made);
 	keys_passphrase_free(pass);
 	minisig_seckey_free(sk);
 	free(pubtext);

@@ -82,23 +82,24 @@ file_write(const char *path, const void *data, size_t len, mode_t mode)
 
 /*
  * mkdir -p path with mode for the directories it creates.  With made,
- * *made is the first (outermost) directory it created, for file_rmdirs,
- * or NULL if there was none; the caller frees it.
+ * each directory it created is added to *made, in order, for file_rmdirs
+ * or file_made_clear.
  */
 int
-file_mkdirs(const char *path, mode_t mode, char **made)
+file_mkdirs(const char *path, mode_t mode, struct file_made *made)
 {
 	char	*copy = xstrdup(path), *p = copy;
 	int	 rc = 0;
 
-	if (made != NULL)
-		*made = NULL;
 	do {
 		if ((p = strchr(p + 1, '/')) != NULL)
 			*p = '\0';
 		if (mkdir(copy, mode) == 0) {
-			if (made != NULL && *made == NULL)
-				*made = xstrdup(copy);
+			if (made != NULL) {
+				made->dirs = xreallocarray(made->dirs,
+				    made->n + 1, sizeof *made->dirs);
+				made->dirs[made->n++] = xstrdup(copy);
+			}
 		} else if (errno != EEXIST) {
 			fprintf(stderr, "gloss: %s: %s\n", copy,
 			    strerror(errno));
@@ -112,19 +113,26 @@ file_mkdirs(const char *path, mode_t mode, char **made)
 }
 
 /*
- * Undo file_mkdirs(dir, ..., &made): remove dir and its parents up to
- * made, as long as they are empty.  Nothing if made is NULL.
+ * Remove the directories file_mkdirs made (those still empty), the last
+ * made first, and forget them.  Only those: a path through ".." may pass
+ * through directories that were there before, which stay.
  */
 void
-file_rmdirs(const char *dir, const char *made)
+file_rmdirs(struct file_made *made)
 {
-	char	*copy, *p;
+	size_t	i;
 
-	if (made == NULL)
-		return;
-	copy = xstrdup(dir);
-	while (strlen(copy) >= strlen(made) && rmdir(copy) == 0 &&
-	    strcmp(copy, made) != 0 && (p = strrchr(copy, '/')) != NULL)
-		*p = '\0';
-	free(copy);
+	for (i = made->n; i > 0; i--)
+		(void)rmdir(made->dirs[i - 1]);
+	file_made_clear(made);
+}
+
+/* Forget the directories file_mkdirs made, leaving them. */
+void
+file_made_clear(struct file_made *made)
+{
+	while (made->n > 0)
+		free(made->dirs[--made->n]);
+	free(made->dirs);
+	made->dirs = NULL;
 }

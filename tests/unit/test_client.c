@@ -198,7 +198,8 @@ test_default_path(void **state)
 static void
 test_files(void **state)
 {
-	char	 dir[] = "/tmp/test_client.XXXXXX", path[128], *text, *made;
+	char	 dir[] = "/tmp/test_client.XXXXXX", path[128], *text;
+	struct file_made made = { NULL, 0 };
 	size_t	 len;
 	struct stat sb;
 
@@ -208,17 +209,28 @@ test_files(void **state)
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & 0777, 0700);
+	assert_int_equal(made.n, 3);			/* a, a/b, a/b/c */
 	snprintf(path, sizeof path, "%s/a", dir);
-	assert_string_equal(made, path);		/* the outermost made */
-	free(made);
+	assert_string_equal(made.dirs[0], path);
+	file_made_clear(&made);
+	assert_int_equal(made.n, 0);
 	snprintf(path, sizeof path, "%s/a/b/c", dir);
+	assert_int_equal(stat(path, &sb), 0);		/* cleared, not removed */
 	assert_int_equal(file_mkdirs(path, 0700, &made), 0);	/* exists */
-	assert_null(made);
+	assert_int_equal(made.n, 0);
 	snprintf(path, sizeof path, "%s/a/b/d/e", dir);
 	assert_int_equal(file_mkdirs(path, 0700, &made), 0);
-	file_rmdirs(path, made);		/* d/e go, b holds c: stays */
-	free(made);
+	file_rmdirs(&made);			/* d/e go, b holds c: stays */
 	snprintf(path, sizeof path, "%s/a/b/d", dir);
+	assert_int_equal(stat(path, &sb), -1);
+	snprintf(path, sizeof path, "%s/a/b/c", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	/* Through "..": only what was made goes, not the empty a/b/c. */
+	snprintf(path, sizeof path, "%s/n/../a/b/c", dir);
+	assert_int_equal(file_mkdirs(path, 0700, &made), 0);
+	assert_int_equal(made.n, 1);
+	file_rmdirs(&made);
+	snprintf(path, sizeof path, "%s/n", dir);
 	assert_int_equal(stat(path, &sb), -1);
 	snprintf(path, sizeof path, "%s/a/b/c", dir);
 	assert_int_equal(stat(path, &sb), 0);
