@@ -692,8 +692,9 @@ stmt_has_bidi(const char *s)
 /*
  * Characters that show nothing: blanks (U+0020, U+00A0, U+2000..U+200A,
  * U+202F, U+205F, U+3000), the soft hyphen, the zero-width ones and
- * joiners (U+034F, U+180E, U+200B..U+200D, U+2060..U+2064, U+FEFF) and
- * the Hangul fillers.  A name of these alone names no one.
+ * joiners (U+034F, U+180E, U+200B..U+200D, U+2060..U+2064, U+FEFF), the
+ * Braille blank (U+2800) and the Hangul fillers.  A name of these alone
+ * names no one.
  */
 static const struct {
 	unsigned int	 lo, hi;
@@ -701,49 +702,100 @@ static const struct {
 	{ 0x0020, 0x0020 }, { 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad },
 	{ 0x034f, 0x034f }, { 0x115f, 0x1160 }, { 0x180e, 0x180e },
 	{ 0x2000, 0x200d }, { 0x202f, 0x202f }, { 0x205f, 0x2064 },
-	{ 0x3000, 0x3000 }, { 0x3164, 0x3164 }, { 0xfeff, 0xfeff },
+	{ 0x2800, 0x2800 }, { 0x3000, 0x3000 }, { 0x3164, 0x3164 },
+	{ 0xfeff, 0xfeff },
 	{ 0xffa0, 0xffa0 },
 };
+
+/* The code point at *p in a UTF-8 string, moving *p past it. */
+static unsigned int
+stmt_next_char(const unsigned char **p)
+{
+	const unsigned char	*q = *p;
+	unsigned int		 cp;
+	size_t			 i, n;
+
+	n = *q < 0x80 ? 1 : *q < 0xe0 ? 2 : *q < 0xf0 ? 3 : 4;
+	cp = n == 1 ? *q : *q & (0x7f >> n);
+	for (i = 1; i < n && q[i] != '\0'; i++)
+		cp = cp << 6 | (q[i] & 0x3f);
+	*p = q + i;
+	return cp;
+}
+
+static int
+stmt_is_invisible(unsigned int cp)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof stmt_invisible / sizeof stmt_invisible[0]; i++)
+		if (cp >= stmt_invisible[i].lo && cp <= stmt_invisible[i].hi)
+			return 1;
+	return 0;
+}
 
 /* Whether the UTF-8 string s shows at least one character. */
 static int
 stmt_visible(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	unsigned int		 cp;
-	size_t			 i, n;
 
 	while (*p != '\0') {
-		n = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-		cp = n == 1 ? *p : *p & (0x7f >> n);
-		for (i = 1; i < n && p[i] != '\0'; i++)
-			cp = cp << 6 | (p[i] & 0x3f);
-		p += i;
-		for (i = 0; i < sizeof stmt_invisible /
-		    sizeof stmt_invisible[0]; i++)
-			if (cp >= stmt_invisible[i].lo &&
-			    cp <= stmt_invisible[i].hi)
-				break;
-		if (i == sizeof stmt_invisible / sizeof stmt_invisible[0])
+		if (!stmt_is_invisible(stmt_next_char(&p)))
 			return 1;
 	}
 	return 0;
 }
 
 /*
+ * The ASCII a person would read code point cp as, where a key id's look
+ * is concerned: the fullwidth, small, superscript and subscript
+ * parentheses as "(" and ")", the fullwidth digits and letters A to F as
+ * theirs; 0 for what shows nothing; 1 for anything else that is not
+ * ASCII.
+ */
+static int
+stmt_keyid_char(unsigned int cp)
+{
+	if (stmt_is_invisible(cp))
+		return 0;
+	if (cp == 0xff08 || cp == 0xfe59 || cp == 0x207d || cp == 0x208d)
+		return '(';
+	if (cp == 0xff09 || cp == 0xfe5a || cp == 0x207e || cp == 0x208e)
+		return ')';
+	if (cp >= 0xff10 && cp <= 0xff19)
+		return '0' + (cp - 0xff10);
+	if (cp >= 0xff21 && cp <= 0xff26)
+		return 'A' + (cp - 0xff21);
+	if (cp >= 0xff41 && cp <= 0xff46)
+		return 'a' + (cp - 0xff41);
+	return cp < 0x80 ? (int)cp : 1;
+}
+
+/*
  * Whether s holds a key id's look in parentheses: 8 to 16 hex digits,
- * of either case, maybe with blanks inside, as gloss prints a name's
- * fingerprint beside it.
+ * of either case, as gloss prints a name's fingerprint beside it; read
+ * as a person would (stmt_keyid_char), so blanks, invisible characters
+ * and fullwidth forms do not hide one.
  */
 static int
 stmt_has_keyid(const char *s)
 {
-	size_t	n;
+	const unsigned char	*p = (const unsigned char *)s;
+	char			 seen[4 * GLOSS_NAME_MAX + 1];
+	size_t			 len = 0, n;
+	const char		*q;
+	int			 ch;
 
-	while ((s = strchr(s, '(')) != NULL) {
-		s += 1 + strspn(s + 1, " ");
-		n = strspn(s, "0123456789abcdefABCDEF");
-		if (n >= 8 && n <= 16 && s[n + strspn(s + n, " ")] == ')')
+	while (*p != '\0' && len < sizeof seen - 1) {
+		if ((ch = stmt_keyid_char(stmt_next_char(&p))) != 0)
+			seen[len++] = (char)ch;
+	}
+	seen[len] = '\0';
+	for (q = seen; (q = strchr(q, '(')) != NULL; ) {
+		q++;
+		n = strspn(q, "0123456789abcdefABCDEF");
+		if (n >= 8 && n <= 16 && q[n] == ')')
 			return 1;
 	}
 	return 0;

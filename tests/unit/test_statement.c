@@ -1883,14 +1883,21 @@ test_profile_name_fault(void **state)
 	static const char *const refused[] = {
 		" ", "   ", "\xe3\x80\x80", "\xc2\xad", "\xe2\x80\x8b",
 		"\xe2\x80\x8c\xe2\x80\x8d", "\xe2\x81\xa0", "\xef\xbb\xbf",
-		" \xc2\xa0\xe3\x80\x80\xc2\xad\xe2\x80\x8b ",
+		" \xc2\xa0\xe3\x80\x80\xc2\xad\xe2\x80\x8b ", "\xe2\xa0\x80",
 		"Ann Example (6AE97D88)", "Ann (6ae97d88)",
 		"(0123456789abcdef)", "Ann ( 6AE97D88 )", "x (1) (6AE97d88) y",
+		/* What reads as one: a zero-width space, a no-break space,
+		 * fullwidth parentheses and digits, small parentheses. */
+		"Bob (1a2b3c4d\xe2\x80\x8b)", "Bob (\xc2\xa0" "1a2b3c4d)",
+		"Bob \xef\xbc\x88" "1a2b3c4d\xef\xbc\x89",
+		"Bob (\xef\xbc\x91\xef\xbc\xa1" "2b3c4d5e)",
+		"Bob \xef\xb9\x99" "1a2b3c4d\xef\xb9\x9a", "Bob (1a2b 3c4d)",
 	};
 	static const char *const accepted[] = {
 		"Ada", " Ada ", "\xe3\x80\x80" "A", "Ann (6AE97D8)",
 		"Ann (0123456789abcdef0)", "Ann (6AE97D8G)", "Ann 6AE97D88",
-		"Ann (editor)", "Ann (", "(",
+		"Ann (editor)", "Ann (", "(", "Zo\xc3\xab (1a2b3c4\xc3\xab)",
+		"\xef\xbc\x88" "editor\xef\xbc\x89",
 	};
 	size_t	i;
 
