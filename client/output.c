@@ -31,22 +31,32 @@ out_color(struct client *c, const char *sgr)
 }
 
 /*
- * The length of the bidirectional control at p, 0 if none: U+061C (D8
- * 9C), U+200E and U+200F (E2 80 8E/8F), U+202A..U+202E (E2 80 AA..AE)
- * and U+2066..U+2069 (E2 81 A6..A9).  Even the marks move neutral text
- * about, so none reaches the terminal.
+ * The length of a character at p (left bytes) that a terminal would
+ * obey rather than show, 0 if none, its code point in *cp: a C0 control
+ * or DEL, a C1 control (U+0080..U+009F, C2 80..9F), or a bidirectional
+ * control: U+061C (D8 9C), U+200E and U+200F (E2 80 8E/8F),
+ * U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9).  Even
+ * the marks move neutral text about, so none reaches the terminal.
  */
 static size_t
-out_bidi(const unsigned char *p, size_t left)
+out_obeyed(const unsigned char *p, size_t left, unsigned int *cp)
 {
-	if (left >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
+	if (p[0] < 0x20 || p[0] == 0x7f) {
+		*cp = p[0];
+		return 1;
+	}
+	if (left >= 2 && ((p[0] == 0xc2 && p[1] <= 0x9f) ||
+	    (p[0] == 0xd8 && p[1] == 0x9c))) {
+		*cp = (p[0] & 0x1f) << 6 | (p[1] & 0x3f);
 		return 2;
-	if (left < 3 || p[0] != 0xe2)
+	}
+	if (left < 3 || p[0] != 0xe2 || !((p[1] == 0x80 &&
+	    ((p[2] >= 0xaa && p[2] <= 0xae) || p[2] == 0x8e ||
+	    p[2] == 0x8f)) || (p[1] == 0x81 && p[2] >= 0xa6 &&
+	    p[2] <= 0xa9)))
 		return 0;
-	if (p[1] == 0x80 && ((p[2] >= 0xaa && p[2] <= 0xae) ||
-	    p[2] == 0x8e || p[2] == 0x8f))
-		return 3;
-	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9 ? 3 : 0;
+	*cp = (p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	return 3;
 }
 
 /*
@@ -67,27 +77,24 @@ out_text(FILE *f, const char *s, size_t len, const char *indent)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i, n;
+	unsigned int		 cp;
 
 	if (indent == NULL)
 		indent = OUT_MORE;
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += n) {
+		n = 1;
 		if (i > 0 && p[i - 1] == '\n' && p[i] != '\n')
 			fputs(indent, f);
 		if (p[i] == '\n')
 			fputc('\n', f);
 		else if (p[i] == '\t')
 			fputc(' ', f);
-		else if (p[i] < 0x20 || p[i] == 0x7f)
+		else if ((n = out_obeyed(p + i, len - i, &cp)) > 0)
 			fputc('?', f);
-		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] <= 0x9f) {
-			fputc('?', f);		/* C1 controls, U+0080..U+009F */
-			i++;
-		}
-		else if ((n = out_bidi(p + i, len - i)) > 0) {
-			fputc('?', f);
-			i += n - 1;
-		} else
+		else {
+			n = 1;
 			fputc(p[i], f);
+		}
 	}
 }
 
@@ -159,22 +166,13 @@ out_json(json_t *root)
 	p = (const unsigned char *)text;
 	len = strlen(text);
 	for (i = 0; i < len; i += n) {
-		n = 1;
-		cp = p[i] == 0x7f ? 0x7f : 0;
-		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] <= 0x9f) {
-			n = 2;
-			cp = p[i + 1];
-		} else if ((n = out_bidi(p + i, len - i)) == 2)
-			cp = (p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
-		else if (n == 3)
-			cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 |
-			    (p[i + 2] & 0x3f);
-		else
-			n = 1;
-		if (cp != 0)
+		/* The C0 controls here are the layout's own newlines. */
+		if ((n = out_obeyed(p + i, len - i, &cp)) > 0 && cp >= 0x7f)
 			printf("\\u%04x", cp);
-		else
+		else {
+			n = 1;
 			putchar(p[i]);
+		}
 	}
 	putchar('\n');
 	free(text);
