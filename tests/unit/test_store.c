@@ -5865,6 +5865,68 @@ test_author_numbers_migrate(void **state)
 }
 
 /*
+ * Migration 0015: a database kept from before d4f7c0d holds flagged = 0
+ * where a moderator showed an annotation again after a hide or a reject;
+ * the migration marks it as glossd now would (-1), and leaves those no
+ * decision showed again.  The state is made by decisions, then the old
+ * rule's 0 is written back and the database set to 14.
+ */
+static void
+test_shown_again_migrate(void **state)
+{
+	struct ctx		*c = *state;
+	struct tmpdb		 t;
+	struct statement	*ann[5];
+	struct store_placement	 pl = WHOLE;
+	char			 sql[160];
+	size_t			 i;
+	static const int64_t	 want[] = { -1, -1, -1, 0, 0 };
+
+	expect_migration(15, "shown_again");
+	tmpdb_make(&t);
+	reopen(c, t.path);
+	must_append(c, c->curator, conv_keep(fixture_record(c->curator,
+	    "rec")), NULL);
+	for (i = 0; i < NITEMS(ann); i++) {
+		snprintf(sql, sizeof sql, "annotation %zu", i);
+		ann[i] = conv_annotation(c->other, "rec", C_2026("01-01"),
+		    sql, NULL);
+		pl.pending = i == 3;
+		must_append(c, c->other, ann[i], &pl);
+	}
+	/* 0: rejected, then restored; 1: hidden, then approved. */
+	mod_decide(c, c->curator, "reject", ann[0]->id, 0, "x");
+	mod_decide(c, c->curator, "restore", ann[0]->id, 0, NULL);
+	mod_decide(c, c->curator, "hide", ann[1]->id, 0, "x");
+	mod_decide(c, c->curator, "approve", ann[1]->id, 0, NULL);
+	/* 2: hidden, restored, hidden, restored again. */
+	mod_decide(c, c->curator, "hide", ann[2]->id, 0, "x");
+	mod_decide(c, c->curator, "restore", ann[2]->id, 0, NULL);
+	mod_decide(c, c->curator, "hide", ann[2]->id, 0, "x");
+	mod_decide(c, c->curator, "restore", ann[2]->id, 0, NULL);
+	/* 3: a first post, approved; 4: never decided on. */
+	mod_decide(c, c->curator, "approve", ann[3]->id, 0, NULL);
+	for (i = 0; i < NITEMS(ann); i++)
+		assert_string_equal(get_one(c, ann[i]->id).status, "visible");
+	store_close(c->store);
+	c->store = NULL;
+	raw_exec(t.path, "UPDATE annotations SET flagged = 0; "
+	    "PRAGMA user_version = 14");
+
+	reopen(c, t.path);
+	assert_int_equal(store_user_version(c->store), newest_version());
+	for (i = 0; i < NITEMS(ann); i++) {
+		snprintf(sql, sizeof sql, "SELECT flagged FROM annotations "
+		    "WHERE id = '%s'", ann[i]->id);
+		if (raw_int(t.path, sql) != want[i])
+			fail_msg("annotation %zu: flagged %lld, wanted %lld",
+			    i, (long long)raw_int(t.path, sql),
+			    (long long)want[i]);
+	}
+	tmpdb_remove(&t);
+}
+
+/*
  * A migration that leaves a row whose foreign key names nothing is not
  * committed: at 11, a flag on no statement (a plain connection enforces
  * no keys) stops 0012, and the database stays at 11.
@@ -6024,6 +6086,8 @@ main(void)
 		    teardown_conv),
 		cmocka_unit_test_setup_teardown(test_annotation_ids_migrate,
 		    setup, teardown_mod),
+		cmocka_unit_test_setup_teardown(test_shown_again_migrate,
+		    setup, teardown_conv),
 		cmocka_unit_test_setup_teardown(test_author_numbers_migrate,
 		    setup, teardown_mod),
 		cmocka_unit_test_setup_teardown(test_migration_fk_checked,
