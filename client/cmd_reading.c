@@ -62,10 +62,8 @@ reading_options(struct client *c, int argc, char **argv,
 				return -1;
 			}
 			if (cmd_one_of("--format", optarg,
-			    strcmp(optarg, "bibtex") == 0 ||
-			    strcmp(optarg, "markdown") == 0 ||
-			    strcmp(optarg, "json") == 0,
-			    "bibtex, markdown or json") == -1)
+			    stmt_reading_format_valid(optarg),
+			    stmt_reading_format_list()) == -1)
 				return -1;
 			ra->format = optarg;
 			break;

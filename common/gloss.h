@@ -365,6 +365,8 @@ int		 stmt_flag_reason_valid(const char *);
 const char	*stmt_flag_reason_list(void);
 int		 stmt_reading_status_valid(const char *);
 const char	*stmt_reading_status_list(void);
+int		 stmt_reading_format_valid(const char *);
+const char	*stmt_reading_format_list(void);
 int		 stmt_rid_valid(const char *);
 int		 stmt_id_valid(const char *);
 const char	*stmt_name_fault(const char *);

@@ -87,6 +87,13 @@ static const char *stmt_reading_statuses[] = {
 #define STMT_READING_STATUSES \
 	(int)(sizeof stmt_reading_statuses / sizeof stmt_reading_statuses[0])
 
+/* The forms a reading list is given in (?format=). */
+static const char *stmt_reading_formats[] = {
+	"json", "bibtex", "markdown"
+};
+#define STMT_READING_FORMATS \
+	(int)(sizeof stmt_reading_formats / sizeof stmt_reading_formats[0])
+
 /* Members each type may carry, besides v, type, author and created. */
 static const char *stmt_members[STMT__MAX][16] = {
 	[STMT_RECORD] = { "record", "title", "event", "duration", "talks",
@@ -216,6 +223,14 @@ stmt_reading_status_valid(const char *status)
 	    stmt_lookup(stmt_verdict_names, VERDICT__MAX, status) != -1;
 }
 
+/* Whether format is one a reading list is given in (?format=). */
+int
+stmt_reading_format_valid(const char *format)
+{
+	return stmt_lookup(stmt_reading_formats, STMT_READING_FORMATS,
+	    format) != -1;
+}
+
 /*
  * Append names[0..n) to text, a string in a buffer of size bytes, as a
  * message lists them: "a, b or c" if they end the list (last), "a, b, c"
@@ -293,6 +308,18 @@ stmt_reading_status_list(void)
 		stmt_names_text(text, sizeof text, stmt_verdict_names,
 		    VERDICT__MAX, 1);
 	}
+	return text;
+}
+
+/* The reading list's forms, for a message: "json, bibtex or markdown". */
+const char *
+stmt_reading_format_list(void)
+{
+	static char	text[32];
+
+	if (text[0] == '\0')
+		stmt_names_text(text, sizeof text, stmt_reading_formats,
+		    STMT_READING_FORMATS, 1);
 	return text;
 }
 

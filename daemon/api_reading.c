@@ -310,10 +310,9 @@ api_get_reading(struct glossd *gd, struct http_request *req,
 		    stmt_reading_status_list());
 		goto out;
 	}
-	if (format != NULL && strcmp(format, "json") != 0 &&
-	    strcmp(format, "bibtex") != 0 && strcmp(format, "markdown") != 0) {
-		http_error(resp, 400, "bad_query", "format must be json, "
-		    "bibtex or markdown");
+	if (format != NULL && !stmt_reading_format_valid(format)) {
+		http_error(resp, 400, "bad_query", "format must be %s",
+		    stmt_reading_format_list());
 		goto out;
 	}
 	if ((r.rc = store_citations(gd->store, rec.rid, (int)talk,

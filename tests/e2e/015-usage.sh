@@ -74,7 +74,7 @@ spam, not \"good\"" reading RID --status good
 misuses "review --status" "review: --status must be all, unreviewed, \
 reviewed, ok, relevant, irrelevant, broken, moved, paywalled, duplicate or \
 spam, not \"good\"" review RID --status good
-misuses "reading --format" "reading: --format must be bibtex, markdown or json, \
+misuses "reading --format" "reading: --format must be json, bibtex or markdown, \
 not \"md\"" reading RID --format md
 misuses "flag --reason" "flag: --reason must be spam, abuse, off-topic, \
 incorrect, broken-link or other, not \"rude\"" flag ID --reason rude
