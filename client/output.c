@@ -280,7 +280,7 @@ out_entry(struct client *c, json_t *a, const char *indent)
 	const char	*text = json_string_value(json_object_get(a, "text"));
 	const char	*id, *url, *title, *reply;
 	json_t		*links, *link;
-	char		 when[64], pad[80];
+	char		 when[64], pad[80], bar[84];
 	size_t		 i;
 
 	out_when(a, when, sizeof when);
@@ -299,9 +299,15 @@ out_entry(struct client *c, json_t *a, const char *indent)
 	snprintf(pad, sizeof pad, "%s      ", indent);
 	if ((reply = json_string_value(json_object_get(a, "reply_to"))) != NULL)
 		printf("%s(reply to %.12s)\n", pad, reply);
+	/*
+	 * Each line of the text begins with a bar, so that none, whatever
+	 * its indent, passes for a line of gloss's own: an entry's head (a
+	 * reply's, deeper in a thread), a link or an id.
+	 */
 	if (text != NULL) {
-		fputs(pad, stdout);
-		out_text(stdout, text, strlen(text), pad);
+		snprintf(bar, sizeof bar, "%s| ", pad);
+		fputs(bar, stdout);
+		out_text(stdout, text, strlen(text), bar);
 		fputc('\n', stdout);
 	}
 	links = json_object_get(a, "links");

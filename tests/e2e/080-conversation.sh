@@ -23,15 +23,17 @@ bobfp=$(fingerprint "$T/bob.pub")
 
 # indent TEXT: the leading blanks of the first line of $T/out that is
 # TEXT once they are stripped.
+# indent TEXT: the blanks before TEXT's line in $T/out (before the bar
+# of a text's line).
 indent() {
-	awk -v t="$1" '{ s = $0; sub(/^ +/, "", s)
-	    if (s == t) { print length($0) - length(s); exit } }' "$T/out"
+	awk -v t="$1" '{ s = $0; sub(/^ +/, "", s); n = length($0) - length(s)
+	    sub(/^\| /, "", s); if (s == t) { print n; exit } }' "$T/out"
 }
 
 # head_of TEXT: the header line (when, kind, who, counts) of the entry
 # whose text line is TEXT in a top-level listing in $T/out.
 head_of() {
-	awk -v t="$1" '/^  [^ ]/ { h = $0 } { s = $0; sub(/^ +/, "", s)
+	awk -v t="$1" '/^  [^ ]/ { h = $0 } { s = $0; sub(/^ +\| /, "", s)
 	    if (s == t) { print h; exit } }' "$T/out"
 }
 
