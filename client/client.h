@@ -30,6 +30,7 @@ struct client {
 	int				 port;
 	const struct minisig_seckey	*signer;	/* signs requests */
 	char				 id[GLOSS_ID_LEN + 1];	/* resolved */
+	int				 rate_wait;	/* s post may wait */
 };
 
 struct cmd {
@@ -41,6 +42,7 @@ struct cmd {
 /* net.c */
 struct net_response {
 	int		status;
+	int		retry_after;	/* seconds a 429 says; 0: none */
 	struct buf	body;
 };
 int	 net_request(struct client *, const char *, const char *,

@@ -24,6 +24,7 @@
 #define LINKS_TIMEOUT		10	/* seconds */
 #define LINKS_TIMEOUT_MAX	300
 #define LINKS_PROGRESS_URL	60	/* bytes of URL in the progress line */
+#define LINKS_RATE_WAIT		300	/* seconds --post may wait out 429s */
 
 struct links_args {
 	long	talk;
@@ -171,7 +172,9 @@ links_review(json_t *e, const struct linkcheck_link *l)
 /*
  * Sign and post the review of every link a check could judge (not
  * "unsure"), with the key loaded once for all of them; each id joins its
- * result, and is printed beside the link it judges.  Returns the worst
+ * result, and is printed beside the link it judges.  A key's rate limit
+ * is waited out, as each 429 asks, up to LINKS_RATE_WAIT seconds in all;
+ * a review that is not posted is named by its link.  Returns the worst
  * exit code; stops at network trouble.
  */
 static int
@@ -187,6 +190,7 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 
 	if ((sk = keys_load_secret(c, &pk)) == NULL)
 		return EXIT_USAGE;
+	c->rate_wait = LINKS_RATE_WAIT;
 	for (i = 0; i < n && rc != EXIT_USAGE; i++) {
 		if (l[i].verdict == LINKCHECK_UNSURE)
 			continue;
@@ -195,6 +199,9 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 		root = links_review(json_array_get(entries, i), &l[i]);
 		if ((prc = post_as(c, "link-review", root, sk, &pk, id)) !=
 		    EXIT_OK) {
+			fputs("gloss: no review posted for ", stderr);
+			out_text(stderr, l[i].href, strlen(l[i].href), NULL);
+			fputc('\n', stderr);
 			rc = prc > rc ? prc : rc;
 			continue;
 		}

@@ -47,9 +47,27 @@ post_answer_id(const struct net_response *resp, const char *sent,
 }
 
 /*
- * Validate, sign and POST root (ownership taken).  On success the new
- * statement's id is in id and 0 is returned; otherwise an exit code after
- * a message.
+ * Whether resp, a 429 with a Retry-After, is to be waited out, as the
+ * c->rate_wait seconds left allow: then wait, after saying so, and
+ * count the wait against them.
+ */
+static int
+post_wait(struct client *c, const struct net_response *resp)
+{
+	if (resp->retry_after == 0 || resp->retry_after > c->rate_wait)
+		return 0;
+	fprintf(stderr, "gloss: the server asks to wait %d second%s\n",
+	    resp->retry_after, resp->retry_after == 1 ? "" : "s");
+	c->rate_wait -= resp->retry_after;
+	sleep(resp->retry_after);
+	return 1;
+}
+
+/*
+ * Validate, sign and POST root (ownership taken); a 429 is waited out
+ * and the post tried again while c->rate_wait allows.  On success the
+ * new statement's id is in id and 0 is returned; otherwise an exit code
+ * after a message.
  */
 int
 post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
@@ -59,7 +77,7 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 	struct net_response	 resp;
 	const char		*code;
 	char			*message, *sig;
-	int			 rc = EXIT_OK;
+	int			 rc;
 
 	if ((st = stmt_from_json(root, NULL, &code, &message)) == NULL) {
 		fprintf(stderr, "gloss: %s\n", message);
@@ -71,7 +89,10 @@ post_statement(struct client *c, json_t *root, const struct minisig_seckey *sk,
 		stmt_free(st);
 		return EXIT_USAGE;
 	}
-	if (post_wire(c, st->canonical, st->canonical_len, sig, &resp) == -1)
+	while ((rc = post_wire(c, st->canonical, st->canonical_len, sig,
+	    &resp)) == 0 && post_wait(c, &resp))
+		net_response_clear(&resp);
+	if (rc == -1)
 		rc = EXIT_USAGE;
 	else if (resp.status != 200 && resp.status != 201)
 		rc = net_refused(&resp);

@@ -22,6 +22,7 @@
 
 #define NET_TIMEOUT	30	/* seconds */
 #define NET_BODY_MAX	(64 * 1024 * 1024)
+#define NET_RETRY_MAX	86400	/* seconds a Retry-After may say */
 
 struct net_call {
 	struct net_response	*resp;
@@ -93,6 +94,9 @@ net_done_cb(struct evhttp_request *req, void *arg)
 {
 	struct net_call	*call = arg;
 	struct evbuffer	*in;
+	const char	*retry;
+	char		*end;
+	long		 secs;
 	size_t		 len;
 
 	call->done = 1;
@@ -101,6 +105,15 @@ net_done_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	call->resp->status = evhttp_request_get_response_code(req);
+	/* In seconds: glossd never sends a date there. */
+	retry = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Retry-After");
+	if (call->resp->status == 429 && retry != NULL) {
+		secs = strtol(retry, &end, 10);
+		if (end != retry && *end == '\0' && secs > 0 &&
+		    secs <= NET_RETRY_MAX)
+			call->resp->retry_after = (int)secs;
+	}
 	in = evhttp_request_get_input_buffer(req);
 	len = evbuffer_get_length(in);
 	buf_add(&call->resp->body, evbuffer_pullup(in, -1), len);

@@ -241,6 +241,39 @@ same "$(line "https://localhost:$TP/ok")" \
     "the host name is verified"
 unset SSL_CERT_FILE
 
+# --- Posting under the key's rate limit -----------------------------------
+
+# With rate_key_writes = 30 a key has 30 statements at once, then one
+# every 2 s.  Once its bucket is empty (raw annotations signed by the
+# user's key until the daemon says 429), --post waits as each 429 says
+# and posts every review all the same.
+expect 0 "a reading citing three links" "$GLOSS" reading "$RID" --talk 5 \
+    --link "$L/ok" --link "$L/missing" --link "$L/moved" -m "Rated."
+echo "rate_key_writes = 30" >> "$T/glossd.conf"
+reload "SIGHUP: reloaded" || not_ok "glossd reloads its rate limits"
+me=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
+i=0
+http=201
+while [ "$http" = 201 ] && [ "$i" -lt 40 ]; do
+	i=$((i + 1))
+	canonical_annotation "$me" "$(now_utc)" "Spending the rate $i." \
+	    > "$T/spend"
+	rm -f "$T/spend.minisig"
+	sign_minisign "$T/spend" "$XDG_CONFIG_HOME/gloss/gloss.key"
+	wire "$T/spend" > "$T/spend.body"
+	post_raw "$T/spend.body"
+done
+same "$http $(error_code)" "429 rate_limited" "the key's rate is spent"
+reviews() {
+	curl -s "$SERVER/v1/log?limit=500" | grep -c '"link-review"'
+}
+n=$(reviews)
+expect 1 "links check --post waits out the rate limit" "$GLOSS" links check \
+    --allow-private "$RID" --talk 5 --timeout 2 --post
+same "$(grep -cE '^[0-9a-f]{64}  ' "$T/out")" 3 "--post printed three reviews"
+lacks "$T/err" "posts too fast" "and no review was refused"
+same "$(reviews)" $((n + 3)) "the log holds all three"
+
 for p in $servers; do
 	kill -TERM "$p"
 	wait "$p"
