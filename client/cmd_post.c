@@ -28,21 +28,27 @@ post_answer_id(const struct net_response *resp, const char *sent,
     char id[GLOSS_ID_LEN + 1])
 {
 	json_t		*root;
-	const char	*got;
+	const char	*got, *status;
 
 	root = json_loadb(resp->body.data, resp->body.len, 0, NULL);
 	got = json_string_value(json_object_get(root, "id"));
 	snprintf(id, GLOSS_ID_LEN + 1, "%s", got != NULL &&
 	    stmt_id_valid(got) ? got : sent);
+	if ((status = json_string_value(json_object_get(root, "status"))) ==
+	    NULL)
+		status = "visible";
 	if (resp->status == 200)
 		fprintf(stderr, "gloss: nothing changed: the server already "
 		    "has %s (the same statement, or one it repeats, sent "
 		    "before)\n", strcmp(id, sent) == 0 ? "this statement" :
 		    "an equivalent statement");
-	else if ((got = json_string_value(json_object_get(root,
-	    "status"))) != NULL && strcmp(got, "pending") == 0)
+	else if (strcmp(status, "pending") == 0)
 		fprintf(stderr, "gloss: held for review: it is listed once "
 		    "a moderator approves it\n");
+	else if (strcmp(status, "hidden") == 0 ||
+	    strcmp(status, "rejected") == 0)
+		fprintf(stderr, "gloss: stored; the annotation stays %s: a "
+		    "moderator decides whether it is shown\n", status);
 	json_decref(root);
 }
 

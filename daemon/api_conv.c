@@ -288,6 +288,7 @@ api_fold(struct glossd *gd, struct http_response *resp,
 		place->span_end = t->place.span_end;
 	}
 	snprintf(place->rid, sizeof place->rid, "%s", t->rid);
+	snprintf(place->status, sizeof place->status, "%s", t->status);
 	place->kind = state.kind;
 	place->at_start = state.at_start;
 	place->at_end = state.at_end;

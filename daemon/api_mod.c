@@ -71,9 +71,20 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 		}
 		mode = config_moderation(&gd->cfg, place->rid);
 		moderator = config_has_key(&gd->cfg.moderators, &st->key);
-		place->pending = !moderator && (mode == MODERATION_ALL ||
+		/*
+		 * Held, a revision takes a visible annotation back to
+		 * review; a pending, hidden or rejected one keeps its status.
+		 */
+		if (st->type == STMT_ANNOTATION)
+			snprintf(place->status, sizeof place->status,
+			    "visible");
+		place->pending = strcmp(place->status, "visible") == 0 &&
+		    !moderator && (mode == MODERATION_ALL ||
 		    (mode == MODERATION_FIRST &&
 		    strcmp(state, "trusted") != 0));
+		if (place->pending)
+			snprintf(place->status, sizeof place->status,
+			    "pending");
 	}
 	/*
 	 * Last, so a refusal above costs the key nothing; moderators work

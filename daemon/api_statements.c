@@ -51,8 +51,12 @@ api_accepted(struct http_response *resp, const struct api_posted *p)
 	snprintf(resp->location, sizeof resp->location, "/v1/statements/%s",
 	    p->id);
 	buf_printf(&resp->body, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-	    "\"url\":\"%s\"%s}\n", p->id, (long long)p->seq, p->type,
-	    resp->location, p->pending ? ",\"status\":\"pending\"" : "");
+	    "\"url\":\"%s\"", p->id, (long long)p->seq, p->type,
+	    resp->location);
+	if (p->annotation[0] != '\0')
+		buf_printf(&resp->body, ",\"status\":\"%s\"",
+		    p->annotation);
+	buf_puts(&resp->body, "}\n");
 }
 
 /* The parts of the wire form {"statement":{...},"minisig":"..."}. */
@@ -473,7 +477,11 @@ api_post(struct glossd *gd, struct http_request *req,
 	switch (rc) {
 	case STORE_OK:
 		api_posted(p, 201, st->id, st, seq);
-		p->pending = place.pending;
+		/* An annotation the public does not see says so. */
+		if (place.status[0] != '\0' &&
+		    strcmp(place.status, "visible") != 0)
+			snprintf(p->annotation, sizeof p->annotation,
+			    "%s", place.status);
 		done = 0;
 		break;
 	case STORE_EXISTS:

@@ -198,6 +198,7 @@ struct store_flag {
 struct store_placement {
 	char		 rid[GLOSS_RID_MAX + 1];	/* its record */
 	int		 pending;	/* waits for review (again) */
+	char		 status[16];	/* the annotation's, once stored */
 	int		 hide;		/* a flag: the subject reaches the limit */
 	int		 talk;		/* 0 = the whole record */
 	int64_t		 span_start;	/* half-open [start, end) */
@@ -487,7 +488,7 @@ struct api_posted {			/* what a POST stored, or had */
 	char		 id[GLOSS_ID_LEN + 1];
 	const char	*type;
 	int64_t		 seq;
-	int		 pending;	/* waits for a moderator */
+	char		 annotation[16]; /* its status, if not visible */
 };
 int	 api_post(struct glossd *, struct http_request *,
 	     struct http_response *, const char *, const char *,

@@ -281,13 +281,13 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "INSERT INTO revisions (seq, id, of, created) "
 	    "VALUES (?1, ?2, ?3, ?4)",
 	/* The current state after the chain; see store_conv.c. */
-	/* A revision that must be reviewed takes a visible one back. */
+	/* A revision held for review (api_check_posting) takes it back. */
 	[SQL_ANNOTATION_REVISE] =
 	    "UPDATE annotations SET kind = ?2, talk = ?3, at_start = ?4, "
 	    "at_end = ?5, span_start = ?6, span_end = ?7, text = ?8, "
 	    "links = ?9, revisions = revisions + 1, status = CASE "
-	    "WHEN ?10 = 1 AND status = 'visible' THEN 'pending' "
-	    "ELSE status END WHERE seq = " SEQ_OF("?1"),
+	    "WHEN ?10 = 1 THEN 'pending' ELSE status END "
+	    "WHERE seq = " SEQ_OF("?1"),
 	/*
 	 * SEARCH r USING INDEX revisions_of (of=?)
 	 * SEARCH s USING INTEGER PRIMARY KEY (rowid=?)

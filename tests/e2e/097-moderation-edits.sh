@@ -1,8 +1,9 @@
 #!/bin/sh
 # Moderation meets revisions and rates: an edit is new text, so it waits
-# for review where posts do and cannot move into a locked talk; moderators
-# are not held to the per-key rate.  Its author and moderators read a
-# waiting annotation's history and thread; nobody else does.
+# for review where posts do (a rejected annotation stays rejected) and
+# cannot move into a locked talk; moderators are not held to the per-key
+# rate.  Its author and moderators read a waiting annotation's history
+# and thread; nobody else does.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
@@ -59,6 +60,21 @@ expect 0 "lock talk 5" "$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk 5
 expect 1 "an edit moving the annotation into the locked talk" \
     "$GLOSS" edit "$a" --talk 5 -m "Moved."
 contains "$T/err" "403 locked" "is refused: 403 locked"
+
+# An edit of a rejected annotation keeps it rejected, out of the queue:
+# its author is told so, not that it waits for a moderator.
+b=$("$GLOSS" -k "$T/other.key" comment "$RID" --talk 2 -m "Other words." \
+    2>/dev/null)
+expect 0 "the moderator rejects another key's annotation" \
+    "$GLOSS" -k "$T/mod.key" mod reject "$b" --reason "Off topic."
+expect 0 "its author edits the rejected annotation" \
+    "$GLOSS" -k "$T/other.key" edit "$b" -m "Rejected, edited."
+contains "$T/err" "the annotation stays rejected" "and is told it stays so"
+lacks "$T/err" "held for review" "not that it is held for review"
+expect 0 "the author's own list" "$GLOSS" -k "$T/other.key" --json mine
+contains "$T/out" '"status": "rejected"' "lists it rejected still"
+expect 0 "the queue after the edit" "$GLOSS" -k "$T/mod.key" mod queue
+lacks "$T/out" "Rejected, edited." "which does not list it"
 
 for i in 1 2 3 4; do
 	"$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk "$i" >/dev/null \
