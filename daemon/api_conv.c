@@ -312,14 +312,25 @@ api_retracted(struct http_response *resp)
 	return -1;
 }
 
-/* Refuse acting on an annotation the public cannot see. */
+/*
+ * Refuse st acting on t, an annotation the public cannot see: its author
+ * and moderators are told its status (409 not_visible); for any other key
+ * it does not exist, as for a read (404, api_find).  A retraction is
+ * public: 409 retracted.
+ */
 int
-api_not_visible(struct http_response *resp, const struct api_target *t)
+api_not_visible(struct glossd *gd, struct http_response *resp,
+    const struct api_target *t, const struct statement *st)
 {
 	if (t->retracted)
 		return api_retracted(resp);
-	http_error(resp, 409, "not_visible", "that annotation is %s",
-	    t->status);
+	if (strcmp(t->author, st->author) == 0 ||
+	    config_has_key(&gd->cfg.moderators, &st->key))
+		http_error(resp, 409, "not_visible", "that annotation is %s",
+		    t->status);
+	else
+		http_error(resp, 404, "not_found", "no visible annotation "
+		    "has that id");
 	return -1;
 }
 
@@ -410,7 +421,7 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 		return -1;
 	}
 	if (!t.visible)
-		return api_not_visible(resp, &t);
+		return api_not_visible(gd, resp, &t, st);
 	return rc == STORE_OK ? 1 : 0;
 }
 

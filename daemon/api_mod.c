@@ -140,7 +140,7 @@ api_check_flag(struct glossd *gd, struct http_response *resp,
 	if (policy_judge(st, t.author, live, &v) == -1)
 		return api_refuse(resp, &v);
 	if (!t.visible)
-		return api_not_visible(resp, &t);
+		return api_not_visible(gd, resp, &t, st);
 	rc = store_flag(gd->store, t.id, st->author, existing);
 	if (rc == STORE_OK)
 		return 1;
@@ -173,8 +173,9 @@ api_status_in(const char *status, const char *const *list)
 /* A decision about an annotation: only from the states it can change. */
 static int
 api_check_decision(struct glossd *gd, struct http_response *resp,
-    const struct stmt_moderation *m)
+    const struct statement *st)
 {
+	const struct stmt_moderation	*m = &st->u.moderation;
 	static const char *const from[ACTION__MAX][4] = {
 		[ACTION_APPROVE] = { "pending", "hidden", NULL },
 		[ACTION_REJECT] = { "pending", "hidden", "visible", NULL },
@@ -186,7 +187,7 @@ api_check_decision(struct glossd *gd, struct http_response *resp,
 	if (api_target(gd, resp, m->subject, "subject", &t) == -1)
 		return -1;
 	if (t.retracted)
-		return api_not_visible(resp, &t);
+		return api_not_visible(gd, resp, &t, st);
 	if (!api_status_in(t.status, from[m->action])) {
 		http_error(resp, 409, "no_change", "cannot %s an annotation "
 		    "that is %s", stmt_action_name(m->action), t.status);
@@ -283,7 +284,7 @@ api_check_moderation(struct glossd *gd, struct http_response *resp,
 	case ACTION_REJECT:
 	case ACTION_HIDE:
 	case ACTION_RESTORE:
-		return api_check_decision(gd, resp, m);
+		return api_check_decision(gd, resp, st);
 	default:
 		return api_check_subject(gd, resp, m, origin == ORIGIN_LIVE);
 	}

@@ -386,7 +386,7 @@ api_check_link_review(struct glossd *gd, struct http_response *resp,
 	if (api_target(gd, resp, lr->subject, "subject", &t) == -1)
 		return -1;
 	if (!t.visible)
-		return api_not_visible(resp, &t);
+		return api_not_visible(gd, resp, &t, st);
 	if ((rc = store_cites(gd->store, lr->subject, lr->url)) == STORE_OK)
 		return 0;
 	if (rc == STORE_NOTFOUND)

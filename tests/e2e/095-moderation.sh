@@ -513,6 +513,17 @@ same "$http $(grep -o "\"subject\":\"$a2\"" "$T/out" | wc -l)" "200 4" \
     "GET /v1/moderation/flags (signed) lists four flags on it"
 refuse 1 "409 not_visible" "flagging a hidden annotation is 409" \
     "$GLOSS" -k "$T/mod.key" flag "$a2" --reason spam
+refuse 1 "409 not_visible" "and so is endorsing it, for a moderator" \
+    "$GLOSS" -k "$T/mod.key" endorse "$a2"
+# To a key that may not read it, it is what a read says: not there.
+for verb in endorse "flag --reason spam"; do
+	# shellcheck disable=SC2086	# $verb is one or three words
+	expect 1 "another key's $verb of the hidden annotation" \
+	    "$GLOSS" -k "$T/carol.key" $verb "$a2"
+	same "$(cat "$T/err")" \
+	    "gloss: no visible annotation has that id (404 not_found)" \
+	    "is told what show says, not that it is hidden"
+done
 decide "the moderator approves the flagged annotation" mod approve "$a2"
 listed "$RID" "$a2" "approved, it is listed again"
 

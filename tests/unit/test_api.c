@@ -3750,9 +3750,14 @@ test_mod_flags(void **state)
 	assert_string_equal(jstr(json_array_get(flags, 4), "id"), f1->id);
 	assert_string_equal(jstr(json_array_get(flags, 4), "note"),
 	    "Not about this talk.");
-	/* Hidden: no more flags. */
-	refused_st(c, u[0], mod_flag_st(c, u[0], t->id, "other"), 409,
+	/*
+	 * Hidden: no more flags.  A moderator is told why; any other key,
+	 * as for a read, that there is no such visible annotation.
+	 */
+	refused_st(c, mod_key, mod_flag_st(c, mod_key, t->id, "other"), 409,
 	    "not_visible");
+	refused_st(c, u[0], mod_flag_st(c, u[0], t->id, "other"), 404,
+	    "not_found");
 	refused_st(c, u[0], mod_flag_st(c, u[0], NO_ID, "other"),
 	    422, "unknown_annotation");
 
@@ -4327,7 +4332,10 @@ test_reading_review_post(void **state)
 	accepted(c, key_third, review_st(c, key_third, a->id, ARXIV_ABS,
 	    "relevant", NULL));
 
-	/* Retracted, hidden, pending: 409. */
+	/*
+	 * Retracted: 409; hidden, pending: 409 to the author, 404 (as for a
+	 * read) to another key.
+	 */
 	accepted(c, key_third, conv_retract(c, key_third, mod_time(), b->id,
 	    NULL));
 	refused_st(c, key_other, review_st(c, key_other, b->id, PAGE_URL,
@@ -4337,6 +4345,8 @@ test_reading_review_post(void **state)
 	accepted(c, key_third, h);
 	decide(c, "hide", h->id, 0, "off-topic");
 	refused_st(c, key_other, review_st(c, key_other, h->id,
+	    "https://example.org/hidden", "ok", NULL), 404, "not_found");
+	refused_st(c, key_third, review_st(c, key_third, h->id,
 	    "https://example.org/hidden", "ok", NULL), 409, "not_visible");
 	c->gd.cfg.moderation = MODERATION_ALL;
 	p = cite_ann(c, key_third, "comment", 0, json_pack("[{s:s}]", "url",
@@ -4346,7 +4356,7 @@ test_reading_review_post(void **state)
 	assert_string_equal(ann_status(c, p->id), "pending");
 	late = review_st(c, key_other, p->id, "https://example.org/pending",
 	    "ok", NULL);
-	refused_st(c, key_other, late, 409, "not_visible");
+	refused_st(c, key_other, late, 404, "not_found");
 	/* Approved, the same statement is stored. */
 	decide(c, "approve", p->id, 0, NULL);
 	accepted(c, key_other, late);
