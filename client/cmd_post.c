@@ -266,10 +266,12 @@ post_nonempty(char *text)
 /*
  * The text from -m, -F FILE, stdin when it is not a terminal, or else the
  * editor (edit only, starting from the current text); what is read has
- * its CR LF line ends made LF.
+ * its CR LF line ends made LF.  With keep (an edit of the place, kind or
+ * links), nothing on stdin keeps the current text.
  */
 static char *
-post_text(const char *message, const char *file, const char *current)
+post_text(const char *message, const char *file, const char *current,
+    int keep)
 {
 	char	*text;
 	size_t	 len;
@@ -296,6 +298,10 @@ post_text(const char *message, const char *file, const char *current)
 	}
 	post_unix_lines(text);
 	text[strlen(text) - post_trailing(text)] = '\0';
+	if (*text == '\0' && file == NULL && keep && current != NULL) {
+		free(text);
+		return xstrdup(current);
+	}
 	return post_nonempty(text);
 }
 
@@ -482,7 +488,7 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	char			*text = NULL;
 	json_t			*root = NULL, *target = NULL;
 	int64_t			 start, stop;
-	int			 rc = EXIT_USAGE;
+	int			 rc = EXIT_USAGE, talk = 0;
 
 	pa.links = json_array();
 	if (post_options(c, argc, argv, &pa, mode) == -1) {
@@ -498,22 +504,29 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	rid = argv[optind];
 	/*
 	 * A reply takes its parent's record; an edit needs the annotation
-	 * only to start the editor from its text or to place a "+T".  An
-	 * edit of anything else is left to the daemon, whose refusal says
-	 * exactly what is wrong.
+	 * only to start the editor from its text, to keep its text when
+	 * none is given, or to place a "+T" in its talk; its author reads
+	 * it even while it waits (net_get_own_at).  An edit of anything
+	 * else is left to the daemon, whose refusal says exactly what is
+	 * wrong.
 	 */
 	if (mode == POST_REPLY || (mode == POST_EDIT && ((pa.message == NULL &&
-	    pa.file == NULL && isatty(STDIN_FILENO)) ||
-	    (pa.at != NULL && *pa.at == '+')))) {
-		if ((target = net_get_at(c, "/v1/annotations/", argv[optind],
-		    "", &rc)) == NULL)
+	    pa.file == NULL) || (pa.at != NULL && *pa.at == '+')))) {
+		if ((target = (mode == POST_EDIT ? net_get_own_at :
+		    net_get_at)(c, "/v1/annotations/", argv[optind], "",
+		    &rc)) == NULL)
 			goto out;
 		rid = json_string_value(json_object_get(target, "record"));
 		current = json_string_value(json_object_get(target, "text"));
+		if (mode == POST_EDIT && pa.talk == 0)
+			talk = (int)json_integer_value(json_object_get(target,
+			    "talk"));
 		rc = EXIT_USAGE;
 	}
 	if ((text = post_text(pa.message, pa.file, mode == POST_EDIT ?
-	    current : NULL)) == NULL)
+	    current : NULL, mode == POST_EDIT && (pa.kind != NULL ||
+	    pa.talk != 0 || pa.at != NULL ||
+	    json_array_size(pa.links) > 0))) == NULL)
 		goto out;
 	/*
 	 * Saved unchanged in the editor (whose trailing newlines are
@@ -557,8 +570,8 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	if (json_array_size(pa.links) > 0)
 		json_object_set(root, "links", pa.links);
 	if (pa.at != NULL) {
-		if ((rc = post_resolve_at(c, rid, pa.at, (int)pa.talk, &start,
-		    &stop)) != EXIT_OK)
+		if ((rc = post_resolve_at(c, rid, pa.at, pa.talk != 0 ?
+		    (int)pa.talk : talk, &start, &stop)) != EXIT_OK)
 			goto out;
 		json_object_set_new(root, "at", stop == -1 ?
 		    json_pack("{s:I}", "start", (json_int_t)start) :

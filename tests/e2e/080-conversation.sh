@@ -366,6 +366,19 @@ contains "$T/out" "gloss history ${ann%"${ann#????????????}"} shows each" \
 contains "$T/out" "name     Ada L." "with its author's name beside the key"
 expect 0 "gloss show of one never edited" "$GLOSS" show "$gone"
 lacks "$T/out" "edited" "says nothing of edits it did not have"
+expect 0 "an edit of the time alone, nothing piped, keeps the text" \
+    "$GLOSS" edit "$ann" --at 1:22:00 </dev/null
+expect 0 "list" "$GLOSS" list "$RID" --talk 5
+case $(head_of "Version three mentions axolotl.") in
+*"01:22:00"*) ok "the text is kept, at the new time" ;;
+*) not_ok "the text is kept, at the new time" "$(cat "$T/out")" ;;
+esac
+t5=$(curl -s "$SERVER/v1/records/$RID" | jq '.talks[4].start')
+expect 0 "--at +T of an edit is in the annotation's own talk" \
+    "$GLOSS" edit "$ann" --at +0:10 </dev/null
+expect 0 "list --json" "$GLOSS" list "$RID" --talk 5 --json
+same "$(jq --arg id "$ann" '.annotations[] | select(.id == $id) |
+    .at.start' "$T/out")" "$((t5 + 10000))" "ten seconds into talk 5"
 expect 1 "whois of a key that signed nothing" "$GLOSS" whois "$mkey"
 contains "$T/err" "not_found" "the refusal is not_found"
 
