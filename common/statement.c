@@ -253,16 +253,22 @@ stmt_names_text(char *text, size_t size, const char *const *names, int n,
 	return text;
 }
 
+/* names[0..n) as a message lists them, in text (static) filled once. */
+static const char *
+stmt_names_list(char *text, size_t size, const char *const *names, int n)
+{
+	if (text[0] == '\0')
+		stmt_names_text(text, size, names, n, 1);
+	return text;
+}
+
 /* The kinds, for a message: "comment, critique or reading". */
 const char *
 stmt_kind_list(void)
 {
 	static char	text[64];
 
-	if (text[0] == '\0')
-		stmt_names_text(text, sizeof text, stmt_kind_names, KIND__MAX,
-		    1);
-	return text;
+	return stmt_names_list(text, sizeof text, stmt_kind_names, KIND__MAX);
 }
 
 /* The verdicts, for a message: "ok, relevant, ... or spam". */
@@ -271,10 +277,8 @@ stmt_verdict_list(void)
 {
 	static char	text[96];
 
-	if (text[0] == '\0')
-		stmt_names_text(text, sizeof text, stmt_verdict_names,
-		    VERDICT__MAX, 1);
-	return text;
+	return stmt_names_list(text, sizeof text, stmt_verdict_names,
+	    VERDICT__MAX);
 }
 
 /* Whether reason is one a flag may give. */
@@ -290,10 +294,8 @@ stmt_flag_reason_list(void)
 {
 	static char	text[96];
 
-	if (text[0] == '\0')
-		stmt_names_text(text, sizeof text, stmt_flag_reasons,
-		    STMT_FLAG_REASONS, 1);
-	return text;
+	return stmt_names_list(text, sizeof text, stmt_flag_reasons,
+	    STMT_FLAG_REASONS);
 }
 
 /* What stmt_reading_status_valid takes, for a message: "all, ... or spam". */
@@ -317,10 +319,8 @@ stmt_reading_format_list(void)
 {
 	static char	text[32];
 
-	if (text[0] == '\0')
-		stmt_names_text(text, sizeof text, stmt_reading_formats,
-		    STMT_READING_FORMATS, 1);
-	return text;
+	return stmt_names_list(text, sizeof text, stmt_reading_formats,
+	    STMT_READING_FORMATS);
 }
 
 int
