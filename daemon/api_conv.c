@@ -313,6 +313,18 @@ api_retracted(struct http_response *resp)
 }
 
 /*
+ * Whether st's key may know how t, an annotation the public cannot see,
+ * stands: its author's or a moderator's, as for a read (api_find).
+ */
+int
+api_may_see(struct glossd *gd, const struct api_target *t,
+    const struct statement *st)
+{
+	return strcmp(t->author, st->author) == 0 ||
+	    config_has_key(&gd->cfg.moderators, &st->key);
+}
+
+/*
  * Refuse st acting on t, an annotation the public cannot see: its author
  * and moderators are told its status (409 not_visible); for any other key
  * it does not exist, as for a read (404, api_find).  A retraction is
@@ -324,8 +336,7 @@ api_not_visible(struct glossd *gd, struct http_response *resp,
 {
 	if (t->retracted)
 		return api_retracted(resp);
-	if (strcmp(t->author, st->author) == 0 ||
-	    config_has_key(&gd->cfg.moderators, &st->key))
+	if (api_may_see(gd, t, st))
 		http_error(resp, 409, "not_visible", "that annotation is %s",
 		    t->status);
 	else

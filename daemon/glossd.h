@@ -579,6 +579,8 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 	     const struct statement *, struct store_placement *,
 	     struct api_fold *, char [GLOSS_ID_LEN + 1], int);
 void	 api_fold_free(struct api_fold *);
+int	 api_may_see(struct glossd *, const struct api_target *,
+	     const struct statement *);
 int	 api_not_visible(struct glossd *, struct http_response *,
 	     const struct api_target *, const struct statement *);
 

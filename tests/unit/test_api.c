@@ -3492,6 +3492,14 @@ test_mod_no_change(void **state)
 	decide(c, "approve", p->id, 0, NULL);
 	decide(c, "reject", p->id, 0, "no");
 	assert_string_equal(ann_status(c, p->id), "rejected");
+	/*
+	 * A reply to it: its author is told how it stands; any other key,
+	 * as by a read, that there is no such visible annotation.
+	 */
+	refused_st(c, key_third, mod_ann(c, key_third, "my own reply",
+	    json_pack("{s:s}", "reply_to", p->id)), 422, "reply_to_hidden");
+	refused_st(c, key_other, mod_ann(c, key_other, "a stranger's reply",
+	    json_pack("{s:s}", "reply_to", p->id)), 404, "not_found");
 
 	/* Retracted: nothing more to decide. */
 	r = mod_ann(c, key_other, "to be retracted", NULL);
