@@ -324,29 +324,26 @@ verify_log_line(const char *line, size_t len, int64_t *seq, void *arg)
 }
 
 /*
- * What verify-log says when the log holds nothing after seq after: that,
- * and where the log ends as /healthz tells it (its "statements" is the
- * last seq), when the server says.
+ * Where the log ends, as /healthz tells it (its "statements" is the last
+ * seq), for a walk that found nothing after its start; -1 when the server
+ * does not say.  Quietly: the walk's answer stands either way.
  */
-static void
-verify_log_none(struct client *c, int64_t after)
+static int64_t
+verify_log_end(struct client *c)
 {
 	struct net_response	 resp;
 	json_t			*h, *last;
+	int64_t			 end = -1;
 
-	printf("valid: 0 statements: nothing follows seq %lld",
-	    (long long)after);
-	/* Quietly: the log's end is a courtesy, the walk's answer stands. */
 	if (net_request(c, "GET", "/healthz", NULL, 0, &resp) == 0 &&
 	    resp.status == 200 && (h = json_loadb(resp.body.data,
 	    resp.body.len, 0, NULL)) != NULL) {
 		if (json_is_integer(last = json_object_get(h, "statements")))
-			printf(", the log ends at seq %lld",
-			    (long long)json_integer_value(last));
+			end = json_integer_value(last);
 		json_decref(h);
 	}
 	net_response_clear(&resp);
-	putchar('\n');
+	return end;
 }
 
 /*
@@ -361,13 +358,15 @@ cmd_verify_log(struct client *c, int argc, char **argv)
 {
 	struct verify_failure	 vf = { 0, -1 };
 	json_t			*root;
-	int64_t			 after, up_to, n = 0;
+	int64_t			 after, up_to, end, n = 0;
 	int			 rc;
 
 	if (cmd_after(argc, argv, &after, &c->json, "") == -1)
 		return cmd_usage("verify-log");
 	up_to = after;
 	rc = net_log_walk(c, &up_to, &n, verify_log_line, &vf);
+	/* Nothing after the start: say where the log ends, if it is told. */
+	end = rc == EXIT_OK && n == 0 ? verify_log_end(c) : -1;
 	if (c->json && (rc == EXIT_OK || vf.failed)) {
 		root = json_pack("{s:b,s:I,s:I,s:I}", "valid", !vf.failed,
 		    "statements", (json_int_t)n, "after", (json_int_t)after,
@@ -375,12 +374,20 @@ cmd_verify_log(struct client *c, int argc, char **argv)
 		if (vf.failed)
 			json_object_set_new(root, "failed_seq", vf.seq >= 0 ?
 			    json_integer(vf.seq) : json_null());
+		if (end != -1)
+			json_object_set_new(root, "log_ends_at",
+			    json_integer(end));
 		out_json(root);
 		json_decref(root);
 	} else if (rc == EXIT_OK && n > 0)
 		printf("valid: %lld statements, up to seq %lld\n",
 		    (long long)n, (long long)up_to);
-	else if (rc == EXIT_OK)
-		verify_log_none(c, after);
+	else if (rc == EXIT_OK) {
+		printf("valid: 0 statements: nothing follows seq %lld",
+		    (long long)after);
+		if (end != -1)
+			printf(", the log ends at seq %lld", (long long)end);
+		putchar('\n');
+	}
 	return rc;
 }

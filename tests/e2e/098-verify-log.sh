@@ -22,6 +22,10 @@ expect 0 "verify-log --json" "$GLOSS" verify-log --after 1 --json
 same "$(jq -c . "$T/out")" \
     '{"after":1,"statements":3,"up_to":4,"valid":true}' \
     "says valid, how many, after and up to which seq, as an object"
+expect 0 "verify-log --json past the end" "$GLOSS" verify-log --after 99 --json
+same "$(jq -c . "$T/out")" \
+    '{"after":99,"log_ends_at":4,"statements":0,"up_to":99,"valid":true}' \
+    "says where the log ends there too"
 stop_daemon
 
 # Change one stored statement's text behind glossd's back (the log's
