@@ -184,11 +184,9 @@ cmd_value_missing(int ch, char **argv, const char *shortopts,
 		isopt |= strncmp(longopts[i].name, w + 2, len) == 0;
 	if (!isopt)
 		return NULL;
-	/* The value a word of its own: the option the word before. */
-	if (strncmp(argv[optind - 2], "--", 2) == 0)
-		snprintf(msg, sizeof msg, "--%s needs a value", name);
-	else
-		snprintf(msg, sizeof msg, "-%c needs a value", ch);
+	/* The value a word of its own: the option is the word before. */
+	snprintf(msg, sizeof msg, "%s needs a value",
+	    cmd_word(argv[optind - 2]));
 	return msg;
 }
 
