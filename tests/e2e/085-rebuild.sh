@@ -8,9 +8,6 @@
 # an importer changes nothing; a second import changes nothing.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-b_pid=
-trap '[ -z "$b_pid" ] || kill -9 "$b_pid" 2>/dev/null; cleanup' EXIT
-
 make_keys
 me=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
 "$GLOSS" keygen -W -s "$T/bob.key" -p "$T/bob.pub" >/dev/null 2>&1
@@ -138,18 +135,8 @@ same "$(wc -l < "$T/a.log")" "$nA" "A's log holds every statement"
 # --- B: an empty glossd with an importer key ---------------------------
 
 echo "importer = $(tail -n 1 "$T/importer.pub")" > "$T/b.conf"
-"$GLOSSD" -d -f "$T/b.conf" -p 0 -P "$T/b.port" -D "$T/b.db" \
-    >>"$T/b.log" 2>&1 &
-b_pid=$!
-if ! wait_for "$b_pid" "$T/b.port"; then
-	echo "Bail out! glossd B did not start: $(cat "$T/b.log")"
-	exit 99
-fi
-B=http://127.0.0.1:$(cat "$T/b.port")
-statements_b() {
-	curl -s "$B/healthz" | sed -n 's/.*"statements":\([0-9]*\).*/\1/p'
-}
-same "$(statements_b)" 0 "B starts empty"
+start_second b
+same "$(SERVER=$B statements)" 0 "B starts empty"
 
 expect 1 "import-log with a key that is not an importer is refused" \
     "$GLOSS" -S "$B" -k "$T/bob.key" import-log "$A"
@@ -157,7 +144,7 @@ contains "$T/err" "403 not_importer" "the refusal is 403 not_importer"
 expect 1 "so is A's curator key" \
     "$GLOSS" -S "$B" -k "$T/curator.key" import-log "$A"
 contains "$T/err" "403 not_importer" "the refusal is 403 not_importer"
-same "$(statements_b)" 0 "B is unchanged"
+same "$(SERVER=$B statements)" 0 "B is unchanged"
 
 http=$(curl -s -o "$T/out" -w '%{http_code}' -H \
     'Content-Type: application/json' -H \
@@ -168,13 +155,13 @@ same "$http:$(error_code)" "401:bad_request_signature" \
 SERVER=$B post_raw "$T/old.body"
 same "$http:$(error_code)" "422:clock_skew" \
     "B refuses the five-day-old statement posted live: 422 clock_skew"
-same "$(statements_b)" 0 "B is still empty"
+same "$(SERVER=$B statements)" 0 "B is still empty"
 
 expect 0 "import-log by the importer key" \
     "$GLOSS" -S "$B" -k "$T/importer.key" import-log "$A"
 contains "$T/err" "read $nA statements up to seq $nA, $nA of them new here" \
     "import-log says how many statements it replayed"
-same "$(statements_b)" "$nA" "B holds as many statements as A"
+same "$(SERVER=$B statements)" "$nA" "B holds as many statements as A"
 http=$(curl -s -o "$T/out" -w '%{http_code}' "$B/v1/statements/$old.json")
 same "$http" 200 "B holds the five-day-old statement the import brought"
 cmp -s "$T/out" "$T/old.json" && ok "byte for byte" || not_ok "byte for byte"
@@ -304,7 +291,7 @@ contains "$T/out" "reading" "and shows its new kind"
 expect 0 "import-log again" \
     "$GLOSS" -S "$B" -k "$T/importer.key" import-log "$A"
 contains "$T/err" ", 0 of them new here" "the second import says none is new"
-same "$(statements_b)" "$nA" "B holds no more statements"
+same "$(SERVER=$B statements)" "$nA" "B holds no more statements"
 dump "$B" "$T/B2"
 diff -r "$T/B" "$T/B2" > "$T/diff" && ok "every answer of B is unchanged" ||
     not_ok "every answer of B is unchanged" "$(head -6 "$T/diff")"
@@ -321,15 +308,6 @@ same "$(curl -s "$B/v1/annotations/$crit" |
 
 # --- B stops cleanly ---------------------------------------------------
 
-kill -TERM "$b_pid"
-wait "$b_pid"
-same "$?" 0 "glossd B exits 0 on SIGTERM"
-b_pid=
-if grep -qE 'Sanitizer|runtime error' "$T/b.log"; then
-	not_ok "glossd B's log is free of sanitizer reports" \
-	    "$(grep -E 'Sanitizer|runtime error' "$T/b.log" | head -3)"
-else
-	ok "glossd B's log is free of sanitizer reports"
-fi
+stop_second b
 stop_daemon
 done_testing

@@ -10,9 +10,6 @@
 # statement and replays into an empty glossd to the same state.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-b_pid=
-trap '[ -z "$b_pid" ] || kill -9 "$b_pid" 2>/dev/null; cleanup' EXIT
-
 make_keys
 for k in mod mod2 ada bob eve mal ghost f1 f2 f3 carol importer; do
 	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
@@ -720,14 +717,7 @@ same "$(grep -o '"id":"[0-9a-f]*"' "$T/out" | cut -d'"' -f4 | tr '\n' ' ')" \
 	echo "rate_ip_writes = 0"
 	echo "rate_ip_reads = 0"
 } > "$T/b.conf"
-"$GLOSSD" -d -f "$T/b.conf" -p 0 -P "$T/b.port" -D "$T/b.db" \
-    >>"$T/b.log" 2>&1 &
-b_pid=$!
-if ! wait_for "$b_pid" "$T/b.port"; then
-	echo "Bail out! glossd B did not start: $(cat "$T/b.log")"
-	exit 99
-fi
-B=http://127.0.0.1:$(cat "$T/b.port")
+start_second b
 nA=$(statements)
 expect 0 "import-log A into B by the importer key" \
     "$GLOSS" -S "$B" -k "$T/importer.key" import-log "$A"
@@ -828,15 +818,6 @@ for p in "ada|--talk 3|visible|trusted" "f1|--talk 3|visible|trusted by trust" \
 	same "$b" "$a" "probe on B: $who meets the same state"
 done
 
-kill -TERM "$b_pid"
-wait "$b_pid"
-same "$?" 0 "glossd B exits 0 on SIGTERM"
-b_pid=
-if grep -qE 'Sanitizer|runtime error' "$T/b.log"; then
-	not_ok "glossd B's log is free of sanitizer reports" \
-	    "$(grep -E 'Sanitizer|runtime error' "$T/b.log" | head -3)"
-else
-	ok "glossd B's log is free of sanitizer reports"
-fi
+stop_second b
 stop_daemon
 done_testing

@@ -9,9 +9,6 @@
 # keeping the original created times, and the listings come out the same.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
-b_pid=
-trap '[ -z "$b_pid" ] || kill -9 "$b_pid" 2>/dev/null; cleanup' EXIT
-
 make_keys
 for k in bob mod rev eve; do
 	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
@@ -166,25 +163,18 @@ same "$(grep -c "$jkey.pub holds no public key" "$T/err")" "$signed" \
 	echo "curator = $ME"
 	echo "$POLICY"
 } > "$T/b.conf"
-"$GLOSSD" -d -f "$T/b.conf" -p 0 -P "$T/b.port" -D "$T/b.db" \
-    >>"$T/b.log" 2>&1 &
-b_pid=$!
-wait_for "$b_pid" "$T/b.port" || { echo "Bail out! B did not start"; exit 99; }
-B=http://127.0.0.1:$(cat "$T/b.port")
-statements_b() {
-	curl -s "$B/healthz" | sed -n 's/.*"statements":\([0-9]*\).*/\1/p'
-}
+start_second b
 expect 1 "importing the tampered copy sends nothing" \
     "$GLOSS" -S "$B" import "$T/bad"
 contains "$T/err" "nothing was sent" "and says so"
 expect 1 "a key B does not list may not import" \
     "$GLOSS" -S "$B" -k "$T/bob.key" import "$T/bundle"
 contains "$T/err" "403 not_importer" "403 not_importer"
-same "$(statements_b)" 0 "B is still empty"
+same "$(SERVER=$B statements)" 0 "B is still empty"
 expect 0 "gloss import by B's curator" "$GLOSS" -S "$B" import "$T/bundle"
 contains "$T/err" "imported $n statements from $T/bundle, $n of them new here" \
     "every statement is new there"
-same "$(statements_b)" "$n" "B holds the bundle"
+same "$(SERVER=$B statements)" "$n" "B holds the bundle"
 expect 0 "a second import changes nothing" "$GLOSS" -S "$B" import "$T/bundle"
 contains "$T/err" "0 of them new here" "every statement is a repeat"
 same "$(curl -s "$B/v1/statements/$c1" | jq -r .statement.created)" \
@@ -215,29 +205,19 @@ cmp -s "$T/bundle/STATEMENTS" "$T/bundle-b/STATEMENTS" &&
 expect 1 "B keeps the lock" "$GLOSS" -S "$B" comment "$RID" --talk 7 -m "Late."
 contains "$T/err" "locked" "talk 7 is closed there too"
 
-kill -TERM "$b_pid"
-wait "$b_pid"
-same "$?" 0 "B exits 0"
-b_pid=
+stop_second b
 
 # A curator vouches for records, not for decisions: into a glossd that
 # does not list the bundle's moderator, the import stops at the first
 # decision, and what came before it stays.
 echo "curator = $ME" > "$T/c.conf"
-"$GLOSSD" -d -f "$T/c.conf" -p 0 -P "$T/c.port" -D "$T/c.db" \
-    >>"$T/c.log" 2>&1 &
-b_pid=$!
-wait_for "$b_pid" "$T/c.port" || { echo "Bail out! C did not start"; exit 99; }
-C=http://127.0.0.1:$(cat "$T/c.port")
+start_second c
 expect 1 "a curator's import meets the target's moderators" \
-    "$GLOSS" -S "$C" import "$T/bundle"
+    "$GLOSS" -S "$B" import "$T/bundle"
 contains "$T/err" "403 not_moderator" "403 not_moderator"
 first_decision=$(grep -n ' moderation ' "$T/bundle/STATEMENTS" | head -n 1 | cut -d: -f1)
-same "$(curl -s "$C/healthz" | jq .statements)" "$((first_decision - 1))" \
+same "$(curl -s "$B/healthz" | jq .statements)" "$((first_decision - 1))" \
     "everything before the first decision was imported"
-kill -TERM "$b_pid"
-wait "$b_pid"
-same "$?" 0 "C exits 0"
-b_pid=
+stop_second c
 stop_daemon
 done_testing

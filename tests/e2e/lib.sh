@@ -21,11 +21,12 @@ unset GLOSS_KEY GLOSS_PASSPHRASE GLOSS_SERVER NO_COLOR
 ntests=0
 nfailed=0
 daemon_pid=
+second_pid=
 
 cleanup() {
-	if [ -n "$daemon_pid" ]; then
-		kill -9 "$daemon_pid" 2>/dev/null
-	fi
+	for pid in $daemon_pid $second_pid; do
+		kill -9 "$pid" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -253,6 +254,35 @@ stop_daemon() {
 		    "$(grep -E 'Sanitizer|runtime error' "$T/glossd.log" | head -3)"
 	else
 		ok "glossd log is free of sanitizer reports"
+	fi
+}
+
+# start_second NAME: a second glossd, configured by $T/NAME.conf, with
+# its database $T/NAME.db (empty unless the test made one) and its log
+# in $T/NAME.log; its address in $B.  One runs at a time.
+start_second() {
+	"$GLOSSD" -d -f "$T/$1.conf" -p 0 -P "$T/$1.port" -D "$T/$1.db" \
+	    >>"$T/$1.log" 2>&1 &
+	second_pid=$!
+	if ! wait_for "$second_pid" "$T/$1.port"; then
+		echo "Bail out! glossd $1 did not start: $(cat "$T/$1.log")"
+		exit 99
+	fi
+	B=http://127.0.0.1:$(cat "$T/$1.port")
+}
+
+# stop_second NAME: as stop_daemon, for start_second's glossd.
+stop_second() {
+	kill -TERM "$second_pid"
+	wait "$second_pid"
+	status=$?
+	second_pid=
+	same "$status" 0 "glossd $1 exits 0 on SIGTERM"
+	if grep -qE 'Sanitizer|runtime error' "$T/$1.log"; then
+		not_ok "glossd $1's log is free of sanitizer reports" \
+		    "$(grep -E 'Sanitizer|runtime error' "$T/$1.log" | head -3)"
+	else
+		ok "glossd $1's log is free of sanitizer reports"
 	fi
 }
 
