@@ -325,6 +325,20 @@ api_may_see(struct glossd *gd, const struct api_target *t,
 }
 
 /*
+ * Whether a statement may act on annotation t (reply to it, endorse,
+ * flag or review a link of it): a visible one; on a replay, any that is
+ * not retracted.  Whether an annotation waits or is hidden follows the
+ * moderation settings of the glossd that holds it, and a replay brings
+ * what its source took under its own (design 3.1); a retraction is in the
+ * log itself.
+ */
+int
+api_may_act(const struct api_target *t, int replay)
+{
+	return t->visible || (replay && !t->retracted);
+}
+
+/*
  * Refuse st acting on t, an annotation the public cannot see: its author
  * and moderators are told its status (409 not_visible); for any other key
  * it does not exist, as for a read (404, api_find).  A retraction is
@@ -401,7 +415,8 @@ out:
 }
 
 /*
- * An endorsement or its withdrawal; live (ORIGIN_LIVE) holds an
+ * An endorsement or its withdrawal, of an annotation it may act on
+ * (api_may_act, replay when not live); live (ORIGIN_LIVE) holds an
  * endorsement to policy_judge.  A second endorsement of the same
  * annotation by the same key answers 1 with the first one's id in
  * existing: nothing is stored.
@@ -431,7 +446,7 @@ api_check_endorse(struct glossd *gd, struct http_response *resp,
 		    "endorse that annotation");
 		return -1;
 	}
-	if (!t.visible)
+	if (!api_may_act(&t, !live))
 		return api_not_visible(gd, resp, &t, st);
 	return rc == STORE_OK ? 1 : 0;
 }
@@ -489,7 +504,8 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 		return api_check_moderation(gd, resp, st, place, existing,
 		    origin);
 	case STMT_LINK_REVIEW:
-		return api_check_link_review(gd, resp, st);
+		return api_check_link_review(gd, resp, st,
+		    origin != ORIGIN_LIVE);
 	default:
 		http_error(resp, 422, "unsupported_type", "that statement type "
 		    "is not accepted");

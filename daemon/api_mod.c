@@ -117,11 +117,11 @@ api_flagger_cb(const char *author, const char *state, void *arg)
 }
 
 /*
- * A flag: on a visible annotation, once per key (a repeat answers 1 with
- * the first flag's id); live (ORIGIN_LIVE) holds it to policy_judge.
- * Flags from trusted keys and moderators hide the annotation for review
- * at flag_threshold, when one of them is the new flag: a flag that does
- * not count never hides it.
+ * A flag: on an annotation it may act on (api_may_act), once per key (a
+ * repeat answers 1 with the first flag's id); live (ORIGIN_LIVE) holds it
+ * to policy_judge.  Flags from trusted keys and moderators hide a visible
+ * annotation for review at flag_threshold, when one of them is the new
+ * flag: a flag that does not count never hides it.
  */
 static int
 api_check_flag(struct glossd *gd, struct http_response *resp,
@@ -139,7 +139,7 @@ api_check_flag(struct glossd *gd, struct http_response *resp,
 		return -1;
 	if (policy_judge(st, t.author, live, &v) == -1)
 		return api_refuse(resp, &v);
-	if (!t.visible)
+	if (!api_may_act(&t, !live))
 		return api_not_visible(gd, resp, &t, st);
 	rc = store_flag(gd->store, t.id, st->author, existing);
 	if (rc == STORE_OK)
@@ -170,10 +170,15 @@ api_status_in(const char *status, const char *const *list)
 	return 0;
 }
 
-/* A decision about an annotation: only from the states it can change. */
+/*
+ * A decision about an annotation: live, only from the states it can
+ * change.  A replay applies it as its source took it, from whatever
+ * status the annotation has here, which this glossd's moderation settings
+ * decide (api_may_act): to the status it names, or to no effect.
+ */
 static int
 api_check_decision(struct glossd *gd, struct http_response *resp,
-    const struct statement *st)
+    const struct statement *st, int live)
 {
 	const struct stmt_moderation	*m = &st->u.moderation;
 	static const char *const from[ACTION__MAX][4] = {
@@ -188,7 +193,7 @@ api_check_decision(struct glossd *gd, struct http_response *resp,
 		return -1;
 	if (t.retracted)
 		return api_not_visible(gd, resp, &t, st);
-	if (!api_status_in(t.status, from[m->action])) {
+	if (live && !api_status_in(t.status, from[m->action])) {
 		http_error(resp, 409, "no_change", "cannot %s an annotation "
 		    "that is %s", stmt_action_name(m->action), t.status);
 		return -1;
@@ -284,7 +289,8 @@ api_check_moderation(struct glossd *gd, struct http_response *resp,
 	case ACTION_REJECT:
 	case ACTION_HIDE:
 	case ACTION_RESTORE:
-		return api_check_decision(gd, resp, st);
+		return api_check_decision(gd, resp, st,
+		    origin == ORIGIN_LIVE);
 	default:
 		return api_check_subject(gd, resp, m, origin == ORIGIN_LIVE);
 	}

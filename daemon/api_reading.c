@@ -372,12 +372,13 @@ out:
 }
 
 /*
- * A link review names a visible annotation and one of its links (by key,
- * so the http form of an https link will do).
+ * A link review names an annotation it may act on (api_may_act, replay
+ * as it says) and one of its links (by key, so the http form of an https
+ * link will do).
  */
 int
 api_check_link_review(struct glossd *gd, struct http_response *resp,
-    const struct statement *st)
+    const struct statement *st, int replay)
 {
 	const struct stmt_link_review	*lr = &st->u.link_review;
 	struct api_target		 t;
@@ -385,7 +386,7 @@ api_check_link_review(struct glossd *gd, struct http_response *resp,
 
 	if (api_target(gd, resp, lr->subject, "subject", &t) == -1)
 		return -1;
-	if (!t.visible)
+	if (!api_may_act(&t, replay))
 		return api_not_visible(gd, resp, &t, st);
 	if ((rc = store_cites(gd->store, lr->subject, lr->url)) == STORE_OK)
 		return 0;

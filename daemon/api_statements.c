@@ -128,10 +128,13 @@ api_refuse(struct http_response *resp, struct policy_verdict *v)
 	return -1;
 }
 
-/* Record-level checks for an annotation; fills the placement. */
+/*
+ * Record-level checks for an annotation; fills the placement.  A reply's
+ * parent must be one it may act on (api_may_act, replay when not live).
+ */
 static int
 api_check_annotation(struct glossd *gd, struct http_response *resp,
-    const struct statement *st, struct store_placement *place)
+    const struct statement *st, struct store_placement *place, int live)
 {
 	const struct stmt_annotation	*a = &st->u.annotation;
 	struct store_record		 rec;
@@ -164,10 +167,10 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		return -1;
 	}
 	/* To a key that may not see it, a waiting parent does not exist. */
-	if (!parent.visible && !parent.retracted &&
+	if (!api_may_act(&parent, !live) && !parent.retracted &&
 	    !api_may_see(gd, &parent, st))
 		return api_not_visible(gd, resp, &parent, st);
-	if (!parent.visible) {
+	if (!api_may_act(&parent, !live)) {
 		http_error(resp, 422, parent.retracted ? "reply_to_retracted" :
 		    "reply_to_hidden", "the annotation replied to is %s",
 		    parent.status);
@@ -454,7 +457,8 @@ api_post(struct glossd *gd, struct http_request *req,
 		}
 		break;
 	case STMT_ANNOTATION:
-		if (api_check_annotation(gd, resp, st, &place) == -1)
+		if (api_check_annotation(gd, resp, st, &place,
+		    origin == ORIGIN_LIVE) == -1)
 			goto out;
 		break;
 	default:

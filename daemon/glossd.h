@@ -581,6 +581,7 @@ int	 api_check_conversation(struct glossd *, struct http_response *,
 void	 api_fold_free(struct api_fold *);
 int	 api_may_see(struct glossd *, const struct api_target *,
 	     const struct statement *);
+int	 api_may_act(const struct api_target *, int);
 int	 api_not_visible(struct glossd *, struct http_response *,
 	     const struct api_target *, const struct statement *);
 
@@ -615,7 +616,7 @@ void		 api_get_mirror(struct glossd *, struct http_request *,
 
 /* api_reading.c */
 int	 api_check_link_review(struct glossd *, struct http_response *,
-	     const struct statement *);
+	     const struct statement *, int);
 void	 api_get_reading(struct glossd *, struct http_request *,
 	     struct http_response *);
 

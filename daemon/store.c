@@ -351,12 +351,14 @@ static const char *const store_sqls[SQL__MAX] = {
 	 * is making visible what was hidden or rejected, whoever hid it; an
 	 * approval of a pending one (a first post, an edit) keeps the mark
 	 * it had.  A hide or a reject clears it, and the next showing sets
-	 * it again.
+	 * it again.  A replayed decision may find the status it names
+	 * (api_check_decision): then it changes nothing.
 	 */
 	[SQL_SET_STATUS] =
 	    "UPDATE annotations SET status = ?2, flagged = CASE "
 	    "WHEN ?2 = 'visible' AND (status != 'pending' OR flagged != 0) "
-	    "THEN -1 ELSE 0 END WHERE seq = " SEQ_OF("?1"),
+	    "THEN -1 ELSE 0 END WHERE seq = " SEQ_OF("?1") " "
+	    "AND status != ?2",
 	/*
 	 * SEARCH annotations USING COVERING INDEX annotations_mine
 	 *     (author_no=? AND author=?)

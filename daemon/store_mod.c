@@ -22,12 +22,16 @@ store_one(struct store *s, enum store_sql q, const char *subject)
 	return store_changed(s, q);
 }
 
+/* An annotation's status; a replay may find it set already. */
 static enum store_rc
 store_set_status(struct store *s, const char *id, const char *status)
 {
+	enum store_rc	rc;
+
 	store_bind_str(s, SQL_SET_STATUS, 1, id);
 	store_bind_str(s, SQL_SET_STATUS, 2, status);
-	return store_changed(s, SQL_SET_STATUS);
+	rc = store_changed(s, SQL_SET_STATUS);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
 static enum store_rc

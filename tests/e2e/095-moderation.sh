@@ -42,17 +42,6 @@ sread() {
 	eval "sread_$sr_tag=\$(date +%s)"
 }
 
-# write_conf LINES...: glossd.conf as start_daemon writes it, with LINES.
-write_conf() {
-	{
-		echo "curator = $CURATOR"
-		echo "rate_key_writes = 0"
-		echo "rate_ip_writes = 0"
-		echo "rate_ip_reads = 0"
-		for line in "$@"; do echo "$line"; done
-	} > "$T/glossd.conf"
-}
-
 # fresh_daemon [CONFIG LINES...]: start_daemon with an empty database.
 fresh_daemon() {
 	rm -f "$T/gloss.db" "$T/gloss.db-wal" "$T/gloss.db-shm"

@@ -161,11 +161,9 @@ fingerprint() {
 	sed -n 's/^untrusted comment: minisign public key //p' "$1" | cut -c1-8
 }
 
-# start_daemon [CONFIG LINES...]: start glossd with a fresh database.
-# Rate limits are off unless a test turns them on: the tests post faster
-# than any person.
-start_daemon() {
-	[ -n "${CURATOR:-}" ] || make_keys
+# write_conf [CONFIG LINES...]: glossd's configuration for start_daemon
+# (or for a SIGHUP): the curator key, rate limits off, and the lines.
+write_conf() {
 	{
 		echo "curator = $CURATOR"
 		echo "rate_key_writes = 0"
@@ -173,6 +171,14 @@ start_daemon() {
 		echo "rate_ip_reads = 0"
 		for line in "$@"; do echo "$line"; done
 	} > "$T/glossd.conf"
+}
+
+# start_daemon [CONFIG LINES...]: start glossd with a fresh database.
+# Rate limits are off unless a test turns them on: the tests post faster
+# than any person.
+start_daemon() {
+	[ -n "${CURATOR:-}" ] || make_keys
+	write_conf "$@"
 	rm -f "$T/port"
 	"$GLOSSD" -d -f "$T/glossd.conf" -p 0 -P "$T/port" -D "$T/gloss.db" \
 	    >>"$T/glossd.log" 2>&1 &

@@ -4942,6 +4942,89 @@ test_reading_empty(void **state)
 	assert_int_equal(jint(reading(c, "talk=1"), "total"), 1);
 }
 
+/* k's st replayed by an importer (key_curator), which must store it. */
+static void
+replayed(struct ctx *c, const struct fixture_key *k,
+    const struct statement *st)
+{
+	post_imported(c, k, st, key_curator, "POST", SPOIL_NONE, time(NULL),
+	    time(NULL));
+	check_accepted(c, st, 201);
+}
+
+/*
+ * A log written while its glossd's moderation settings changed replays
+ * into a glossd with either setting, where an annotation may wait or show
+ * when it did not at the source: a reply, endorsement, flag or link
+ * review of one that waits here is stored as the source took it, and a
+ * decision takes an annotation to the status it names, changing nothing
+ * when it has that status.  Live posts are still held to the statuses
+ * here.
+ */
+static void
+test_mod_replay_settings(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*fourth = mod_key_new(), *fifth = mod_key_new();
+	struct statement	*a, *b, *r;
+	json_t			*j;
+	char			 kstate[16];
+
+	keys_add(&c->gd.cfg.importers, key_curator);
+
+	/* Visible at the source (moderation none), waiting here (first). */
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = cite_ann(c, key_other, "reading", 0, json_pack("[{s:s}]", "url",
+	    ARXIV_ABS));
+	replayed(c, key_other, a);
+	assert_string_equal(ann_status(c, a->id), "pending");
+	refused_st(c, key_third, conv_endorse(c, key_third, mod_time(),
+	    "endorse", a->id), 404, "not_found");
+	refused_st(c, key_third, mod_ann(c, key_third, "live reply",
+	    json_pack("{s:s}", "reply_to", a->id)), 404, "not_found");
+	replayed(c, key_third, conv_endorse(c, key_third, mod_time(),
+	    "endorse", a->id));
+	r = mod_ann(c, key_third, "a reply", json_pack("{s:s}", "reply_to",
+	    a->id));
+	replayed(c, key_third, r);
+	replayed(c, fourth, mod_flag_st(c, fourth, a->id, "spam"));
+	replayed(c, fourth, review_st(c, fourth, a->id, ARXIV_ABS, "ok",
+	    NULL));
+	assert_string_equal(ann_status(c, a->id), "pending");
+	/* Its moderator here shows it and the reply, which waited too. */
+	decide(c, "approve", a->id, 0, NULL);
+	assert_string_equal(ann_status(c, r->id), "pending");
+	decide(c, "approve", r->id, 0, NULL);
+	j = get_annotation(c, a->id);
+	assert_int_equal(jint(j, "endorsements"), 1);
+	assert_int_equal(jint(j, "replies"), 1);
+
+	/* Waiting at the source (first) and approved; visible here (none). */
+	c->gd.cfg.moderation = MODERATION_NONE;
+	b = mod_ann(c, fifth, "approved there", NULL);
+	replayed(c, fifth, b);
+	assert_string_equal(ann_status(c, b->id), "visible");
+	replayed(c, mod_key, mod_st(c, mod_key, "approve", b->id, 0, NULL));
+	assert_string_equal(ann_status(c, b->id), "visible");
+	assert_int_equal(store_key_state(c->gd.store, fifth->pubkey, kstate),
+	    STORE_OK);
+	assert_string_equal(kstate, "trusted");
+	decide_refused(c, "approve", b->id, 0, NULL, 409, "no_change");
+	/*
+	 * Hidden by one flag there, restored; not hidden here.  The restore
+	 * changes nothing: flags may still hide it, as they could before.
+	 */
+	replayed(c, mod_key, mod_st(c, mod_key, "restore", b->id, 0, NULL));
+	assert_string_equal(ann_status(c, b->id), "visible");
+	c->gd.cfg.flag_threshold = 1;
+	accepted(c, mod_key, mod_flag_st(c, mod_key, b->id, "spam"));
+	assert_string_equal(ann_status(c, b->id), "hidden");
+	/* A replayed reject of what is rejected here changes nothing. */
+	decide(c, "reject", b->id, 0, "spam");
+	replayed(c, mod_key, mod_st(c, mod_key, "reject", b->id, 0, "spam"));
+	assert_string_equal(ann_status(c, b->id), "rejected");
+}
+
 int
 main(void)
 {
@@ -5027,6 +5110,7 @@ main(void)
 		TM(test_reading_formats),
 		TM(test_reading_bad_query),
 		TM(test_reading_empty),
+		TM(test_mod_replay_settings),
 	};
 #undef T
 #undef TE
