@@ -2832,10 +2832,7 @@ test_conv_importer(void **state)
 
 	assert_int_equal(timefmt_parse_rfc3339("2020-01-02T03:04:05Z", &then),
 	    0);
-	c->gd.cfg.importers.keys = xcalloc(1,
-	    sizeof *c->gd.cfg.importers.keys);
-	c->gd.cfg.importers.keys[0] = key_third->pk;
-	c->gd.cfg.importers.n = 1;
+	keys_add(&c->gd.cfg.importers, key_third);
 
 	old = conv_ann(c, key_other, then, "said in 2020", NULL);
 	rec = keep_st(c, fixture_statement(json_pack("{s:i, s:s, s:s, s:s, "
@@ -2958,10 +2955,7 @@ test_conv_own_annotation(void **state)
 	accepted(c, key_third, conv_endorse(c, key_third, now, "endorse",
 	    a->id));
 
-	c->gd.cfg.importers.keys = xcalloc(1,
-	    sizeof *c->gd.cfg.importers.keys);
-	c->gd.cfg.importers.keys[0] = key_curator->pk;
-	c->gd.cfg.importers.n = 1;
+	keys_add(&c->gd.cfg.importers, key_curator);
 	post_imported(c, key_other, e, key_curator, "POST", SPOIL_NONE, now,
 	    now);
 	check_accepted(c, e, 201);
@@ -3936,10 +3930,7 @@ test_mod_rate_limit(void **state)
 	    key_other, now_ms + 20000, 401, "key_mismatch", 0);
 
 	/* An importer replays as fast as it likes, moderation included. */
-	c->gd.cfg.importers.keys = xcalloc(1,
-	    sizeof *c->gd.cfg.importers.keys);
-	c->gd.cfg.importers.keys[0] = key_curator->pk;
-	c->gd.cfg.importers.n = 1;
+	keys_add(&c->gd.cfg.importers, key_curator);
 	for (i = 0; i < 4; i++) {
 		snprintf(text, sizeof text, "imported %d", i);
 		st = mod_ann(c, key_other, text, NULL);
