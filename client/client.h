@@ -87,6 +87,8 @@ void	 out_init(struct client *);
 void	 out_text(FILE *, const char *, size_t, const char *);
 void	 out_line(FILE *, const char *, size_t);
 void	 out_entry(struct client *, json_t *, const char *);
+void	 out_body(json_t *, const char *);
+void	 out_when(json_t *, char *, size_t);
 void	 out_who(struct client *, FILE *, const char *, const char *);
 void	 out_field(FILE *, const char *, const char *);
 void	 out_json(json_t *);

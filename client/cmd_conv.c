@@ -158,11 +158,43 @@ cmd_whois(struct client *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * One version of an annotation for history: when it was written and its
+ * id, then what it sets, all of it for the original and, for a revision,
+ * what it changes (a member it leaves out keeps its value: api.md,
+ * Folding), with the text below.
+ */
+static void
+conv_version(struct client *c, json_t *rev, int original)
+{
+	json_t		*st = json_object_get(rev, "statement");
+	json_t		*links = json_object_get(st, "links");
+	const char	*kind = json_string_value(json_object_get(st, "kind"));
+	char		 when[64];
+	int		 placed;
+
+	printf("%s%s %s%s  %s\n", out_color(c, "\033[1m"),
+	    original ? "original" : "revision",
+	    json_string_value(json_object_get(st, "created")),
+	    out_color(c, "\033[0m"),
+	    json_string_value(json_object_get(rev, "id")));
+	placed = original || json_object_get(st, "at") != NULL ||
+	    json_object_get(st, "talk") != NULL;
+	if (kind != NULL || placed) {
+		out_when(st, when, sizeof when);
+		printf("    %s%s%s%s%s\n", out_color(c, "\033[36m"),
+		    kind != NULL ? kind : "", out_color(c, "\033[0m"),
+		    kind != NULL && placed ? "  " : "", placed ? when : "");
+	}
+	out_body(st, "    ");
+	if (!original && json_is_array(links) && json_array_size(links) == 0)
+		printf("    -> no links\n");
+}
+
 int
 cmd_history(struct client *c, int argc, char **argv)
 {
-	json_t		*h, *rev, *st;
-	const char	*text;
+	json_t		*h, *rev;
 	size_t		 i;
 	int		 rc;
 
@@ -175,20 +207,8 @@ cmd_history(struct client *c, int argc, char **argv)
 	if (c->json)
 		out_json(h);
 	json_array_foreach(c->json ? NULL : json_object_get(h, "revisions"),
-	    i, rev) {
-		st = json_object_get(rev, "statement");
-		text = json_string_value(json_object_get(st, "text"));
-		printf("%s%s %s%s  %s\n", out_color(c, "\033[1m"),
-		    i == 0 ? "original" : "revision",
-		    json_string_value(json_object_get(st, "created")),
-		    out_color(c, "\033[0m"),
-		    json_string_value(json_object_get(rev, "id")));
-		if (text != NULL) {
-			fputs("    ", stdout);
-			out_text(stdout, text, strlen(text), "    ");
-			fputc('\n', stdout);
-		}
-	}
+	    i, rev)
+		conv_version(c, rev, i == 0);
 	json_decref(h);
 	return EXIT_OK;
 }

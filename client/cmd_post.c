@@ -358,6 +358,7 @@ struct post_args {
 	char		*reply;
 	long		 talk;
 	json_t		*links;
+	int		 no_links;	/* an edit that removes them */
 };
 
 /* What is wrong with the options given together, or NULL. */
@@ -370,7 +371,19 @@ post_conflict(const struct post_args *pa, enum post_mode mode)
 		return "--kind is required";
 	if (mode != POST_ANNOTATION && pa->reply != NULL)
 		return "--reply-to is for new annotations";
+	if (mode != POST_EDIT && pa->no_links)
+		return "--no-links is for gloss edit";
+	if (pa->no_links && json_array_size(pa->links) > 0)
+		return "--no-links and --link cannot both be given";
 	return NULL;
+}
+
+/* Whether an edit changes more than the text. */
+static int
+post_edits_more(const struct post_args *pa)
+{
+	return pa->kind != NULL || pa->talk != 0 || pa->at != NULL ||
+	    json_array_size(pa->links) > 0 || pa->no_links;
 }
 
 /*
@@ -388,6 +401,7 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 		{ "at", required_argument, NULL, 'a' },
 		{ "link", required_argument, NULL, 'l' },
 		{ "title", required_argument, NULL, 'T' },
+		{ "no-links", no_argument, NULL, 'L' },
 		{ "reply-to", required_argument, NULL, 'r' },
 		{ "message", required_argument, NULL, 'm' },
 		{ "file", required_argument, NULL, 'F' },
@@ -426,6 +440,9 @@ post_options(struct client *c, int argc, char **argv, struct post_args *pa,
 			else
 				json_object_set_new(last, "title",
 				    json_string(optarg));
+			break;
+		case 'L':
+			pa->no_links = 1;
 			break;
 		case 'r':
 			pa->reply = optarg;
@@ -524,16 +541,14 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 		rc = EXIT_USAGE;
 	}
 	if ((text = post_text(pa.message, pa.file, mode == POST_EDIT ?
-	    current : NULL, mode == POST_EDIT && (pa.kind != NULL ||
-	    pa.talk != 0 || pa.at != NULL ||
-	    json_array_size(pa.links) > 0))) == NULL)
+	    current : NULL, mode == POST_EDIT && post_edits_more(&pa))) ==
+	    NULL)
 		goto out;
 	/*
 	 * Saved unchanged in the editor (whose trailing newlines are
 	 * dropped, so the current text's are too), no other change asked.
 	 */
-	if (mode == POST_EDIT && current != NULL && pa.kind == NULL &&
-	    pa.talk == 0 && json_array_size(pa.links) == 0 && pa.at == NULL &&
+	if (mode == POST_EDIT && current != NULL && !post_edits_more(&pa) &&
 	    strlen(text) == strlen(current) - post_trailing(current) &&
 	    strncmp(text, current, strlen(text)) == 0) {
 		fprintf(stderr, "gloss: the text is unchanged; nothing was "
@@ -567,7 +582,7 @@ post_run(struct client *c, int argc, char **argv, const char *kind,
 	}
 	if (pa.talk != 0)
 		json_object_set_new(root, "talk", json_integer(pa.talk));
-	if (json_array_size(pa.links) > 0)
+	if (json_array_size(pa.links) > 0 || pa.no_links)
 		json_object_set(root, "links", pa.links);
 	if (pa.at != NULL) {
 		if ((rc = post_resolve_at(c, rid, pa.at, pa.talk != 0 ?

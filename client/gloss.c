@@ -44,7 +44,8 @@ static const struct cmd commands[] = {
 	{ "reply", "reply ID [--kind KIND] [--talk N] [--at T[-T]] "
 	    "[--link URL [--title T]]... [-m TEXT | -F FILE]", cmd_reply },
 	{ "edit", "edit ID [--kind KIND] [--talk N] [--at T[-T]] "
-	    "[--link URL [--title T]]... [-m TEXT | -F FILE]", cmd_edit },
+	    "[[--link URL [--title T]]... | --no-links] [-m TEXT | -F FILE]",
+	    cmd_edit },
 	{ "retract", "retract ID [--reason TEXT]", cmd_retract },
 	{ "endorse", "endorse ID", cmd_endorse },
 	{ "unendorse", "unendorse ID", cmd_unendorse },

@@ -178,7 +178,7 @@ out_json(json_t *root)
 	free(text);
 }
 
-static void
+void
 out_when(json_t *a, char *buf, size_t len)
 {
 	json_t	*at = json_object_get(a, "at");
@@ -270,40 +270,20 @@ out_status(FILE *f, json_t *a)
 }
 
 /*
- * One annotation (from a listing, a thread or a search) for a person,
- * each line after indent: when, kind, who, when written, "(edited)" and
- * counts; the text indented below; then links and the id.
+ * An annotation's text and links (of a view, or of one statement), after
+ * pad.  Each line of the text begins with a bar, so that none, whatever
+ * its indent, passes for a line of gloss's own: an entry's head (a
+ * reply's, deeper in a thread), a link or an id.
  */
 void
-out_entry(struct client *c, json_t *a, const char *indent)
+out_body(json_t *a, const char *pad)
 {
 	const char	*text = json_string_value(json_object_get(a, "text"));
-	const char	*id, *url, *title, *reply;
+	const char	*url, *title;
 	json_t		*links, *link;
-	char		 when[64], pad[80], bar[84];
+	char		 bar[84];
 	size_t		 i;
 
-	out_when(a, when, sizeof when);
-	printf("%s  %s%-19s%s %s%-8s%s  ", indent, out_color(c, "\033[1m"),
-	    when, out_color(c, "\033[0m"), out_color(c, "\033[36m"),
-	    json_string_value(json_object_get(a, "kind")),
-	    out_color(c, "\033[0m"));
-	out_who(c, stdout, json_string_value(json_object_get(a, "author")),
-	    json_string_value(json_object_get(a, "name")));
-	printf("  %s", json_string_value(json_object_get(a, "created")));
-	if (json_integer_value(json_object_get(a, "revisions")) > 0)
-		printf("  (edited)");
-	out_count(a, "replies", "reply", "replies");
-	out_count(a, "endorsements", "endorsement", "endorsements");
-	fputc('\n', stdout);
-	snprintf(pad, sizeof pad, "%s      ", indent);
-	if ((reply = json_string_value(json_object_get(a, "reply_to"))) != NULL)
-		printf("%s(reply to %.12s)\n", pad, reply);
-	/*
-	 * Each line of the text begins with a bar, so that none, whatever
-	 * its indent, passes for a line of gloss's own: an entry's head (a
-	 * reply's, deeper in a thread), a link or an id.
-	 */
 	if (text != NULL) {
 		snprintf(bar, sizeof bar, "%s| ", pad);
 		fputs(bar, stdout);
@@ -324,6 +304,36 @@ out_entry(struct client *c, json_t *a, const char *indent)
 		}
 		fputc('\n', stdout);
 	}
+}
+
+/*
+ * One annotation (from a listing, a thread or a search) for a person,
+ * each line after indent: when, kind, who, when written, "(edited)" and
+ * counts; the text indented below; then links and the id.
+ */
+void
+out_entry(struct client *c, json_t *a, const char *indent)
+{
+	const char	*id, *reply;
+	char		 when[64], pad[80];
+
+	out_when(a, when, sizeof when);
+	printf("%s  %s%-19s%s %s%-8s%s  ", indent, out_color(c, "\033[1m"),
+	    when, out_color(c, "\033[0m"), out_color(c, "\033[36m"),
+	    json_string_value(json_object_get(a, "kind")),
+	    out_color(c, "\033[0m"));
+	out_who(c, stdout, json_string_value(json_object_get(a, "author")),
+	    json_string_value(json_object_get(a, "name")));
+	printf("  %s", json_string_value(json_object_get(a, "created")));
+	if (json_integer_value(json_object_get(a, "revisions")) > 0)
+		printf("  (edited)");
+	out_count(a, "replies", "reply", "replies");
+	out_count(a, "endorsements", "endorsement", "endorsements");
+	fputc('\n', stdout);
+	snprintf(pad, sizeof pad, "%s      ", indent);
+	if ((reply = json_string_value(json_object_get(a, "reply_to"))) != NULL)
+		printf("%s(reply to %.12s)\n", pad, reply);
+	out_body(a, pad);
 	id = json_string_value(json_object_get(a, "id"));
 	printf("%s%sid %s%s\n", pad, out_color(c, "\033[2m"),
 	    id != NULL ? id : "?", out_color(c, "\033[0m"));

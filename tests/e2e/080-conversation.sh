@@ -130,6 +130,14 @@ same "$(grep -oE '[0-9a-f]{64}' "$T/out" | tr '\n' ' ')" \
 same "$(grep -oE 'Version [a-z]+' "$T/out" | tr '\n' ' ')" \
     "Version zero Version one Version two Version three " \
     "every version's text is still readable"
+same "$(sed -n 2,3p "$T/out")" "    comment  01:20:00
+    | Version zero mentions zeppelin." \
+    "the original says its kind and time, then its text behind a bar"
+same "$(grep -A1 "$rev1" "$T/out" | sed -n 2p)" \
+    "    | Version one mentions quokka." \
+    "a revision of the text alone has no line of kind or place"
+same "$(grep -A1 "$rev3" "$T/out" | sed -n 2p)" "    01:21:00" \
+    "the revision that moves it says where to"
 cp "$T/out" "$T/history.before"
 
 # On a terminal, edit opens the current text in $EDITOR: saved unchanged,
@@ -210,6 +218,43 @@ same "$(statements)" "$before" "the refused edits stored nothing"
 cmp -s "$T/out" "$T/history.before" &&
     ok "the history is still unchanged" ||
     not_ok "the history is still unchanged"
+
+expect 0 "a critique with a link" "$GLOSS" critique "$RID" --talk 5 \
+    --link https://example.org/wrong -m "See the wrong paper."
+linked=$(cat "$T/out")
+tick
+expect 0 "edited into a reading with two other links" "$GLOSS" edit "$linked" \
+    --kind reading --link https://example.org/right --title "The Right One" \
+    --link https://example.org/also </dev/null
+tick
+expect 1 "a reading cannot lose its links" \
+    "$GLOSS" edit "$linked" --no-links </dev/null
+contains "$T/err" "422 invalid_statement" "the refusal is 422 invalid_statement"
+expect 0 "back to a critique" "$GLOSS" edit "$linked" --kind critique \
+    </dev/null
+tick
+expect 0 "--no-links removes its links" \
+    "$GLOSS" edit "$linked" --no-links -m "No paper after all."
+same "$(curl -s "$SERVER/v1/annotations/$linked" | jq -c .links)" "[]" \
+    "the annotation has no links left"
+expect 2 "--no-links with --link is a usage error" "$GLOSS" edit "$linked" \
+    --no-links --link https://example.org/x -m "Both."
+contains "$T/err" "--no-links and --link cannot both be given" "and says so"
+expect 2 "--no-links is for edit" "$GLOSS" comment "$RID" --no-links -m "x"
+contains "$T/err" "--no-links is for gloss edit" "and says so"
+expect 0 "gloss history of it" "$GLOSS" history "$linked"
+same "$(grep -vE '^(original|revision) ' "$T/out")" \
+"    critique  (whole talk 5)
+    | See the wrong paper.
+    -> https://example.org/wrong
+    reading
+    | See the wrong paper.
+    -> https://example.org/right  \"The Right One\"
+    -> https://example.org/also
+    critique
+    | See the wrong paper.
+    | No paper after all.
+    -> no links" "history shows what each version sets: kind, place, links"
 
 # --- Retractions -------------------------------------------------------
 
