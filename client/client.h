@@ -29,7 +29,9 @@ struct client {
 	char				*host;
 	int				 port;
 	const struct minisig_seckey	*signer;	/* signs requests */
-	char				 id[GLOSS_ID_LEN + 1];	/* resolved */
+	/* What operands resolved to (cmd_statement_id, cmd_public_key). */
+	char				 id[GLOSS_ID_LEN + 1];
+	char				 key[GLOSS_PUBKEY_LEN + 1];
 	int				 rate_wait;	/* s post may wait */
 };
 
@@ -144,6 +146,7 @@ int	 cmd_kind(const char *);
 int	 cmd_id_form(const char *);
 int	 cmd_statement_id(struct client *, char **);
 int	 cmd_id_operand(struct client *, int, char **);
+int	 cmd_public_key(struct client *, char **, const char *);
 const char *cmd_word(const char *);
 
 /* cmd_*.c */

@@ -134,6 +134,8 @@ cmd_whois(struct client *c, int argc, char **argv)
 
 	if (cmd_operands(c, argc, argv, "KEY", 0) == -1)
 		return cmd_usage("whois");
+	if ((rc = cmd_public_key(c, &argv[optind], "looking up")) != EXIT_OK)
+		return rc;
 	if ((k = net_get_at(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
 		return rc;
 	if (c->json)

@@ -21,15 +21,20 @@ struct mod_action {
 	const char	*name;
 	const char	*operand;	/* what the subject is */
 	int		 key;		/* its key in the walk, 0 if none */
-	int		 reason;	/* the walk asks for one */
+	int		 reason;	/* needs one; the walk asks for it */
+	const char	*doing;		/* said of a KEY given by an id */
 };
 
 static const struct mod_action mod_actions[] = {
-	{ "approve", "ID", 'a', 0 }, { "reject", "ID", 'r', 1 },
-	{ "hide", "ID", 'h', 1 }, { "restore", "ID", 0, 0 },
-	{ "ban", "KEY", 'b', 1 }, { "unban", "KEY", 0, 0 },
-	{ "trust", "KEY", 0, 0 }, { "lock", "RID", 0, 0 },
-	{ "unlock", "RID", 0, 0 },
+	{ "approve", "ID", 'a', 0, NULL },
+	{ "reject", "ID", 'r', 1, NULL },
+	{ "hide", "ID", 'h', 1, NULL },
+	{ "restore", "ID", 0, 0, NULL },
+	{ "ban", "KEY", 'b', 1, "banning" },
+	{ "unban", "KEY", 0, 0, "unbanning" },
+	{ "trust", "KEY", 0, 0, "trusting" },
+	{ "lock", "RID", 0, 0, NULL },
+	{ "unlock", "RID", 0, 0, NULL },
 };
 #define MOD_NACTIONS	(sizeof mod_actions / sizeof mod_actions[0])
 
@@ -299,7 +304,11 @@ mod_unknown(const char *action)
 	return rc;
 }
 
-/* gloss mod ACTION SUBJECT [--reason R] [--talk N] */
+/*
+ * gloss mod ACTION SUBJECT [--reason R] [--talk N].  A KEY may be given
+ * by the id of a statement its key signed (cmd_public_key); a missing
+ * reason is said before that id is looked up.
+ */
 static int
 mod_action(struct client *c, int argc, char **argv)
 {
@@ -309,10 +318,11 @@ mod_action(struct client *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*reason = NULL;
-	long		 talk = 0;
-	size_t		 i;
-	int		 ch, rc;
+	const struct mod_action	*act;
+	const char		*reason = NULL;
+	long			 talk = 0;
+	size_t			 i;
+	int			 ch, rc = EXIT_OK;
 
 	for (i = 0; i < MOD_NACTIONS; i++) {
 		if (strcmp(argv[0], mod_actions[i].name) == 0)
@@ -320,13 +330,14 @@ mod_action(struct client *c, int argc, char **argv)
 	}
 	if (i == MOD_NACTIONS)
 		return mod_unknown(argv[0]);
+	act = &mod_actions[i];
 	while ((ch = cmd_getopt(argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'r':
 			reason = optarg;
 			break;
 		case 't':
-			if (strcmp(mod_actions[i].operand, "RID") != 0)
+			if (strcmp(act->operand, "RID") != 0)
 				return cmd_misuse("--talk is for lock and "
 				    "unlock");
 			if ((talk = cmd_number("--talk", optarg, 1,
@@ -340,12 +351,17 @@ mod_action(struct client *c, int argc, char **argv)
 			return cmd_usage("mod");
 		}
 	}
-	if (cmd_arity(argc, argv, mod_actions[i].operand, 0) == -1)
+	if (cmd_arity(argc, argv, act->operand, 0) == -1)
 		return cmd_usage("mod");
-	if (strcmp(mod_actions[i].operand, "ID") == 0 &&
-	    (rc = cmd_statement_id(c, &argv[optind])) != EXIT_OK)
+	if (act->reason && reason == NULL)
+		return cmd_misuse("%s needs a reason", act->name);
+	if (strcmp(act->operand, "ID") == 0)
+		rc = cmd_statement_id(c, &argv[optind]);
+	else if (strcmp(act->operand, "KEY") == 0)
+		rc = cmd_public_key(c, &argv[optind], act->doing);
+	if (rc != EXIT_OK)
 		return rc;
-	return mod_decide(c, argv[0], argv[optind], (int)talk, reason);
+	return mod_decide(c, act->name, argv[optind], (int)talk, reason);
 }
 
 int

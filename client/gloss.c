@@ -51,7 +51,7 @@ static const struct cmd commands[] = {
 	{ "unendorse", "unendorse ID", cmd_unendorse },
 	{ "profile", "profile set --name NAME [--url URL] [--about TEXT]",
 	    cmd_profile },
-	{ "whois", "whois KEY", cmd_whois },
+	{ "whois", "whois KEY|ID", cmd_whois },
 	{ "history", "history ID", cmd_history },
 	{ "thread", "thread ID", cmd_thread },
 	{ "search", "search QUERY [RID] [--kind KIND] [--limit N]",
@@ -61,7 +61,7 @@ static const struct cmd commands[] = {
 	{ "flag", "flag ID --reason spam|abuse|off-topic|incorrect|broken-link|"
 	    "other [--note TEXT]", cmd_flag },
 	{ "mod", "mod queue [RID] | mod log | mod approve|reject|hide|restore "
-	    "ID [--reason TEXT] | mod ban|unban|trust KEY [--reason TEXT] | "
+	    "ID [--reason TEXT] | mod ban|unban|trust KEY|ID [--reason TEXT] | "
 	    "mod lock|unlock RID [--talk N]", cmd_mod },
 	{ "mine", "mine", cmd_mine },
 	{ "show", "show ID", cmd_show },
@@ -436,6 +436,66 @@ cmd_statement_id(struct client *c, char **arg)
 	}
 	json_decref(root);
 	return rc;
+}
+
+/*
+ * *arg, a command's operand that names a key: a public key, or the id
+ * of a statement or its first digits (cmd_statement_id), meaning the key
+ * that signed it, since listings show authors by fingerprint alone.  For
+ * a statement, *arg then points to its author's key, kept in c, and
+ * "DOING the author of ID: key FINGERPRINT (NAME)" on stderr says which
+ * key that is.  Every statement is public whatever became of it (GET
+ * /v1/statements/), so a pending or hidden annotation's author is found
+ * without signing.  EXIT_OK, or an exit status after saying why: an
+ * operand that is neither, before anything is asked; an id the server
+ * does not have, as gloss show says it.
+ */
+int
+cmd_public_key(struct client *c, char **arg, const char *doing)
+{
+	struct minisig_pubkey	 pk;
+	json_t			*st, *k;
+	const char		*id, *author, *name;
+	char			 fp[10];
+	int			 rc;
+
+	/* A key's bytes begin "Ed", so its text RW, which no id does. */
+	if (minisig_pubkey_parse(*arg, strlen(*arg), &pk, NULL) == 0)
+		return EXIT_OK;
+	if (!cmd_id_form(*arg)) {
+		cmd_error("\"%s\" is neither a public key (RW...) nor a "
+		    "statement id: " CMD_ID_FORM, cmd_word(*arg));
+		return EXIT_USAGE;
+	}
+	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
+		return rc;
+	id = *arg;
+	if ((st = net_get_at(c, "/v1/statements/", id, "", &rc)) == NULL)
+		return rc;
+	author = json_string_value(json_object_get(st, "author"));
+	if (author == NULL || minisig_pubkey_parse(author, strlen(author),
+	    &pk, NULL) == -1) {
+		cmd_error("the server answered %.12s with no author's key", id);
+		json_decref(st);
+		return EXIT_USAGE;
+	}
+	memcpy(c->key, author, GLOSS_PUBKEY_LEN + 1);
+	json_decref(st);
+	if ((k = net_get_at(c, "/v1/keys/", c->key, "", &rc)) == NULL)
+		return rc;
+	out_fingerprint(c->key, fp);
+	fprintf(stderr, "gloss: %s the author of %.12s: key %s", doing, id,
+	    fp);
+	/* The profile name, someone else's words, made safe. */
+	if ((name = json_string_value(json_object_get(k, "name"))) != NULL) {
+		fputs(" (", stderr);
+		out_text(stderr, name, strlen(name), NULL);
+		fputc(')', stderr);
+	}
+	fputc('\n', stderr);
+	json_decref(k);
+	*arg = c->key;
+	return EXIT_OK;
 }
 
 /*
