@@ -479,7 +479,7 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 		json_decref(st);
 		return EXIT_USAGE;
 	}
-	memcpy(c->key, author, GLOSS_PUBKEY_LEN + 1);
+	snprintf(c->key, sizeof c->key, "%s", author);
 	json_decref(st);
 	if ((k = net_get_at(c, "/v1/keys/", c->key, "", &rc)) == NULL)
 		return rc;
