@@ -51,6 +51,8 @@ int	 net_request(struct client *, const char *, const char *,
 	     const char *, size_t, struct net_response *);
 void	 net_response_clear(struct net_response *);
 json_t	*net_get_json(struct client *, const char *, int *);
+json_t	*net_get_pages(struct client *, const char *, const char *, size_t,
+	     int *);
 json_t	*net_get_at(struct client *, const char *, const char *,
 	     const char *, int *);
 int	 net_get_own(struct client *, const char *, struct net_response *);

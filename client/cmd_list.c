@@ -186,33 +186,17 @@ static json_t *
 list_fetch(struct client *c, const char *rid, const char *query, long limit,
     int *rc)
 {
-	json_t		*all = json_array(), *page;
-	const char	*next = NULL;
-	char		*path, *erid = net_escape(rid), *enext = NULL;
+	json_t	*root, *all;
+	char	*path, *erid = net_escape(rid);
 
-	for (;;) {
-		xasprintf(&path, "/v1/records/%s/annotations%s%s%s%s", erid,
-		    query, next != NULL ? (*query ? "&" : "?") : "",
-		    next != NULL ? "after=" : "", next != NULL ? enext : "");
-		page = net_get_json(c, path, rc);
-		free(path);
-		free(enext);
-		enext = NULL;
-		if (page == NULL) {
-			json_decref(all);
-			all = NULL;
-			break;
-		}
-		json_array_extend(all, json_object_get(page, "annotations"));
-		next = json_string_value(json_object_get(page, "next"));
-		if (next != NULL &&
-		    (limit == 0 || json_array_size(all) < (size_t)limit))
-			enext = net_escape(next);
-		json_decref(page);
-		if (enext == NULL)
-			break;
-	}
+	xasprintf(&path, "/v1/records/%s/annotations%s", erid, query);
 	free(erid);
+	root = net_get_pages(c, path, "annotations", (size_t)limit, rc);
+	free(path);
+	if (root == NULL)
+		return NULL;
+	all = json_incref(json_object_get(root, "annotations"));
+	json_decref(root);
 	while (all != NULL && limit > 0 && json_array_size(all) > (size_t)limit)
 		json_array_remove(all, json_array_size(all) - 1);
 	return all;

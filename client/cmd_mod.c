@@ -54,11 +54,12 @@ mod_decide(struct client *c, const char *action, const char *subject,
 }
 
 /*
- * GET path signed by the user's key (the queue, the flags, mine).  NULL
- * with *rc after a message.
+ * GET path, every page of member (net_get_pages), signed by the user's
+ * key (the queue, mine).  NULL with *rc after a message.
  */
 static json_t *
-mod_signed_get(struct client *c, const char *path, int *rc)
+mod_signed_get(struct client *c, const char *path, const char *member,
+    int *rc)
 {
 	struct minisig_seckey	*sk;
 	struct minisig_pubkey	 pk;
@@ -69,7 +70,7 @@ mod_signed_get(struct client *c, const char *path, int *rc)
 		return NULL;
 	}
 	c->signer = sk;
-	root = net_get_json(c, path, rc);
+	root = net_get_pages(c, path, member, 0, rc);
 	c->signer = NULL;
 	minisig_seckey_free(sk);
 	return root;
@@ -228,7 +229,7 @@ mod_queue(struct client *c, int argc, char **argv)
 	buf_init(&path);
 	buf_puts(&path, "/v1/moderation/queue");
 	net_query(&path, "record", optind < argc ? argv[optind] : NULL);
-	root = mod_signed_get(c, path.data, &rc);
+	root = mod_signed_get(c, path.data, "queue", &rc);
 	buf_free(&path);
 	if (root == NULL)
 		return rc;
@@ -247,23 +248,52 @@ mod_queue(struct client *c, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The profile name of key, a moderator's (few sign decisions), asked of
+ * the server once and kept in names; NULL for none, or with *rc on a
+ * failure after its message.
+ */
+static const char *
+mod_name(struct client *c, json_t *names, const char *key, int *rc)
+{
+	json_t	*k, *name;
+
+	if ((name = json_object_get(names, key)) == NULL) {
+		if ((k = net_get_at(c, "/v1/keys/", key, "", rc)) == NULL)
+			return NULL;
+		name = json_object_get(k, "name");
+		json_object_set(names, key, name != NULL ? name : json_null());
+		json_decref(k);
+		name = json_object_get(names, key);
+	}
+	*rc = EXIT_OK;
+	return json_string_value(name);
+}
+
 static int
 mod_log(struct client *c, int argc, char **argv)
 {
-	json_t		*root, *d, *st;
-	const char	*reason;
+	json_t		*root, *d, *st, *names;
+	const char	*reason, *author, *name;
 	size_t		 i;
 	int		 rc;
 
 	if (cmd_operands(c, argc, argv, "", 0) == -1)
 		return cmd_usage("mod");
-	if ((root = net_get_json(c, "/v1/moderation/log", &rc)) == NULL)
+	if ((root = net_get_pages(c, "/v1/moderation/log", "decisions", 0,
+	    &rc)) == NULL)
 		return rc;
+	rc = EXIT_OK;
 	if (c->json)
 		out_json(root);
+	names = json_object();
 	json_array_foreach(c->json ? NULL : json_object_get(root,
 	    "decisions"), i, d) {
 		st = json_object_get(d, "statement");
+		author = json_string_value(json_object_get(st, "author"));
+		name = mod_name(c, names, author != NULL ? author : "", &rc);
+		if (rc != EXIT_OK)
+			break;
 		printf("%s  %-8s ", json_string_value(json_object_get(st,
 		    "created")), json_string_value(json_object_get(st,
 		    "action")));
@@ -273,16 +303,16 @@ mod_log(struct client *c, int argc, char **argv)
 		out_field(stdout, "", json_string_value(json_object_get(st,
 		    "subject")));
 		printf("    by ");
-		out_who(c, stdout, json_string_value(json_object_get(st,
-		    "author")), NULL);
+		out_who(c, stdout, author, name);
 		if ((reason = json_string_value(json_object_get(st,
 		    "reason"))) != NULL)
 			out_field(stdout, ": ", reason);
 		else
 			fputc('\n', stdout);
 	}
+	json_decref(names);
 	json_decref(root);
-	return EXIT_OK;
+	return rc;
 }
 
 /* An action gloss mod does not have: say so, naming those it has. */
@@ -437,7 +467,7 @@ cmd_mine(struct client *c, int argc, char **argv)
 	e = net_escape(key);
 	xasprintf(&path, "/v1/keys/%s/annotations", e);
 	free(e);
-	root = mod_signed_get(c, path, &rc);
+	root = mod_signed_get(c, path, "annotations", &rc);
 	free(path);
 	if (root == NULL)
 		return rc;

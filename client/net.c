@@ -287,6 +287,43 @@ net_get_json(struct client *c, const char *path, int *exitcode)
 }
 
 /*
+ * GET path, a paged answer ({"MEMBER":[...],"next":CURSOR}), and the
+ * pages after it (?after=CURSOR) until one has no next or limit items
+ * (0: no limit) are in: the first page's answer, its MEMBER holding
+ * every page's items and its next the last page's.  NULL with *exitcode
+ * after a message.
+ */
+json_t *
+net_get_pages(struct client *c, const char *path, const char *member,
+    size_t limit, int *exitcode)
+{
+	json_t		*root, *page, *items;
+	const char	*next;
+	char		*target, *e;
+
+	if ((root = net_get_json(c, path, exitcode)) == NULL)
+		return NULL;
+	items = json_object_get(root, member);
+	while ((next = json_string_value(json_object_get(root, "next"))) !=
+	    NULL && (limit == 0 || json_array_size(items) < limit)) {
+		e = net_escape(next);
+		xasprintf(&target, "%s%cafter=%s", path,
+		    strchr(path, '?') != NULL ? '&' : '?', e);
+		free(e);
+		page = net_get_json(c, target, exitcode);
+		free(target);
+		if (page == NULL) {
+			json_decref(root);
+			return NULL;
+		}
+		json_array_extend(items, json_object_get(page, member));
+		json_object_set(root, "next", json_object_get(page, "next"));
+		json_decref(page);
+	}
+	return root;
+}
+
+/*
  * Append key=value (value percent-encoded) to the query in q, with '?'
  * or '&' as needed; a NULL value adds nothing.
  */
