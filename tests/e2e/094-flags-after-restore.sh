@@ -37,8 +37,9 @@ mod "and restores it" restore "$a"
 listed yes "$a" "a is listed again"
 flag "an untrusted key flags a" u "$a"
 listed yes "$a" "the restore sticks: a stays listed"
-run "$GLOSS" show "$a"
-lacks "$T/out" "by flags" "gloss show does not say flags hid it"
+expect 0 "gloss show of a" "$GLOSS" show "$a"
+contains "$T/out" "| Flagged, rejected, restored." "shows its text"
+lacks "$T/out" "by flags" "and does not say flags hid it"
 
 b=$(post "Flagged once, hidden, restored.")
 flag "f1 flags b" f1 "$b"
