@@ -402,9 +402,6 @@ cmd_show(struct client *c, int argc, char **argv)
 	printf("%s %s\n", type != NULL ? type : "?",
 	    json_string_value(json_object_get(root, "id")));
 	printf("author   %s (key %s)\n", author != NULL ? author : "?", fp);
-	/* The author's profile name, made safe, beside the key above. */
-	if (name != NULL)
-		out_field(stdout, "name     ", name);
 	printf("created  %s, received %s\n",
 	    json_string_value(json_object_get(st, "created")),
 	    json_string_value(json_object_get(root, "received")));
@@ -419,7 +416,10 @@ cmd_show(struct client *c, int argc, char **argv)
 		out_field(stdout, "subject  ", json_string_value(
 		    json_object_get(st, "subject")));
 	if (json_object_get(st, "kind") != NULL) {
+		/* The author's profile name, as a listing shows it. */
 		json_object_set(st, "id", json_object_get(root, "id"));
+		if (name != NULL)
+			json_object_set_new(st, "name", json_string(name));
 		out_entry(c, st, "");
 	}
 	if (status != 0)

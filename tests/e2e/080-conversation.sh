@@ -408,7 +408,8 @@ contains "$T/out" "edited   3 times since: the text above is the first" \
     "and says it was edited since"
 contains "$T/out" "gloss history ${ann%"${ann#????????????}"} shows each" \
     "and where the texts are"
-contains "$T/out" "name     Ada L." "with its author's name beside the key"
+same "$(grep -c "  Ada L. ($(fingerprint "$XDG_CONFIG_HOME/gloss/gloss.pub"))  " "$T/out")" 1 \
+    "with its author's name beside the key id on its line, as list has it"
 expect 0 "gloss show of one never edited" "$GLOSS" show "$gone"
 lacks "$T/out" "edited" "says nothing of edits it did not have"
 expect 0 "an edit of the time alone, nothing piped, keeps the text" \
