@@ -56,6 +56,15 @@ none) same "${kib:-none}" none "(1) says no KiB per POST off a disk" ;;
 		    "row: $(grep '^| (1)' "$T/out")"
 	fi ;;
 esac
+# The CPU bound of (1): glossd's CPU per POST beside a verify's.
+us=$(sed -n 's/^| (1) .* \([0-9][0-9]*\) µs of glossd CPU per POST (a minisig verify: \([0-9][0-9]*\)).*/\1 \2/p' \
+    "$T/out" | head -n 1)
+if [ -n "$us" ] && [ "${us% *}" -gt 0 ] && [ "${us#* }" -gt 0 ]; then
+	ok "(1) says glossd's CPU per POST and a verify's (${us% *} and ${us#* } µs)"
+else
+	not_ok "(1) says glossd's CPU per POST and a verify's" \
+	    "row: $(grep '^| (1)' "$T/out" | head -n 1)"
+fi
 lacks "$T/err" "Sanitizer" "no sanitizer reports from the bench helpers"
 
 # Options that need another say so, with a usage message (exit 2).
