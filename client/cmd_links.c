@@ -6,8 +6,9 @@
  * annotations cite it) comes from glossd, linkcheck.c asks each link's
  * server, and the verdicts print one line per link.  With --post they go
  * back, once every check is over, as link-review statements signed by the
- * user's key: one per link, naming the first annotation that cited it.
- * An "unsure" (a 403, a 503) is for a person to look at, never posted.
+ * user's key: one per link, naming the first annotation that cited it, a
+ * moved one naming where it moved as its replacement.  An "unsure" (a
+ * 403, a 503) is for a person to look at, never posted.
  */
 
 #include <getopt.h>
@@ -98,7 +99,7 @@ links_checking_cb(size_t done, size_t n, const char *url, void *arg)
 	links_progress(done, n, "checking", url);
 }
 
-/* "moved   200  URL -> FINAL" or "broken    -  URL  (ERROR)". */
+/* "moved   200  URL -> REPLACEMENT" or "broken    -  URL  (ERROR)". */
 static void
 links_print(const struct linkcheck_link *l)
 {
@@ -108,9 +109,9 @@ links_print(const struct linkcheck_link *l)
 		snprintf(status, sizeof status, "%d", l->status);
 	printf("%-6s  %3s  ", linkcheck_verdict_name(l->verdict), status);
 	out_text(stdout, l->href, strlen(l->href), NULL);
-	if (l->verdict == LINKCHECK_MOVED) {
+	if (l->moved_to != NULL) {
 		fputs(" -> ", stdout);
-		out_text(stdout, l->final, strlen(l->final), NULL);
+		out_text(stdout, l->moved_to, strlen(l->moved_to), NULL);
 	}
 	if (l->error != NULL) {
 		fputs("  (", stdout);
@@ -130,6 +131,9 @@ links_result(const struct linkcheck_link *l)
 	    "verdict", linkcheck_verdict_name(l->verdict), "status",
 	    l->status != 0 ? json_integer(l->status) : json_null(),
 	    "final", l->final, "ms", (json_int_t)l->ms);
+	if (l->moved_to != NULL)
+		json_object_set_new(r, "replacement",
+		    json_string(l->moved_to));
 	if (l->error != NULL)
 		json_object_set_new(r, "error", json_string(l->error));
 	return r;
@@ -149,7 +153,8 @@ links_is_link(const char *url)
 /*
  * The link-review statement for l, entry e's link, without v, type,
  * author and created.  The final URL goes in when it differs from the
- * href and is a link glossd would take.
+ * href and is a link glossd would take; a moved link names where it
+ * moved (always such a link) as its replacement.
  */
 static json_t *
 links_review(json_t *e, const struct linkcheck_link *l)
@@ -164,7 +169,7 @@ links_review(json_t *e, const struct linkcheck_link *l)
 	if (l->error != NULL)
 		json_object_set_new(check, "error", json_string(l->error));
 	root = review_statement(id, url, linkcheck_verdict_name(l->verdict),
-	    NULL, l->verdict == LINKCHECK_MOVED ? l->final : NULL);
+	    NULL, l->moved_to);
 	json_object_set_new(root, "check", check);
 	return root;
 }

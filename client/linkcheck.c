@@ -13,9 +13,13 @@
  * name as a browser does: a link that only works once a warning is
  * clicked away is broken.
  *
- * A 2xx at the end is ok if the final URL has the link's key (link.c, so
- * the scheme, a default port or tracking parameters make no difference)
- * and moved otherwise.  A DOI or arXiv link names a paper, and its
+ * A 2xx at the end is moved if the permanent redirects (301, 308) the
+ * link starts with lead to a URL with another key (link.c, so the
+ * scheme, a default port or tracking parameters make no difference), and
+ * ok otherwise: a temporary one (302, 303, 307) says the link itself is
+ * still the one to use (RFC 9110, 15.4), wherever it leads today.  So a
+ * moved link's replacement is where the permanent ones led, not where a
+ * temporary one then went.  A DOI or arXiv link names a paper, and its
  * resolver redirects by design, so a paper cannot move.
  */
 
@@ -60,6 +64,7 @@ struct lc_check {
 	struct link		 parsed;	/* the href's key and type */
 	char			*seen[LINKCHECK_REDIRECTS + 1];
 	int			 hops;		/* seen[hops] is being asked */
+	int			 permanent;	/* leading 301s, 308s */
 	enum evhttp_cmd_type	 method;
 	struct evhttp_uri	*uri;		/* this hop's */
 	char			*name;		/* its host, no brackets */
@@ -113,8 +118,9 @@ void
 linkcheck_clear(struct linkcheck_link *l)
 {
 	free(l->final);
+	free(l->moved_to);
 	free(l->error);
-	l->final = l->error = NULL;
+	l->final = l->moved_to = l->error = NULL;
 }
 
 static int64_t
@@ -296,29 +302,34 @@ lc_start_next(struct linkcheck *lc)
 
 /*
  * The verdict on the last answer: 404 and 410 are broken, any other
- * non-2xx proves nothing, and a 2xx is ok or moved by its URL's key.
+ * non-2xx proves nothing, and a 2xx is ok or moved by the key of the URL
+ * the permanent redirects led to.
  */
 static void
 lc_judge(struct lc_check *chk)
 {
 	struct linkcheck_link	*l = chk->link;
-	struct link		 final;
-	const char		*url = chk->seen[chk->hops];
+	struct link		 moved;
+	const char		*url = chk->seen[chk->permanent];
 	char			 err[LINKCHECK_ERROR_MAX];
 
 	if (chk->status == 404 || chk->status == 410)
 		l->verdict = LINKCHECK_BROKEN;
 	else if (chk->status < 200 || chk->status > 299)
 		l->verdict = LINKCHECK_UNSURE;
-	else if (chk->hops == 0 || chk->parsed.type != LINK_URL)
+	else if (chk->permanent == 0 || chk->parsed.type != LINK_URL)
 		l->verdict = LINKCHECK_OK;
-	else if (link_parse(url, strlen(url), &final, err, sizeof err) == -1) {
+	else if (link_parse(url, strlen(url), &moved, err, sizeof err) == -1) {
 		l->verdict = LINKCHECK_UNSURE;
 		l->error = xstrdup(err);
 	} else {
-		l->verdict = strcmp(final.key, chk->parsed.key) == 0 ?
-		    LINKCHECK_OK : LINKCHECK_MOVED;
-		link_clear(&final);
+		if (strcmp(moved.key, chk->parsed.key) == 0)
+			l->verdict = LINKCHECK_OK;
+		else {
+			l->verdict = LINKCHECK_MOVED;
+			l->moved_to = xstrdup(url);
+		}
+		link_clear(&moved);
 	}
 }
 
@@ -502,6 +513,10 @@ lc_redirect(struct lc_check *chk)
 	else if (chk->hops == LINKCHECK_REDIRECTS)
 		lc_fail(chk, LINKCHECK_BROKEN, "too many redirects");
 	else {
+		/* Only the redirects before the first temporary one move. */
+		if (chk->permanent == chk->hops &&
+		    (chk->status == 301 || chk->status == 308))
+			chk->permanent++;
 		chk->seen[++chk->hops] = next;
 		lc_ask(chk, EVHTTP_REQ_HEAD);
 		return;
@@ -822,9 +837,9 @@ lc_free(struct linkcheck *lc)
 /*
  * Check the n links, opt->concurrency at a time, each within
  * opt->timeout seconds, calling opt->progress_cb as each starts.  Returns
- * 0 with every link's verdict, status, final URL, error and time filled
- * in (free them with linkcheck_clear), or -1 with *errstr if the checks
- * could not be set up.
+ * 0 with every link's verdict, status, final URL, error, time and, if
+ * it moved, where to, filled in (free them with linkcheck_clear), or -1
+ * with *errstr if the checks could not be set up.
  */
 int
 linkcheck_run(struct linkcheck_link *links, size_t n,

@@ -18,8 +18,8 @@ struct sockaddr;
 #define LINKCHECK_ERROR_MAX	200	/* bytes of error text, with the NUL */
 
 enum linkcheck_verdict {
-	LINKCHECK_OK,		/* 2xx, still under its own key */
-	LINKCHECK_MOVED,	/* 2xx under another key */
+	LINKCHECK_OK,		/* 2xx, not moved */
+	LINKCHECK_MOVED,	/* 2xx, moved to another key by 301 or 308 */
 	LINKCHECK_BROKEN,	/* gone, or no way to reach it */
 	LINKCHECK_UNSURE,	/* an answer that proves neither */
 	LINKCHECK__MAX
@@ -32,6 +32,7 @@ struct linkcheck_link {
 	enum linkcheck_verdict	 verdict;
 	int			 status;	/* last HTTP status, 0: none */
 	char			*final;		/* the last URL asked */
+	char			*moved_to;	/* where it moved, or NULL */
 	char			*error;		/* what went wrong, or NULL */
 	int64_t			 ms;		/* time taken */
 };

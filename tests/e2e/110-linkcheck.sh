@@ -1,10 +1,10 @@
 #!/bin/sh
 # Link checking (issue 5), end to end: gloss links check against
 # linkserv, a web server whose routes fare every way a link can (found,
-# gone, failing, moved by redirects of each kind, looping, redirecting
-# too often, never answering, refusing HEAD), over HTTP and then over
-# HTTPS with a certificate made here and trusted only through
-# SSL_CERT_FILE; and the signed link reviews --post leaves, as the
+# gone, failing, moved by redirects of each kind, permanent or temporary,
+# looping, redirecting too often, never answering, refusing HEAD), over
+# HTTP and then over HTTPS with a certificate made here and trusted only
+# through SSL_CERT_FILE; and the signed link reviews --post leaves, as the
 # reading list shows them.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
@@ -30,6 +30,11 @@ line() {
 	awk -v u="$1" '$3 == u { $1 = $1; print }' "$T/out"
 }
 
+# result URL FILTER: jq FILTER on URL's result in links check --json.
+result() {
+	jq -r --arg u "$1" ".links[] | select(.href == \$u) | $2" "$T/out"
+}
+
 # check URL FILTER: jq FILTER on the "check" of URL's reading entry.
 check() {
 	jq -r --arg u "$1" ".entries[] | select(.href == \$u) | .check |
@@ -47,11 +52,11 @@ L=http://127.0.0.1:$(cat "$T/http.port")
 REFUSED=http://127.0.0.1:1/
 
 set --
-for route in ok missing gone error r1 moved loop-a chain/5 chain/6 slow \
-    nohead tracking; do
+for route in ok missing gone error r1 moved p1 temp loop-a chain/5 \
+    chain/6 slow nohead tracking; do
 	set -- "$@" --link "$L/$route"
 done
-expect 0 "a reading citing twelve linkserv routes and a closed port" \
+expect 0 "a reading citing fourteen linkserv routes and a closed port" \
     "$GLOSS" reading "$RID" --talk 2 "$@" --link "$REFUSED" \
     -m "Everything a link can do."
 first=$(cat "$T/out")
@@ -67,7 +72,7 @@ expect 0 "a second reading citing two of the same links" \
 n0=$(wc -l < "$T/http.log" 2>/dev/null || echo 0)
 expect 1 "links check refuses private addresses by default" \
     "$GLOSS" links check "$RID" --talk 2 --timeout 2
-same "$(grep -c '^unsure  *-  .*(127.0.0.1 is a private address, not checked without --allow-private)$' "$T/out")" 13 \
+same "$(grep -c '^unsure  *-  .*(127.0.0.1 is a private address, not checked without --allow-private)$' "$T/out")" 15 \
     "every loopback link is unsure, and says why"
 same "$(wc -l < "$T/http.log" 2>/dev/null || echo 0)" "$n0" \
     "and the server saw no request"
@@ -78,19 +83,23 @@ t0=$(ms)
 expect 1 "links check exits 1 when a link is broken" \
     "$GLOSS" links check --allow-private "$RID" --talk 2 --timeout 2
 elapsed=$(($(ms) - t0))
-same "$(wc -l < "$T/out")" 13 "one line per link, however often it is cited"
+same "$(wc -l < "$T/out")" 15 "one line per link, however often it is cited"
 same "$(line "$L/ok")" "ok 200 $L/ok" "200 is ok"
 same "$(line "$L/missing")" "broken 404 $L/missing" "404 is broken"
 same "$(line "$L/gone")" "broken 410 $L/gone" "410 is broken"
 same "$(line "$L/error")" "unsure 503 $L/error" "503 is unsure"
-same "$(line "$L/r1")" "moved 200 $L/r1 -> $L/final" \
-    "301, 302 to ./r3 and 307 to //host/final: moved to where they end"
+same "$(line "$L/r1")" "moved 200 $L/r1 -> $L/r2" \
+    "301 to /r2, then 302 to ./r3 and 307 to //host/final: moved to where the 301 led"
 same "$(line "$L/moved")" "moved 200 $L/moved -> $L/new-home" \
     "a permanent redirect to another page is a move"
+same "$(line "$L/p1")" "moved 200 $L/p1 -> $L/new-home" \
+    "308 to p2, then 301: moved to where the permanent redirects end"
+same "$(line "$L/temp")" "ok 200 $L/temp" \
+    "a temporary redirect to another page is not a move"
 same "$(line "$L/tracking")" "ok 200 $L/tracking" \
     "a redirect that only adds utm_source is not a move"
-same "$(line "$L/chain/5")" "moved 200 $L/chain/5 -> $L/chain/0" \
-    "five redirects are followed"
+same "$(line "$L/chain/5")" "ok 200 $L/chain/5" \
+    "five redirects are followed, temporary ones, so no move"
 same "$(line "$L/chain/6")" "broken 302 $L/chain/6 (too many redirects)" \
     "a sixth redirect is too many"
 same "$(line "$L/loop-a")" "broken 302 $L/loop-a (redirect loop)" \
@@ -112,16 +121,19 @@ lacks "$T/http.log" "GET /ok" "a link that answers HEAD is not fetched"
 
 expect 1 "links check --json" "$GLOSS" --json links check --allow-private "$RID" --talk 2 \
     --timeout 2 --concurrency 1
-slow=$(jq --arg u "$L/slow" '.links[] | select(.href == $u) | .ms' "$T/out")
+slow=$(result "$L/slow" '.ms')
 # libevent's timers run on a coarse clock: a few ms early is on time.
 [ "$slow" -ge 1950 ] && [ "$slow" -lt 3000 ] &&
     ok "/slow gives up after the 2 s of --timeout ($slow ms)" ||
     not_ok "/slow gives up after the 2 s of --timeout" "took $slow ms"
-same "$(jq -r --arg u "$L/r1" '.links[] | select(.href == $u) |
-    "\(.verdict) \(.status) \(.final)"' "$T/out")" "moved 200 $L/final" \
-    "the JSON holds the verdict, status and final URL"
-same "$(jq -r --arg u "$L/slow" '.links[] | select(.href == $u) |
-    "\(.verdict) \(.status)"' "$T/out")" "broken null" \
+same "$(result "$L/r1" '"\(.verdict) \(.status) \(.final) \(.replacement)"')" \
+    "moved 200 $L/final $L/r2" \
+    "the JSON holds the verdict, status, final URL and replacement"
+same "$(result "$L/temp" '"\(.verdict) \(.final) \(.replacement)"')" \
+    "ok $L/new-home null" "a temporary redirect: where it ended, no replacement"
+same "$(result "$L/chain/5" '.final')" "$L/chain/0" \
+    "/chain/5 ended at /chain/0"
+same "$(result "$L/slow" '"\(.verdict) \(.status)"')" "broken null" \
     "a link that gave no answer has no status: null, not 0"
 
 if command -v script >/dev/null 2>&1; then
@@ -176,10 +188,10 @@ contains "$T/err" "GLOSS_RESOLV_CONF" "the refusal names the variable"
 expect 1 "links check --post" "$GLOSS" links check --allow-private "$RID" --talk 2 \
     --timeout 2 --post
 cp "$T/out" "$T/posted"
-same "$(grep -cE '^[0-9a-f]{64}  ' "$T/out")" 12 \
-    "twelve reviews are posted: one per link, none for unsure"
+same "$(grep -cE '^[0-9a-f]{64}  ' "$T/out")" 14 \
+    "fourteen reviews are posted: one per link, none for unsure"
 curl -s "$SERVER/v1/log?limit=500" | grep -c '"link-review"' > "$T/n"
-same "$(cat "$T/n")" 12 "the log holds twelve link reviews"
+same "$(cat "$T/n")" 14 "the log holds fourteen link reviews"
 curl -s -o "$T/list" "$SERVER/v1/records/$RID/reading?talk=2&status=all"
 same "$(check "$L/missing" '"\(.verdict) \(.status)"')" "broken 404" \
     "/missing: broken, 404"
@@ -187,6 +199,15 @@ same "$(check "$L/ok" '"\(.verdict) \(.status) \(.final)"')" "ok 200 null" \
     "/ok: ok, 200, no final URL as it did not change"
 same "$(check "$L/moved" '"\(.verdict) \(.replacement) \(.final)"')" \
     "moved $L/new-home $L/new-home" "/moved: moved, with its replacement"
+same "$(check "$L/p1" '"\(.verdict) \(.replacement)"')" \
+    "moved $L/new-home" "/p1: moved where the permanent redirects end"
+same "$(check "$L/r1" '"\(.verdict) \(.replacement) \(.final)"')" \
+    "moved $L/r2 $L/final" \
+    "/r1: moved where the 301 led, ending where the 302 and 307 went"
+same "$(check "$L/temp" '"\(.verdict) \(.replacement) \(.final)"')" \
+    "ok null $L/new-home" "/temp: ok, no replacement, and where it ended"
+same "$(check "$L/loop-a" '"\(.verdict) \(.status) \(.error)"')" \
+    "broken 302 redirect loop" "/loop-a: broken, saying it loops"
 same "$(check "$L/tracking" '"\(.verdict) \(.final)"')" \
     "ok $L/tracking?utm_source=x" "/tracking: ok, ending at its own key"
 same "$(check "$L/slow" '"\(.verdict) \(.status) \(.error)"')" \

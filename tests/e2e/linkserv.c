@@ -3,12 +3,13 @@
  * end-to-end test of gloss links check.
  *
  * Each route is one fate: found, gone, failing, moved by redirects of
- * every kind (absolute, relative, network-path), looping, redirecting
- * too often, never answering, refusing HEAD.  It listens on 127.0.0.1 on
- * a free port, written to the -P file once connections are taken, and
- * with --tls CERT KEY speaks only HTTPS.  Each request is logged on
- * stderr as "METHOD PATH STATUS USER-AGENT" for the test to read; SIGTERM
- * stops it, with everything freed, so a sanitizer report fails the test.
+ * every kind (permanent or temporary; absolute, relative, network-path),
+ * looping, redirecting too often, never answering, refusing HEAD.  It
+ * listens on 127.0.0.1 on a free port, written to the -P file once
+ * connections are taken, and with --tls CERT KEY speaks only HTTPS.  Each
+ * request is logged on stderr as "METHOD PATH STATUS USER-AGENT" for the
+ * test to read; SIGTERM stops it, with everything freed, so a sanitizer
+ * report fails the test.
  *
  * With --log FILE it is also a fake glossd for the mirror's test: GET
  * /v1/log (whatever the query) answers FILE's bytes, so a test can serve
@@ -84,6 +85,9 @@ static const struct ls_route ls_routes[] = {
 	{ "/r2", ls_answer, 302, LS_AS_IS, "./r3" },
 	{ "/r3", ls_answer, 307, LS_NETWORK, "/final" },
 	{ "/moved", ls_answer, 301, LS_ABSOLUTE, "/new-home" },
+	{ "/p1", ls_answer, 308, LS_AS_IS, "p2" },
+	{ "/p2", ls_answer, 301, LS_ABSOLUTE, "/new-home" },
+	{ "/temp", ls_answer, 302, LS_AS_IS, "/new-home" },
 	{ "/loop-a", ls_answer, 302, LS_AS_IS, "/loop-b" },
 	{ "/loop-b", ls_answer, 302, LS_ABSOLUTE, "/loop-a" },
 	{ "/tracking", ls_tracking, 301, LS_AS_IS, "/tracking?utm_source=x" },

@@ -2195,6 +2195,18 @@ test_link_review(void **state)
 	root = with(review_min(), "verdict", json_string("relevant"));
 	REFUSE(with(root, "check", json_pack("{s:i}", "status", 200)),
 	    &stmt_default_limits, INVALID);
+	/* A moved check, as links check posts it, names its replacement. */
+	root = with(with(review_min(), "verdict", json_string("moved")),
+	    "replacement", json_string("https://example.org/new"));
+	st = ACCEPT(with(root, "check", json_pack("{s:i, s:s}", "status",
+	    200, "final", "https://example.org/new?via=1")),
+	    &stmt_default_limits);
+	assert_string_equal(st->u.link_review.replacement,
+	    "https://example.org/new");
+	assert_true(st->u.link_review.checked);
+	assert_string_equal(st->u.link_review.check_final,
+	    "https://example.org/new?via=1");
+	stmt_free(st);
 	/* An error of 200 bytes, not 201. */
 	root = with(review_min(), "check", json_pack("{s:i}", "status", 0));
 	json_object_set_new(json_object_get(root, "check"), "error",
