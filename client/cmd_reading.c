@@ -156,6 +156,36 @@ reading_put(const char *s)
 	out_text(stdout, s, strlen(s), NULL);
 }
 
+/*
+ * ", checked VERDICT" and what the check found: where a moved link went,
+ * as a moved verdict's replacement is worded, else what went wrong, which
+ * says more than the status it came with (a redirect loop's 302), else
+ * the status.
+ */
+static void
+reading_show_check(json_t *check)
+{
+	const char	*verdict = reading_str(check, "verdict");
+	const char	*error = reading_str(check, "error"), *repl, *words;
+	json_int_t	 status;
+
+	status = json_integer_value(json_object_get(check, "status"));
+	repl = json_string_value(json_object_get(check, "replacement"));
+	words = repl != NULL ? citing_replaced(verdict) : NULL;
+	printf(", checked ");
+	if (words != NULL) {
+		printf("%s ", words);
+		reading_put(repl);
+	} else
+		reading_put(verdict);
+	if (*error != '\0') {
+		printf(" (");
+		reading_put(error);
+		printf(")");
+	} else if (status > 0 && words == NULL)
+		printf(" (%lld)", (long long)status);
+}
+
 static void
 reading_show_entry(struct client *c, json_t *e, size_t rank)
 {
@@ -195,18 +225,8 @@ reading_show_entry(struct client *c, json_t *e, size_t rank)
 		reading_put(v);
 		printf(" %lld", (long long)json_integer_value(n));
 	}
-	if (json_is_object(check)) {
-		printf(", checked ");
-		reading_put(reading_str(check, "verdict"));
-		if (json_integer_value(json_object_get(check, "status")) > 0)
-			printf(" (%lld)", (long long)json_integer_value(
-			    json_object_get(check, "status")));
-		else if (*(v = reading_str(check, "error")) != '\0') {
-			printf(" (");
-			reading_put(v);
-			printf(")");
-		}
-	}
+	if (json_is_object(check))
+		reading_show_check(check);
 	fputc('\n', stdout);
 	if ((v = json_string_value(json_object_get(e, "replacement"))) !=
 	    NULL && (words = citing_replaced(status)) != NULL) {

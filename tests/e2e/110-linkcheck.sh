@@ -30,6 +30,12 @@ line() {
 	awk -v u="$1" '$3 == u { $1 = $1; print }' "$T/out"
 }
 
+# entry URL: the "cited" line of URL's entry in gloss reading's text.
+entry() {
+	awk -v u="$1" 'seen && /^     cited / { $1 = $1; print; exit }
+	    $2 == u { seen = 1 }' "$T/out"
+}
+
 # result URL FILTER: jq FILTER on URL's result in links check --json.
 result() {
 	jq -r --arg u "$1" ".links[] | select(.href == \$u) | $2" "$T/out"
@@ -216,10 +222,27 @@ same "$(check "$L/chain/6" '"\(.status) \(.final) \(.error)"')" \
     "302 $L/chain/1 too many redirects" "/chain/6: where it stopped, and why"
 same "$(check "$L/error" '.')" "null" "/error (unsure) is not posted"
 expect 0 "the reading list as text" "$GLOSS" reading "$RID" --talk 2
-contains "$T/out" "checked broken (404)" "a check shows the status it got"
-contains "$T/out" "checked broken (timeout after 2 s)" \
+same "$(entry "$L/missing")" "cited 2 in talk 2, checked broken (404)" \
+    "a check shows the status it got"
+same "$(entry "$L/slow")" "cited 1 in talk 2, checked broken (timeout after 2 s)" \
     "a check without a status shows why it failed"
 lacks "$T/out" "(0)" "no status is not shown as 0"
+same "$(entry "$L/loop-a")" "cited 1 in talk 2, checked broken (redirect loop)" \
+    "a redirect loop says so, not its 302"
+same "$(entry "$L/chain/6")" \
+    "cited 1 in talk 2, checked broken (too many redirects)" \
+    "too many redirects says so"
+same "$(entry "$L/moved")" "cited 1 in talk 2, checked moved to $L/new-home" \
+    "a moved link shows where it moved, as a reviewer's replacement reads"
+same "$(entry "$L/r1")" "cited 1 in talk 2, checked moved to $L/r2" \
+    "/r1 shows where its 301 led"
+same "$(entry "$L/temp")" "cited 1 in talk 2, checked ok (200)" \
+    "a temporary redirect is ok"
+curl -s -o "$T/md" \
+    "$SERVER/v1/records/$RID/reading?talk=2&status=all&format=markdown"
+contains "$T/md" "- <$L/moved> — cited 1×" "/moved is in the Markdown export"
+lacks "$T/md" "new-home" \
+    "but not a check's replacement: an export holds reviewers' word only"
 same "$(check "$L/ok" '.annotation')" "$first" \
     "a review names the first annotation that cited the link"
 review=$(check "$L/loop-a" '.id')
