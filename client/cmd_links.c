@@ -7,7 +7,9 @@
  * server, and the verdicts print one line per link.  With --post they go
  * back, once every check is over, as link-review statements signed by the
  * user's key: one per link, naming the first annotation that cited it, a
- * moved one naming where it moved as its replacement.  An "unsure" (a
+ * moved one naming where it moved as its replacement.  The key is loaded
+ * before the first check, so that a passphrase is asked, or a missing key
+ * found, before minutes of checking rather than after.  An "unsure" (a
  * 403, a 503) is for a person to look at, never posted.
  */
 
@@ -175,26 +177,22 @@ links_review(json_t *e, const struct linkcheck_link *l)
 }
 
 /*
- * Sign and post the review of every link a check could judge (not
- * "unsure"), with the key loaded once for all of them; each id joins its
- * result, and is printed beside the link it judges.  A key's rate limit
- * is waited out, as each 429 asks, up to LINKS_RATE_WAIT seconds in all;
- * a review that is not posted is named by its link.  Returns the worst
- * exit code; stops at network trouble.
+ * Sign with sk and post the review of every link a check could judge (not
+ * "unsure"); each id joins its result, and is printed beside the link it
+ * judges.  A key's rate limit is waited out, as each 429 asks, up to
+ * LINKS_RATE_WAIT seconds in all; a review that is not posted is named by
+ * its link.  Returns the worst exit code; stops at network trouble.
  */
 static int
 links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
-    json_t *results, int progress)
+    json_t *results, const struct minisig_seckey *sk,
+    const struct minisig_pubkey *pk, int progress)
 {
-	struct minisig_seckey	*sk;
-	struct minisig_pubkey	 pk;
 	json_t			*root;
 	char			 id[GLOSS_ID_LEN + 1];
 	size_t			 i, n = json_array_size(entries);
 	int			 rc = EXIT_OK, prc;
 
-	if ((sk = keys_load_secret(c, &pk)) == NULL)
-		return EXIT_USAGE;
 	c->rate_wait = LINKS_RATE_WAIT;
 	for (i = 0; i < n && rc != EXIT_USAGE; i++) {
 		if (l[i].verdict == LINKCHECK_UNSURE)
@@ -202,7 +200,7 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 		if (progress)
 			links_progress(i, n, "posting", l[i].href);
 		root = links_review(json_array_get(entries, i), &l[i]);
-		if ((prc = post_as(c, "link-review", root, sk, &pk, id)) !=
+		if ((prc = post_as(c, "link-review", root, sk, pk, id)) !=
 		    EXIT_OK) {
 			fputs("gloss: no review posted for ", stderr);
 			out_text(stderr, l[i].href, strlen(l[i].href), NULL);
@@ -220,17 +218,18 @@ links_post(struct client *c, json_t *entries, const struct linkcheck_link *l,
 	}
 	if (progress)
 		fputs("\r\033[K", stderr);
-	minisig_seckey_free(sk);
 	return rc;
 }
 
 /*
- * Check the links of entries (each one already validated) and report;
- * returns the exit code.
+ * Check the links of entries (each one already validated) and report,
+ * then post the reviews signed with sk unless it is NULL; returns the exit
+ * code.
  */
 static int
 links_run(struct client *c, const char *rid, json_t *entries,
-    const struct links_args *la)
+    const struct links_args *la, const struct minisig_seckey *sk,
+    const struct minisig_pubkey *pk)
 {
 	struct linkcheck_options opt;
 	struct linkcheck_link	*links;
@@ -265,8 +264,8 @@ links_run(struct client *c, const char *rid, json_t *entries,
 		json_array_append_new(results, links_result(&links[i]));
 	}
 	fflush(stdout);
-	if (la->post && (prc = links_post(c, entries, links, results,
-	    progress)) > rc)
+	if (sk != NULL && (prc = links_post(c, entries, links, results, sk,
+	    pk, progress)) > rc)
 		rc = prc;
 	if (c->json) {
 		e = json_pack("{s:s, s:o}", "record", rid, "links", results);
@@ -285,6 +284,8 @@ links_check(struct client *c, int argc, char **argv)
 {
 	struct links_args	 la = { .concurrency = LINKS_CONCURRENCY,
 				    .timeout = LINKS_TIMEOUT };
+	struct minisig_seckey	*sk = NULL;
+	struct minisig_pubkey	 pk;
 	json_t			*entries, *e;
 	const char		*rid;
 	size_t			 i;
@@ -308,7 +309,13 @@ links_check(struct client *c, int argc, char **argv)
 	if (json_array_size(entries) == 0 && !c->json)
 		fprintf(stderr, "gloss: %s has no follow-up links%s\n", rid,
 		    la.talk > 0 ? " in that talk" : "");
-	rc = links_run(c, rid, entries, &la);
+	if (la.post && json_array_size(entries) > 0 &&
+	    (sk = keys_load_secret(c, &pk)) == NULL) {
+		json_decref(entries);
+		return EXIT_USAGE;
+	}
+	rc = links_run(c, rid, entries, &la, sk, &pk);
+	minisig_seckey_free(sk);
 	json_decref(entries);
 	return rc;
 }

@@ -191,6 +191,16 @@ contains "$T/err" "GLOSS_RESOLV_CONF" "the refusal names the variable"
 
 # --- Posting the results ----------------------------------------------
 
+# The key is loaded before the first check: a missing one (or a wrong
+# passphrase) is found before minutes of checking, not after.
+n0=$(wc -l < "$T/http.log")
+expect 2 "links check --post without a key" env GLOSS_KEY="$T/no-such.key" \
+    "$GLOSS" links check --allow-private "$RID" --talk 2 --post
+contains "$T/err" "$T/no-such.key: " "the refusal names the key file"
+same "$(wc -l < "$T/http.log")" "$n0" "and comes before any link is asked"
+expect 0 "--post with no links to check needs no key" \
+    env GLOSS_KEY="$T/no-such.key" "$GLOSS" links check "$RID" --talk 7 --post
+
 expect 1 "links check --post" "$GLOSS" links check --allow-private "$RID" --talk 2 \
     --timeout 2 --post
 cp "$T/out" "$T/posted"
