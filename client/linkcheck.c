@@ -311,7 +311,9 @@ lc_judge(struct lc_check *chk)
 	struct linkcheck_link	*l = chk->link;
 	struct link		 moved;
 	const char		*url = chk->seen[chk->permanent];
-	char			 err[LINKCHECK_ERROR_MAX];
+	char			 err[LINKCHECK_ERROR_MAX] =
+				    "moved to an invalid link: ";
+	size_t			 len = strlen(err);
 
 	if (chk->status == 404 || chk->status == 410)
 		l->verdict = LINKCHECK_BROKEN;
@@ -319,7 +321,8 @@ lc_judge(struct lc_check *chk)
 		l->verdict = LINKCHECK_UNSURE;
 	else if (chk->permanent == 0 || chk->parsed.type != LINK_URL)
 		l->verdict = LINKCHECK_OK;
-	else if (link_parse(url, strlen(url), &moved, err, sizeof err) == -1) {
+	else if (link_parse(url, strlen(url), &moved, err + len,
+	    sizeof err - len) == -1) {
 		l->verdict = LINKCHECK_UNSURE;
 		l->error = xstrdup(err);
 	} else {

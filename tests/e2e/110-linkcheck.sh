@@ -58,11 +58,11 @@ L=http://127.0.0.1:$(cat "$T/http.port")
 REFUSED=http://127.0.0.1:1/
 
 set --
-for route in ok missing gone error r1 moved p1 temp loop-a chain/5 \
-    chain/6 slow nohead tracking; do
+for route in ok missing gone error r1 moved p1 temp creds loop-a \
+    chain/5 chain/6 slow nohead tracking; do
 	set -- "$@" --link "$L/$route"
 done
-expect 0 "a reading citing fourteen linkserv routes and a closed port" \
+expect 0 "a reading citing fifteen linkserv routes and a closed port" \
     "$GLOSS" reading "$RID" --talk 2 "$@" --link "$REFUSED" \
     -m "Everything a link can do."
 first=$(cat "$T/out")
@@ -78,7 +78,7 @@ expect 0 "a second reading citing two of the same links" \
 n0=$(wc -l < "$T/http.log" 2>/dev/null || echo 0)
 expect 1 "links check refuses private addresses by default" \
     "$GLOSS" links check "$RID" --talk 2 --timeout 2
-same "$(grep -c '^unsure  *-  .*(127.0.0.1 is a private address, not checked without --allow-private)$' "$T/out")" 15 \
+same "$(grep -c '^unsure  *-  .*(127.0.0.1 is a private address, not checked without --allow-private)$' "$T/out")" 16 \
     "every loopback link is unsure, and says why"
 same "$(wc -l < "$T/http.log" 2>/dev/null || echo 0)" "$n0" \
     "and the server saw no request"
@@ -89,7 +89,7 @@ t0=$(ms)
 expect 1 "links check exits 1 when a link is broken" \
     "$GLOSS" links check --allow-private "$RID" --talk 2 --timeout 2
 elapsed=$(($(ms) - t0))
-same "$(wc -l < "$T/out")" 15 "one line per link, however often it is cited"
+same "$(wc -l < "$T/out")" 16 "one line per link, however often it is cited"
 same "$(line "$L/ok")" "ok 200 $L/ok" "200 is ok"
 same "$(line "$L/missing")" "broken 404 $L/missing" "404 is broken"
 same "$(line "$L/gone")" "broken 410 $L/gone" "410 is broken"
@@ -102,6 +102,8 @@ same "$(line "$L/p1")" "moved 200 $L/p1 -> $L/new-home" \
     "308 to p2, then 301: moved to where the permanent redirects end"
 same "$(line "$L/temp")" "ok 200 $L/temp" \
     "a temporary redirect to another page is not a move"
+same "$(line "$L/creds")" "unsure 200 $L/creds (moved to an invalid link: a link may not carry credentials (user:password@))" \
+    "a move to a URL no statement may name is unsure, and says so"
 same "$(line "$L/tracking")" "ok 200 $L/tracking" \
     "a redirect that only adds utm_source is not a move"
 same "$(line "$L/chain/5")" "ok 200 $L/chain/5" \

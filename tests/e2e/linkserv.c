@@ -52,6 +52,7 @@ enum ls_target {
 	LS_AS_IS,		/* a path, relative or absolute */
 	LS_NETWORK,		/* "//127.0.0.1:PORT" and the path */
 	LS_ABSOLUTE,		/* "SCHEME://127.0.0.1:PORT" and the path */
+	LS_USERINFO,		/* "SCHEME://user@127.0.0.1:PORT" and the path */
 };
 
 struct ls_route {
@@ -88,6 +89,7 @@ static const struct ls_route ls_routes[] = {
 	{ "/p1", ls_answer, 308, LS_AS_IS, "p2" },
 	{ "/p2", ls_answer, 301, LS_ABSOLUTE, "/new-home" },
 	{ "/temp", ls_answer, 302, LS_AS_IS, "/new-home" },
+	{ "/creds", ls_answer, 301, LS_USERINFO, "/new-home" },
 	{ "/loop-a", ls_answer, 302, LS_AS_IS, "/loop-b" },
 	{ "/loop-b", ls_answer, 302, LS_ABSOLUTE, "/loop-a" },
 	{ "/tracking", ls_tracking, 301, LS_AS_IS, "/tracking?utm_source=x" },
@@ -116,6 +118,9 @@ ls_location(struct ls_server *srv, enum ls_target where, const char *target,
 		snprintf(out, len, "//127.0.0.1:%d%s", srv->port, target);
 	else if (where == LS_ABSOLUTE)
 		snprintf(out, len, "%s://127.0.0.1:%d%s", srv->scheme,
+		    srv->port, target);
+	else if (where == LS_USERINFO)
+		snprintf(out, len, "%s://user@127.0.0.1:%d%s", srv->scheme,
 		    srv->port, target);
 	else
 		snprintf(out, len, "%s", target);
