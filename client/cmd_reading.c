@@ -412,15 +412,33 @@ review_verdict(int ch, enum stmt_verdict *v)
 /*
  * The replacement a reviewer types, asked again until it is a link the
  * statement may name (a typo does not end the walk); NULL for none.
+ * Where a check found the link moved (links check), Enter takes where it
+ * went and "-" says none.
  */
 static char *
-review_replacement(FILE *tty)
+review_replacement(FILE *tty, const char *found)
 {
 	struct link	 l;
-	char		*url, err[256];
+	char		*url, *prompt, err[256];
 
-	while ((url = tty_line(tty, "Replacement URL (empty for none)")) !=
-	    NULL) {
+	/* Anyone may post a check: shown only if it is a link. */
+	if (found != NULL && link_parse(found, strlen(found), &l, err,
+	    sizeof err) == 0) {
+		link_clear(&l);
+		xasprintf(&prompt, "Replacement URL (empty for %s, - for none)",
+		    found);
+	} else {
+		found = NULL;
+		prompt = xstrdup("Replacement URL (empty for none)");
+	}
+	while ((url = tty_line(tty, prompt)) != NULL || found != NULL) {
+		if (url == NULL)
+			url = xstrdup(found);
+		else if (found != NULL && strcmp(url, "-") == 0) {
+			free(url);
+			url = NULL;
+			break;
+		}
 		if (link_parse(url, strlen(url), &l, err, sizeof err) == 0) {
 			link_clear(&l);
 			break;
@@ -428,6 +446,7 @@ review_replacement(FILE *tty)
 		fprintf(stderr, "gloss: %s; type it again\n", err);
 		free(url);
 	}
+	free(prompt);
 	return url;
 }
 
@@ -467,7 +486,8 @@ review_walk(struct client *c, json_t *entries)
 		if (review_verdict(ch, &verdict) == -1)
 			continue;
 		replacement = stmt_verdict_replaces(verdict) ?
-		    review_replacement(tty) : NULL;
+		    review_replacement(tty, json_string_value(json_object_get(
+		    json_object_get(e, "check"), "replacement"))) : NULL;
 		if (reading_citation(e, &id, &url) == -1) {
 			fprintf(stderr, "gloss: the server sent an entry "
 			    "without a citation\n");

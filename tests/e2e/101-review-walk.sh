@@ -2,7 +2,7 @@
 # Reviewing links on a terminal: gloss review walks a record's unreviewed
 # links one at a time, showing each with the annotations that cite it, and
 # one key press signs a verdict (a replacement URL is asked for "moved",
-# again until it is a link).
+# again until it is a link; offered when a check found one).
 # tmux gives the client a real terminal; the key presses are typed into
 # it up front, and tmux wait-for tells when the walk has ended.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
@@ -52,5 +52,33 @@ same "$(status_of https://example.org/third)" unreviewed "s skipped the third"
 expect 0 "the queue after the walk" "$GLOSS" review "$RID"
 contains "$T/out" "example.org/third" "holds the skipped link"
 lacks "$T/out" "example.org/first" "and not the reviewed ones"
+
+# A link a check found moved (as links check --post signs it): "m" offers
+# where it went, which Enter takes.
+"$GLOSS" reading "$RID" --talk 4 --link https://example.org/fourth \
+    -m "A fourth, since moved." > "$T/fourth" 2>/dev/null
+me=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
+printf '{"author":"%s","check":{"status":301},"created":"%s","replacement":"https://example.org/fourth-moved","subject":"%s","type":"link-review","url":"https://example.org/fourth","v":1,"verdict":"moved"}' \
+    "$me" "$(now_utc)" "$(cat "$T/fourth")" > "$T/check.json"
+sign_minisign "$T/check.json" "$XDG_CONFIG_HOME/gloss/gloss.key"
+wire "$T/check.json" > "$T/check.body"
+post_raw "$T/check.body"
+same "$http" 201 "a check finds the fourth link moved"
+tmux -S "$sock" new-session -d -x 200 -y 100 \
+    "GLOSS_SERVER=$SERVER XDG_CONFIG_HOME=$XDG_CONFIG_HOME NO_COLOR=1 \
+    '$GLOSS' -k '$T/rev.key' review $RID --talk 4; \
+    tmux -S '$sock' wait-for -S walked; tmux -S '$sock' wait-for read"
+tmux -S "$sock" send-keys m Enter
+tmux -S "$sock" wait-for walked
+tmux -S "$sock" capture-pane -p -S - > "$T/walk"
+tmux -S "$sock" wait-for -S read
+tmux -S "$sock" kill-server 2>/dev/null
+contains "$T/walk" \
+    "Replacement URL (empty for https://example.org/fourth-moved, - for none)" \
+    "moved offers where the check found it went"
+curl -s "$SERVER/v1/records/$RID/reading?status=all" > "$T/list"
+same "$(status_of https://example.org/fourth)" moved "m said moved"
+same "$(jq -r '.entries[] | select(.key == "https://example.org/fourth") | .replacement' "$T/list")" \
+    https://example.org/fourth-moved "Enter took the check's replacement"
 stop_daemon
 done_testing
