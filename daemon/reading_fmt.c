@@ -282,7 +282,7 @@ static void
 bib_note(struct buf *out, const json_t *doc, const json_t *e)
 {
 	struct citing	 ct;
-	const char	*title = reading_title(doc), *status;
+	const char	*title = reading_title(doc), *status, *words, *repl;
 	json_int_t	 n;
 
 	citing_get(e, &ct);
@@ -296,8 +296,17 @@ bib_note(struct buf *out, const json_t *doc, const json_t *e)
 		reading_count(out, n, "endorsement");
 	}
 	status = reading_text(e, "status");
-	if (reading_is_noted(status))
-		buf_printf(out, "; link reported %s", status);
+	if (reading_is_noted(status)) {
+		/* Where a moved link went, as Markdown has it. */
+		buf_puts(out, "; link reported ");
+		words = citing_replaced(status);
+		repl = reading_string(e, "replacement");
+		if (words != NULL && repl != NULL) {
+			buf_printf(out, "%s ", words);
+			bib_text(out, repl, strlen(repl));
+		} else
+			buf_puts(out, status);
+	}
 	citing_clear(&ct);
 }
 

@@ -170,7 +170,7 @@ test_bibtex(void **state)
 	    "  doi = {10.1145/3290605.3300233},\n"
 	    "  url = {https://doi.org/10.1145/3290605.3300233},\n"
 	    "  note = {Cited in talk 5 of " TITLE "; 1 endorsement"
-	    "; link reported moved}\n"
+	    "; link reported moved to https://example.com/new}\n"
 	    "}\n"
 	    "\n"
 	    "@misc{example.org-aa8f8f8d,\n"	/* SHA-256 of the key */
