@@ -360,6 +360,13 @@ static const char *const store_sqls[SQL__MAX] = {
 	    "THEN -1 ELSE 0 END WHERE seq = " SEQ_OF("?1") " "
 	    "AND status != ?2",
 	/*
+	 * A restore shows again whatever the status was: a replayed one
+	 * may find the annotation pending or visible here.
+	 */
+	[SQL_SHOWN_AGAIN] =
+	    "UPDATE annotations SET flagged = -1 WHERE seq = " SEQ_OF("?1")
+	    " AND status = 'visible' AND flagged != -1",
+	/*
 	 * SEARCH annotations USING COVERING INDEX annotations_mine
 	 *     (author_no=? AND author=?)
 	 */

@@ -67,7 +67,12 @@ store_decide(struct store *s, const struct statement *st, int64_t seq,
 	case ACTION_HIDE:
 		return store_set_status(s, m->subject, "hidden");
 	case ACTION_RESTORE:
-		return store_set_status(s, m->subject, "visible");
+		/* Shown again, even from a status only a replay meets. */
+		if ((rc = store_set_status(s, m->subject, "visible")) !=
+		    STORE_OK)
+			return rc;
+		rc = store_one(s, SQL_SHOWN_AGAIN, m->subject);
+		return rc == STORE_NOTFOUND ? STORE_OK : rc;
 	case ACTION_BAN:
 		if ((rc = store_set_key_state(s, m->subject, "banned", seq,
 		    received)) != STORE_OK)

@@ -5003,17 +5003,67 @@ test_mod_replay_settings(void **state)
 	decide_refused(c, "approve", b->id, 0, NULL, 409, "no_change");
 	/*
 	 * Hidden by one flag there, restored; not hidden here.  The restore
-	 * changes nothing: flags may still hide it, as they could before.
+	 * shows it again all the same: flags no longer hide it
+	 * (test_mod_replay_restore).
 	 */
 	replayed(c, mod_key, mod_st(c, mod_key, "restore", b->id, 0, NULL));
 	assert_string_equal(ann_status(c, b->id), "visible");
 	c->gd.cfg.flag_threshold = 1;
 	accepted(c, mod_key, mod_flag_st(c, mod_key, b->id, "spam"));
-	assert_string_equal(ann_status(c, b->id), "hidden");
+	assert_string_equal(ann_status(c, b->id), "visible");
 	/* A replayed reject of what is rejected here changes nothing. */
 	decide(c, "reject", b->id, 0, "spam");
 	replayed(c, mod_key, mod_st(c, mod_key, "reject", b->id, 0, "spam"));
 	assert_string_equal(ann_status(c, b->id), "rejected");
+}
+
+/*
+ * A replayed restore shows an annotation again whatever its status here,
+ * as every restore does (design 8, 62): flags no longer hide it.  Here
+ * flags at the source hid it and a moderator restored it, where it
+ * waited (moderation first here, none there) or where those flags did
+ * not reach the threshold; the next trusted flag must not hide it here
+ * while the source keeps showing it.
+ */
+static void
+test_mod_replay_restore(void **state)
+{
+	struct ctx		*c = *state;
+	struct fixture_key	*tr[3];
+	struct statement	*a, *b;
+	size_t			 i;
+
+	keys_add(&c->gd.cfg.importers, key_curator);
+	for (i = 0; i < 3; i++) {
+		tr[i] = mod_key_new();
+		replayed(c, mod_key, mod_st(c, mod_key, "trust", tr[i]->pubkey,
+		    0, NULL));
+	}
+	c->gd.cfg.flag_threshold = 2;
+
+	/* Waiting here when the two flags that hid it there came. */
+	c->gd.cfg.moderation = MODERATION_FIRST;
+	a = mod_ann(c, key_other, "hidden there, waiting here", NULL);
+	replayed(c, key_other, a);
+	replayed(c, tr[0], mod_flag_st(c, tr[0], a->id, "spam"));
+	replayed(c, tr[1], mod_flag_st(c, tr[1], a->id, "spam"));
+	assert_string_equal(ann_status(c, a->id), "pending");
+	replayed(c, mod_key, mod_st(c, mod_key, "restore", a->id, 0, NULL));
+	assert_string_equal(ann_status(c, a->id), "visible");
+	accepted(c, tr[2], mod_flag_st(c, tr[2], a->id, "spam"));
+	assert_string_equal(ann_status(c, a->id), "visible");
+
+	/* Visible here, where the threshold is 3: restored all the same. */
+	c->gd.cfg.moderation = MODERATION_NONE;
+	c->gd.cfg.flag_threshold = 3;
+	b = mod_ann(c, key_other, "hidden there, shown here", NULL);
+	replayed(c, key_other, b);
+	replayed(c, tr[0], mod_flag_st(c, tr[0], b->id, "spam"));
+	replayed(c, tr[1], mod_flag_st(c, tr[1], b->id, "spam"));
+	assert_string_equal(ann_status(c, b->id), "visible");
+	replayed(c, mod_key, mod_st(c, mod_key, "restore", b->id, 0, NULL));
+	accepted(c, tr[2], mod_flag_st(c, tr[2], b->id, "spam"));
+	assert_string_equal(ann_status(c, b->id), "visible");
 }
 
 int
@@ -5102,6 +5152,7 @@ main(void)
 		TM(test_reading_bad_query),
 		TM(test_reading_empty),
 		TM(test_mod_replay_settings),
+		TM(test_mod_replay_restore),
 	};
 #undef T
 #undef TE

@@ -3560,6 +3560,7 @@ test_plans_scan_nothing(void **state)
 		[SQL_ANNOTATION_RETRACT] = by_id,
 		[SQL_ENDORSE_RETRACT] = "endorsements_1 (id=?)",
 		[SQL_SET_STATUS] = by_id,
+		[SQL_SHOWN_AGAIN] = by_id,
 		[SQL_FLAG_HIDE] = by_id,
 		[SQL_KEY_APPROVED] = by_id,
 		[SQL_KEY_REJECTED] = by_id,
