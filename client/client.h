@@ -110,6 +110,7 @@ struct verified {
 };
 void	 verified_clear(struct verified *);
 int	 verify_bytes(struct verified *, const char *);
+int	 verify_statement(struct client *, const char *, struct verified *);
 int	 verify_line(const char *, size_t, struct verified *, int64_t *);
 
 /* cmd_bundle.c */

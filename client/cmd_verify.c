@@ -91,24 +91,16 @@ verify_fetch(struct client *c, const char *path, char **out, size_t *len)
 }
 
 /*
- * Fetch a statement's exact bytes and minisig from the server and check;
- * *arg is its id, or the first digits of it (cmd_statement_id).
+ * Fetch statement id's exact bytes and minisig from the server into v and
+ * check them (verify_bytes): what the statement says is then its
+ * author's, not the server's.  An exit status, after saying why.
  */
-static int
-verify_remote(struct client *c, char **arg, struct verified *v)
+int
+verify_statement(struct client *c, const char *id, struct verified *v)
 {
-	const char	*id;
-	char		*path;
-	int		 rc;
+	char	*path;
+	int	 rc;
 
-	if (!cmd_id_form(*arg)) {
-		cmd_error("\"%s\" is neither a file nor a statement id",
-		    cmd_word(*arg));
-		return EXIT_USAGE;
-	}
-	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
-		return rc;
-	id = *arg;
 	xasprintf(&path, "/v1/statements/%s.json", id);
 	rc = verify_fetch(c, path, &v->canonical, &v->canonical_len);
 	free(path);
@@ -120,6 +112,25 @@ verify_remote(struct client *c, char **arg, struct verified *v)
 	if (rc != EXIT_OK)
 		return rc;
 	return verify_bytes(v, id) == 0 ? EXIT_OK : EXIT_REFUSED;
+}
+
+/*
+ * Fetch a statement's exact bytes and minisig from the server and check;
+ * *arg is its id, or the first digits of it (cmd_statement_id).
+ */
+static int
+verify_remote(struct client *c, char **arg, struct verified *v)
+{
+	int	rc;
+
+	if (!cmd_id_form(*arg)) {
+		cmd_error("\"%s\" is neither a file nor a statement id",
+		    cmd_word(*arg));
+		return EXIT_USAGE;
+	}
+	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
+		return rc;
+	return verify_statement(c, *arg, v);
 }
 
 /* FILE with FILE.minisig beside it. */

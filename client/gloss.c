@@ -446,16 +446,20 @@ cmd_statement_id(struct client *c, char **arg)
  * "DOING the author of ID: key FINGERPRINT (NAME)" on stderr says which
  * key that is.  Every statement is public whatever became of it (GET
  * /v1/statements/), so a pending or hidden annotation's author is found
- * without signing.  EXIT_OK, or an exit status after saying why: an
- * operand that is neither, before anything is asked; an id the server
- * does not have, as gloss show says it.
+ * without signing.  The key is read from the statement's bytes, checked
+ * as gloss verify checks them, never from what the server says beside
+ * them: a moderator signs a ban of the key that signed the id it gave.
+ * EXIT_OK, or an exit status after saying why: an operand that is
+ * neither, before anything is asked; an id the server does not have, as
+ * gloss show says it; bytes that are not that statement's.
  */
 int
 cmd_public_key(struct client *c, char **arg, const char *doing)
 {
 	struct minisig_pubkey	 pk;
-	json_t			*st, *k;
-	const char		*id, *author, *name;
+	struct verified		 v;
+	json_t			*k;
+	const char		*id, *name;
 	char			 fp[10];
 	int			 rc;
 
@@ -470,17 +474,12 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
 		return rc;
 	id = *arg;
-	if ((st = net_get_at(c, "/v1/statements/", id, "", &rc)) == NULL)
+	memset(&v, 0, sizeof v);
+	if ((rc = verify_statement(c, id, &v)) == EXIT_OK)
+		snprintf(c->key, sizeof c->key, "%s", v.st->author);
+	verified_clear(&v);
+	if (rc != EXIT_OK)
 		return rc;
-	author = json_string_value(json_object_get(st, "author"));
-	if (author == NULL || minisig_pubkey_parse(author, strlen(author),
-	    &pk, NULL) == -1) {
-		cmd_error("the server answered %.12s with no author's key", id);
-		json_decref(st);
-		return EXIT_USAGE;
-	}
-	snprintf(c->key, sizeof c->key, "%s", author);
-	json_decref(st);
 	if ((k = net_get_at(c, "/v1/keys/", c->key, "", &rc)) == NULL)
 		return rc;
 	out_fingerprint(c->key, fp);

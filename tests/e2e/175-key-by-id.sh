@@ -158,5 +158,39 @@ expect 0 "gloss mod log" "$GLOSS" mod log
 same "$(grep -cF "  ban      $BOB" "$T/out")" 1 \
     "the moderation log has the ban of bob's key"
 
+# The key is the statement's, whatever a server says of it: gloss takes
+# it from the statement's own bytes, which must hash to the id and carry
+# their author's signature, as gloss verify checks them.  A fake glossd
+# (linkserv) answers for ada's annotation that bob signed it.
+mkdir "$T/fake"
+curl -s "$SERVER/v1/statements/$a1" | jq -c --arg k "$BOB" '.author = $k' \
+    >"$T/fake/$a1"
+curl -s "$SERVER/v1/statements/$a1.json" >"$T/fake/$a1.json"
+curl -s "$SERVER/v1/statements/$a1.minisig" >"$T/fake/$a1.minisig"
+printf '{"key":"%s","keyid":"?","statements":1,"annotations":0}\n' "$ADA" \
+    >"$T/fake/key"
+"$top_builddir/tests/e2e/linkserv" -P "$T/fake.port" \
+    --statements "$T/fake" --keys "$T/fake/key" 2>"$T/fake.log" &
+fake=$!
+wait_for "$fake" "$T/fake.port" || { echo "Bail out! fake glossd"; exit 99; }
+FAKE=http://127.0.0.1:$(cat "$T/fake.port")
+expect 0 "gloss whois of ada's annotation where a server says bob wrote it" \
+    "$GLOSS" -S "$FAKE" whois "$a1"
+same "$(cat "$T/err")" "gloss: looking up the author of $a1short: key $ADAFP" \
+    "names ada's key, the one the statement's bytes hold"
+# Bytes that say bob wrote it hash to another id.
+jq -c --arg k "$BOB" '.author = $k' "$T/fake/$a1.json" | tr -d '\n' \
+    >"$T/fake/forged"
+mv "$T/fake/forged" "$T/fake/$a1.json"
+asked=$(grep -c /v1/keys/ "$T/fake.log")
+expect 1 "gloss mod ban of it, whose bytes the server forged, is refused" \
+    "$GLOSS" -S "$FAKE" -k "$T/mod.key" mod ban "$a1" --reason "Spam."
+contains "$T/err" "hash to" "saying the bytes are not that statement's"
+lacks "$T/err" "banning" "before any key is named"
+same "$(grep -c /v1/keys/ "$T/fake.log")" "$asked" "or asked about"
+expect 1 "so is gloss whois of it" "$GLOSS" -S "$FAKE" whois "$a1"
+kill "$fake"
+wait "$fake"
+
 stop_daemon
 done_testing

@@ -14,7 +14,10 @@
  * With --log FILE it is also a fake glossd for the mirror's test: GET
  * /v1/log (whatever the query) answers FILE's bytes, so a test can serve
  * a log it has tampered with; with --ids FILE, GET /v1/ids/ (whatever
- * follows) answers FILE's, so a test can resolve an id's prefix wrongly.
+ * follows) answers FILE's, so a test can resolve an id's prefix wrongly;
+ * with --statements DIR, GET /v1/statements/NAME answers the file DIR/NAME
+ * and with --keys FILE, GET /v1/keys/ (whatever follows) FILE's, so a
+ * test can answer for a statement what it likes.
  * With --mute-dns it also holds UDP on its port and never answers there:
  * a name server that does not answer, for the link checker's deadline.
  */
@@ -45,6 +48,8 @@ struct ls_server {
 	int		 port;
 	const char	*logfile;	/* served at /v1/log, or NULL */
 	const char	*idsfile;	/* served at /v1/ids/..., or NULL */
+	const char	*stmtdir;	/* /v1/statements/NAME, or NULL */
+	const char	*keysfile;	/* served at /v1/keys/..., or NULL */
 };
 
 enum ls_target {
@@ -237,6 +242,30 @@ ls_serve_file(struct evhttp_request *req, const char *file,
 	evhttp_send_reply(req, 200, "OK", NULL);
 }
 
+/*
+ * GET /v1/statements/NAME: the file NAME (an id, ID.json or ID.minisig:
+ * hex digits, letters and one dot, never first) of srv->stmtdir.
+ */
+static void
+ls_statement(struct ls_server *srv, struct evhttp_request *req,
+    const char *name, size_t len)
+{
+	const char	*dot = memchr(name, '.', len);
+	char		 path[4096];
+
+	if (len == 0 || len > 80 || name[0] == '.' ||
+	    strspn(name, "0123456789abcdefghijklmnopqrstuvwxyz.") < len ||
+	    (dot != NULL && memchr(dot + 1, '.', len - (dot + 1 - name)) !=
+	    NULL)) {
+		ls_log(req, evhttp_request_get_uri(req), "404");
+		evhttp_send_error(req, 404, NULL);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/%.*s", srv->stmtdir, (int)len, name);
+	ls_serve_file(req, path, strstr(path, ".minisig") != NULL ?
+	    "text/plain" : "application/json", evhttp_request_get_uri(req));
+}
+
 static void
 ls_route_cb(struct evhttp_request *req, void *arg)
 {
@@ -253,6 +282,14 @@ ls_route_cb(struct evhttp_request *req, void *arg)
 	}
 	if (srv->idsfile != NULL && strncmp(uri, "/v1/ids/", 8) == 0) {
 		ls_serve_file(req, srv->idsfile, "application/json", uri);
+		return;
+	}
+	if (srv->keysfile != NULL && strncmp(uri, "/v1/keys/", 9) == 0) {
+		ls_serve_file(req, srv->keysfile, "application/json", uri);
+		return;
+	}
+	if (srv->stmtdir != NULL && strncmp(uri, "/v1/statements/", 15) == 0) {
+		ls_statement(srv, req, uri + 15, len - 15);
 		return;
 	}
 	for (i = 0; i < sizeof ls_routes / sizeof ls_routes[0]; i++) {
@@ -318,7 +355,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
-	    "[--log file] [--ids file] [--mute-dns]\n");
+	    "[--log file] [--ids file] [--statements dir] [--keys file] "
+	    "[--mute-dns]\n");
 	exit(2);
 }
 
@@ -329,6 +367,8 @@ main(int argc, char **argv)
 		{ "tls", required_argument, NULL, 't' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "ids", required_argument, NULL, 'i' },
+		{ "statements", required_argument, NULL, 's' },
+		{ "keys", required_argument, NULL, 'k' },
 		{ "mute-dns", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -353,6 +393,12 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			srv.idsfile = optarg;
+			break;
+		case 's':
+			srv.stmtdir = optarg;
+			break;
+		case 'k':
+			srv.keysfile = optarg;
 			break;
 		case 'm':
 			mute = 1;
