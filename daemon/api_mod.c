@@ -2,11 +2,14 @@
  * api_mod.c: moderation: who may post and whether it waits, flags,
  * decisions, and the reads moderators and authors work from.
  *
- * Every decision is a signed statement checked here against the state it
- * changes (approving something already visible is refused, not ignored),
- * so the log of decisions replays to the same state anywhere.  The queue
- * and the flag list are for moderators' signed requests only; the
- * decisions themselves are public.
+ * Every decision is a signed statement.  A live one is checked here
+ * against the state it changes (approving something already visible is
+ * refused, not ignored), so the log holds only decisions that took
+ * effect and replays to the same state under the same moderation
+ * settings; a replayed one about an annotation applies from whatever
+ * status this glossd's settings gave it (design 3.1).  The queue and the
+ * flag list are for moderators' signed requests only; the decisions
+ * themselves are public.
  */
 
 #include <stdlib.h>
