@@ -299,13 +299,24 @@ net_get_pages(struct client *c, const char *path, const char *member,
 {
 	json_t		*root, *page, *items;
 	const char	*next;
-	char		*target, *e;
+	char		*target, *e, *last = NULL;
 
 	if ((root = net_get_json(c, path, exitcode)) == NULL)
 		return NULL;
 	items = json_object_get(root, member);
 	while ((next = json_string_value(json_object_get(root, "next"))) !=
 	    NULL && (limit == 0 || json_array_size(items) < limit)) {
+		/* A server whose pages do not move on would be read forever. */
+		if (last != NULL && strcmp(last, next) == 0) {
+			fprintf(stderr, "gloss: the server gave the same page "
+			    "again (after=%s)\n", last);
+			free(last);
+			json_decref(root);
+			*exitcode = EXIT_USAGE;
+			return NULL;
+		}
+		free(last);
+		last = xstrdup(next);
 		e = net_escape(next);
 		xasprintf(&target, "%s%cafter=%s", path,
 		    strchr(path, '?') != NULL ? '&' : '?', e);
@@ -313,6 +324,7 @@ net_get_pages(struct client *c, const char *path, const char *member,
 		page = net_get_json(c, target, exitcode);
 		free(target);
 		if (page == NULL) {
+			free(last);
 			json_decref(root);
 			return NULL;
 		}
@@ -320,6 +332,7 @@ net_get_pages(struct client *c, const char *path, const char *member,
 		json_object_set(root, "next", json_object_get(page, "next"));
 		json_decref(page);
 	}
+	free(last);
 	return root;
 }
 

@@ -3,7 +3,8 @@
 # mod queue, mod log and mine read every page, so a moderator sees the
 # whole queue and log and an author all of its annotations, not the first
 # page alone.  Here pages hold 5 items, and each list 12 or more.  The
-# log names each decision's moderator.
+# log names each decision's moderator.  A server whose pages do not move
+# on is not read forever.
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
@@ -51,6 +52,23 @@ same "$(jq -r '.queue[].annotation.id' "$T/out")" "$(sed -n 12p "$T/ids")" \
 expect 0 "gloss list" "$GLOSS" list "$RID" --json
 same "$(jq '.annotations | length' "$T/out")" 11 \
     "the listing reads the 11 approved ones over three pages"
+
+# A server whose pages never move on (a fake glossd, linkserv, answers
+# every page of the log with the same next) is not read forever.
+curl -s "$SERVER/v1/moderation/log?limit=2" > "$T/page"
+same "$(jq -r .next "$T/page" | grep -c '^[0-9][0-9]*$')" 1 \
+    "a page of the log names the next"
+"$top_builddir/tests/e2e/linkserv" -P "$T/fake.port" --modlog "$T/page" \
+    2>"$T/fake.log" &
+fake=$!
+wait_for "$fake" "$T/fake.port" || { echo "Bail out! fake glossd"; exit 99; }
+expect 2 "gloss mod log from a server that gives the same page again" \
+    "$GLOSS" -S "http://127.0.0.1:$(cat "$T/fake.port")" mod log
+contains "$T/err" "the server gave the same page again (after=" "says so"
+same "$(grep -c ' /v1/moderation/log' "$T/fake.log")" 2 \
+    "after asking for the first page and the one it names"
+kill "$fake"
+wait "$fake"
 
 stop_daemon
 done_testing

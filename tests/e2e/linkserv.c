@@ -17,7 +17,9 @@
  * follows) answers FILE's, so a test can resolve an id's prefix wrongly;
  * with --statements DIR, GET /v1/statements/NAME answers the file DIR/NAME
  * and with --keys FILE, GET /v1/keys/ (whatever follows) FILE's, so a
- * test can answer for a statement what it likes.
+ * test can answer for a statement what it likes; with --modlog FILE, GET
+ * /v1/moderation/log (whatever the query) FILE's, a page that may never
+ * end.
  * With --mute-dns it also holds UDP on its port and never answers there:
  * a name server that does not answer, for the link checker's deadline.
  */
@@ -50,6 +52,7 @@ struct ls_server {
 	const char	*idsfile;	/* served at /v1/ids/..., or NULL */
 	const char	*stmtdir;	/* /v1/statements/NAME, or NULL */
 	const char	*keysfile;	/* served at /v1/keys/..., or NULL */
+	const char	*modlogfile;	/* served at /v1/moderation/log */
 };
 
 enum ls_target {
@@ -284,6 +287,11 @@ ls_route_cb(struct evhttp_request *req, void *arg)
 		ls_serve_file(req, srv->idsfile, "application/json", uri);
 		return;
 	}
+	if (srv->modlogfile != NULL && len == 18 &&
+	    strncmp(uri, "/v1/moderation/log", 18) == 0) {
+		ls_serve_file(req, srv->modlogfile, "application/json", uri);
+		return;
+	}
 	if (srv->keysfile != NULL && strncmp(uri, "/v1/keys/", 9) == 0) {
 		ls_serve_file(req, srv->keysfile, "application/json", uri);
 		return;
@@ -356,6 +364,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
 	    "[--log file] [--ids file] [--statements dir] [--keys file] "
+	    "[--modlog file] "
 	    "[--mute-dns]\n");
 	exit(2);
 }
@@ -369,6 +378,7 @@ main(int argc, char **argv)
 		{ "ids", required_argument, NULL, 'i' },
 		{ "statements", required_argument, NULL, 's' },
 		{ "keys", required_argument, NULL, 'k' },
+		{ "modlog", required_argument, NULL, 'M' },
 		{ "mute-dns", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -399,6 +409,9 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			srv.keysfile = optarg;
+			break;
+		case 'M':
+			srv.modlogfile = optarg;
 			break;
 		case 'm':
 			mute = 1;
