@@ -150,6 +150,10 @@ cmd_whois(struct client *c, int argc, char **argv)
 		    (long long)json_integer_value(json_object_get(k,
 		    "statements")), (long long)json_integer_value(
 		    json_object_get(k, "annotations")));
+		/* new, trusted or banned: what a moderator asks first. */
+		if ((v = json_string_value(json_object_get(k, "state"))) !=
+		    NULL)
+			out_field(stdout, "  state       ", v);
 		if ((v = json_string_value(json_object_get(k, "url"))) != NULL)
 			out_field(stdout, "  url         ", v);
 		if ((v = json_string_value(json_object_get(k, "about"))) !=

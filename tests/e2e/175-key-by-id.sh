@@ -128,6 +128,10 @@ same "$(cat "$T/err")" \
     "saying on stderr whose key it bans"
 same "$(subject "$(cat "$T/out")")" "$ADA" "the decision names ada's whole key"
 same "$(state "$ADA"):$(state "$BOB")" "banned:new" "ada alone is banned"
+expect 0 "gloss whois of her annotation" "$GLOSS" whois "$a1"
+contains "$T/out" "  state       banned" "says in words that her key is banned"
+expect 0 "gloss whois of bob's" "$GLOSS" whois "$b1"
+contains "$T/out" "  state       new" "and that his is new"
 expect 1 "ada's next comment is refused" "$GLOSS" -k "$T/ada.key" \
     comment "$RID" --talk 2 -m "Ada's second."
 contains "$T/err" "403 key_banned" "her key is banned"
@@ -140,6 +144,8 @@ same "$(state "$ADA")" new "ada is no longer banned"
 expect 0 "gloss mod trust takes the id of a profile" \
     "$GLOSS" -k "$T/mod.key" mod trust "$profile"
 same "$(state "$ADA")" trusted "ada's key is trusted"
+expect 0 "gloss whois of her profile" "$GLOSS" whois "$profile"
+contains "$T/out" "  state       trusted" "says so in words"
 expect 0 "so her next comment" "$GLOSS" -k "$T/ada.key" comment "$RID" \
     --talk 2 -m "Ada's second."
 same "$(curl -s "$SERVER/v1/annotations/$(cat "$T/out")" | jq -r .status)" \
