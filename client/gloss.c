@@ -451,7 +451,9 @@ cmd_statement_id(struct client *c, char **arg)
  * them: a moderator signs a ban of the key that signed the id it gave.
  * EXIT_OK, or an exit status after saying why: an operand that is
  * neither, before anything is asked; an id the server does not have, as
- * gloss show says it; bytes that are not that statement's.
+ * gloss show says it; a prefix no id begins with, with a word on naming
+ * the key when it has a fingerprint's 8 or 16 digits; bytes that are not
+ * that statement's.
  */
 int
 cmd_public_key(struct client *c, char **arg, const char *doing)
@@ -460,7 +462,8 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 	struct verified		 v;
 	json_t			*k;
 	const char		*id, *name;
-	char			 fp[10];
+	char			 fp[10], upper[17];
+	size_t			 i, len;
 	int			 rc;
 
 	/* A key's bytes begin "Ed", so its text RW, which no id does. */
@@ -471,8 +474,24 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 		    "statement id: " CMD_ID_FORM, cmd_word(*arg));
 		return EXIT_USAGE;
 	}
-	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK)
+	len = strlen(*arg);
+	if ((rc = cmd_statement_id(c, arg)) != EXIT_OK) {
+		/*
+		 * Listings print a key as its fingerprint, 8 digits (16 as
+		 * minisign does), which people then try here.
+		 */
+		if (rc == EXIT_REFUSED && (len == 8 || len == 16)) {
+			for (i = 0; i < len; i++)
+				upper[i] = (char)toupper(
+				    (unsigned char)(*arg)[i]);
+			upper[len] = '\0';
+			cmd_error("if %s is a key's fingerprint, give the "
+			    "whole key (RW...) instead, or the id of a "
+			    "statement it signed: gloss list RID --author %s "
+			    "lists its annotations", upper, upper);
+		}
 		return rc;
+	}
 	id = *arg;
 	memset(&v, 0, sizeof v);
 	if ((rc = verify_statement(c, id, &v)) == EXIT_OK)

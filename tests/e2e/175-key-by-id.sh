@@ -112,6 +112,17 @@ for w in RWxyz "$(echo "$ADA" | cut -c1-55)"; do
 	    "$GLOSS" -k "$T/mod.key" mod unban "$w"
 	contains "$T/err" "is neither a public key" "saying so"
 done
+# A fingerprint, as listings print a key, is taken as an id's first
+# digits, which none has here: the refusal says how to name the key.
+expect 1 "gloss whois of a key's fingerprint is refused" \
+    "$GLOSS" whois "$ADAFP"
+contains "$T/err" "gloss: whois: no statement id begins with" "as no id's digits"
+contains "$T/err" "if $ADAFP is a key's fingerprint, give the whole key \
+(RW...) instead" "saying what to give instead"
+contains "$T/err" "gloss list RID --author $ADAFP" "and how to find it"
+expect 1 "and gloss mod ban of one" "$GLOSS" -k "$T/mod.key" mod ban \
+    "$ADAFP" --reason "Spam."
+contains "$T/err" "if $ADAFP is a key's fingerprint" "saying so too"
 expect 2 "gloss mod ban of an id without --reason is refused" \
     "$GLOSS" -k "$T/mod.key" mod ban "$a1"
 contains "$T/err" "ban needs a reason" "saying so"
