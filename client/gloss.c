@@ -62,7 +62,7 @@ static const struct cmd commands[] = {
 	    "other [--note TEXT]", cmd_flag },
 	{ "mod", "mod queue [RID] | mod log | mod approve|reject|hide|restore "
 	    "ID [--reason TEXT] | mod ban|unban|trust KEY|ID [--reason TEXT] | "
-	    "mod lock|unlock RID [--talk N]", cmd_mod },
+	    "mod lock|unlock RID [--talk N] [--reason TEXT]", cmd_mod },
 	{ "mine", "mine", cmd_mine },
 	{ "show", "show ID", cmd_show },
 	{ "import-log", "import-log SOURCE-URL [--after SEQ]",

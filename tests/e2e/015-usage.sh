@@ -26,6 +26,11 @@ helps "mod -h, before an action" "$mod" mod -h
 helps "mod approve --help, after one" "$mod" mod approve --help
 helps "mod queue -h" "$mod" mod queue -h
 helps "mod log --help" "$mod" mod log --help
+case $mod in
+*"mod lock|unlock RID [--talk N] [--reason TEXT]"*)
+	ok "mod's usage says that lock and unlock take a --reason" ;;
+*)	not_ok "mod's usage says that lock and unlock take a --reason" "$mod" ;;
+esac
 helps "keygen -h" "keygen [-W] [-f] [-p pubfile] [-s secfile]" keygen -h
 [ ! -e "$XDG_CONFIG_HOME/gloss/gloss.key" ] && ok "keygen -h made no key" ||
     not_ok "keygen -h made no key"
