@@ -319,6 +319,11 @@ cmd_search(struct client *c, int argc, char **argv)
 		    "snippet"))) != NULL)
 			out_field(stdout, "      match: ", snippet);
 	}
+	/* One page only: say that it is not all, after it. */
+	if (!c->json && json_is_string(json_object_get(r, "next")))
+		fprintf(stderr, "gloss: more match than the %zu shown; --limit "
+		    "N shows the first N (the server's page_max at most)\n",
+		    json_array_size(json_object_get(r, "results")));
 	json_decref(r);
 	return EXIT_OK;
 }

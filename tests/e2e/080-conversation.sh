@@ -536,6 +536,18 @@ contains "$T/out" "$copy" "--kind critique keeps the critique"
 lacks "$T/out" "$ann" "and leaves out the comment"
 expect 0 "search a link title" "$GLOSS" search capybara
 contains "$T/out" "$reading" "link titles are searched too"
+lacks "$T/err" "more match" "a search that shows every match says no more"
+# Only one page is printed: when more match, gloss says so.
+expect 0 "search --limit 1 of a word two annotations hold" \
+    "$GLOSS" search axolotl --limit 1
+same "$(grep -c '^      id ' "$T/out")" 1 "prints one match"
+same "$(cat "$T/err")" "gloss: more match than the 1 shown; --limit N shows \
+the first N (the server's page_max at most)" "and says that more match"
+expect 0 "search --limit 2 of it" "$GLOSS" search axolotl --limit 2
+same "$(grep -c '^      id ' "$T/out")" 2 "prints both"
+same "$(cat "$T/err")" "" "and says nothing more"
+expect 0 "search --limit 1 --json" "$GLOSS" search axolotl --limit 1 --json
+same "$(cat "$T/err")" "" "--json leaves the next to the JSON"
 for q in '"a" OR b*' 'NEAR(' '-x' 'axolotl"' '*' '(' 'text:axolotl' '^'; do
 	expect 0 "search $q never errors" "$GLOSS" search -- "$q"
 	lacks "$T/err" "internal_error" "search $q: no server error"
