@@ -104,13 +104,19 @@ mod_show_flag(json_t *flag)
 		fputc('\n', stdout);
 }
 
+/*
+ * One queued item.  decided, in the walk, holds for each author key the
+ * approvals and rejections the walk has signed so far, [approved,
+ * rejected], which the author's history, read with the queue before the
+ * walk began, does not count yet; NULL outside the walk.
+ */
 static void
-mod_show_item(struct client *c, json_t *item)
+mod_show_item(struct client *c, json_t *item, json_t *decided)
 {
 	json_t		*a = json_object_get(item, "annotation");
 	json_t		*h = json_object_get(item, "author_history");
-	json_t		*flag;
-	const char	*reasons;
+	json_t		*flag, *more;
+	const char	*reasons, *author;
 	size_t		 i, n;
 
 	printf("%s%s%s  %s\n", out_color(c, "\033[1m"),
@@ -129,24 +135,49 @@ mod_show_item(struct client *c, json_t *item)
 			printf("      and %zu earlier flag%s\n", n - i,
 			    n - i == 1 ? "" : "s");
 	}
+	author = json_string_value(json_object_get(a, "author"));
+	more = author != NULL ? json_object_get(decided, author) : NULL;
 	printf("      author: first seen %s, %lld approved, %lld rejected\n",
 	    json_string_value(json_object_get(h, "first_seen")),
-	    (long long)json_integer_value(json_object_get(h, "approved")),
-	    (long long)json_integer_value(json_object_get(h, "rejected")));
+	    (long long)(json_integer_value(json_object_get(h, "approved")) +
+	    json_integer_value(json_array_get(more, 0))),
+	    (long long)(json_integer_value(json_object_get(h, "rejected")) +
+	    json_integer_value(json_array_get(more, 1))));
+}
+
+/* Count a decision of the walk about an annotation of author's. */
+static void
+mod_count_decision(json_t *decided, const char *author, const char *action)
+{
+	json_t	*counts;
+	size_t	 i;
+
+	if (strcmp(action, "approve") == 0)
+		i = 0;
+	else if (strcmp(action, "reject") == 0)
+		i = 1;
+	else
+		return;
+	if ((counts = json_object_get(decided, author)) == NULL) {
+		counts = json_pack("[ii]", 0, 0);
+		json_object_set_new(decided, author, counts);
+	}
+	json_array_set_new(counts, i,
+	    json_integer(json_integer_value(json_array_get(counts, i)) + 1));
 }
 
 /*
  * What key ch decides about annotation a in the walk, as gloss mod
- * ACTION does: about a itself, or (a ban) about its author's key, who is
- * then added to banned.  EXIT_OK also when ch decides nothing or no
- * reason was given: a is skipped.
+ * ACTION does: about a itself, counted in decided (mod_show_item), or (a
+ * ban) about its author's key, who is then added to banned.  EXIT_OK
+ * also when ch decides nothing or no reason was given: a is skipped.
  */
 static int
 mod_walk_decide(struct client *c, FILE *tty, json_t *a, int ch,
-    json_t *banned)
+    json_t *banned, json_t *decided)
 {
 	const struct mod_action	*act;
-	const char		*subject;
+	const char		*subject, *author;
 	char			*reason = NULL;
 	size_t			 i;
 	int			 rc;
@@ -170,6 +201,9 @@ mod_walk_decide(struct client *c, FILE *tty, json_t *a, int ch,
 	free(reason);
 	if (rc == EXIT_OK && strcmp(act->name, "ban") == 0)
 		json_object_set_new(banned, subject, json_true());
+	else if (rc == EXIT_OK && (author = json_string_value(
+	    json_object_get(a, "author"))) != NULL)
+		mod_count_decision(decided, author, act->name);
 	return rc;
 }
 
@@ -178,12 +212,13 @@ mod_walk_decide(struct client *c, FILE *tty, json_t *a, int ch,
  * come from /dev/tty opened for reading only (a stream that is read and
  * written may drop what it read ahead); prompts go to stdout, a terminal.
  * A ban hid its author's other annotations (they left the queue), so the
- * walk passes over them.
+ * walk passes over them; an approval or a rejection counts in the
+ * author's history shown with the author's next items.
  */
 static int
 mod_walk(struct client *c, json_t *queue)
 {
-	json_t		*item, *a, *banned;
+	json_t		*item, *a, *banned, *decided;
 	const char	*author;
 	FILE		*tty;
 	size_t		 i;
@@ -192,6 +227,7 @@ mod_walk(struct client *c, json_t *queue)
 	if ((tty = fopen("/dev/tty", "r")) == NULL)
 		return EXIT_USAGE;
 	banned = json_object();
+	decided = json_object();
 	json_array_foreach(queue, i, item) {
 		a = json_object_get(item, "annotation");
 		author = json_string_value(json_object_get(a, "author"));
@@ -200,7 +236,7 @@ mod_walk(struct client *c, json_t *queue)
 			    json_string_value(json_object_get(a, "id")));
 			continue;
 		}
-		mod_show_item(c, item);
+		mod_show_item(c, item, decided);
 		printf("[a]pprove [r]eject [h]ide [b]an author [s]kip "
 		    "[q]uit? ");
 		fflush(stdout);
@@ -208,9 +244,11 @@ mod_walk(struct client *c, json_t *queue)
 		putchar('\n');
 		if (ch == 'q' || ch == EOF)
 			break;
-		if ((rc = mod_walk_decide(c, tty, a, ch, banned)) != EXIT_OK)
+		if ((rc = mod_walk_decide(c, tty, a, ch, banned, decided)) !=
+		    EXIT_OK)
 			break;
 	}
+	json_decref(decided);
 	json_decref(banned);
 	fclose(tty);
 	return rc;
@@ -243,7 +281,7 @@ mod_queue(struct client *c, int argc, char **argv)
 		rc = mod_walk(c, queue);
 	else
 		json_array_foreach(queue, i, item)
-			mod_show_item(c, item);
+			mod_show_item(c, item, NULL);
 	json_decref(root);
 	return rc;
 }

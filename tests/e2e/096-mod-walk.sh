@@ -43,6 +43,19 @@ contains "$T/walk" "First in the queue." "the first item is shown"
 contains "$T/walk" "Fourth, by Eve." "the walk reaches Eve's first item"
 lacks "$T/walk" "Fifth, by Eve." "the ban passes over her second"
 contains "$T/walk" "skipped, its author is banned: $e" "and says so"
+# history TEXT: the author's history shown with the item holding TEXT.
+history() {
+	grep -A 2 -F "$1" "$T/walk" | sed -n \
+	    's/^ *author: first seen .*, \([0-9]* approved, [0-9]* rejected\)$/\1/p'
+}
+same "$(history "First in the queue.")" "0 approved, 0 rejected" \
+    "the first item shows its author's history as the queue gave it"
+same "$(history "Second in the queue.")" "0 approved, 1 rejected" \
+    "the next one of the same author counts the walk's rejection"
+same "$(history "Third in the queue.")" "1 approved, 1 rejected" \
+    "and the next its approval"
+same "$(history "Fourth, by Eve.")" "0 approved, 0 rejected" \
+    "another author's history counts none of them"
 
 expect 0 "list after the walk" "$GLOSS" list "$RID" --json
 lacks "$T/out" "$a" "r rejected the first"
