@@ -68,8 +68,9 @@ api_check_posting(struct glossd *gd, struct http_request *req,
 		}
 		if (closing != -1) {
 			http_error(resp, 403, "locked", "%s is closed to new "
-			    "annotations", closing > 0 ? "that talk" :
-			    "the record");
+			    "annotations%s", closing > 0 ? "that talk" :
+			    "the record", st->type == STMT_REVISION ?
+			    " and to edits" : "");
 			return -1;
 		}
 		mode = config_moderation(&gd->cfg, place->rid);

@@ -60,6 +60,20 @@ expect 0 "lock talk 5" "$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk 5
 expect 1 "an edit moving the annotation into the locked talk" \
     "$GLOSS" edit "$a" --talk 5 -m "Moved."
 contains "$T/err" "403 locked" "is refused: 403 locked"
+contains "$T/err" "that talk is closed to new annotations and to edits" \
+    "saying that the lock closes the talk to edits too"
+expect 0 "an annotation in talk 6 by the moderator" "$GLOSS" \
+    -k "$T/mod.key" comment "$RID" --talk 6 -m "In talk 6."
+c=$(cat "$T/out")
+expect 0 "lock talk 6" "$GLOSS" -k "$T/mod.key" mod lock "$RID" --talk 6
+expect 1 "an edit of its text alone, in the locked talk" \
+    "$GLOSS" -k "$T/mod.key" edit "$c" -m "Still in talk 6."
+same "$(cat "$T/err")" "gloss: that talk is closed to new annotations and \
+to edits (403 locked)" "is refused, saying so"
+expect 1 "a post in the locked talk" "$GLOSS" -k "$T/mod.key" comment \
+    "$RID" --talk 6 -m "New in talk 6."
+same "$(cat "$T/err")" "gloss: that talk is closed to new annotations \
+(403 locked)" "is refused, saying only what concerns it"
 
 # An edit of a rejected annotation keeps it rejected, out of the queue:
 # its author is told so, not that it waits for a moderator.
