@@ -168,15 +168,20 @@ cmd_whois(struct client *c, int argc, char **argv)
  * One version of an annotation for history: when it was written and its
  * id, then what it sets, all of it for the original and, for a revision,
  * what it changes (a member it leaves out keeps its value: api.md,
- * Folding), with the text below.
+ * Folding), with the text below.  place holds the talk and time the
+ * versions before set, folded the same way: a revision that gives a talk
+ * alone keeps the time, so its place is not the whole talk.
  */
 static void
-conv_version(struct client *c, json_t *rev, int original)
+conv_version(struct client *c, json_t *rev, int original, json_t *place)
 {
 	json_t		*st = json_object_get(rev, "statement");
 	json_t		*links = json_object_get(st, "links");
+	json_t		*v;
 	const char	*kind = json_string_value(json_object_get(st, "kind"));
+	const char	*members[] = { "talk", "at" };
 	char		 when[64];
+	size_t		 i;
 	int		 placed;
 
 	printf("%s%s %s%s  %s\n", out_color(c, "\033[1m"),
@@ -186,8 +191,13 @@ conv_version(struct client *c, json_t *rev, int original)
 	    json_string_value(json_object_get(rev, "id")));
 	placed = original || json_object_get(st, "at") != NULL ||
 	    json_object_get(st, "talk") != NULL;
+	for (i = 0; i < sizeof members / sizeof members[0]; i++) {
+		if ((v = json_object_get(st, members[i])) != NULL)
+			json_object_set(place, members[i], v);
+	}
 	if (kind != NULL || placed) {
-		out_when(st, when, sizeof when);
+		/* The original's place may be its parent's: "(reply)". */
+		out_when(original ? st : place, when, sizeof when);
 		printf("    %s%s%s%s%s\n", out_color(c, "\033[36m"),
 		    kind != NULL ? kind : "", out_color(c, "\033[0m"),
 		    kind != NULL && placed ? "  " : "", placed ? when : "");
@@ -200,7 +210,7 @@ conv_version(struct client *c, json_t *rev, int original)
 int
 cmd_history(struct client *c, int argc, char **argv)
 {
-	json_t		*h, *rev;
+	json_t		*h, *rev, *place;
 	size_t		 i;
 	int		 rc;
 
@@ -212,9 +222,11 @@ cmd_history(struct client *c, int argc, char **argv)
 		return rc;
 	if (c->json)
 		out_json(h);
+	place = json_object();
 	json_array_foreach(c->json ? NULL : json_object_get(h, "revisions"),
 	    i, rev)
-		conv_version(c, rev, i == 0);
+		conv_version(c, rev, i == 0, place);
+	json_decref(place);
 	json_decref(h);
 	return EXIT_OK;
 }

@@ -255,6 +255,27 @@ same "$(grep -vE '^(original|revision) ' "$T/out")" \
     | See the wrong paper.
     | No paper after all.
     -> no links" "history shows what each version sets: kind, place, links"
+# A revision that names a talk alone keeps the time (the talk holding it):
+# history shows where that leaves the annotation, not the whole talk.
+expect 0 "a comment at a moment of talk 5" "$GLOSS" comment "$RID" \
+    --at 1:30:00 -m "At half past one."
+timed=$(cat "$T/out")
+tick
+expect 0 "an edit naming its talk alone" "$GLOSS" edit "$timed" --talk 5 \
+    </dev/null
+tick
+expect 0 "then its time alone" "$GLOSS" edit "$timed" --at 1:31:00 </dev/null
+tick
+expect 0 "then talk 5 again" "$GLOSS" edit "$timed" --talk 5 </dev/null
+expect 0 "gloss history of it" "$GLOSS" history "$timed"
+same "$(grep -vE '^(original|revision) |^    \| ' "$T/out")" \
+"    comment  01:30:00
+    01:30:00
+    01:31:00
+    01:31:00" "a revision of the talk alone shows the time it keeps"
+lacks "$T/out" "(whole talk 5)" "not the whole talk"
+same "$(curl -s "$SERVER/v1/annotations/$timed" | jq -c .at)" \
+    '{"start":5460000}' "the annotation is still at that time"
 
 # --- Retractions -------------------------------------------------------
 
