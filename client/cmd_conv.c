@@ -265,8 +265,15 @@ cmd_thread(struct client *c, int argc, char **argv)
 		return rc;
 	if (c->json)
 		out_json(t);
-	else
+	else {
 		conv_tree(c, json_object_get(t, "tree"), 0);
+		/* The server answers a thread's first annotations only. */
+		if (json_is_true(json_object_get(t, "truncated")))
+			fprintf(stderr, "gloss: the thread has more than these "
+			    "%lld annotations, the first to arrive; the others "
+			    "are not shown\n", (long long)json_integer_value(
+			    json_object_get(t, "annotations")));
+	}
 	json_decref(t);
 	return EXIT_OK;
 }
