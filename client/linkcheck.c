@@ -702,9 +702,12 @@ lc_resolved_cb(int error, struct evutil_addrinfo *ai, void *arg)
 	 * Only a name the DNS says does not exist is broken; a resolver
 	 * that failed or did not answer says nothing about the link.
 	 */
-	if (error != 0)
-		lc_fail(chk, error == EVUTIL_EAI_NONAME ? LINKCHECK_BROKEN :
-		    LINKCHECK_UNSURE, "DNS: %s", evutil_gai_strerror(error));
+	if (error == EVUTIL_EAI_NONAME)
+		lc_fail(chk, LINKCHECK_BROKEN, "DNS: %s does not exist",
+		    chk->name);
+	else if (error != 0)
+		lc_fail(chk, LINKCHECK_UNSURE, "DNS: %s",
+		    evutil_gai_strerror(error));
 	else if (private)
 		lc_fail(chk, LINKCHECK_UNSURE, "%s is a private address, "
 		    "not checked without --allow-private", addr);

@@ -186,6 +186,15 @@ expect 1 "links check with a resolver that never answers" \
 same "$(line "$DNSLINK")" "unsure - $DNSLINK (DNS: no answer within 1 s)" \
     "its time running out in the lookup is unsure, not broken"
 same "$(grep -cE '^[0-9a-f]{64}$' "$T/out")" 0 "and it is not posted"
+# A name the DNS says does not exist is broken, in words a person reads.
+start_linkserv nx --nxdomain-dns
+printf 'nameserver 127.0.0.1:%s\noptions timeout:30 attempts:1\n' \
+    "$(cat "$T/nx.port")" >"$T/nx.conf"
+expect 1 "links check with a resolver that says the name does not exist" \
+    env GLOSS_RESOLV_CONF="$T/nx.conf" "$GLOSS" links check "$RID" \
+    --talk 6 --timeout 10
+same "$(line "$DNSLINK")" "broken - $DNSLINK (DNS: gloss-dns-test.example \
+does not exist)" "the link is broken, naming the host that does not exist"
 expect 2 "an unreadable GLOSS_RESOLV_CONF is refused" \
     env GLOSS_RESOLV_CONF="$T/no-such-resolv.conf" "$GLOSS" links check \
     "$RID" --talk 6

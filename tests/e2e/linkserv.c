@@ -21,7 +21,9 @@
  * /v1/moderation/log (whatever the query) FILE's, a page that may never
  * end.
  * With --mute-dns it also holds UDP on its port and never answers there:
- * a name server that does not answer, for the link checker's deadline.
+ * a name server that does not answer, for the link checker's deadline;
+ * with --nxdomain-dns it answers every query there that the name does not
+ * exist (NXDOMAIN).
  */
 
 #include <sys/socket.h>
@@ -353,6 +355,27 @@ ls_portfile(const char *path, int port)
 	}
 }
 
+/*
+ * A DNS query on the UDP socket: answer it with itself, marked as an
+ * answer (QR), recursion available, and RCODE 3, NXDOMAIN: its question
+ * is then the answer's, with no records.
+ */
+static void
+ls_nxdomain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sockaddr_in	 from;
+	socklen_t		 len = sizeof from;
+	unsigned char		 msg[512];
+	ssize_t			 n;
+
+	if ((n = recvfrom(fd, msg, sizeof msg, 0, (struct sockaddr *)&from,
+	    &len)) < 12)
+		return;
+	msg[2] |= 0x80;
+	msg[3] = (unsigned char)(0x80 | 3);
+	(void)sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&from, len);
+}
+
 static void
 ls_stop_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -364,8 +387,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: linkserv -P portfile [--tls cert key] "
 	    "[--log file] [--ids file] [--statements dir] [--keys file] "
-	    "[--modlog file] "
-	    "[--mute-dns]\n");
+	    "[--modlog file] [--mute-dns | --nxdomain-dns]\n");
 	exit(2);
 }
 
@@ -380,18 +402,19 @@ main(int argc, char **argv)
 		{ "keys", required_argument, NULL, 'k' },
 		{ "modlog", required_argument, NULL, 'M' },
 		{ "mute-dns", no_argument, NULL, 'm' },
+		{ "nxdomain-dns", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ls_server		 srv = { .scheme = "http" };
 	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
-	struct event			*sigterm, *sigint;
+	struct event			*sigterm, *sigint, *dns = NULL;
 	struct sockaddr_in		 sin;
 	socklen_t			 len = sizeof sin;
 	SSL_CTX				*ctx = NULL;
 	const char			*portfile = NULL;
-	int				 ch, mute = 0, udp = -1;
+	int				 ch, mute = 0, nxdomain = 0, udp = -1;
 
 	while ((ch = getopt_long(argc, argv, "P:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -415,6 +438,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			mute = 1;
+			break;
+		case 'x':
+			nxdomain = 1;
 			break;
 		case 't':
 			if (optind >= argc)
@@ -443,11 +469,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	srv.port = ntohs(sin.sin_port);
-	if (mute && ((udp = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    bind(udp, (struct sockaddr *)&sin, sizeof sin) == -1)) {
+	if ((mute || nxdomain) && ((udp = socket(AF_INET, SOCK_DGRAM, 0)) ==
+	    -1 || bind(udp, (struct sockaddr *)&sin, sizeof sin) == -1)) {
 		perror("linkserv: udp");
 		return 2;
 	}
+	if (nxdomain && ((dns = event_new(base, udp, EV_READ | EV_PERSIST,
+	    ls_nxdomain_cb, NULL)) == NULL || event_add(dns, NULL) == -1))
+		return 2;
 	sigterm = evsignal_new(base, SIGTERM, ls_stop_cb, base);
 	sigint = evsignal_new(base, SIGINT, ls_stop_cb, base);
 	if (sigterm == NULL || sigint == NULL ||
@@ -460,6 +489,8 @@ main(int argc, char **argv)
 	evhttp_free(http);
 	event_free(sigterm);
 	event_free(sigint);
+	if (dns != NULL)
+		event_free(dns);
 	event_base_free(base);
 	SSL_CTX_free(ctx);
 	if (udp != -1)
