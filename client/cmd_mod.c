@@ -311,10 +311,12 @@ mod_name(struct client *c, json_t *names, const char *key, int *rc)
 static int
 mod_log(struct client *c, int argc, char **argv)
 {
-	json_t		*root, *d, *st, *names;
-	const char	*reason, *author, *name;
-	size_t		 i;
-	int		 rc;
+	struct minisig_pubkey	 pk;
+	json_t			*root, *d, *st, *names;
+	const char		*reason, *author, *name, *subject;
+	char			 fp[10];
+	size_t			 i;
+	int			 rc;
 
 	if (cmd_operands(c, argc, argv, "", 0) == -1)
 		return cmd_usage("mod");
@@ -338,8 +340,17 @@ mod_log(struct client *c, int argc, char **argv)
 		if (json_is_integer(json_object_get(st, "talk")))
 			printf("talk %lld of ", (long long)json_integer_value(
 			    json_object_get(st, "talk")));
-		out_field(stdout, "", json_string_value(json_object_get(st,
-		    "subject")));
+		subject = json_string_value(json_object_get(st, "subject"));
+		/*
+		 * A key (ban, unban, trust) also by its fingerprint, as
+		 * listings and the queue show its author.
+		 */
+		if (subject != NULL && minisig_pubkey_parse(subject,
+		    strlen(subject), &pk, NULL) == 0) {
+			out_fingerprint(subject, fp);
+			printf("%s  (key %s)\n", subject, fp);
+		} else
+			out_field(stdout, "", subject);
 		printf("    by ");
 		out_who(c, stdout, author, name);
 		if ((reason = json_string_value(json_object_get(st,

@@ -174,6 +174,10 @@ contains "$T/err" "403 key_banned" "his key is banned"
 expect 0 "gloss mod log" "$GLOSS" mod log
 same "$(grep -cF "  ban      $BOB" "$T/out")" 1 \
     "the moderation log has the ban of bob's key"
+same "$(grep -cF "  ban      $BOB  (key $BOBFP)" "$T/out")" 1 \
+    "naming it by the fingerprint listings show too"
+same "$(grep -cF "  trust    $ADA  (key $ADAFP)" "$T/out")" 1 \
+    "as it names a trusted key"
 
 # The key is the statement's, whatever a server says of it: gloss takes
 # it from the statement's own bytes, which must hash to the id and carry
