@@ -10,9 +10,8 @@
 
 make_keys
 me=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
-"$GLOSS" keygen -W -s "$T/bob.key" -p "$T/bob.pub" >/dev/null 2>&1
-bob=$(tail -n 1 "$T/bob.pub")
-"$GLOSS" keygen -W -s "$T/importer.key" -p "$T/importer.pub" >/dev/null 2>&1
+named_keys bob importer
+bob=$(key_of bob)
 minisign -G -W -p "$T/m.pub" -s "$T/m.key" >/dev/null 2>&1
 mkey=$(tail -n 1 "$T/m.pub")
 

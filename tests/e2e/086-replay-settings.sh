@@ -9,10 +9,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-for k in bob carol mod importer; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
-	    { echo "Bail out! keygen $k"; exit 99; }
-done
+named_keys bob carol mod importer
 MOD=$(tail -n 1 "$T/mod.pub")
 IMPORTER=$(tail -n 1 "$T/importer.pub")
 URL=https://arxiv.org/abs/2304.08485

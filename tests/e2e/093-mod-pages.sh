@@ -8,8 +8,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-"$GLOSS" keygen -W -s "$T/mod.key" -p "$T/mod.pub" >/dev/null 2>&1 ||
-    { echo "Bail out! keygen"; exit 99; }
+named_keys mod
 start_daemon "moderator = $(tail -n 1 "$T/mod.pub")" "moderation = all" \
     "page_max = 5"
 import_record || { echo "Bail out! record import"; exit 99; }

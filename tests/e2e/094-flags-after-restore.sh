@@ -6,10 +6,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-for k in mod f1 f2 n1 n2 u; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1
-done
-key_of() { tail -n 1 "$T/$1.pub"; }
+named_keys mod f1 f2 n1 n2 u
 start_daemon "moderator = $(key_of mod)" "flag_threshold = 2"
 import_record
 mod() { expect 0 "$1" "$GLOSS" -k "$T/mod.key" mod "$2" "$3"; }

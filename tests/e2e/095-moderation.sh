@@ -11,11 +11,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-for k in mod mod2 ada bob eve mal ghost f1 f2 f3 carol importer; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
-	    not_ok "make key $k"
-done
-key_of() { tail -n 1 "$T/$1.pub"; }
+named_keys mod mod2 ada bob eve mal ghost f1 f2 f3 carol importer
 MOD=$(key_of mod)
 MOD2=$(key_of mod2)
 ADA=$(key_of ada)

@@ -6,9 +6,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-for k in mod mod2 ada; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1
-done
+named_keys mod mod2 ada
 MOD=$(tail -n 1 "$T/mod.pub")
 MOD2=$(tail -n 1 "$T/mod2.pub")
 ADA=$(tail -n 1 "$T/ada.pub")

@@ -133,10 +133,7 @@ ld() {
 }
 
 make_keys
-for k in mod newbie; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
-	    not_ok "make key $k"
-done
+named_keys mod newbie
 ME=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
 MOD=$(tail -n 1 "$T/mod.pub")
 start_daemon "moderator = $MOD" "moderation = first"

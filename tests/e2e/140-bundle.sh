@@ -10,11 +10,7 @@
 . "${GLOSS_TOP_SRCDIR:-.}/tests/e2e/lib.sh"
 
 make_keys
-for k in bob mod rev eve; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
-	    not_ok "make key $k"
-done
-key_of() { tail -n 1 "$T/$1.pub"; }
+named_keys bob mod rev eve
 ME=$(tail -n 1 "$XDG_CONFIG_HOME/gloss/gloss.pub")
 POLICY="moderation = first
 moderator = $(key_of mod)

@@ -14,11 +14,7 @@ VOL=prefix-rec
 N=2000
 
 make_keys
-for k in mod ada bob; do
-	"$GLOSS" keygen -W -s "$T/$k.key" -p "$T/$k.pub" >/dev/null 2>&1 ||
-	    not_ok "make key $k"
-done
-key_of() { tail -n 1 "$T/$1.pub"; }
+named_keys mod ada bob
 MOD=$(key_of mod)
 ADA=$(key_of ada)
 BOB=$(key_of bob)

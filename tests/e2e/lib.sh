@@ -155,6 +155,18 @@ make_keys() {
 	CURATOR=$(tail -n 1 "$T/curator.pub")
 }
 
+# named_keys NAME...: an unencrypted key pair for each NAME, in $T/NAME.key
+# and $T/NAME.pub; key_of NAME prints its public key.
+named_keys() {
+	for nk in "$@"; do
+		"$GLOSS" keygen -W -s "$T/$nk.key" -p "$T/$nk.pub" \
+		    >/dev/null 2>&1 || { echo "Bail out! keygen $nk"; exit 99; }
+	done
+}
+key_of() {
+	tail -n 1 "$T/$1.pub"
+}
+
 # fingerprint PUBFILE: the first 8 hex digits of the minisign key id, as
 # minisign itself writes it in the .pub file's comment.
 fingerprint() {

@@ -5025,12 +5025,34 @@ test_mod_replay_settings(void **state)
  * not reach the threshold; the next trusted flag must not hide it here
  * while the source keeps showing it.
  */
+/*
+ * The source's story replayed here: text posted, flagged by two trusted
+ * keys of tr (which hid it there), restored by a moderator; status is
+ * what it must be here before the restore.  Then a live flag by tr[2]
+ * must not hide it.
+ */
+static void
+replay_restored(struct ctx *c, struct fixture_key **tr, const char *text,
+    const char *status)
+{
+	struct statement	*a;
+
+	a = mod_ann(c, key_other, text, NULL);
+	replayed(c, key_other, a);
+	replayed(c, tr[0], mod_flag_st(c, tr[0], a->id, "spam"));
+	replayed(c, tr[1], mod_flag_st(c, tr[1], a->id, "spam"));
+	assert_string_equal(ann_status(c, a->id), status);
+	replayed(c, mod_key, mod_st(c, mod_key, "restore", a->id, 0, NULL));
+	assert_string_equal(ann_status(c, a->id), "visible");
+	accepted(c, tr[2], mod_flag_st(c, tr[2], a->id, "spam"));
+	assert_string_equal(ann_status(c, a->id), "visible");
+}
+
 static void
 test_mod_replay_restore(void **state)
 {
 	struct ctx		*c = *state;
 	struct fixture_key	*tr[3];
-	struct statement	*a, *b;
 	size_t			 i;
 
 	keys_add(&c->gd.cfg.importers, key_curator);
@@ -5039,31 +5061,14 @@ test_mod_replay_restore(void **state)
 		replayed(c, mod_key, mod_st(c, mod_key, "trust", tr[i]->pubkey,
 		    0, NULL));
 	}
-	c->gd.cfg.flag_threshold = 2;
-
 	/* Waiting here when the two flags that hid it there came. */
+	c->gd.cfg.flag_threshold = 2;
 	c->gd.cfg.moderation = MODERATION_FIRST;
-	a = mod_ann(c, key_other, "hidden there, waiting here", NULL);
-	replayed(c, key_other, a);
-	replayed(c, tr[0], mod_flag_st(c, tr[0], a->id, "spam"));
-	replayed(c, tr[1], mod_flag_st(c, tr[1], a->id, "spam"));
-	assert_string_equal(ann_status(c, a->id), "pending");
-	replayed(c, mod_key, mod_st(c, mod_key, "restore", a->id, 0, NULL));
-	assert_string_equal(ann_status(c, a->id), "visible");
-	accepted(c, tr[2], mod_flag_st(c, tr[2], a->id, "spam"));
-	assert_string_equal(ann_status(c, a->id), "visible");
-
+	replay_restored(c, tr, "hidden there, waiting here", "pending");
 	/* Visible here, where the threshold is 3: restored all the same. */
 	c->gd.cfg.moderation = MODERATION_NONE;
 	c->gd.cfg.flag_threshold = 3;
-	b = mod_ann(c, key_other, "hidden there, shown here", NULL);
-	replayed(c, key_other, b);
-	replayed(c, tr[0], mod_flag_st(c, tr[0], b->id, "spam"));
-	replayed(c, tr[1], mod_flag_st(c, tr[1], b->id, "spam"));
-	assert_string_equal(ann_status(c, b->id), "visible");
-	replayed(c, mod_key, mod_st(c, mod_key, "restore", b->id, 0, NULL));
-	accepted(c, tr[2], mod_flag_st(c, tr[2], b->id, "spam"));
-	assert_string_equal(ann_status(c, b->id), "visible");
+	replay_restored(c, tr, "hidden there, shown here", "visible");
 }
 
 int
