@@ -202,18 +202,38 @@ api_fold_check(struct http_response *resp, const struct store_record *rec,
 }
 
 /*
+ * Whether two folded states of an annotation are the same: text, kind,
+ * talk, time and links (those of the statements la and lb that last set
+ * them).
+ */
+static int
+api_fold_same(const struct stmt_annotation *a, const struct statement *la,
+    const struct stmt_annotation *b, const struct statement *lb)
+{
+	return a->text_len == b->text_len &&
+	    memcmp(a->text, b->text, a->text_len) == 0 && a->kind == b->kind &&
+	    a->talk == b->talk && a->at_start == b->at_start &&
+	    a->at_end == b->at_end && a->nlinks == b->nlinks &&
+	    (a->nlinks == 0 || json_equal(json_object_get(la->root, "links"),
+	    json_object_get(lb->root, "links")));
+}
+
+/*
  * Fold the chain of annotation t, with the new revision rev among the
- * stored ones, into its new state and place it against the record.  The
- * placement borrows from f and rev: free f with api_fold_free only after
- * the placement is used.  Returns 0 or -1 with the refusal in resp.
+ * stored ones, into its new state and place it against the record.  A
+ * live revision that comes last and changes nothing is refused (409
+ * no_change), as a decision that changes nothing is: it would only mark
+ * the annotation edited.  The placement borrows from f and rev: free f
+ * with api_fold_free only after the placement is used.  Returns 0 or -1
+ * with the refusal in resp.
  */
 static int
 api_fold(struct glossd *gd, struct http_response *resp,
     const struct api_target *t, const struct statement *rev,
-    struct store_placement *place, struct api_fold *f)
+    struct store_placement *place, struct api_fold *f, int live)
 {
-	const struct statement	**order, *linked;
-	struct stmt_annotation	  state;
+	const struct statement	**order, *linked, *linked_before = NULL;
+	struct stmt_annotation	  state, before;
 	const struct stmt_annotation *r;
 	struct store_record	  rec;
 	struct buf		  b;
@@ -250,6 +270,10 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	linked = f->chain.st[0];
 	for (i = 0; i < n && !bad; i++) {
 		r = &order[i]->u.annotation;
+		if (order[i] == rev && i == n - 1) {
+			before = state;
+			linked_before = linked;
+		}
 		state.text = r->text;
 		state.text_len = r->text_len;
 		if (r->has_kind)
@@ -271,6 +295,13 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	store_record_clear(&rec);
 	if (bad)
 		return -1;
+	if (live && linked_before != NULL &&
+	    api_fold_same(&before, linked_before, &state, linked)) {
+		http_error(resp, 409, "no_change", "the revision changes "
+		    "nothing: its text, kind, place and links are the "
+		    "annotation's now");
+		return -1;
+	}
 	if (state.nlinks > 0) {
 		buf_init(&b);
 		if (jcs_serialize(json_object_get(linked->root, "links"), &b,
@@ -490,7 +521,8 @@ api_check_conversation(struct glossd *gd, struct http_response *resp,
 			return api_not_author(resp, "revise an annotation");
 		if (t.retracted)
 			return api_retracted(resp);
-		return api_fold(gd, resp, &t, st, place, f);
+		return api_fold(gd, resp, &t, st, place, f,
+		    origin == ORIGIN_LIVE);
 	case STMT_RETRACTION:
 		return api_check_retraction(gd, resp, st);
 	case STMT_ENDORSE:

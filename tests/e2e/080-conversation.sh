@@ -266,12 +266,19 @@ expect 0 "an edit naming its talk alone" "$GLOSS" edit "$timed" --talk 5 \
 tick
 expect 0 "then its time alone" "$GLOSS" edit "$timed" --at 1:31:00 </dev/null
 tick
-expect 0 "then talk 5 again" "$GLOSS" edit "$timed" --talk 5 </dev/null
+before=$(statements)
+expect 1 "then talk 5 again, which changes nothing, is refused" \
+    "$GLOSS" edit "$timed" --talk 5 </dev/null
+contains "$T/err" "the revision changes nothing" "the refusal says so"
+contains "$T/err" "409 no_change" "and is 409 no_change"
+expect 1 "so is the same text again with -m" \
+    "$GLOSS" edit "$timed" -m "At half past one."
+contains "$T/err" "409 no_change" "409 no_change too"
+same "$(statements)" "$before" "neither was stored"
 expect 0 "gloss history of it" "$GLOSS" history "$timed"
 same "$(grep -vE '^(original|revision) |^    \| ' "$T/out")" \
 "    comment  01:30:00
     01:30:00
-    01:31:00
     01:31:00" "a revision of the talk alone shows the time it keeps"
 lacks "$T/out" "(whole talk 5)" "not the whole talk"
 same "$(curl -s "$SERVER/v1/annotations/$timed" | jq -c .at)" \

@@ -2969,6 +2969,47 @@ test_conv_own_annotation(void **state)
 }
 
 /*
+ * A live revision that changes nothing (text, kind, talk, time and links
+ * as they are) is refused, 409 no_change, whatever members it repeats; a
+ * replayed one is stored, as its source took it.
+ */
+static void
+test_conv_revision_no_change(void **state)
+{
+	struct ctx		*c = *state;
+	struct statement	*a, *same;
+	time_t			 now = time(NULL);
+	int64_t			 before;
+
+	a = conv_ann(c, key_other, now - 60, "as it is", json_pack("{s:i}",
+	    "talk", 1));
+	accepted(c, key_other, a);
+	before = store_count(c->gd.store);
+	refused_st(c, key_other, conv_rev(c, key_other, now - 50, a->id,
+	    "as it is", NULL), 409, "no_change");
+	refused_st(c, key_other, conv_rev(c, key_other, now - 50, a->id,
+	    "as it is", json_pack("{s:s, s:i, s:[]}", "kind", "comment",
+	    "talk", 1, "links")), 409, "no_change");
+	assert_int_equal(store_count(c->gd.store), before);
+	/* Any one member changed is a revision. */
+	accepted(c, key_other, conv_rev(c, key_other, now - 40, a->id,
+	    "as it is", json_pack("{s:[{s:s}]}", "links", "url",
+	    "https://example.org/x")));
+	refused_st(c, key_other, conv_rev(c, key_other, now - 30, a->id,
+	    "as it is", json_pack("{s:[{s:s}]}", "links", "url",
+	    "https://example.org/x")), 409, "no_change");
+	accepted(c, key_other, conv_rev(c, key_other, now - 30, a->id,
+	    "as it is", json_pack("{s:s}", "kind", "critique")));
+	/* Replayed, it is stored. */
+	keys_add(&c->gd.cfg.importers, key_curator);
+	same = conv_rev(c, key_other, now - 20, a->id, "as it is", NULL);
+	post_imported(c, key_other, same, key_curator, "POST", SPOIL_NONE,
+	    now, now);
+	check_accepted(c, same, 201);
+	assert_int_equal(jint(get_annotation(c, a->id), "revisions"), 3);
+}
+
+/*
  * A revision arriving out of order is checked where it sorts in the
  * chain, not only at the end: the state it leaves there must fit the
  * record too, and so must the final state.
@@ -5133,6 +5174,7 @@ main(void)
 		TC(test_conv_importer),
 		TC(test_conv_own_annotation),
 		TC(test_conv_revision_own_state),
+		TC(test_conv_revision_no_change),
 		TM(test_mod_first),
 		TM(test_mod_all),
 		TM(test_mod_not_moderator),
