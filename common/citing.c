@@ -54,7 +54,7 @@ citing_distinct(int64_t *v, size_t n)
 /*
  * Gather what entry e's citations name: their times (at.start, in whole
  * seconds) and talks, and whether one is of the whole record (no talk,
- * no time).  The document lists at most the first 50; "cited" counts
+ * no time) or of a whole talk (a talk, no time).  The document lists at most the first 50; "cited" counts
  * them all.  Release with citing_clear.
  */
 void
@@ -79,6 +79,8 @@ citing_get(const json_t *e, struct citing *ct)
 		talk = json_integer_value(json_object_get(c, "talk"));
 		if (talk > 0)
 			ct->talks[ct->ntalks++] = talk;
+		if (!json_is_integer(start) && talk > 0)
+			ct->untimed = 1;
 		else if (!json_is_integer(start))
 			ct->whole = 1;
 	}
@@ -118,7 +120,11 @@ citing_series(struct buf *out, const int64_t *v, size_t n, int clock)
 		buf_printf(out, " and %zu more", n - CITING_SERIES_MAX);
 }
 
-/* " at 01:09:29, 01:12:00" when the citations carry times. */
+/*
+ * " at 01:09:29, 01:12:00" when the citations carry times, then " and
+ * the whole talk" (" and a whole talk" of several) when one names a
+ * talk without a time, which would otherwise read as cited at those.
+ */
 void
 citing_at(struct buf *out, const struct citing *ct)
 {
@@ -126,6 +132,9 @@ citing_at(struct buf *out, const struct citing *ct)
 		return;
 	buf_puts(out, " at ");
 	citing_series(out, ct->times, ct->ntimes, 1);
+	if (ct->untimed)
+		buf_puts(out, ct->ntalks > 1 ? " and a whole talk" :
+		    " and the whole talk");
 }
 
 /*

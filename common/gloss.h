@@ -165,6 +165,7 @@ struct citing {
 	int64_t	*talks;		/* distinct talks, ascending */
 	size_t	 ntalks;
 	int	 whole;		/* one is of the whole record */
+	int	 untimed;	/* one is of a whole talk */
 };
 void	 citing_get(const json_t *, struct citing *);
 void	 citing_clear(struct citing *);

@@ -124,9 +124,21 @@ test_words(void **state)
 	cite(e, 0, -1);
 	assert_string_equal(words(e),
 	    " at 01:09:29, 02:30:00 in talk 5 and the whole record");
-	cite(e, 3, -1);
-	assert_string_equal(words(e),
-	    " at 01:09:29, 02:30:00 in talks 3, 5 and the whole record");
+	cite(e, 3, -1);			/* of the whole of talk 3 */
+	assert_string_equal(words(e), " at 01:09:29, 02:30:00 and a whole "
+	    "talk in talks 3, 5 and the whole record");
+	json_decref(e);
+
+	/* Two in one talk, one timed: not both at that time. */
+	e = entry_new(2);
+	cite(e, 2, 900000);
+	cite(e, 2, -1);
+	assert_string_equal(words(e), " at 00:15:00 and the whole talk in "
+	    "talk 2");
+	json_decref(e);
+	e = entry_new(1);
+	cite(e, 2, -1);			/* untimed alone: the talk says it */
+	assert_string_equal(words(e), " in talk 2");
 	json_decref(e);
 
 	/* Five of each are named; the sixth is one past the edge. */
