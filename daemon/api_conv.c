@@ -243,6 +243,7 @@ api_fold(struct glossd *gd, struct http_response *resp,
 	int			  bad = 0;
 
 	memset(&rec, 0, sizeof rec);
+	memset(&before, 0, sizeof before);
 	rc = store_statement(gd->store, t->id, api_chain_cb, &f->chain);
 	if (rc == STORE_OK)
 		rc = store_revisions(gd->store, t->id, api_chain_cb, &f->chain);
