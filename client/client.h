@@ -149,7 +149,7 @@ int	 cmd_kind(const char *);
 int	 cmd_id_form(const char *);
 int	 cmd_statement_id(struct client *, char **);
 int	 cmd_id_operand(struct client *, int, char **);
-int	 cmd_public_key(struct client *, char **, const char *);
+int	 cmd_public_key(struct client *, char **, const char *, json_t **);
 const char *cmd_word(const char *);
 
 /* cmd_*.c */

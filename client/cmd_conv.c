@@ -134,9 +134,12 @@ cmd_whois(struct client *c, int argc, char **argv)
 
 	if (cmd_operands(c, argc, argv, "KEY", 0) == -1)
 		return cmd_usage("whois");
-	if ((rc = cmd_public_key(c, &argv[optind], "looking up")) != EXIT_OK)
+	/* An id's author comes with what the server says of the key. */
+	if ((rc = cmd_public_key(c, &argv[optind], "looking up", &k)) !=
+	    EXIT_OK)
 		return rc;
-	if ((k = net_get_at(c, "/v1/keys/", argv[optind], "", &rc)) == NULL)
+	if (k == NULL && (k = net_get_at(c, "/v1/keys/", argv[optind], "",
+	    &rc)) == NULL)
 		return rc;
 	if (c->json)
 		out_json(k);

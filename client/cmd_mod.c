@@ -437,7 +437,7 @@ mod_action(struct client *c, int argc, char **argv)
 	if (strcmp(act->operand, "ID") == 0)
 		rc = cmd_statement_id(c, &argv[optind]);
 	else if (strcmp(act->operand, "KEY") == 0)
-		rc = cmd_public_key(c, &argv[optind], act->doing);
+		rc = cmd_public_key(c, &argv[optind], act->doing, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 	return mod_decide(c, act->name, argv[optind], (int)talk, reason);

@@ -453,10 +453,12 @@ cmd_statement_id(struct client *c, char **arg)
  * neither, before anything is asked; an id the server does not have, as
  * gloss show says it; a prefix no id begins with, with a word on naming
  * the key when it has a fingerprint's 8 or 16 digits; bytes that are not
- * that statement's.
+ * that statement's.  The server's answer about the key, read for its
+ * name, goes to *info when info is not NULL (NULL for a key operand).
  */
 int
-cmd_public_key(struct client *c, char **arg, const char *doing)
+cmd_public_key(struct client *c, char **arg, const char *doing,
+    json_t **info)
 {
 	struct minisig_pubkey	 pk;
 	struct verified		 v;
@@ -465,6 +467,9 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 	char			 fp[10], upper[17];
 	size_t			 i, len;
 	int			 rc;
+
+	if (info != NULL)
+		*info = NULL;
 
 	/* A key's bytes begin "Ed", so its text RW, which no id does. */
 	if (minisig_pubkey_parse(*arg, strlen(*arg), &pk, NULL) == 0)
@@ -481,6 +486,7 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 		 * minisign does), which people then try here.
 		 */
 		if (rc == EXIT_REFUSED && (len == 8 || len == 16)) {
+			/* Upper case, as listings print it. */
 			for (i = 0; i < len; i++)
 				upper[i] = (char)toupper(
 				    (unsigned char)(*arg)[i]);
@@ -511,7 +517,10 @@ cmd_public_key(struct client *c, char **arg, const char *doing)
 		fputc(')', stderr);
 	}
 	fputc('\n', stderr);
-	json_decref(k);
+	if (info != NULL)
+		*info = k;
+	else
+		json_decref(k);
 	*arg = c->key;
 	return EXIT_OK;
 }

@@ -195,6 +195,8 @@ expect 0 "gloss whois of ada's annotation where a server says bob wrote it" \
     "$GLOSS" -S "$FAKE" whois "$a1"
 same "$(cat "$T/err")" "gloss: looking up the author of $a1short: key $ADAFP" \
     "names ada's key, the one the statement's bytes hold"
+same "$(grep -c /v1/keys/ "$T/fake.log")" 1 \
+    "asking the server about that key once, for the name and whois both"
 # Bytes that say bob wrote it hash to another id.
 jq -c --arg k "$BOB" '.author = $k' "$T/fake/$a1.json" | tr -d '\n' \
     >"$T/fake/forged"
