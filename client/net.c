@@ -310,10 +310,8 @@ net_get_pages(struct client *c, const char *path, const char *member,
 		if (last != NULL && strcmp(last, next) == 0) {
 			fprintf(stderr, "gloss: the server gave the same page "
 			    "again (after=%s)\n", last);
-			free(last);
-			json_decref(root);
 			*exitcode = EXIT_USAGE;
-			return NULL;
+			goto fail;
 		}
 		free(last);
 		last = xstrdup(next);
@@ -323,17 +321,18 @@ net_get_pages(struct client *c, const char *path, const char *member,
 		free(e);
 		page = net_get_json(c, target, exitcode);
 		free(target);
-		if (page == NULL) {
-			free(last);
-			json_decref(root);
-			return NULL;
-		}
+		if (page == NULL)
+			goto fail;
 		json_array_extend(items, json_object_get(page, member));
 		json_object_set(root, "next", json_object_get(page, "next"));
 		json_decref(page);
 	}
 	free(last);
 	return root;
+fail:
+	free(last);
+	json_decref(root);
+	return NULL;
 }
 
 /*

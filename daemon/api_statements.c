@@ -166,11 +166,10 @@ api_check_annotation(struct glossd *gd, struct http_response *resp,
 		    "annotation of record %s", a->record);
 		return -1;
 	}
-	/* To a key that may not see it, a waiting parent does not exist. */
-	if (!api_may_act(&parent, !live) && !parent.retracted &&
-	    !api_may_see(gd, &parent, st))
-		return api_not_visible(gd, resp, &parent, st);
 	if (!api_may_act(&parent, !live)) {
+		/* To a key that may not see it, it does not exist. */
+		if (!parent.retracted && !api_may_see(gd, &parent, st))
+			return api_not_visible(gd, resp, &parent, st);
 		http_error(resp, 422, parent.retracted ? "reply_to_retracted" :
 		    "reply_to_hidden", "the annotation replied to is %s",
 		    parent.status);
